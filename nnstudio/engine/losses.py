@@ -1,0 +1,123 @@
+"""Losses, each bound to the output layer's activation.
+
+``loss_and_delta(z, y, delta)`` takes the output layer's pre-activations ``z`` (turned
+into its outputs in place), writes dL/dz into ``delta`` and returns the mean loss.
+Cross-entropies are fused with their activation and computed from the logits, so they
+stay finite when the outputs saturate. ``value(z, y)`` is the same loss for evaluation
+and leaves ``z`` alone.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nnstudio.engine.activations import Activation
+from nnstudio.errors import SpecError
+
+
+class Loss:
+    """Base class of the losses below."""
+
+    name = ""
+
+    def __init__(self, activation: Activation):
+        self.activation = activation
+
+    def loss_and_delta(self, z: np.ndarray, y: np.ndarray, delta: np.ndarray) -> float:
+        raise NotImplementedError
+
+    def value(self, z: np.ndarray, y: np.ndarray) -> float:
+        scratch = np.empty_like(z)
+        return self.loss_and_delta(z.copy(), y, scratch)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(activation={self.activation.name!r})"
+
+
+class MeanSquaredError(Loss):
+    """L = mean over all outputs of (a − y)²; dL/da = 2 (a − y) / (n·k)."""
+
+    name = "mse"
+
+    def loss_and_delta(self, z, y, delta):
+        self.activation.forward(z)
+        np.subtract(z, y, out=delta)
+        loss = float(np.vdot(delta, delta)) / delta.size
+        delta *= 2.0 / delta.size
+        self.activation.backward(z, delta)
+        return loss
+
+
+class BinaryCrossEntropy(Loss):
+    """L = mean of softplus(z) − y·z (= −y log a − (1−y) log(1−a) with a = sigmoid(z));
+    dL/dz = (a − y) / (n·k)."""
+
+    name = "binary_crossentropy"
+
+    def __init__(self, activation):
+        if activation.name != "sigmoid":
+            raise SpecError(
+                "binary_crossentropy needs a sigmoid output layer "
+                f"(the output activation is {activation.name}); set it to sigmoid, "
+                "or use mse"
+            )
+        super().__init__(activation)
+
+    def loss_and_delta(self, z, y, delta):
+        np.logaddexp(0.0, z, out=delta)
+        loss = (float(delta.sum()) - float(np.vdot(y, z))) / z.size
+        self.activation.forward(z)
+        np.subtract(z, y, out=delta)
+        delta *= 1.0 / z.size
+        return loss
+
+
+class CategoricalCrossEntropy(Loss):
+    """L = −mean over samples of Σ_i y_i log softmax(z)_i; dL/dz = (a − y) / n.
+    Rows of ``y`` are one-hot or probabilities (each row sums to 1)."""
+
+    name = "categorical_crossentropy"
+
+    def __init__(self, activation):
+        if activation.name != "softmax":
+            raise SpecError(
+                "categorical_crossentropy needs a softmax output layer "
+                f"(the output activation is {activation.name}); set it to softmax"
+            )
+        super().__init__(activation)
+
+    def loss_and_delta(self, z, y, delta):
+        n = z.shape[0]
+        z -= z.max(axis=1, keepdims=True)
+        y_dot_z = float(np.vdot(y, z))
+        np.exp(z, out=z)
+        row_sums = z.sum(axis=1, keepdims=True)
+        loss = (float(np.log(row_sums).sum()) - y_dot_z) / n
+        z /= row_sums
+        np.subtract(z, y, out=delta)
+        delta *= 1.0 / n
+        return loss
+
+
+LOSSES: dict[str, type[Loss]] = {
+    cls.name: cls for cls in (MeanSquaredError, BinaryCrossEntropy, CategoricalCrossEntropy)
+}
+
+
+def default_loss_name(activation: Activation) -> str:
+    """The loss that suits an output activation: softmax → categorical cross-entropy,
+    sigmoid → binary cross-entropy, anything else → mse."""
+    return {"softmax": "categorical_crossentropy", "sigmoid": "binary_crossentropy"}.get(
+        activation.name, "mse"
+    )
+
+
+def get_loss(name: str | None, activation: Activation) -> Loss:
+    """Build the loss ``name`` for an output layer with ``activation``."""
+    if name is None:
+        name = default_loss_name(activation)
+    try:
+        cls = LOSSES[name]
+    except (KeyError, TypeError):
+        raise SpecError(f"unknown loss {name!r}; choose one of: {', '.join(LOSSES)}") from None
+    return cls(activation)

@@ -1,0 +1,248 @@
+"""Optimizers with torch.optim's update rules and defaults, on one flat parameter vector.
+
+Every ``step(params, grad)`` updates ``params`` in place from ``grad`` (= dL/dθ,
+regularisation included); the state vectors have the same layout as ``params``.
+Weight decay is not here: it is the trainer's L2 term, applied to weights only.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from nnstudio.errors import TrainingConfigError
+
+
+class Optimizer:
+    """Base class: keeps ``lr`` (settable at any time) and a scratch vector."""
+
+    name = ""
+    default_lr = 1e-3
+
+    def __init__(self, params: np.ndarray, lr: float | None = None):
+        self.lr = self.default_lr if lr is None else lr
+        _check(self.lr > 0, f"the learning rate must be > 0, got {self.lr}")
+        self._tmp = np.empty_like(params)
+        self.steps = 0
+
+    def step(self, params: np.ndarray, grad: np.ndarray) -> None:
+        raise NotImplementedError
+
+    def reset(self) -> None:
+        """Forget all state (moments, step count)."""
+        self.steps = 0
+
+    def hyperparameters(self) -> dict:
+        return {"lr": self.lr}
+
+    def __repr__(self) -> str:
+        hp = ", ".join(f"{k}={v!r}" for k, v in self.hyperparameters().items())
+        return f"{type(self).__name__}({hp})"
+
+
+class SGD(Optimizer):
+    """b ← μ·b + (1−τ)·g (b ← g on the first step); d = g + μ·b with Nesterov, else b
+    (d = g without momentum); θ ← θ − lr·d."""
+
+    name = "sgd"
+
+    def __init__(self, params, lr=None, momentum=0.0, dampening=0.0, nesterov=False):
+        super().__init__(params, lr)
+        _check(momentum >= 0, f"momentum must be ≥ 0, got {momentum}")
+        _check(not nesterov or (momentum > 0 and dampening == 0),
+               "nesterov needs momentum > 0 and dampening = 0")
+        self.momentum, self.dampening, self.nesterov = momentum, dampening, nesterov
+        self._buf = np.zeros_like(params) if momentum else None
+
+    def step(self, params, grad):
+        self.steps += 1
+        direction = grad
+        if self._buf is not None:
+            buf = self._buf
+            if self.steps == 1:
+                buf[...] = grad
+            else:
+                buf *= self.momentum
+                if self.dampening:
+                    np.multiply(grad, 1.0 - self.dampening, out=self._tmp)
+                    buf += self._tmp
+                else:
+                    buf += grad
+            if self.nesterov:
+                direction = np.multiply(buf, self.momentum, out=self._tmp)
+                direction += grad
+            else:
+                direction = buf
+        np.multiply(direction, self.lr, out=self._tmp)
+        params -= self._tmp
+
+    def reset(self):
+        super().reset()
+        if self._buf is not None:
+            self._buf[...] = 0
+
+    def hyperparameters(self):
+        return {"lr": self.lr, "momentum": self.momentum, "dampening": self.dampening,
+                "nesterov": self.nesterov}
+
+
+class Adagrad(Optimizer):
+    """s ← s + g²; θ ← θ − lr/(1 + (t−1)·lr_decay) · g / (√s + ε)."""
+
+    name = "adagrad"
+    default_lr = 1e-2
+
+    def __init__(self, params, lr=None, lr_decay=0.0, initial_accumulator_value=0.0,
+                 eps=1e-10):
+        super().__init__(params, lr)
+        _check(lr_decay >= 0, f"lr_decay must be ≥ 0, got {lr_decay}")
+        _check(initial_accumulator_value >= 0, "initial_accumulator_value must be ≥ 0")
+        _check(eps >= 0, f"eps must be ≥ 0, got {eps}")
+        self.lr_decay, self.eps = lr_decay, eps
+        self.initial_accumulator_value = initial_accumulator_value
+        self._sum = np.full_like(params, initial_accumulator_value)
+
+    def step(self, params, grad):
+        self.steps += 1
+        tmp = self._tmp
+        np.multiply(grad, grad, out=tmp)
+        self._sum += tmp
+        np.sqrt(self._sum, out=tmp)
+        tmp += self.eps
+        np.divide(grad, tmp, out=tmp)
+        tmp *= self.lr / (1.0 + (self.steps - 1) * self.lr_decay)
+        params -= tmp
+
+    def reset(self):
+        super().reset()
+        self._sum[...] = self.initial_accumulator_value
+
+    def hyperparameters(self):
+        return {"lr": self.lr, "lr_decay": self.lr_decay, "eps": self.eps,
+                "initial_accumulator_value": self.initial_accumulator_value}
+
+
+class RMSprop(Optimizer):
+    """v ← α·v + (1−α)·g²; centred: ḡ ← α·ḡ + (1−α)·g and v̂ = v − ḡ²; d = g/(√v̂ + ε);
+    with momentum b ← μ·b + d and θ ← θ − lr·b, else θ ← θ − lr·d."""
+
+    name = "rmsprop"
+    default_lr = 1e-2
+
+    def __init__(self, params, lr=None, alpha=0.99, eps=1e-8, momentum=0.0, centered=False):
+        super().__init__(params, lr)
+        _check(0 <= alpha <= 1, f"alpha must be in [0, 1], got {alpha}")
+        _check(eps >= 0, f"eps must be ≥ 0, got {eps}")
+        _check(momentum >= 0, f"momentum must be ≥ 0, got {momentum}")
+        self.alpha, self.eps, self.momentum, self.centered = alpha, eps, momentum, centered
+        self._sq = np.zeros_like(params)
+        self._avg = np.zeros_like(params) if centered else None
+        self._buf = np.zeros_like(params) if momentum else None
+
+    def step(self, params, grad):
+        self.steps += 1
+        tmp, alpha = self._tmp, self.alpha
+        self._sq *= alpha
+        np.multiply(grad, grad, out=tmp)
+        tmp *= 1.0 - alpha
+        self._sq += tmp
+        if self._avg is not None:
+            self._avg *= alpha
+            np.multiply(grad, 1.0 - alpha, out=tmp)
+            self._avg += tmp
+            np.multiply(self._avg, self._avg, out=tmp)
+            np.subtract(self._sq, tmp, out=tmp)
+            np.sqrt(tmp, out=tmp)
+        else:
+            np.sqrt(self._sq, out=tmp)
+        tmp += self.eps
+        np.divide(grad, tmp, out=tmp)
+        if self._buf is not None:
+            self._buf *= self.momentum
+            self._buf += tmp
+            np.multiply(self._buf, self.lr, out=tmp)
+        else:
+            tmp *= self.lr
+        params -= tmp
+
+    def reset(self):
+        super().reset()
+        for state in (self._sq, self._avg, self._buf):
+            if state is not None:
+                state[...] = 0
+
+    def hyperparameters(self):
+        return {"lr": self.lr, "alpha": self.alpha, "eps": self.eps,
+                "momentum": self.momentum, "centered": self.centered}
+
+
+class Adam(Optimizer):
+    """m ← β₁·m + (1−β₁)·g; v ← β₂·v + (1−β₂)·g² (AMSGrad: v̂ = max over steps of v);
+    θ ← θ − lr/(1−β₁ᵗ) · m / (√v̂ / √(1−β₂ᵗ) + ε)."""
+
+    name = "adam"
+
+    def __init__(self, params, lr=None, betas=(0.9, 0.999), eps=1e-8, amsgrad=False):
+        super().__init__(params, lr)
+        b1, b2 = betas
+        _check(0 <= b1 < 1 and 0 <= b2 < 1, f"betas must be in [0, 1), got {betas}")
+        _check(eps >= 0, f"eps must be ≥ 0, got {eps}")
+        self.betas, self.eps, self.amsgrad = (float(b1), float(b2)), eps, amsgrad
+        self._m = np.zeros_like(params)
+        self._v = np.zeros_like(params)
+        self._v_max = np.zeros_like(params) if amsgrad else None
+
+    def step(self, params, grad):
+        self.steps += 1
+        (b1, b2), tmp, m, v = self.betas, self._tmp, self._m, self._v
+        m -= grad
+        m *= b1
+        m += grad
+        np.multiply(grad, grad, out=tmp)
+        v -= tmp
+        v *= b2
+        v += tmp
+        if self._v_max is not None:
+            np.maximum(self._v_max, v, out=self._v_max)
+            v = self._v_max
+        bias1 = 1.0 - b1 ** self.steps
+        bias2 = 1.0 - b2 ** self.steps
+        np.sqrt(v, out=tmp)
+        tmp *= 1.0 / math.sqrt(bias2)
+        tmp += self.eps
+        np.divide(m, tmp, out=tmp)
+        tmp *= self.lr / bias1
+        params -= tmp
+
+    def reset(self):
+        super().reset()
+        for state in (self._m, self._v, self._v_max):
+            if state is not None:
+                state[...] = 0
+
+    def hyperparameters(self):
+        return {"lr": self.lr, "betas": self.betas, "eps": self.eps, "amsgrad": self.amsgrad}
+
+
+OPTIMIZERS: dict[str, type[Optimizer]] = {
+    cls.name: cls for cls in (SGD, Adagrad, RMSprop, Adam)
+}
+
+
+def get_optimizer(name: str, params: np.ndarray, **options) -> Optimizer:
+    """Build optimizer ``name`` for ``params``; options it does not take are an error."""
+    try:
+        cls = OPTIMIZERS[name]
+    except (KeyError, TypeError):
+        known = ", ".join(OPTIMIZERS)
+        raise TrainingConfigError(f"unknown optimizer {name!r}; choose one of: {known}") from None
+    try:
+        return cls(params, **options)
+    except TypeError as exc:
+        raise TrainingConfigError(f"optimizer {name!r}: {exc}") from None
+
+
+def _check(condition: bool, message: str) -> None:
+    if not condition:
+        raise TrainingConfigError(message)

@@ -1,0 +1,375 @@
+"""Mini-batch training as a generator of immutable snapshots.
+
+:meth:`Trainer.run` trains step by step and yields a :class:`Snapshot` at most every
+``snapshot_interval`` seconds of wall time (never once per step), plus one when it
+pauses and one at the end. Another thread may call :meth:`Trainer.pause`,
+:meth:`~Trainer.resume`, :meth:`~Trainer.step`, :meth:`~Trainer.step_epoch`,
+:meth:`~Trainer.stop` or set :attr:`Trainer.lr`; they take effect between steps.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+import numpy as np
+
+from nnstudio.engine.losses import get_loss
+from nnstudio.engine.network import Network
+from nnstudio.engine.optimizers import get_optimizer
+from nnstudio.engine.targets import Targets, count_correct, prepare
+from nnstudio.errors import TrainingConfigError, TrainingDiverged
+
+RUNNING, PAUSED, FINISHED, STOPPED, DIVERGED = (
+    "running", "paused", "finished", "stopped", "diverged")
+_GIL_RELEASE_EVERY = 0.005
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The state of a training run at one moment; arrays are read-only copies.
+
+    ``losses`` holds the loss of every step since the previous snapshot; ``epochs``
+    the metrics of every epoch finished since then; ``metrics`` the latest epoch's.
+    """
+
+    status: str
+    epoch: int
+    step: int
+    losses: np.ndarray
+    epochs: tuple[MappingProxyType, ...]
+    metrics: MappingProxyType
+    weights: tuple[tuple[np.ndarray, np.ndarray], ...]
+    samples_per_second: float
+    elapsed: float
+    message: str = ""
+
+    @property
+    def finished(self) -> bool:
+        """True for the last snapshot of a run (finished, stopped or diverged)."""
+        return self.status in (FINISHED, STOPPED, DIVERGED)
+
+
+@dataclass
+class _Commands:
+    """What other threads asked for; read by the training loop between steps."""
+
+    paused: bool = False
+    stop: bool = False
+    step_batches: int | None = None
+    step_epoch: bool = False
+    changed: threading.Condition = field(default_factory=threading.Condition)
+
+
+class Trainer:
+    """Trains ``net`` on ``(X, y)`` with mini-batch gradient descent.
+
+    Parameters
+    ----------
+    loss : "mse", "binary_crossentropy" or "categorical_crossentropy"; None picks the
+        one that suits the output activation.
+    optimizer : "sgd", "adagrad", "rmsprop" or "adam"; ``optimizer_options`` are its
+        hyperparameters (torch.optim names and defaults; ``lr=None`` is its default).
+    epochs : stop after this many epochs (None: until stopped).
+    target_loss : stop once an epoch's mean training loss is at or below this.
+    validation_split : fraction of the samples held out (drawn with ``seed``), unless
+        ``validation_data=(X_val, y_val)`` is given.
+    seed : drives the shuffling and the validation split (the weights are the net's).
+    """
+
+    def __init__(self, net: Network, X, y, *, loss: str | None = None,
+                 optimizer: str = "adam", lr: float | None = None, batch_size: int = 32,
+                 epochs: int | None = None, shuffle: bool = True, l1: float = 0.0,
+                 l2: float = 0.0, seed: int | None = 0, validation_split: float = 0.0,
+                 validation_data: tuple | None = None, target_loss: float | None = None,
+                 snapshot_interval: float = 1 / 30, **optimizer_options):
+        self.net = net
+        self.loss = get_loss(loss, net.output_activation)
+        _check_settings(batch_size, epochs, l1, l2, validation_split, target_loss)
+        self.batch_size, self.epochs, self.shuffle = batch_size, epochs, shuffle
+        self.l1, self.l2, self.target_loss = float(l1), float(l2), target_loss
+        self.snapshot_interval = snapshot_interval
+        split_seed, shuffle_seed = np.random.SeedSequence(seed).spawn(2)
+        self.train, self.validation = self._split(
+            prepare(net, X, y, self.loss), validation_split, validation_data, split_seed)
+        self._rng = np.random.default_rng(shuffle_seed)
+        self.optimizer = get_optimizer(optimizer, net.parameters, lr=lr, **optimizer_options)
+        self.history: dict[str, list[float]] = {"loss": []}
+        if self.train.accuracy:
+            self.history["accuracy"] = []
+        if self.validation is not None:
+            self.history["val_loss"] = []
+            if self.validation.accuracy:
+                self.history["val_accuracy"] = []
+        self.epoch = 0
+        self.step_count = 0
+        self._commands = _Commands()
+        self._batch_start = 0
+        self._epoch_X = self._epoch_y = self._epoch_labels = None
+        self._epoch_loss_sum = 0.0
+        self._epoch_correct = 0
+        self._losses: list[float] = []
+        self._new_epochs: list[MappingProxyType] = []
+        self._safe_parameters = net.parameters.copy()
+
+    # -- control (any thread) ---------------------------------------------------------
+
+    @property
+    def lr(self) -> float:
+        """The learning rate; setting it takes effect at the next step."""
+        return self.optimizer.lr
+
+    @lr.setter
+    def lr(self, value: float) -> None:
+        if not value > 0:
+            raise TrainingConfigError(f"the learning rate must be > 0, got {value}")
+        self.optimizer.lr = float(value)
+
+    def pause(self) -> None:
+        self._command(paused=True)
+
+    def resume(self) -> None:
+        self._command(paused=False, step_batches=None, step_epoch=False)
+
+    def stop(self) -> None:
+        self._command(stop=True)
+
+    def step(self, batches: int = 1) -> None:
+        """Train ``batches`` mini-batches, then pause."""
+        self._command(paused=True, step_batches=batches)
+
+    def step_epoch(self) -> None:
+        """Train to the end of the current epoch, then pause."""
+        self._command(paused=True, step_epoch=True)
+
+    def _command(self, **changes) -> None:
+        with self._commands.changed:
+            for name, value in changes.items():
+                setattr(self._commands, name, value)
+            self._commands.changed.notify_all()
+
+    # -- the loop ---------------------------------------------------------------------
+
+    def run(self) -> Iterator[Snapshot]:
+        """Train, yielding snapshots; the last one has ``finished`` set.
+
+        While paused with nothing to do, the generator blocks until another thread
+        calls :meth:`resume`, :meth:`step`, :meth:`step_epoch` or :meth:`stop`.
+        """
+        commands = self._commands
+        start = last_emit = last_release = time.perf_counter()
+        steps_at_emit, pause_announced, budget = 0, False, None
+        while True:
+            if commands.stop:
+                yield self._snapshot(STOPPED, start, last_emit, steps_at_emit)
+                return
+            if self._done():
+                yield self._snapshot(FINISHED, start, last_emit, steps_at_emit)
+                return
+            if budget is None:
+                budget = self._take_step_request()
+            if budget is None and commands.paused:
+                if not pause_announced:
+                    pause_announced = True
+                    yield self._snapshot(PAUSED, start, last_emit, steps_at_emit)
+                    last_emit, steps_at_emit = time.perf_counter(), self.step_count
+                    continue
+                with commands.changed:
+                    commands.changed.wait_for(
+                        lambda: commands.stop or not commands.paused
+                        or commands.step_batches is not None or commands.step_epoch)
+                continue
+            pause_announced = False
+
+            loss = self._train_batch()
+            if not math.isfinite(loss):
+                yield self._diverged(start, last_emit, steps_at_emit, loss)
+                return
+            if budget is not None:
+                budget -= 1
+                if budget == 0:
+                    budget = None
+                    continue
+            now = time.perf_counter()
+            if now - last_emit >= self.snapshot_interval:
+                if not np.isfinite(self.net.parameters).all():
+                    yield self._diverged(start, last_emit, steps_at_emit, math.inf)
+                    return
+                yield self._snapshot(RUNNING, start, last_emit, steps_at_emit)
+                last_emit, steps_at_emit = time.perf_counter(), self.step_count
+            elif now - last_release >= _GIL_RELEASE_EVERY:
+                time.sleep(0)
+                last_release = now
+
+    def _take_step_request(self) -> int | None:
+        commands = self._commands
+        with commands.changed:
+            if commands.step_epoch:
+                commands.step_epoch = False
+                return self._batches_left_in_epoch()
+            batches, commands.step_batches = commands.step_batches, None
+            return batches
+
+    def _batches_left_in_epoch(self) -> int:
+        remaining = len(self.train.X) - self._batch_start
+        return max(1, math.ceil(remaining / self.batch_size))
+
+    def _done(self) -> bool:
+        if self.epochs is not None and self.epoch >= self.epochs:
+            return True
+        if self.target_loss is not None and self.history["loss"]:
+            return self.history["loss"][-1] <= self.target_loss
+        return False
+
+    def _train_batch(self) -> float:
+        """One step of gradient descent on the next mini-batch; returns its loss."""
+        if self._batch_start == 0:
+            self._begin_epoch()
+        start, stop = self._batch_start, self._batch_start + self.batch_size
+        x, y = self._epoch_X[start:stop], self._epoch_y[start:stop]
+        net = self.net
+        loss = net.loss_and_gradients(x, y, self.loss)
+        if self.l1 or self.l2:
+            net.add_penalty_gradient(self.l1, self.l2)
+        if self._epoch_labels is not None:
+            outputs = net.workspace(len(x)).outputs[-1]
+            self._epoch_correct += count_correct(
+                outputs, self._epoch_labels[start:stop], self.train.accuracy)
+        self.optimizer.step(net.parameters, net.gradients)
+        self.step_count += 1
+        self._losses.append(loss)
+        self._epoch_loss_sum += loss * len(x)
+        self._batch_start = stop
+        if stop >= len(self.train.X):
+            self._end_epoch()
+        return loss
+
+    def _begin_epoch(self) -> None:
+        train = self.train
+        if not self.shuffle:
+            self._epoch_X, self._epoch_y, self._epoch_labels = train.X, train.y, train.labels
+            return
+        order = self._rng.permutation(len(train.X))
+        if self._epoch_X is None or self._epoch_X is train.X:
+            self._epoch_X, self._epoch_y = np.empty_like(train.X), np.empty_like(train.y)
+        np.take(train.X, order, axis=0, out=self._epoch_X)
+        np.take(train.y, order, axis=0, out=self._epoch_y)
+        self._epoch_labels = None if train.labels is None else train.labels[order]
+
+    def _end_epoch(self) -> None:
+        n = len(self.train.X)
+        self.epoch += 1
+        self._batch_start = 0
+        metrics = {"epoch": self.epoch, "loss": self._epoch_loss_sum / n}
+        if self.train.accuracy:
+            metrics["accuracy"] = self._epoch_correct / n
+        if self.validation is not None:
+            val_loss, val_accuracy = self.evaluate(self.validation)
+            metrics["val_loss"] = val_loss
+            if val_accuracy is not None:
+                metrics["val_accuracy"] = val_accuracy
+        for key, values in self.history.items():
+            values.append(metrics[key])
+        self._new_epochs.append(MappingProxyType(metrics))
+        self._epoch_loss_sum, self._epoch_correct = 0.0, 0
+
+    def evaluate(self, data: Targets) -> tuple[float, float | None]:
+        """Mean loss and accuracy (None where it means nothing) of the net on ``data``."""
+        logits = self.net.logits(data.X)
+        loss = self.loss.value(logits, data.y)
+        if data.accuracy is None:
+            return loss, None
+        self.net.output_activation.forward(logits)
+        return loss, count_correct(logits, data.labels, data.accuracy) / len(data.X)
+
+    # -- snapshots --------------------------------------------------------------------
+
+    def _snapshot(self, status: str, start: float, last_emit: float, steps_at_emit: int,
+                  message: str = "") -> Snapshot:
+        now = time.perf_counter()
+        parameters = self.net.parameters.copy()
+        self._safe_parameters = parameters
+        parameters.flags.writeable = False
+        losses = np.array(self._losses, dtype=np.float64)
+        losses.flags.writeable = False
+        self._losses.clear()
+        epochs, self._new_epochs = tuple(self._new_epochs), []
+        last = epochs[-1] if epochs else (
+            MappingProxyType({k: v[-1] for k, v in self.history.items()} | {"epoch": self.epoch})
+            if self.history["loss"] else MappingProxyType({}))
+        steps = self.step_count - steps_at_emit
+        rate = steps * self.batch_size / (now - last_emit) if now > last_emit else 0.0
+        return Snapshot(status=status, epoch=self.epoch, step=self.step_count, losses=losses,
+                        epochs=epochs, metrics=last, weights=self._weights_of(parameters),
+                        samples_per_second=rate, elapsed=now - start, message=message)
+
+    def _weights_of(self, parameters: np.ndarray) -> tuple:
+        """(W, b) views into a read-only copy of the flat parameters."""
+        net, pairs, w_at, b_at = self.net, [], 0, self.net.n_weights
+        for layer in net.layers:
+            size = layer.fan_in * layer.units
+            w = parameters[w_at:w_at + size].reshape(layer.fan_in, layer.units)
+            w_at += size
+            if layer.bias is not None:
+                b = parameters[b_at:b_at + layer.units]
+                b_at += layer.units
+            else:
+                b = np.zeros(layer.units, net.dtype)
+                b.flags.writeable = False
+            pairs.append((w, b))
+        return tuple(pairs)
+
+    def _diverged(self, start, last_emit, steps_at_emit, loss) -> Snapshot:
+        self.net.parameters[...] = self._safe_parameters
+        self.optimizer.reset()
+        message = (
+            f"training diverged at step {self.step_count} (epoch {self.epoch + 1}): the "
+            f"{'loss' if not math.isfinite(loss) else 'weights'} became "
+            f"{'NaN' if math.isnan(loss) else 'infinite'}. The last finite weights are "
+            f"restored. Try a lower learning rate (now {self.lr:g}), a smaller "
+            "initialisation, or scaled inputs."
+        )
+        return self._snapshot(DIVERGED, start, last_emit, steps_at_emit, message)
+
+    def _split(self, data: Targets, fraction: float, validation_data, seed) -> tuple:
+        if validation_data is not None:
+            X_val, y_val = validation_data
+            return data, prepare(self.net, X_val, y_val, self.loss, "validation data")
+        if not fraction:
+            return data, None
+        n = len(data.X)
+        n_val = int(round(n * fraction))
+        if n_val < 1 or n_val >= n:
+            raise TrainingConfigError(
+                f"a validation split of {fraction} leaves no samples to "
+                f"{'validate' if n_val < 1 else 'train'} on ({n} samples)")
+        order = np.random.default_rng(seed).permutation(n)
+        return _subset(data, order[n_val:]), _subset(data, order[:n_val])
+
+    def __repr__(self) -> str:
+        return (f"Trainer({self.net!r}, loss={self.loss.name}, {self.optimizer!r}, "
+                f"batch_size={self.batch_size}, epoch={self.epoch}, step={self.step_count})")
+
+
+def _subset(data: Targets, rows: np.ndarray) -> Targets:
+    return Targets(data.X[rows], data.y[rows],
+                   None if data.labels is None else data.labels[rows], data.accuracy)
+
+
+def _check_settings(batch_size, epochs, l1, l2, validation_split, target_loss) -> None:
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        raise TrainingConfigError(f"batch_size must be a whole number ≥ 1, got {batch_size!r}")
+    if epochs is not None and (isinstance(epochs, bool) or not isinstance(epochs, int)
+                               or epochs < 0):
+        raise TrainingConfigError(f"epochs must be a whole number ≥ 0, got {epochs!r}")
+    if not (l1 >= 0 and l2 >= 0):
+        raise TrainingConfigError(f"l1 and l2 must be ≥ 0, got l1={l1}, l2={l2}")
+    if not 0 <= validation_split < 1:
+        raise TrainingConfigError(
+            f"validation_split must be in [0, 1), got {validation_split}")
+    if target_loss is not None and not target_loss >= 0:
+        raise TrainingConfigError(f"target_loss must be ≥ 0, got {target_loss}")
