@@ -161,7 +161,7 @@ class Trainer:
         calls :meth:`resume`, :meth:`step`, :meth:`step_epoch` or :meth:`stop`.
         """
         commands = self._commands
-        start = last_emit = last_release = time.perf_counter()
+        start = last_emit = time.perf_counter()
         steps_at_emit, pause_announced, budget = 0, False, None
         while True:
             if commands.stop:
@@ -185,25 +185,46 @@ class Trainer:
                 continue
             pause_announced = False
 
-            loss = self._train_batch()
-            if not math.isfinite(loss):
-                yield self._diverged(start, last_emit, steps_at_emit, loss)
-                return
+            steps = self._train_until(last_emit + self.snapshot_interval, budget)
             if budget is not None:
-                budget -= 1
-                if budget == 0:
-                    budget = None
-                    continue
-            now = time.perf_counter()
-            if now - last_emit >= self.snapshot_interval:
-                if not np.isfinite(self.net.parameters).all():
-                    yield self._diverged(start, last_emit, steps_at_emit, math.inf)
-                    return
+                budget = (budget - steps) or None
+            diverged = self._divergence()
+            if diverged:
+                yield self._diverged(start, last_emit, steps_at_emit, diverged)
+                return
+            if time.perf_counter() - last_emit >= self.snapshot_interval:
                 yield self._snapshot(RUNNING, start, last_emit, steps_at_emit)
                 last_emit, steps_at_emit = time.perf_counter(), self.step_count
-            elif now - last_release >= _GIL_RELEASE_EVERY:
-                time.sleep(0)
-                last_release = now
+
+    def _train_until(self, deadline: float, budget: int | None) -> int:
+        """Train batches until the deadline, the budget, the end of training, a
+        non-finite loss or a command; return how many were trained. Releases the GIL
+        every few milliseconds so that a GUI thread keeps its frame rate."""
+        commands, steps = self._commands, 0
+        last_release = time.perf_counter()
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            while budget is None or steps < budget:
+                loss = self._train_batch()
+                steps += 1
+                if not math.isfinite(loss) or self._done() or commands.stop:
+                    break
+                if budget is None and commands.paused:
+                    break
+                now = time.perf_counter()
+                if now >= deadline:
+                    break
+                if now - last_release >= _GIL_RELEASE_EVERY:
+                    time.sleep(0)
+                    last_release = now
+        return steps
+
+    def _divergence(self) -> str:
+        """What became non-finite ("loss" or "weights"), or "" while all is finite."""
+        if self._losses and not math.isfinite(self._losses[-1]):
+            return "loss"
+        if not np.isfinite(self.net.parameters).all():
+            return "weights"
+        return ""
 
     def _take_step_request(self) -> int | None:
         commands = self._commands
@@ -323,15 +344,14 @@ class Trainer:
             pairs.append((w, b))
         return tuple(pairs)
 
-    def _diverged(self, start, last_emit, steps_at_emit, loss) -> Snapshot:
+    def _diverged(self, start, last_emit, steps_at_emit, what: str) -> Snapshot:
         self.net.parameters[...] = self._safe_parameters
         self.optimizer.reset()
         message = (
             f"training diverged at step {self.step_count} (epoch {self.epoch + 1}): the "
-            f"{'loss' if not math.isfinite(loss) else 'weights'} became "
-            f"{'NaN' if math.isnan(loss) else 'infinite'}. The last finite weights are "
-            f"restored. Try a lower learning rate (now {self.lr:g}), a smaller "
-            "initialisation, or scaled inputs."
+            f"{what} became NaN or infinite. The last finite weights are restored. "
+            f"Try a lower learning rate (now {self.lr:g}), a smaller initialisation, "
+            "or scaled inputs."
         )
         return self._snapshot(DIVERGED, start, last_emit, steps_at_emit, message)
 
