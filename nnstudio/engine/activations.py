@@ -121,9 +121,9 @@ class Softmax(Activation):
     name = "softmax"
 
     def forward(self, z):
-        z -= z.max(axis=1, keepdims=True)
+        z -= np.maximum.reduce(z, axis=1, keepdims=True)
         np.exp(z, out=z)
-        z /= z.sum(axis=1, keepdims=True)
+        z /= np.add.reduce(z, axis=1, keepdims=True)
 
     def backward(self, a, grad):
         grad -= np.einsum("ij,ij->i", grad, a)[:, None]

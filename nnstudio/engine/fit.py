@@ -9,6 +9,8 @@ from nnstudio.engine.optimizers import OPTIMIZERS
 from nnstudio.engine.trainer import DIVERGED, Snapshot, Trainer
 from nnstudio.errors import TrainingConfigError, TrainingDiverged
 
+# With nobody watching, weights are copied (as a restore point) only this often.
+_QUIET_SNAPSHOT_INTERVAL = 0.5
 # fit() keywords that belong to some optimizers only, with fit()'s defaults.
 _OPTIMIZER_KEYWORDS = {"momentum": 0.0, "dampening": 0.0, "nesterov": False,
                        "betas": (0.9, 0.999), "eps": None, "alpha": 0.99, "amsgrad": False,
@@ -42,7 +44,9 @@ def fit(net: Network, X, y, *, loss: str | None = None, optimizer: str = "adam",
     trainer = Trainer(net, X, y, loss=loss, optimizer=optimizer, lr=lr, batch_size=batch_size,
                       epochs=epochs, shuffle=shuffle, l1=l1, l2=l2, seed=seed,
                       validation_split=validation_split, validation_data=validation_data,
-                      target_loss=target_loss, **options)
+                      target_loss=target_loss,
+                      snapshot_interval=1 / 30 if callback else _QUIET_SNAPSHOT_INTERVAL,
+                      **options)
     for snapshot in trainer.run():
         if callback is not None:
             callback(snapshot)

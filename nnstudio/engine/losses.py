@@ -65,7 +65,7 @@ class BinaryCrossEntropy(Loss):
 
     def loss_and_delta(self, z, y, delta):
         np.logaddexp(0.0, z, out=delta)
-        loss = (float(delta.sum()) - float(np.vdot(y, z))) / z.size
+        loss = (float(np.add.reduce(delta, axis=None)) - float(np.vdot(y, z))) / z.size
         self.activation.forward(z)
         np.subtract(z, y, out=delta)
         delta *= 1.0 / z.size
@@ -88,11 +88,11 @@ class CategoricalCrossEntropy(Loss):
 
     def loss_and_delta(self, z, y, delta):
         n = z.shape[0]
-        z -= z.max(axis=1, keepdims=True)
+        z -= np.maximum.reduce(z, axis=1, keepdims=True)
         y_dot_z = float(np.vdot(y, z))
         np.exp(z, out=z)
-        row_sums = z.sum(axis=1, keepdims=True)
-        loss = (float(np.log(row_sums).sum()) - y_dot_z) / n
+        row_sums = np.add.reduce(z, axis=1, keepdims=True)
+        loss = (float(np.add.reduce(np.log(row_sums), axis=None)) - y_dot_z) / n
         z /= row_sums
         np.subtract(z, y, out=delta)
         delta *= 1.0 / n

@@ -42,7 +42,7 @@ class Dense:
 
     def pre_activation(self, x: np.ndarray, out: np.ndarray) -> np.ndarray:
         """z = x @ W + b, written into ``out``."""
-        np.matmul(x, self.weight, out=out)
+        np.dot(x, self.weight, out=out)
         if self.bias is not None:
             out += self.bias
         return out
@@ -50,11 +50,11 @@ class Dense:
     def backward(self, x: np.ndarray, delta: np.ndarray, grad_x: np.ndarray | None) -> None:
         """From delta = dL/dz: dL/dW = xᵀ·delta, dL/db = Σ_rows delta, and, when
         ``grad_x`` is given, dL/dx = delta·Wᵀ written into it."""
-        np.matmul(x.T, delta, out=self.grad_weight)
+        np.dot(x.T, delta, out=self.grad_weight)
         if self.grad_bias is not None:
-            np.sum(delta, axis=0, out=self.grad_bias)
+            np.add.reduce(delta, axis=0, out=self.grad_bias)
         if grad_x is not None:
-            np.matmul(delta, self.weight.T, out=grad_x)
+            np.dot(delta, self.weight.T, out=grad_x)
 
     def __repr__(self) -> str:
         return (f"Dense({self.name!r}, {self.fan_in}→{self.units}, "

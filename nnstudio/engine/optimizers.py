@@ -3,19 +3,33 @@
 Every ``step(params, grad)`` updates ``params`` in place from ``grad`` (= dL/dθ,
 regularisation included); the state vectors have the same layout as ``params``.
 Weight decay is not here: it is the trainer's L2 term, applied to weights only.
+
+The updates are elementwise, so on large networks they run in cache-sized chunks on
+all cores (NumPy releases the GIL inside each call).
 """
 
 from __future__ import annotations
 
 import math
+import os
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
 from nnstudio.errors import TrainingConfigError
 
+_PARALLEL_FROM = 1 << 18
+_CHUNK = 1 << 16
+_THREADS = min(os.cpu_count() or 1, 8)
+_pool: ThreadPoolExecutor | None = None
+
 
 class Optimizer:
-    """Base class: keeps ``lr`` (settable at any time) and a scratch vector."""
+    """Base class: keeps ``lr`` (settable at any time) and a scratch vector.
+
+    Subclasses implement ``_update(scalars, params, grad, tmp, *state)`` on matching
+    slices of the flat vectors; ``_scalars()`` gives the per-step constants.
+    """
 
     name = ""
     default_lr = 1e-3
@@ -27,6 +41,28 @@ class Optimizer:
         self.steps = 0
 
     def step(self, params: np.ndarray, grad: np.ndarray) -> None:
+        """One update of ``params`` from the gradient ``grad``."""
+        self.steps += 1
+        scalars = self._scalars()
+        arrays = (params, grad, self._tmp, *self._state())
+        if params.size < _PARALLEL_FROM or _THREADS == 1:
+            self._update(scalars, *arrays)
+            return
+        chunks = [slice(i, i + _CHUNK) for i in range(0, params.size, _CHUNK)]
+
+        def work(share):
+            for chunk in share:
+                self._update(scalars, *(None if a is None else a[chunk] for a in arrays))
+
+        list(_thread_pool().map(work, [chunks[t::_THREADS] for t in range(_THREADS)]))
+
+    def _scalars(self) -> tuple:
+        return (self.lr,)
+
+    def _state(self) -> tuple:
+        return ()
+
+    def _update(self, scalars, params, grad, tmp, *state) -> None:
         raise NotImplementedError
 
     def reset(self) -> None:
@@ -55,27 +91,32 @@ class SGD(Optimizer):
         self.momentum, self.dampening, self.nesterov = momentum, dampening, nesterov
         self._buf = np.zeros_like(params) if momentum else None
 
-    def step(self, params, grad):
-        self.steps += 1
+    def _scalars(self):
+        return self.lr, self.steps == 1
+
+    def _state(self):
+        return () if self._buf is None else (self._buf,)
+
+    def _update(self, scalars, params, grad, tmp, buf=None):
+        lr, first = scalars
         direction = grad
-        if self._buf is not None:
-            buf = self._buf
-            if self.steps == 1:
+        if buf is not None:
+            if first:
                 buf[...] = grad
             else:
                 buf *= self.momentum
                 if self.dampening:
-                    np.multiply(grad, 1.0 - self.dampening, out=self._tmp)
-                    buf += self._tmp
+                    np.multiply(grad, 1.0 - self.dampening, out=tmp)
+                    buf += tmp
                 else:
                     buf += grad
             if self.nesterov:
-                direction = np.multiply(buf, self.momentum, out=self._tmp)
+                direction = np.multiply(buf, self.momentum, out=tmp)
                 direction += grad
             else:
                 direction = buf
-        np.multiply(direction, self.lr, out=self._tmp)
-        params -= self._tmp
+        np.multiply(direction, lr, out=tmp)
+        params -= tmp
 
     def reset(self):
         super().reset()
@@ -103,15 +144,19 @@ class Adagrad(Optimizer):
         self.initial_accumulator_value = initial_accumulator_value
         self._sum = np.full_like(params, initial_accumulator_value)
 
-    def step(self, params, grad):
-        self.steps += 1
-        tmp = self._tmp
+    def _scalars(self):
+        return (self.lr / (1.0 + (self.steps - 1) * self.lr_decay),)
+
+    def _state(self):
+        return (self._sum,)
+
+    def _update(self, scalars, params, grad, tmp, total):
         np.multiply(grad, grad, out=tmp)
-        self._sum += tmp
-        np.sqrt(self._sum, out=tmp)
+        total += tmp
+        np.sqrt(total, out=tmp)
         tmp += self.eps
         np.divide(grad, tmp, out=tmp)
-        tmp *= self.lr / (1.0 + (self.steps - 1) * self.lr_decay)
+        tmp *= scalars[0]
         params -= tmp
 
     def reset(self):
@@ -140,30 +185,32 @@ class RMSprop(Optimizer):
         self._avg = np.zeros_like(params) if centered else None
         self._buf = np.zeros_like(params) if momentum else None
 
-    def step(self, params, grad):
-        self.steps += 1
-        tmp, alpha = self._tmp, self.alpha
-        self._sq *= alpha
+    def _state(self):
+        return self._sq, self._avg, self._buf
+
+    def _update(self, scalars, params, grad, tmp, sq, avg, buf):
+        alpha = self.alpha
+        sq *= alpha
         np.multiply(grad, grad, out=tmp)
         tmp *= 1.0 - alpha
-        self._sq += tmp
-        if self._avg is not None:
-            self._avg *= alpha
+        sq += tmp
+        if avg is not None:
+            avg *= alpha
             np.multiply(grad, 1.0 - alpha, out=tmp)
-            self._avg += tmp
-            np.multiply(self._avg, self._avg, out=tmp)
-            np.subtract(self._sq, tmp, out=tmp)
+            avg += tmp
+            np.multiply(avg, avg, out=tmp)
+            np.subtract(sq, tmp, out=tmp)
             np.sqrt(tmp, out=tmp)
         else:
-            np.sqrt(self._sq, out=tmp)
+            np.sqrt(sq, out=tmp)
         tmp += self.eps
         np.divide(grad, tmp, out=tmp)
-        if self._buf is not None:
-            self._buf *= self.momentum
-            self._buf += tmp
-            np.multiply(self._buf, self.lr, out=tmp)
+        if buf is not None:
+            buf *= self.momentum
+            buf += tmp
+            np.multiply(buf, scalars[0], out=tmp)
         else:
-            tmp *= self.lr
+            tmp *= scalars[0]
         params -= tmp
 
     def reset(self):
@@ -193,9 +240,16 @@ class Adam(Optimizer):
         self._v = np.zeros_like(params)
         self._v_max = np.zeros_like(params) if amsgrad else None
 
-    def step(self, params, grad):
-        self.steps += 1
-        (b1, b2), tmp, m, v = self.betas, self._tmp, self._m, self._v
+    def _scalars(self):
+        b1, b2 = self.betas
+        return self.lr / (1.0 - b1 ** self.steps), 1.0 / math.sqrt(1.0 - b2 ** self.steps)
+
+    def _state(self):
+        return self._m, self._v, self._v_max
+
+    def _update(self, scalars, params, grad, tmp, m, v, v_max):
+        step_size, inv_sqrt_bias2 = scalars
+        b1, b2 = self.betas
         m -= grad
         m *= b1
         m += grad
@@ -203,16 +257,14 @@ class Adam(Optimizer):
         v -= tmp
         v *= b2
         v += tmp
-        if self._v_max is not None:
-            np.maximum(self._v_max, v, out=self._v_max)
-            v = self._v_max
-        bias1 = 1.0 - b1 ** self.steps
-        bias2 = 1.0 - b2 ** self.steps
+        if v_max is not None:
+            np.maximum(v_max, v, out=v_max)
+            v = v_max
         np.sqrt(v, out=tmp)
-        tmp *= 1.0 / math.sqrt(bias2)
+        tmp *= inv_sqrt_bias2
         tmp += self.eps
         np.divide(m, tmp, out=tmp)
-        tmp *= self.lr / bias1
+        tmp *= step_size
         params -= tmp
 
     def reset(self):
@@ -241,6 +293,13 @@ def get_optimizer(name: str, params: np.ndarray, **options) -> Optimizer:
         return cls(params, **options)
     except TypeError as exc:
         raise TrainingConfigError(f"optimizer {name!r}: {exc}") from None
+
+
+def _thread_pool() -> ThreadPoolExecutor:
+    global _pool
+    if _pool is None:
+        _pool = ThreadPoolExecutor(_THREADS, thread_name_prefix="nnstudio-optimizer")
+    return _pool
 
 
 def _check(condition: bool, message: str) -> None:

@@ -149,3 +149,23 @@ def test_matches_torch_optim_over_many_steps(name, options):
 
 def test_every_optimizer_is_registered():
     assert set(OPTIMIZERS) == {"sgd", "adagrad", "rmsprop", "adam"}
+
+
+@pytest.mark.parametrize("name,options", TORCH_CASES + [("adam", {"lr": 0.01})])
+def test_large_vectors_updated_in_parallel_chunks_match_one_pass(name, options, monkeypatch):
+    from nnstudio.engine import optimizers
+
+    rng = np.random.default_rng(0)
+    n = optimizers._PARALLEL_FROM + 12345
+    start = rng.normal(size=n).astype(np.float32)
+    grads = rng.normal(size=(3, n)).astype(np.float32)
+    results = []
+    for parallel_from in (optimizers._PARALLEL_FROM, n + 1):
+        monkeypatch.setattr(optimizers, "_PARALLEL_FROM", parallel_from)
+        params = start.copy()
+        opt = get_optimizer(name, params, **options)
+        for g in grads:
+            opt.step(params, g)
+        results.append(params)
+    assert np.array_equal(results[0], results[1])
+    assert not np.array_equal(results[0], start)
