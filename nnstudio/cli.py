@@ -1,0 +1,183 @@
+"""The ``nnstudio`` command: the studio with no arguments, headless work with a verb.
+
+    nnstudio                                   open the studio
+    nnstudio train SPEC --data DATA --epochs N --out WEIGHTS.npz
+    nnstudio datasets                          list the built-in datasets
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from nnstudio import datasets
+from nnstudio.engine.network import Network
+from nnstudio.engine.optimizers import OPTIMIZERS
+from nnstudio.engine.trainer import DIVERGED, Trainer
+from nnstudio.errors import NNStudioError
+from nnstudio.io.npz import save_npz
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv or argv[0] not in ("train", "datasets", "-h", "--help", "--version"):
+        from nnstudio.ui.app import run  # Qt only when the studio opens
+
+        return run([sys.argv[0], *argv])
+    args = _parser().parse_args(argv)
+    try:
+        return args.command(args)
+    except NNStudioError as exc:
+        print(f"nnstudio: error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    from nnstudio import __version__
+
+    parser = argparse.ArgumentParser(prog="nnstudio", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"nnstudio {__version__}")
+    verbs = parser.add_subparsers(title="commands", required=True)
+
+    train = verbs.add_parser("train", help="train a network without a display",
+                             description="Train a network headless and save its weights.")
+    train.add_argument("spec", type=Path, help="network spec (.json); see docs/spec.md")
+    train.add_argument("--data", required=True,
+                       help="built-in dataset name or a CSV/TSV/NPZ file")
+    train.add_argument("--label-column", default=None,
+                       help="CSV label column: index or header name (default: last)")
+    train.add_argument("--split", type=float, default=0.8,
+                       help="fraction of the samples to train on; the rest is the test "
+                            "split (default 0.8)")
+    train.add_argument("--validation-split", type=float, default=0.0,
+                       help="fraction of the training samples held out for validation")
+    train.add_argument("--scaling", choices=datasets.SCALINGS, default="standard",
+                       help="feature scaling fitted on the training split (default standard)")
+    train.add_argument("--epochs", type=int, required=True)
+    train.add_argument("--optimizer", choices=list(OPTIMIZERS), default="adam")
+    train.add_argument("--lr", type=float, default=None,
+                       help="learning rate (default: the optimizer's)")
+    train.add_argument("--batch-size", type=int, default=32)
+    train.add_argument("--loss", default=None,
+                       help="mse, binary_crossentropy or categorical_crossentropy "
+                            "(default: suits the output activation)")
+    train.add_argument("--momentum", type=float, default=None, help="sgd/rmsprop momentum")
+    train.add_argument("--nesterov", action="store_true", help="sgd Nesterov momentum")
+    train.add_argument("--l1", type=float, default=0.0)
+    train.add_argument("--l2", type=float, default=0.0)
+    train.add_argument("--target-loss", type=float, default=None,
+                       help="stop once an epoch's training loss reaches this")
+    train.add_argument("--seed", type=int, default=0,
+                       help="seed of the weights, the split and the shuffling")
+    train.add_argument("--dtype", choices=["float32", "float64"], default="float32")
+    train.add_argument("--out", type=Path, required=True, help="weights file to write (.npz)")
+    train.add_argument("--quiet", action="store_true", help="no progress bar")
+    train.set_defaults(command=_train)
+
+    listing = verbs.add_parser("datasets", help="list the built-in datasets")
+    listing.set_defaults(command=_list_datasets)
+    return parser
+
+
+def _list_datasets(args) -> int:
+    for entry in datasets.list():
+        params = ", ".join(entry["parameters"]) or "—"
+        print(f"{entry['name']:<15} {entry['summary']}  [{params}]")
+    return 0
+
+
+def _read_spec(path: Path) -> dict:
+    try:
+        spec = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise NNStudioError(f"cannot read the spec {path}: {exc.strerror}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise NNStudioError(f"{path.name} is not valid JSON ({exc})") from None
+    if isinstance(spec, dict) and "network" in spec:
+        spec = spec["network"]
+    return spec
+
+
+def _train(args) -> int:
+    spec = _read_spec(args.spec)
+    params = {}
+    if args.label_column is not None:
+        column = args.label_column
+        params["label_column"] = int(column) if column.lstrip("-").isdigit() else column
+    data = datasets.load(args.data, **params)
+    if isinstance(spec, dict) and "inputs" not in spec:
+        spec = {**spec, "inputs": data.n_features}
+    net = Network.from_spec(spec, seed=args.seed, dtype=args.dtype)
+    parts, scaler = datasets.prepare(data, test=round(1 - args.split, 10),
+                                     scaling=args.scaling, seed=args.seed)
+    train = parts.train
+    options = {}
+    if args.momentum is not None:
+        options["momentum"] = args.momentum
+    if args.nesterov:
+        options["nesterov"] = True
+    trainer = Trainer(net, train.X, train.targets(net.n_outputs), loss=args.loss,
+                      optimizer=args.optimizer, lr=args.lr, batch_size=args.batch_size,
+                      epochs=args.epochs, l1=args.l1, l2=args.l2, seed=args.seed,
+                      validation_split=args.validation_split, target_loss=args.target_loss,
+                      snapshot_interval=0.1, **options)
+    print(f"training {net!r} on {data!r} ({train.n_samples} training samples)",
+          file=sys.stderr)
+    status = _run_with_progress(trainer, quiet=args.quiet)
+    metadata = {"dataset": data.name, "task": data.task, "feature_names": data.feature_names,
+                "class_names": data.class_names, "scaler": scaler.to_dict(),
+                "training": {"optimizer": args.optimizer, "lr": trainer.lr,
+                             "batch_size": args.batch_size, "epochs": trainer.epoch,
+                             "loss": trainer.loss.name, "seed": args.seed},
+                "history": trainer.history}
+    try:
+        save_npz(net, args.out, metadata)
+    except OSError as exc:
+        raise NNStudioError(f"cannot write {args.out}: {exc.strerror}") from None
+    _report(trainer, parts.test, net)
+    print(f"weights saved to {args.out}", file=sys.stderr)
+    return 1 if status == DIVERGED else 0
+
+
+def _run_with_progress(trainer: Trainer, quiet: bool) -> str:
+    from tqdm import tqdm
+
+    bar = tqdm(total=trainer.epochs, unit="epoch", disable=quiet, file=sys.stderr,
+               dynamic_ncols=True)
+    status = "finished"
+    try:
+        for snapshot in trainer.run():
+            bar.update(snapshot.epoch - bar.n)
+            if len(snapshot.losses):
+                bar.set_postfix(loss=f"{snapshot.losses[-1]:.4g}", refresh=False)
+            status = snapshot.status
+            if status == DIVERGED:
+                bar.close()
+                print(f"nnstudio: {snapshot.message}", file=sys.stderr)
+    except KeyboardInterrupt:
+        status = "stopped"
+        print("\ninterrupted: saving the weights trained so far", file=sys.stderr)
+    finally:
+        bar.close()
+    return status
+
+
+def _report(trainer: Trainer, test, net: Network) -> None:
+    history = trainer.history
+    line = f"epochs: {trainer.epoch}  loss: {history['loss'][-1]:.4g}" if history["loss"] \
+        else "no epoch finished"
+    if history.get("accuracy"):
+        line += f"  accuracy: {history['accuracy'][-1]:.3f}"
+    if test is not None:
+        outputs = net.predict(test.X)
+        if test.task == datasets.CLASSIFICATION:
+            predicted = outputs.argmax(axis=1) if outputs.shape[1] > 1 else outputs[:, 0] > 0.5
+            line += f"  test accuracy: {np.mean(predicted == test.y):.3f}"
+        else:
+            target = test.y.reshape(len(test.y), -1)
+            line += f"  test mse: {np.mean((outputs - target) ** 2):.4g}"
+    print(line)

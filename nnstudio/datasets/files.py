@@ -1,0 +1,385 @@
+"""Loaders for the user's own files: CSV/TSV, NPZ and MNIST-style IDX (plain or .gz).
+
+Each loader checks sizes before it allocates and raises :class:`DataError` naming the
+file, the line or array, and what is wrong. None of them unpickles anything.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import math
+import os
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from nnstudio.datasets.dataset import CLASSIFICATION, REGRESSION, Dataset
+from nnstudio.errors import DataError
+
+MAX_BYTES = 1 << 30
+_MAX_AUTO_CLASSES = 50
+
+
+def _check_file(path: Path, max_bytes: int) -> int:
+    if not path.is_file():
+        raise DataError(f"{path}: no such file")
+    size = path.stat().st_size
+    if size == 0:
+        raise DataError(f"{path.name} is empty")
+    if size > max_bytes:
+        raise DataError(f"{path.name} is {size / 2**20:.0f} MiB, more than the "
+                        f"{max_bytes / 2**20:.0f} MiB nnstudio loads")
+    return size
+
+
+# -- CSV ------------------------------------------------------------------------------
+
+def load_csv(path, label_column: int | str = -1, feature_columns=None, task: str | None = None,
+             delimiter: str | None = None, header: bool | None = None,
+             max_bytes: int = MAX_BYTES) -> Dataset:
+    """Load a CSV/TSV table: one row per sample, one column of labels.
+
+    ``label_column`` is an index (default: the last) or a header name; ``feature_columns``
+    (indices or names) defaults to every other column. ``task`` is "classification" or
+    "regression"; by default non-numeric labels, or whole numbers with at most 50
+    distinct values, make a classification. ``header`` and ``delimiter`` are detected
+    when not given.
+    """
+    path = Path(path)
+    rows = _read_rows(path, _read_text(path, max_bytes), delimiter)
+    if header is None:
+        header = _looks_like_header(rows)
+    names = [c.strip() or f"column {i}" for i, c in enumerate(rows[0])] if header else [
+        f"column {i}" for i in range(len(rows[0]))]
+    first_line = 2 if header else 1
+    body = rows[1:] if header else rows
+    if not body:
+        raise DataError(f"{path.name} has a header but no data rows")
+    width = len(names)
+    for offset, row in enumerate(body):
+        if len(row) != width:
+            raise DataError(f"{path.name}, line {first_line + offset}: {len(row)} fields, "
+                            f"expected {width} like the first line")
+    label = _column_index(label_column, names, path)
+    features = ([i for i in range(width) if i != label] if feature_columns is None
+                else [_column_index(c, names, path) for c in feature_columns])
+    if not features:
+        raise DataError(f"{path.name} has no feature columns besides the label column")
+    if label in features:
+        raise DataError(f"{path.name}: the label column {names[label]!r} cannot also be a "
+                        "feature")
+    X = np.empty((len(body), len(features)))
+    for j, col in enumerate(features):
+        X[:, j] = _numeric_column(body, col, names[col], path, first_line)
+    labels = [row[label].strip() for row in body]
+    return _with_labels(X, labels, tuple(names[i] for i in features), path,
+                        lambda row: f"{path.name}, line {first_line + row}", names[label],
+                        task)
+
+
+def _read_text(path: Path, max_bytes: int) -> str:
+    """The file's text; gzip-compressed files are unpacked (at most ``max_bytes``)."""
+    _check_file(path, max_bytes)
+    try:
+        if _is_gzip(path):
+            with gzip.open(path, "rb") as f:
+                raw = f.read(max_bytes + 1)
+            if len(raw) > max_bytes:
+                raise DataError(f"{path.name} unpacks to more than the "
+                                f"{max_bytes / 2**20:.0f} MiB nnstudio loads")
+        else:
+            raw = path.read_bytes()
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{path.name} is not a UTF-8 text file (byte {exc.start})") from None
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        raise DataError(f"{path.name} could not be read ({exc})") from None
+
+
+def _read_rows(path: Path, text: str, delimiter: str | None) -> list[list[str]]:
+    lines = text.splitlines()
+    while lines and not lines[-1].strip():
+        lines.pop()
+    if not lines:
+        raise DataError(f"{path.name} is empty")
+    if delimiter is None:
+        if path.suffix.lower() in (".tsv", ".tab"):
+            delimiter = "\t"
+        else:
+            counts = {d: lines[0].count(d) for d in (",", "\t", ";")}
+            delimiter = max(counts, key=counts.get)
+            if counts[delimiter] == 0:
+                delimiter = ","
+    try:
+        return [row for row in csv.reader(lines, delimiter=delimiter)]
+    except csv.Error as exc:
+        raise DataError(f"{path.name}: not a valid CSV file ({exc})") from None
+
+
+def _is_number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
+
+
+def _looks_like_header(rows: list[list[str]]) -> bool:
+    first = rows[0]
+    if all(not _is_number(c) for c in first):
+        return True
+    if len(rows) < 2:
+        return False
+    return any(not _is_number(a) and _is_number(b) for a, b in zip(first, rows[1]))
+
+
+def _column_index(column, names: list[str], path: Path) -> int:
+    if isinstance(column, str):
+        if column in names:
+            return names.index(column)
+        raise DataError(f"{path.name} has no column {column!r}; its columns are: "
+                        f"{', '.join(names)}")
+    if isinstance(column, (int, np.integer)) and -len(names) <= column < len(names):
+        return int(column) % len(names)
+    raise DataError(f"{path.name} has {len(names)} columns; column {column!r} does not exist")
+
+
+def _numeric_column(body, col: int, name: str, path: Path, first_line: int) -> np.ndarray:
+    values = np.empty(len(body))
+    for offset, row in enumerate(body):
+        cell = row[col].strip()
+        where = f"{path.name}, line {first_line + offset}, column {name!r}"
+        if not cell:
+            raise DataError(f"{where} is empty (missing values are not supported)")
+        try:
+            value = float(cell)
+        except ValueError:
+            raise DataError(f"{where}: {cell[:40]!r} is not a number") from None
+        if not math.isfinite(value):
+            raise DataError(f"{where}: {cell!r} is not a finite number")
+        values[offset] = value
+    return values
+
+
+def _with_labels(X, labels, feature_names, path: Path, locate, label_name: str,
+                 task: str | None) -> Dataset:
+    """A dataset from features and label strings; ``locate(row)`` names a row in errors."""
+    numeric = all(_is_number(v) for v in labels)
+    if task is None:
+        task = REGRESSION
+        if not numeric:
+            task = CLASSIFICATION
+        else:
+            values = np.array([float(v) for v in labels])
+            if (np.all(np.isfinite(values)) and np.all(values == np.round(values))
+                    and len(np.unique(values)) <= _MAX_AUTO_CLASSES):
+                task = CLASSIFICATION
+    if task not in (CLASSIFICATION, REGRESSION):
+        raise DataError(f"task must be {CLASSIFICATION} or {REGRESSION}, got {task!r}")
+    for offset, value in enumerate(labels):
+        if not value:
+            raise DataError(f"{locate(offset)}: the label ({label_name!r}) is empty")
+    if task == REGRESSION:
+        if not numeric:
+            bad = next(i for i, v in enumerate(labels) if not _is_number(v))
+            raise DataError(f"{locate(bad)}: label {labels[bad]!r} is not a number "
+                            "(regression needs numeric targets)")
+        y = np.array([float(v) for v in labels])
+        if not np.isfinite(y).all():
+            bad = int(np.flatnonzero(~np.isfinite(y))[0])
+            raise DataError(f"{locate(bad)}: label {labels[bad]!r} is not a finite number")
+        return Dataset(X=X, y=y, task=REGRESSION, feature_names=feature_names,
+                       name=path.stem, description=f"Loaded from {path.name}")
+    class_names, y = _classes(labels, numeric)
+    if len(class_names) < 2:
+        raise DataError(f"{path.name}: the label column {label_name!r} holds one class only "
+                        f"({class_names[0]!r}); a classifier needs at least two")
+    return Dataset(X=X, y=y, task=CLASSIFICATION, feature_names=feature_names,
+                   class_names=class_names, name=path.stem,
+                   description=f"Loaded from {path.name}")
+
+
+def _classes(labels, numeric: bool) -> tuple[tuple[str, ...], np.ndarray]:
+    """Sorted class names (numerically when every label is a number) and indices."""
+    if numeric:
+        values = np.array([float(v) for v in labels])
+        unique = np.unique(values)
+        names = tuple(f"{v:g}" for v in unique)
+        return names, np.searchsorted(unique, values).astype(np.int64)
+    unique = sorted(set(labels))
+    index = {name: i for i, name in enumerate(unique)}
+    return tuple(unique), np.array([index[v] for v in labels], dtype=np.int64)
+
+
+# -- NPZ ------------------------------------------------------------------------------
+
+def load_npz(path, x_key: str = "X", y_key: str = "y", task: str | None = None,
+             max_bytes: int = MAX_BYTES) -> Dataset:
+    """Load arrays ``x_key`` (n, d) and ``y_key`` (n,) or (n, k) from an ``.npz`` file.
+
+    String labels become classes; integer labels with few values too (unless ``task``
+    says "regression")."""
+    path = Path(path)
+    _check_file(path, max_bytes)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            declared = sum(info.file_size for info in archive.infolist())
+        if declared > max_bytes:
+            raise DataError(f"{path.name} unpacks to {declared / 2**20:.0f} MiB, more than "
+                            f"the {max_bytes / 2**20:.0f} MiB nnstudio loads")
+        with np.load(path, allow_pickle=False) as npz:
+            keys = list(npz.keys())
+            missing = [k for k in (x_key, y_key) if k not in keys]
+            if missing:
+                raise DataError(f"{path.name} has no array {missing[0]!r}; it has: "
+                                f"{', '.join(keys) or 'no arrays'}")
+            X, y = npz[x_key], npz[y_key]
+    except DataError:
+        raise
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, KeyError) as exc:
+        raise DataError(f"{path.name} is not a readable .npz file ({exc})") from None
+    return _from_arrays(X, y, path, x_key, y_key, task)
+
+
+def _from_arrays(X, y, path: Path, x_key: str, y_key: str, task: str | None) -> Dataset:
+    if X.ndim == 1:
+        X = X[:, None]
+    if X.ndim != 2:
+        raise DataError(f"{path.name}: array {x_key!r} must be 2-D (samples × features), "
+                        f"got shape {X.shape}")
+    if X.shape[0] == 0 or X.shape[1] == 0:
+        raise DataError(f"{path.name}: array {x_key!r} is empty (shape {X.shape})")
+    if not (np.issubdtype(X.dtype, np.integer) or np.issubdtype(X.dtype, np.floating)
+            or X.dtype == bool):
+        raise DataError(f"{path.name}: array {x_key!r} must hold numbers, got {X.dtype}")
+    if y.ndim == 0 or len(y) != len(X):
+        raise DataError(f"{path.name}: {len(X)} rows in {x_key!r} but "
+                        f"{0 if y.ndim == 0 else len(y)} in {y_key!r}")
+    X = X.astype(np.float64)
+    if not np.isfinite(X).all():
+        row = int(np.flatnonzero(~np.isfinite(X).all(axis=1))[0])
+        raise DataError(f"{path.name}: array {x_key!r} has NaN or infinite values "
+                        f"(first in row {row})")
+    names = tuple(f"x{i + 1}" for i in range(X.shape[1]))
+
+    def locate(row):
+        return f"{path.name}, array {y_key!r}, row {row}"
+
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y[:, 0]
+    if y.dtype.kind in "US":
+        labels = [str(v) for v in y]
+        return _with_labels(X, labels, names, path, locate, y_key, task or CLASSIFICATION)
+    if y.dtype.kind not in "biuf":
+        raise DataError(f"{path.name}: array {y_key!r} must hold numbers or strings, "
+                        f"got {y.dtype}")
+    if y.ndim == 1:
+        labels = [repr(float(v)) for v in y]
+        return _with_labels(X, labels, names, path, locate, y_key, task)
+    if y.ndim != 2:
+        raise DataError(f"{path.name}: array {y_key!r} must be 1-D or 2-D, got {y.shape}")
+    y = y.astype(np.float64)
+    if not np.isfinite(y).all():
+        raise DataError(f"{path.name}: array {y_key!r} has NaN or infinite values")
+    is_one_hot = np.isin(y, (0, 1)).all() and np.all(y.sum(axis=1) == 1)
+    if task != REGRESSION and is_one_hot and y.shape[1] >= 2:
+        classes = tuple(str(i) for i in range(y.shape[1]))
+        return Dataset(X=X, y=y.argmax(axis=1), task=CLASSIFICATION, feature_names=names,
+                       class_names=classes, name=path.stem,
+                       description=f"Loaded from {path.name}")
+    return Dataset(X=X, y=y, task=REGRESSION, feature_names=names, name=path.stem,
+                   description=f"Loaded from {path.name}")
+
+
+# -- IDX (MNIST) ----------------------------------------------------------------------
+
+_IDX_TYPES = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
+
+
+def read_idx(path, max_bytes: int = MAX_BYTES) -> np.ndarray:
+    """Read one IDX file (plain or gzip): the array its header describes."""
+    path = Path(path)
+    _check_file(path, max_bytes)
+    opener = gzip.open if _is_gzip(path) else open
+    try:
+        with opener(path, "rb") as f:
+            magic = f.read(4)
+            if len(magic) < 4 or magic[0] != 0 or magic[1] != 0 or magic[2] not in _IDX_TYPES:
+                raise DataError(f"{path.name} is not an IDX file (bad magic number "
+                                f"{magic.hex() or 'missing'})")
+            dtype, ndim = np.dtype(_IDX_TYPES[magic[2]]), magic[3]
+            if ndim == 0:
+                raise DataError(f"{path.name}: the IDX header declares no dimensions")
+            dims_raw = f.read(4 * ndim)
+            if len(dims_raw) < 4 * ndim:
+                raise DataError(f"{path.name}: the IDX header is cut short")
+            dims = tuple(int(d) for d in np.frombuffer(dims_raw, ">u4"))
+            expected = math.prod(dims) * dtype.itemsize
+            if expected > max_bytes:
+                raise DataError(f"{path.name}: the header declares {dims}, "
+                                f"{expected / 2**20:.0f} MiB, more than nnstudio loads")
+            data = f.read(expected + 1)
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        raise DataError(f"{path.name} could not be read ({exc})") from None
+    if len(data) != expected:
+        raise DataError(f"{path.name}: the header declares {' × '.join(map(str, dims))} "
+                        f"values ({expected} bytes) but the file holds "
+                        f"{'more' if len(data) > expected else len(data)} bytes of data")
+    return np.frombuffer(data, dtype).reshape(dims)
+
+
+def _is_gzip(path: Path) -> bool:
+    with open(path, "rb") as f:
+        return f.read(2) == b"\x1f\x8b"
+
+
+def load_idx(images, labels, max_bytes: int = MAX_BYTES) -> Dataset:
+    """Load an MNIST-style pair: images (n, rows, cols) and labels (n,). Images are
+    flattened and scaled to [0, 1]; labels become classes "0", "1", ..."""
+    images_path, labels_path = Path(images), Path(labels)
+    pixels, classes = read_idx(images_path, max_bytes), read_idx(labels_path, max_bytes)
+    if pixels.ndim < 2:
+        raise DataError(f"{images_path.name}: images must have at least 2 dimensions, "
+                        f"got {pixels.shape}")
+    if classes.ndim != 1:
+        raise DataError(f"{labels_path.name}: labels must be 1-D, got shape {classes.shape}")
+    if len(pixels) != len(classes):
+        raise DataError(f"{images_path.name} holds {len(pixels)} images but "
+                        f"{labels_path.name} holds {len(classes)} labels")
+    if len(pixels) == 0:
+        raise DataError(f"{images_path.name} holds no images")
+    if np.issubdtype(classes.dtype, np.floating) or classes.min() < 0:
+        raise DataError(f"{labels_path.name}: labels must be whole numbers ≥ 0")
+    X = pixels.reshape(len(pixels), -1).astype(np.float32)
+    if pixels.dtype == np.dtype(">u1"):
+        X /= 255.0
+    elif not np.isfinite(X).all():
+        raise DataError(f"{images_path.name} has NaN or infinite pixels")
+    n_classes = int(classes.max()) + 1
+    if n_classes < 2:
+        raise DataError(f"{labels_path.name} holds one class only; a classifier needs two")
+    image_shape = pixels.shape[1:3] if pixels.ndim == 3 else None
+    return Dataset(X=X.astype(np.float64), y=classes.astype(np.int64), task=CLASSIFICATION,
+                   feature_names=tuple(f"pixel {i}" for i in range(X.shape[1])),
+                   class_names=tuple(str(i) for i in range(n_classes)),
+                   name=images_path.name.split(".")[0], image_shape=image_shape,
+                   description=f"Images from {images_path.name}, labels from "
+                               f"{labels_path.name}")
+
+
+def write_idx(path, array: np.ndarray, compress: bool = False) -> None:
+    """Write ``array`` as an IDX file (for tests and for users who make their own)."""
+    codes = {np.dtype(v).newbyteorder("="): k for k, v in _IDX_TYPES.items()}
+    array = np.asarray(array)
+    code = codes.get(array.dtype.newbyteorder("="))
+    if code is None:
+        raise DataError(f"IDX cannot hold {array.dtype} values")
+    header = bytes([0, 0, code, array.ndim]) + np.array(array.shape, ">u4").tobytes()
+    payload = header + array.astype(_IDX_TYPES[code]).tobytes()
+    data = gzip.compress(payload, mtime=0) if compress else payload
+    tmp = Path(f"{path}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+

@@ -1,0 +1,1 @@
+"""Files nnstudio writes and reads: weights, models, projects. No Qt, no pickle."""
