@@ -1,0 +1,83 @@
+"""Weights NPZ: round trip, layout, refusal of files that are not ours."""
+
+import json
+import zipfile
+
+import numpy as np
+import pytest
+
+import nnstudio
+from nnstudio.errors import NNStudioError, SpecError
+from nnstudio.io.npz import load_npz, read_npz, save_npz
+
+SPEC = {"inputs": 3, "layers": [{"units": 4, "activation": "relu", "name": "hidden"},
+                                {"units": 2, "activation": "softmax", "use_bias": False}]}
+
+
+def test_round_trip_keeps_weights_spec_and_metadata(tmp_path):
+    net = nnstudio.Network.from_spec(SPEC, seed=5, dtype="float64")
+    path = tmp_path / "w.npz"
+    save_npz(net, path, {"class_names": ["a", "b"]})
+    again, metadata = load_npz(path)
+    assert again.spec == net.spec and again.dtype == np.float64
+    assert np.array_equal(again.parameters, net.parameters)
+    assert metadata == {"class_names": ["a", "b"]}
+    X = np.random.default_rng(0).normal(size=(5, 3))
+    assert np.array_equal(again.predict(X), net.predict(X))
+
+
+def test_arrays_have_documented_names_and_layouts(tmp_path):
+    net = nnstudio.Network.from_spec(SPEC)
+    save_npz(net, tmp_path / "w.npz")
+    with np.load(tmp_path / "w.npz", allow_pickle=False) as npz:
+        assert npz["hidden.weight"].shape == (3, 4)
+        assert npz["hidden.bias"].shape == (4,)
+        assert npz["dense_1.weight"].shape == (4, 2)
+        assert "dense_1.bias" not in npz
+        model = json.loads(npz["model.json"].tobytes())
+    assert model["format"] == "nnstudio.weights" and model["network"]["inputs"] == 3
+
+
+def test_a_file_from_a_newer_nnstudio_is_refused(tmp_path):
+    net = nnstudio.Network.from_spec(SPEC)
+    path = tmp_path / "w.npz"
+    save_npz(net, path)
+    model, arrays = read_npz(path)
+    model["schema_version"] = 99
+    arrays["model.json"] = np.frombuffer(json.dumps(model).encode(), np.uint8)
+    np.savez(path, **arrays)
+    with pytest.raises(NNStudioError, match="newer nnstudio"):
+        load_npz(path)
+
+
+@pytest.mark.parametrize("content", [b"", b"not a zip", b"PK\x03\x04broken"])
+def test_garbage_is_refused_with_a_message(tmp_path, content):
+    path = tmp_path / "w.npz"
+    path.write_bytes(content)
+    with pytest.raises(NNStudioError):
+        load_npz(path)
+
+
+def test_an_npz_without_model_json_is_not_ours(tmp_path):
+    path = tmp_path / "other.npz"
+    np.savez(path, a=np.zeros(3))
+    with pytest.raises(NNStudioError, match="not an nnstudio weights file"):
+        load_npz(path)
+
+
+def test_wrong_shapes_are_refused(tmp_path):
+    path = tmp_path / "w.npz"
+    save_npz(nnstudio.Network.from_spec(SPEC), path)
+    model, arrays = read_npz(path)
+    arrays["hidden.weight"] = np.zeros((3, 5))
+    arrays["model.json"] = np.frombuffer(json.dumps(model).encode(), np.uint8)
+    np.savez(path, **arrays)
+    with pytest.raises(SpecError, match=r"shape \(3, 4\)"):
+        load_npz(path)
+
+
+def test_save_is_atomic_and_leaves_no_temporary_files(tmp_path):
+    path = tmp_path / "w.npz"
+    save_npz(nnstudio.Network.from_spec(SPEC), path)
+    assert [p.name for p in tmp_path.iterdir()] == ["w.npz"]
+    assert zipfile.is_zipfile(path)

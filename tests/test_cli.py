@@ -1,0 +1,93 @@
+"""``nnstudio train`` and friends, run as a user would, in a subprocess."""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from nnstudio.io.npz import load_npz
+
+
+def _nnstudio(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "nnstudio", *map(str, args)],
+                          capture_output=True, text=True, cwd=cwd, timeout=300)
+
+
+@pytest.fixture
+def spec_file(tmp_path):
+    path = tmp_path / "spec.json"
+    path.write_text(json.dumps({"layers": [{"units": 8, "activation": "tanh"},
+                                           {"units": 1, "activation": "sigmoid"}]}))
+    return path
+
+
+def test_train_a_builtin_dataset_and_save_loadable_weights(tmp_path, spec_file):
+    out = tmp_path / "w.npz"
+    result = _nnstudio("train", spec_file, "--data", "circle", "--epochs", "150",
+                       "--lr", "0.02", "--seed", "3", "--out", out)
+    assert result.returncode == 0, result.stderr
+    assert "test accuracy" in result.stdout
+    test_accuracy = float(result.stdout.split("test accuracy:")[1].split()[0])
+    assert test_accuracy > 0.9
+    assert "epoch" in result.stderr  # the progress bar
+    net, metadata = load_npz(out)
+    assert net.spec.sizes == [2, 8, 1]
+    assert metadata["dataset"] == "circle" and metadata["scaler"]["method"] == "standard"
+    assert len(metadata["history"]["loss"]) == 150
+    keys = set(np.load(out, allow_pickle=False).keys())
+    assert {"dense_0.weight", "dense_0.bias", "dense_1.weight", "model.json"} <= keys
+
+
+def test_train_is_reproducible_with_a_seed(tmp_path, spec_file):
+    outs = [tmp_path / "a.npz", tmp_path / "b.npz"]
+    for out in outs:
+        assert _nnstudio("train", spec_file, "--data", "xor", "--epochs", "5", "--quiet",
+                         "--seed", "1", "--out", out).returncode == 0
+    a, b = (load_npz(o)[0] for o in outs)
+    assert np.array_equal(a.parameters, b.parameters)
+
+
+def test_train_from_a_csv_file_with_a_named_label_column(tmp_path):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(120, 3))
+    labels = np.where(X[:, 0] + X[:, 1] > 0, "yes", "no")
+    csv = tmp_path / "table.csv"
+    csv.write_text("answer,a,b,c\n" + "".join(
+        f"{lab},{a},{b},{c}\n" for lab, (a, b, c) in zip(labels, X)))
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps({"inputs": 3, "layers": [
+        {"units": 2, "activation": "softmax"}]}))
+    out = tmp_path / "w.npz"
+    result = _nnstudio("train", spec, "--data", csv, "--label-column", "answer",
+                       "--epochs", "100", "--lr", "0.05", "--out", out)
+    assert result.returncode == 0, result.stderr
+    assert load_npz(out)[1]["class_names"] == ["no", "yes"]
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--data", "nope"], "no built-in dataset or file called 'nope'"),
+    (["--data", "iris"], "3 classes but the output layer has 1 unit"),
+])
+def test_errors_are_one_clear_line_not_a_traceback(tmp_path, spec_file, args, message):
+    result = _nnstudio("train", spec_file, *args, "--epochs", "2", "--out", tmp_path / "w.npz")
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "w.npz").exists()
+
+
+def test_a_bad_spec_file_is_reported(tmp_path):
+    spec = tmp_path / "spec.json"
+    spec.write_text("{not json")
+    result = _nnstudio("train", spec, "--data", "xor", "--epochs", "1", "--out",
+                       tmp_path / "w.npz")
+    assert result.returncode == 2 and "not valid JSON" in result.stderr
+
+
+def test_datasets_lists_every_builtin():
+    result = _nnstudio("datasets")
+    assert result.returncode == 0
+    names = [line.split()[0] for line in result.stdout.splitlines()]
+    assert {"circle", "spiral", "iris", "digits", "parity3"} <= set(names)
