@@ -9,6 +9,7 @@ The scripting API::
     net.predict(X)
 """
 
+from nnstudio import datasets
 from nnstudio.engine import Network, NetworkSpec, Snapshot, Trainer, fit
 from nnstudio.errors import (
     DataError,
@@ -21,4 +22,4 @@ from nnstudio.errors import (
 __version__ = "0.1.0"
 
 __all__ = ["DataError", "NNStudioError", "Network", "NetworkSpec", "Snapshot", "SpecError",
-           "Trainer", "TrainingConfigError", "TrainingDiverged", "fit", "__version__"]
+           "Trainer", "TrainingConfigError", "TrainingDiverged", "datasets", "fit", "__version__"]

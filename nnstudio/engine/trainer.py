@@ -22,7 +22,7 @@ from nnstudio.engine.losses import get_loss
 from nnstudio.engine.network import Network
 from nnstudio.engine.optimizers import get_optimizer
 from nnstudio.engine.targets import Targets, count_correct, prepare
-from nnstudio.errors import TrainingConfigError, TrainingDiverged
+from nnstudio.errors import TrainingConfigError
 
 RUNNING, PAUSED, FINISHED, STOPPED, DIVERGED = (
     "running", "paused", "finished", "stopped", "diverged")

@@ -52,7 +52,8 @@ def test_adagrad():
 def test_adagrad_lr_decay():
     # step 2 uses lr / (1 + 1·0.5)
     s2 = np.array([0.3125, 5.0])
-    expected = np.array([1.0, -2.0]) - 0.5 * np.array([1, -1]) - (0.5 / 1.5) * GRADS[1] / np.sqrt(s2)
+    step2 = (0.5 / 1.5) * GRADS[1] / np.sqrt(s2)
+    expected = np.array([1.0, -2.0]) - 0.5 * np.array([1, -1]) - step2
     assert np.allclose(_run("adagrad", 2, lr=0.5, lr_decay=0.5, eps=0.0), expected)
 
 
