@@ -3,17 +3,39 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
+from nnstudio.ui.autosave import pending_recovery
 from nnstudio.ui.main_window import MainWindow
 
 
 def run(argv: list[str] | None = None) -> int:
-    """Open the main window and run the Qt event loop; returns the exit code."""
-    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
+    """Open the main window (and the project named in ``argv``); run the event loop."""
+    argv = list(sys.argv if argv is None else argv)
+    app = QApplication.instance() or QApplication(argv)
     app.setApplicationName("nnstudio")
     app.setOrganizationName("nnstudio")
-    window = MainWindow()
+    window = create_window(argv[1:])
     window.show()
     return app.exec()
+
+
+def create_window(args: list[str], ask=None) -> MainWindow:
+    """The window for ``args`` ([] or [PROJECT]); offers an autosaved project first."""
+    recovered = pending_recovery()
+    if recovered is not None:
+        ask = ask or (lambda: QMessageBox.question(
+            None, "Recover unsaved work?",
+            "nnstudio did not close properly last time. Recover the autosaved network?")
+            == QMessageBox.StandardButton.Yes)
+        if ask():
+            window = MainWindow(recovered)
+            window.editor.undo_stack.resetClean()
+            window.statusBar().showMessage("Recovered the autosaved network: save it to keep it")
+            return window
+    window = MainWindow()
+    if args:
+        window.open_path(Path(args[0]))
+    return window

@@ -1,36 +1,269 @@
-"""The main window. For now a welcome page that names what is coming; the canvas,
-palette, inspector and training panels arrive as their own classes."""
+"""The main window: assembles the canvas, the panels, the menus and the project file
+handling. Edits go through :class:`~nnstudio.ui.editor.Editor`."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+)
 
-import nnstudio
+from nnstudio.errors import NNStudioError
+from nnstudio.io.project import SUFFIX, load_project, save_project
+from nnstudio.model.project import Project
+from nnstudio.ui.autosave import Autosaver
+from nnstudio.ui.canvas.scene import NetworkScene
+from nnstudio.ui.canvas.view import NetworkView
+from nnstudio.ui.dataset_panel import DatasetPanel
+from nnstudio.ui.editor import Editor
+from nnstudio.ui.inspector import Inspector
+from nnstudio.ui.palette import Palette
 
-WELCOME = """<h1>nnstudio {version}</h1>
-<p>Build neural networks by drag-and-drop, watch them learn, take the weights with you.</p>
-<p>The training engine, the Python API and the command line are ready:<br>
-<code>nnstudio train spec.json --data data.npz --epochs 100 --out weights.npz</code></p>
-<p>The design canvas arrives in the next release.</p>"""
+MAX_RECENT = 8
+FILE_FILTER = f"nnstudio projects (*{SUFFIX})"
 
 
 class MainWindow(QMainWindow):
-    """The application window."""
+    """The studio window for one project at a time."""
 
-    def __init__(self):
+    def __init__(self, project: Project | None = None, path: Path | None = None,
+                 autosave_ms: int | None = None):
         super().__init__()
-        self.setWindowTitle("nnstudio")
-        self.resize(1100, 720)
-        welcome = QLabel(WELCOME.format(version=nnstudio.__version__))
-        welcome.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        welcome.setTextFormat(Qt.TextFormat.RichText)
-        welcome.setWordWrap(True)
-        welcome.setMargin(48)
-        self.setCentralWidget(welcome)
-        quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        self.menuBar().addMenu("&File").addAction(quit_action)
-        self.statusBar().showMessage("Ready")
+        self.resize(1400, 860)
+        self.path = path
+        self.project = project or Project.example()
+        self.editor = Editor(self.project, self)
+        self.scene = NetworkScene(self.project.document, self)
+        self.view = NetworkView(self.scene)
+        self.setCentralWidget(self.view)
+        self.palette = Palette()
+        self.inspector = Inspector(self.project.document)
+        self.dataset_panel = DatasetPanel()
+        self._dock("Layers", self.palette, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self._dock("Dataset", self.dataset_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self._dock("Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
+        training = QLabel("Live training arrives in the next release.\n\nMeanwhile:\n"
+                          "nnstudio train spec.json --data circle …")
+        training.setWordWrap(True)
+        training.setAlignment(Qt.AlignmentFlag.AlignTop)
+        training.setMargin(8)
+        self._dock("Training", training, Qt.DockWidgetArea.RightDockWidgetArea)
+        self._build_actions()
+        self._connect()
+        self.autosaver = Autosaver(lambda: self.project,
+                                   lambda: not self.editor.undo_stack.isClean(),
+                                   autosave_ms or 60_000, self)
+        self._show_dataset()
+        self._update_title()
+        self.statusBar().showMessage(
+            "Drag a Dense layer from the palette onto the canvas; select a layer to edit it.")
+        self.view.fit()
+
+    # -- assembly ---------------------------------------------------------------------
+
+    def _dock(self, title: str, widget, area) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(title)
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _action(self, text, slot, shortcut=None, tip="") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        action.setStatusTip(tip)
+        action.setToolTip(tip or text.replace("&", ""))
+        action.triggered.connect(slot)
+        return action
+
+    def _build_actions(self) -> None:
+        keys = QKeySequence.StandardKey
+        stack = self.editor.undo_stack
+        self.undo_action = stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(keys.Undo)
+        self.redo_action = stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcut(keys.Redo)
+        self.new_action = self._action("&New", self.new_project, keys.New, "Start a new network")
+        self.open_action = self._action("&Open…", self.open_dialog, keys.Open, "Open a project")
+        self.save_action = self._action("&Save", self.save, keys.Save, "Save the project")
+        self.save_as_action = self._action("Save &As…", self.save_as, keys.SaveAs,
+                                           "Save the project under a new name")
+        self.quit_action = self._action("&Quit", self.close, keys.Quit, "Quit nnstudio")
+        self.delete_action = self._action(
+            "&Delete layer", lambda: self.editor.remove_layer(self.scene.selected_layer()),
+            keys.Delete, "Delete the selected hidden layer")
+        self.zoom_in_action = self._action("Zoom &in", self.view.zoom_in, keys.ZoomIn)
+        self.zoom_out_action = self._action("Zoom &out", self.view.zoom_out, keys.ZoomOut)
+        self.fit_action = self._action("&Fit to view", self.view.fit, QKeySequence("Ctrl+0"))
+        menu = self.menuBar().addMenu("&File")
+        for action in (self.new_action, self.open_action):
+            menu.addAction(action)
+        self.recent_menu = menu.addMenu("Open &Recent")
+        for action in (self.save_action, self.save_as_action):
+            menu.addAction(action)
+        menu.addSeparator()
+        menu.addAction(self.quit_action)
+        edit = self.menuBar().addMenu("&Edit")
+        for action in (self.undo_action, self.redo_action, self.delete_action):
+            edit.addAction(action)
+        view = self.menuBar().addMenu("&View")
+        for action in (self.zoom_in_action, self.zoom_out_action, self.fit_action):
+            view.addAction(action)
+        toolbar = self.addToolBar("Main")
+        toolbar.setObjectName("Main")
+        for action in (self.new_action, self.open_action, self.save_action, None,
+                       self.undo_action, self.redo_action, self.delete_action, None,
+                       self.zoom_in_action, self.zoom_out_action, self.fit_action):
+            toolbar.addSeparator() if action is None else toolbar.addAction(action)
+        self._refresh_recent()
+
+    def _connect(self) -> None:
+        editor, scene = self.editor, self.scene
+        scene.sigUnitsDelta.connect(editor.change_units)
+        scene.sigMoveRequested.connect(editor.move_layer)
+        scene.sigRenameRequested.connect(self.rename_dialog)
+        scene.sigSelectedLayerChanged.connect(self.inspector.show_layer)
+        self.view.sigLayerDropped.connect(editor.add_layer)
+        self.inspector.sigRenameRequested.connect(editor.rename)
+        self.inspector.sigUnitsRequested.connect(editor.set_units)
+        self.inspector.sigActivationRequested.connect(editor.set_activation)
+        self.dataset_panel.sigDatasetRequested.connect(editor.set_dataset)
+        editor.sigRefused.connect(self._on_refused)
+        editor.sigDatasetChanged.connect(self._show_dataset)
+        editor.undo_stack.cleanChanged.connect(self._update_title)
+        editor.undo_stack.indexChanged.connect(self._on_edited)
+
+    # -- reactions --------------------------------------------------------------------
+
+    def _on_refused(self, message: str) -> None:
+        self.statusBar().showMessage(message, 8000)
+
+    def _on_edited(self, *_):
+        self.inspector.refresh()
+        self._show_dataset()
+
+    def _show_dataset(self) -> None:
+        try:
+            description = self.project.load_dataset().description
+        except NNStudioError as exc:
+            description = f"⚠ {exc}"
+        self.dataset_panel.show_reference(self.project.dataset, description)
+
+    def _update_title(self, *_):
+        name = self.path.stem if self.path else "Untitled"
+        self.setWindowTitle(f"{name}[*] — nnstudio")
+        self.setWindowModified(not self.editor.undo_stack.isClean())
+
+    def rename_dialog(self, index: int) -> None:
+        name, ok = QInputDialog.getText(self, "Rename layer", "Name:",
+                                        text=self.project.document[index].name)
+        if ok:
+            self.editor.rename(index, name)
+
+    # -- projects ---------------------------------------------------------------------
+
+    def set_project(self, project: Project, path: Path | None) -> None:
+        """Show another project (the undo history starts afresh)."""
+        self.project, self.path = project, path
+        self.editor.project = project
+        self.editor.undo_stack.clear()
+        self.scene.set_document(project.document)
+        self.inspector.set_document(project.document)
+        self._show_dataset()
+        self._update_title()
+        self.view.fit()
+
+    def new_project(self) -> None:
+        if self.maybe_save():
+            self.set_project(Project.example(), None)
+
+    def open_dialog(self) -> None:
+        if not self.maybe_save():
+            return
+        path, _ = QFileDialog.getOpenFileName(self, "Open project", "", FILE_FILTER)
+        if path:
+            self.open_path(Path(path))
+
+    def open_path(self, path: Path) -> bool:
+        try:
+            project = load_project(path)
+        except NNStudioError as exc:
+            QMessageBox.warning(self, "Cannot open project", str(exc))
+            return False
+        self.set_project(project, path)
+        self._remember(path)
+        return True
+
+    def save(self) -> bool:
+        return self.save_to(self.path) if self.path else self.save_as()
+
+    def save_as(self) -> bool:
+        path, _ = QFileDialog.getSaveFileName(self, "Save project", "untitled" + SUFFIX,
+                                              FILE_FILTER)
+        if not path:
+            return False
+        path = Path(path)
+        return self.save_to(path if path.suffix == SUFFIX else path.with_suffix(SUFFIX))
+
+    def save_to(self, path: Path) -> bool:
+        self.project.layout = {"zoom": self.view.zoom}
+        try:
+            save_project(self.project, path)
+        except OSError as exc:
+            QMessageBox.warning(self, "Cannot save project", f"{path}: {exc.strerror}")
+            return False
+        self.path = path
+        self.editor.undo_stack.setClean()
+        self.autosaver.discard()
+        self._remember(path)
+        self._update_title()
+        self.statusBar().showMessage(f"Saved {path}", 4000)
+        return True
+
+    def maybe_save(self) -> bool:
+        """Ask about unsaved changes; False if the user cancels."""
+        if self.editor.undo_stack.isClean():
+            return True
+        buttons = QMessageBox.StandardButton
+        answer = QMessageBox.question(
+            self, "Unsaved changes", "The network has unsaved changes. Save them?",
+            buttons.Save | buttons.Discard | buttons.Cancel, buttons.Save)
+        if answer == buttons.Save:
+            return self.save()
+        return answer == buttons.Discard
+
+    def closeEvent(self, event):
+        if self.maybe_save():
+            self.autosaver.stop()
+            self.autosaver.discard()
+            event.accept()
+        else:
+            event.ignore()
+
+    # -- recent files -----------------------------------------------------------------
+
+    def _remember(self, path: Path) -> None:
+        settings = QSettings()
+        recent = [p for p in (settings.value("recent", []) or []) if p != str(path)]
+        settings.setValue("recent", [str(path), *recent][:MAX_RECENT])
+        self._refresh_recent()
+
+    def _refresh_recent(self) -> None:
+        self.recent_menu.clear()
+        recent = QSettings().value("recent", []) or []
+        if isinstance(recent, str):
+            recent = [recent]
+        for entry in recent:
+            action = self.recent_menu.addAction(Path(entry).name)
+            action.setToolTip(entry)
+            action.triggered.connect(lambda _=False, p=entry: self.open_path(Path(p)))
+        self.recent_menu.setEnabled(bool(recent))

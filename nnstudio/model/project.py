@@ -1,0 +1,77 @@
+"""A project: the designed network, its dataset, training settings and canvas layout."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from nnstudio import datasets
+from nnstudio.model.document import DENSE, INPUT, OUTPUT, DocumentError, LayerState, NetworkDocument
+
+DEFAULT_DATASET = {"name": "circle", "params": {"n_samples": 400, "noise": 0.1, "seed": 0}}
+
+
+@dataclass
+class Project:
+    """Everything a ``.nnsp`` file holds. ``dataset`` names a built-in dataset (with its
+    parameters) or a file; ``training`` holds the training settings."""
+
+    document: NetworkDocument
+    dataset: dict = field(default_factory=lambda: dict(DEFAULT_DATASET))
+    training: dict = field(default_factory=dict)
+    layout: dict = field(default_factory=dict)
+
+    @classmethod
+    def example(cls) -> Project:
+        """The newcomer's start: a 2-4-4-1 network on the circle dataset."""
+        doc = NetworkDocument(inputs=2, outputs=1, hidden=((4, "tanh"), (4, "tanh")),
+                              output_activation="sigmoid")
+        return cls(document=doc)
+
+    def load_dataset(self) -> datasets.Dataset:
+        return datasets.load(self.dataset["name"], **self.dataset.get("params", {}))
+
+    def to_dict(self) -> dict:
+        doc = self.document
+        return {
+            "network": {"layers": [
+                {"name": layer.name, "kind": layer.kind, "units": layer.units,
+                 "activation": layer.activation} for layer in doc.layers],
+                "seed": doc.seed, "loss": doc.loss},
+            "dataset": self.dataset,
+            "training": self.training,
+            "layout": self.layout,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Project:
+        """Rebuild a project from :meth:`to_dict`'s form; raise DocumentError if bad."""
+        try:
+            network = data["network"]
+            layers = [LayerState(name=str(d["name"]), units=d["units"],
+                                 activation=str(d["activation"]), kind=d["kind"])
+                      for d in network["layers"]]
+            if any(layer.kind not in (INPUT, DENSE, OUTPUT) for layer in layers):
+                raise DocumentError("unknown layer kind")
+            doc = NetworkDocument()
+            doc.set_layers(layers)
+            doc.seed = int(network.get("seed", 0))
+            doc.loss = network.get("loss")
+            dataset = data.get("dataset", dict(DEFAULT_DATASET))
+            if not isinstance(dataset, dict) or not isinstance(dataset.get("name"), str):
+                raise DocumentError("the dataset reference is not valid")
+            return cls(document=doc, dataset=dataset, training=dict(data.get("training", {})),
+                       layout=dict(data.get("layout", {})))
+        except (KeyError, TypeError, ValueError) as exc:
+            if isinstance(exc, DocumentError):
+                raise
+            raise DocumentError(f"the project's network is not valid ({exc!r})") from None
+
+    def weights_arrays(self) -> dict[str, np.ndarray]:
+        doc = self.document
+        arrays = {}
+        for layer, (w, b) in zip(doc.layers[1:], doc.weights()):
+            arrays[f"{layer.name}.weight"] = w
+            arrays[f"{layer.name}.bias"] = b
+        return arrays

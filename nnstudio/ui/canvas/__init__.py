@@ -1,0 +1,1 @@
+"""The network canvas: scene, items, view."""

@@ -1,0 +1,137 @@
+"""The network scene: keeps one item per layer and per layer pair, rebuilt from the
+document's events; weights recolour the existing items."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import QGraphicsScene, QGraphicsTextItem
+
+from nnstudio.model.document import NetworkDocument
+from nnstudio.ui.canvas import colors
+from nnstudio.ui.canvas.items import ConnectionsItem, LayerItem
+
+COLUMN_SPACING = 200.0
+
+
+class NetworkScene(QGraphicsScene):
+    """Draws a :class:`NetworkDocument`. Asks for edits through signals (the window
+    turns them into undo commands); never edits the document itself."""
+
+    sigUnitsDelta = Signal(int, int)
+    sigRenameRequested = Signal(int)
+    sigMoveRequested = Signal(int, int)
+    sigSelectedLayerChanged = Signal(int)
+
+    def __init__(self, document: NetworkDocument, parent=None):
+        super().__init__(parent)
+        self.setBackgroundBrush(QColor(252, 252, 253))
+        self.document = document
+        self.layer_items: list[LayerItem] = []
+        self.connection_items: list[ConnectionsItem] = []
+        self.scale = 1.0
+        self._problem = QGraphicsTextItem()
+        self._problem.setDefaultTextColor(QColor(190, 30, 30))
+        font = QFont()
+        font.setBold(True)
+        self._problem.setFont(font)
+        self._problem.setZValue(10)
+        self.addItem(self._problem)
+        self.selectionChanged.connect(self._on_selection_changed)
+        self._subscribe(document, connect=True)
+        self.rebuild()
+
+    def set_document(self, document: NetworkDocument) -> None:
+        """Draw another document (a project was opened)."""
+        self._subscribe(self.document, connect=False)
+        self.document = document
+        self._subscribe(document, connect=True)
+        self.rebuild()
+
+    def _subscribe(self, document: NetworkDocument, connect: bool) -> None:
+        pairs = [(event, self._on_structure_changed) for event in (
+            document.layer_added, document.layer_removed, document.layer_moved,
+            document.layer_changed, document.reset)]
+        pairs.append((document.weights_changed, self._on_weights_changed))
+        for event, slot in pairs:
+            event.connect(slot) if connect else event.disconnect(slot)
+
+    def column_x(self, index: int) -> float:
+        return index * COLUMN_SPACING
+
+    def insertion_index(self, x: float) -> int:
+        """Where a layer dropped at scene x goes: between the two columns around x."""
+        after = sum(1 for i in range(len(self.document)) if self.column_x(i) < x)
+        return min(max(after, 1), len(self.document) - 1)
+
+    def selected_layer(self) -> int:
+        for item in self.selectedItems():
+            if isinstance(item, LayerItem):
+                return item.index
+        return -1
+
+    def select_layer(self, index: int) -> None:
+        self.clearSelection()
+        if 0 <= index < len(self.layer_items):
+            self.layer_items[index].setSelected(True)
+
+    # -- building ---------------------------------------------------------------------
+
+    def rebuild(self) -> None:
+        selected = self.selected_layer()
+        self.blockSignals(True)
+        for item in self.layer_items + self.connection_items:
+            self.removeItem(item)
+        self.layer_items, self.connection_items = [], []
+        for i, layer in enumerate(self.document.layers):
+            item = LayerItem(i, layer, self.column_x(i))
+            # queued: the edit rebuilds the scene, which deletes the item that asked
+            queued = Qt.ConnectionType.QueuedConnection
+            item.sigUnitsDelta.connect(self.sigUnitsDelta, queued)
+            item.sigRenameRequested.connect(self.sigRenameRequested, queued)
+            item.sigDragFinished.connect(self._on_layer_dropped, queued)
+            self.addItem(item)
+            self.layer_items.append(item)
+        for source, target in zip(self.layer_items, self.layer_items[1:]):
+            connections = ConnectionsItem(source, target)
+            self.addItem(connections)
+            self.connection_items.append(connections)
+        self.blockSignals(False)
+        self._show_problems()
+        self._on_weights_changed()
+        bounds = self.itemsBoundingRect().adjusted(-80, -60, 80, 60)
+        self.setSceneRect(bounds)
+        self.select_layer(selected if selected < len(self.layer_items) else -1)
+
+    def _show_problems(self) -> None:
+        problems = self.document.problems()
+        self._problem.setPlainText("⚠ " + problems[0] if problems else "")
+        self._problem.setTextWidth(max(300.0, COLUMN_SPACING * (len(self.document) - 1)))
+        top = min((item.boundingRect().top() for item in self.layer_items), default=0)
+        self._problem.setPos(QPointF(-60, top - 60))
+
+    # -- events -----------------------------------------------------------------------
+
+    def _on_structure_changed(self, *args) -> None:
+        self.rebuild()
+
+    def _on_weights_changed(self) -> None:
+        weights = self.document.weights()
+        self.scale = colors.scale_of(weights)
+        for (w, b), connections, target in zip(weights, self.connection_items,
+                                               self.layer_items[1:]):
+            connections.set_weights(np.asarray(w), self.scale)
+            target.set_values(np.asarray(b), self.scale)
+        for view in self.views():
+            view.viewport().update()
+
+    def _on_layer_dropped(self, index: int, x: float) -> None:
+        target = min(max(round(x / COLUMN_SPACING), 1), len(self.document) - 2)
+        item = self.layer_items[index]
+        item.setPos(self.column_x(index), 0)
+        if target != index:
+            self.sigMoveRequested.emit(index, target)
+
+    def _on_selection_changed(self) -> None:
+        self.sigSelectedLayerChanged.emit(self.selected_layer())

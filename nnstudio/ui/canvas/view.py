@@ -1,0 +1,116 @@
+"""The canvas view: wheel zoom, drag the background to pan, fit to view, drops from the
+palette, and the weight colour legend in the corner."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QMimeData, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QLinearGradient, QPainter
+from PySide6.QtWidgets import QGraphicsView
+
+from nnstudio.ui.canvas import colors
+from nnstudio.ui.canvas.scene import NetworkScene
+
+LAYER_MIME = "application/x-nnstudio-layer"
+ZOOM_STEP = 1.2
+
+
+def layer_mime(kind: str) -> QMimeData:
+    """The drag payload of a palette entry: just the layer type's id."""
+    mime = QMimeData()
+    mime.setData(LAYER_MIME, QByteArray(kind.encode()))
+    return mime
+
+
+class NetworkView(QGraphicsView):
+    """Shows a :class:`NetworkScene`; emits ``sigLayerDropped(kind, index)``."""
+
+    sigLayerDropped = Signal(str, int)
+
+    def __init__(self, scene: NetworkScene, parent=None):
+        super().__init__(scene, parent)
+        self.setRenderHints(QPainter.RenderHint.Antialiasing
+                            | QPainter.RenderHint.TextAntialiasing)
+        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
+        self.setAcceptDrops(True)
+        self.setMinimumSize(400, 300)
+
+    @property
+    def zoom(self) -> float:
+        return self.transform().m11()
+
+    def zoom_by(self, factor: float) -> None:
+        new = min(max(self.zoom * factor, 0.05), 8.0)
+        self.scale(new / self.zoom, new / self.zoom)
+
+    def zoom_in(self) -> None:
+        self.zoom_by(ZOOM_STEP)
+
+    def zoom_out(self) -> None:
+        self.zoom_by(1 / ZOOM_STEP)
+
+    def fit(self) -> None:
+        """Show the whole network, never magnified beyond 1.5×."""
+        rect = self.scene().itemsBoundingRect().adjusted(-30, -30, 30, 30)
+        self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
+        if self.zoom > 1.5:
+            self.zoom_by(1.5 / self.zoom)
+
+    def wheelEvent(self, event):
+        self.zoom_by(ZOOM_STEP if event.angleDelta().y() > 0 else 1 / ZOOM_STEP)
+        event.accept()
+
+    # -- drops from the palette -------------------------------------------------------
+
+    def _accepts(self, event) -> bool:
+        return event.mimeData().hasFormat(LAYER_MIME)
+
+    def dragEnterEvent(self, event):
+        if self._accepts(event):
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event):
+        if self._accepts(event):
+            event.acceptProposedAction()
+        else:
+            super().dragMoveEvent(event)
+
+    def dropEvent(self, event):
+        if not self._accepts(event):
+            super().dropEvent(event)
+            return
+        kind = bytes(event.mimeData().data(LAYER_MIME)).decode(errors="replace")
+        self.drop_layer(kind, self.mapToScene(event.position().toPoint()))
+        event.acceptProposedAction()
+
+    def drop_layer(self, kind: str, scene_pos: QPointF) -> None:
+        """What a drop does: ask for a layer of ``kind`` where it landed."""
+        self.sigLayerDropped.emit(kind, self.scene().insertion_index(scene_pos.x()))
+
+    # -- the legend -------------------------------------------------------------------
+
+    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
+        scale = self.scene().scale
+        painter.save()
+        painter.resetTransform()
+        box = QRectF(self.viewport().width() - 196, self.viewport().height() - 50, 180, 38)
+        painter.setPen(QColor(200, 200, 200))
+        painter.setBrush(QColor(255, 255, 255, 230))
+        painter.drawRoundedRect(box, 5, 5)
+        bar = QRectF(box.left() + 10, box.top() + 6, box.width() - 20, 10)
+        gradient = QLinearGradient(bar.topLeft(), bar.topRight())
+        gradient.setColorAt(0.0, colors.color_of(colors.BINS - 1))
+        gradient.setColorAt(0.5, QColor(240, 240, 240))
+        gradient.setColorAt(1.0, colors.color_of(2 * colors.BINS - 1))
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(gradient)
+        painter.drawRect(bar)
+        painter.setPen(QColor(70, 70, 70))
+        text = QRectF(bar.left(), bar.bottom() + 2, bar.width(), 16)
+        painter.drawText(text, Qt.AlignmentFlag.AlignLeft, f"{-scale:.2g}")
+        painter.drawText(text, Qt.AlignmentFlag.AlignHCenter, "weight")
+        painter.drawText(text, Qt.AlignmentFlag.AlignRight, f"+{scale:.2g}")
+        painter.restore()
