@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QFormLayout, QLabel, QSpinBox, QWidget
 
 from nnstudio import datasets
@@ -31,6 +31,8 @@ class DatasetPanel(QWidget):
         self.noise.setKeyboardTracking(False)
         self.about = QLabel()
         self.about.setWordWrap(True)
+        self.about.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.about.setMinimumHeight(90)
         form = QFormLayout(self)
         form.addRow("Dataset", self.choice)
         form.addRow("Samples", self.samples)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -65,7 +65,7 @@ class MainWindow(QMainWindow):
         self._update_title()
         self.statusBar().showMessage(
             "Drag a Dense layer from the palette onto the canvas; select a layer to edit it.")
-        self.view.fit()
+        QTimer.singleShot(0, self.view.fit)
 
     # -- assembly ---------------------------------------------------------------------
 
@@ -120,9 +120,15 @@ class MainWindow(QMainWindow):
             view.addAction(action)
         toolbar = self.addToolBar("Main")
         toolbar.setObjectName("Main")
-        for action in (self.new_action, self.open_action, self.save_action, None,
-                       self.undo_action, self.redo_action, self.delete_action, None,
-                       self.zoom_in_action, self.zoom_out_action, self.fit_action):
+        undo = self._action("Undo", stack.undo, tip="Undo the last edit")
+        redo = self._action("Redo", stack.redo, tip="Redo the edit just undone")
+        stack.canUndoChanged.connect(undo.setEnabled)
+        stack.canRedoChanged.connect(redo.setEnabled)
+        undo.setEnabled(False)
+        redo.setEnabled(False)
+        for action in (self.new_action, self.open_action, self.save_action, None, undo, redo,
+                       self.delete_action, None, self.zoom_in_action, self.zoom_out_action,
+                       self.fit_action):
             toolbar.addSeparator() if action is None else toolbar.addAction(action)
         self._refresh_recent()
 
@@ -139,6 +145,7 @@ class MainWindow(QMainWindow):
         self.dataset_panel.sigDatasetRequested.connect(editor.set_dataset)
         editor.sigRefused.connect(self._on_refused)
         editor.sigDatasetChanged.connect(self._show_dataset)
+        editor.sigDatasetChanged.connect(self.view.fit)
         editor.undo_stack.cleanChanged.connect(self._update_title)
         editor.undo_stack.indexChanged.connect(self._on_edited)
 

@@ -23,6 +23,7 @@ class Palette(QListWidget):
         self.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setMinimumWidth(150)
+        self.setMaximumHeight(90)
         for kind, label, tip in LAYER_TYPES:
             item = QListWidgetItem(label)
             item.setData(Qt.ItemDataRole.UserRole, kind)

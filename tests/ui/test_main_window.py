@@ -1,26 +1,223 @@
-"""The window opens, shows where things stand, and quits from its menu."""
+"""The studio window: drag from the palette, +/- nodes, reorder, delete, inspector,
+undo/redo of each, projects, the modified mark."""
 
-from PySide6.QtWidgets import QLabel
+import numpy as np
+import pytest
+from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QMouseEvent
+from PySide6.QtWidgets import QApplication, QMessageBox
 
-import nnstudio
+from nnstudio.io.project import load_project, save_project
+from nnstudio.model.project import Project
 from nnstudio.ui.main_window import MainWindow
 
 
-def test_window_opens_with_a_welcome(qtbot):
+@pytest.fixture
+def window(qtbot):
     window = MainWindow()
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
-    assert window.windowTitle() == "nnstudio"
-    assert nnstudio.__version__ in window.centralWidget().text()
-    assert isinstance(window.centralWidget(), QLabel)
+    window.view.resetTransform()
+    window.view.centerOn(window.scene.layer_items[1])
+    return window
 
 
-def test_quit_from_the_file_menu_closes_the_window(qtbot):
-    window = MainWindow()
-    qtbot.addWidget(window)
-    window.show()
-    file_menu = window.menuBar().actions()[0].menu()
-    quit_action = next(a for a in file_menu.actions() if a.text() == "&Quit")
-    quit_action.trigger()
-    qtbot.waitUntil(lambda: not window.isVisible())
+def sizes(window):
+    return window.project.document.sizes
+
+
+def viewport_point(window, scene_point):
+    return window.view.mapFromScene(scene_point)
+
+
+def drop_from_palette(window, kind_row, scene_point):
+    """A real drag-and-drop sequence of events, as Qt delivers them to the canvas."""
+    item = window.palette.item(kind_row)
+    mime = window.palette.mimeData([item])
+    target = window.view.viewport()
+    pos = QPointF(viewport_point(window, scene_point))
+    action = Qt.DropAction.CopyAction
+    buttons, mods = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    for event in (QDragEnterEvent(pos.toPoint(), action, mime, buttons, mods),
+                  QDragMoveEvent(pos.toPoint(), action, mime, buttons, mods),
+                  QDropEvent(pos, action, mime, buttons, mods)):
+        QApplication.sendEvent(target, event)
+
+
+def mouse(window, kind, scene_point, buttons=Qt.MouseButton.LeftButton):
+    pos = QPointF(viewport_point(window, scene_point))
+    button = Qt.MouseButton.NoButton if kind == QEvent.Type.MouseMove else Qt.MouseButton.LeftButton
+    event = QMouseEvent(kind, pos, window.view.viewport().mapToGlobal(pos), button, buttons,
+                        Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(window.view.viewport(), event)
+
+
+def click(window, scene_point):
+    mouse(window, QEvent.Type.MouseButtonPress, scene_point)
+    mouse(window, QEvent.Type.MouseButtonRelease, scene_point, Qt.MouseButton.NoButton)
+
+
+def test_opens_with_the_example_network(window):
+    assert sizes(window) == [2, 4, 4, 1]
+    assert window.project.dataset["name"] == "circle"
+    assert window.windowTitle() == "Untitled[*] — nnstudio" and not window.isWindowModified()
+    assert len(window.scene.connection_items) == 3
+
+
+def test_drag_dense_from_palette_between_two_layers_then_undo_redo(window, qtbot):
+    between = QPointF((window.scene.column_x(1) + window.scene.column_x(2)) / 2, 0)
+    drop_from_palette(window, 0, between)
+    assert sizes(window) == [2, 4, 4, 4, 1]
+    assert window.project.document[2].name == "hidden_3"
+    assert window.isWindowModified()
+    window.editor.undo_stack.undo()
+    assert sizes(window) == [2, 4, 4, 1] and not window.isWindowModified()
+    window.editor.undo_stack.redo()
+    assert sizes(window) == [2, 4, 4, 4, 1]
+
+
+def test_dropping_a_second_input_layer_is_refused_with_a_message(window):
+    drop_from_palette(window, 1, QPointF(window.scene.column_x(1), 0))
+    assert sizes(window) == [2, 4, 4, 1]
+    assert "exactly one input layer" in window.statusBar().currentMessage()
+
+
+def test_plus_and_minus_buttons_change_nodes(window, qtbot):
+    item = window.scene.layer_items[1]
+    plus = item.mapToScene(item._buttons[+1].center())
+    click(window, plus)
+    qtbot.waitUntil(lambda: sizes(window)[1] == 5)
+    minus = window.scene.layer_items[1].mapToScene(window.scene.layer_items[1]._buttons[-1].center())
+    click(window, minus)
+    click(window, minus)
+    qtbot.waitUntil(lambda: sizes(window)[1] == 3)
+    assert window.editor.undo_stack.count() == 1  # consecutive node changes merge
+    window.editor.undo_stack.undo()
+    assert sizes(window)[1] == 4
+
+
+def test_drag_a_layer_sideways_to_reorder_it_as_one_undo_step(window, qtbot):
+    window.editor.set_units(1, 7)
+    start = window.scene.layer_items[1].scenePos() + QPointF(0, 0)
+    end = QPointF(window.scene.column_x(2) + 10, 0)
+    mouse(window, QEvent.Type.MouseButtonPress, start)
+    for t in np.linspace(0, 1, 6):
+        mouse(window, QEvent.Type.MouseMove, start + (end - start) * float(t))
+    mouse(window, QEvent.Type.MouseButtonRelease, end, Qt.MouseButton.NoButton)
+    qtbot.waitUntil(lambda: sizes(window) == [2, 4, 7, 1])
+    assert window.editor.undo_stack.undoText().startswith("Move layer")
+    window.editor.undo_stack.undo()
+    assert sizes(window) == [2, 7, 4, 1]
+    assert window.scene.layer_items[1].pos().x() == window.scene.column_x(1)
+
+
+def test_select_and_delete_a_layer_then_undo(window, qtbot):
+    click(window, window.scene.layer_items[2].scenePos())
+    assert window.scene.selected_layer() == 2
+    window.delete_action.trigger()
+    assert sizes(window) == [2, 4, 1]
+    window.editor.undo_stack.undo()
+    assert sizes(window) == [2, 4, 4, 1]
+
+
+def test_deleting_the_output_layer_is_refused(window):
+    window.scene.select_layer(3)
+    window.delete_action.trigger()
+    assert sizes(window) == [2, 4, 4, 1]
+    assert "output layer cannot be deleted" in window.statusBar().currentMessage()
+
+
+def test_inspector_changes_activation_units_and_name(window, qtbot):
+    window.scene.select_layer(1)
+    inspector = window.inspector
+    assert inspector.name.text() == "hidden_1" and inspector.units.isEnabled()
+    index = inspector.activation.findText("relu")
+    inspector.activation.setCurrentIndex(index)
+    inspector.activation.activated.emit(index)
+    assert window.project.document[1].activation == "relu"
+    inspector.units.setValue(9)
+    assert sizes(window)[1] == 9
+    inspector.name.setText("features")
+    inspector.name.editingFinished.emit()
+    assert window.project.document[1].name == "features"
+    for _ in range(3):
+        window.editor.undo_stack.undo()
+    assert window.project.document[1].activation == "tanh" and sizes(window)[1] == 4
+    window.scene.select_layer(0)
+    assert not inspector.units.isEnabled() and "follows the dataset" in inspector.units.toolTip()
+
+
+def test_softmax_on_one_output_is_shown_on_the_canvas_not_a_crash(window):
+    window.editor.set_activation(3, "softmax")
+    assert "at least 2 units" in window.scene._problem.toPlainText()
+    window.editor.undo_stack.undo()
+    assert window.scene._problem.toPlainText() == ""
+
+
+def test_choosing_a_dataset_resizes_input_and_output_in_one_undo_step(window):
+    window.dataset_panel.choice.setCurrentText("digits")
+    window.dataset_panel.choice.activated.emit(window.dataset_panel.choice.currentIndex())
+    assert sizes(window) == [64, 4, 4, 10]
+    assert window.project.document[-1].activation == "softmax"
+    window.editor.undo_stack.undo()
+    assert sizes(window) == [2, 4, 4, 1] and window.project.dataset["name"] == "circle"
+
+
+def test_save_reopen_gives_the_identical_network(window, tmp_path, qtbot):
+    window.editor.add_layer("dense", 2)
+    window.editor.set_activation(2, "relu")
+    path = tmp_path / "net.nnsp"
+    assert window.save_to(path)
+    assert not window.isWindowModified() and window.windowTitle() == "net[*] — nnstudio"
+    other = MainWindow()
+    qtbot.addWidget(other)
+    assert other.open_path(path)
+    assert other.project.to_dict()["network"] == window.project.to_dict()["network"]
+    assert other.project.dataset == window.project.dataset
+    assert other.recent_menu.actions()[0].toolTip() == str(path)
+
+
+def test_a_bad_project_file_is_refused_with_a_message(window, tmp_path, monkeypatch):
+    messages = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args: messages.append(args[2]))
+    path = tmp_path / "broken.nnsp"
+    path.write_bytes(b"not a zip at all")
+    assert not window.open_path(path)
+    assert "not a readable project file" in messages[0]
+    assert sizes(window) == [2, 4, 4, 1]
+
+
+def test_closing_with_unsaved_changes_asks(window, monkeypatch):
+    window.editor.add_layer("dense", 1)
+    asked = []
+
+    def answer(*args, **kwargs):
+        asked.append(args[1])
+        return QMessageBox.StandardButton.Cancel
+
+    monkeypatch.setattr(QMessageBox, "question", answer)
+    assert not window.close()
+    assert asked == ["Unsaved changes"] and window.isVisible()
+
+
+def test_a_784_128_10_network_draws_collapsed(window, qtbot):
+    window.editor.set_dataset({"name": "digits", "params": {}})
+    window.project.document.bind_dataset(784, 10, "softmax")
+    window.editor.remove_layer(2)
+    window.editor.set_units(1, 128)
+    assert sizes(window) == [784, 128, 10]
+    first = window.scene.layer_items[0]
+    assert len(first.shown) == 24
+    assert window.scene.connection_items[0].line_count == 24 * 128
+    image = window.view.grab()
+    assert not image.isNull()
+
+
+def test_project_round_trip_keeps_layout_and_training_settings(tmp_path):
+    project = Project.example()
+    project.layout = {"zoom": 1.25}
+    project.training = {"optimizer": "adam", "lr": 0.01}
+    save_project(project, tmp_path / "p.nnsp")
+    again = load_project(tmp_path / "p.nnsp")
+    assert again.layout == {"zoom": 1.25} and again.training == project.training
