@@ -209,9 +209,15 @@ def test_a_784_128_10_network_draws_collapsed(window, qtbot):
     assert sizes(window) == [784, 128, 10]
     first = window.scene.layer_items[0]
     assert len(first.shown) == 24
-    assert window.scene.connection_items[0].line_count == 24 * 128
-    image = window.view.grab()
-    assert not image.isNull()
+    matrix = window.scene.connection_items[0]
+    assert matrix.as_matrix and matrix._image.size().toTuple() == (784, 128)
+    w = window.project.document.weights()[0][0]
+    rect = matrix._matrix_rect
+    # the pixel at (source column 700, target row 5) shows weight w[700, 5]
+    point = QPointF(rect.left() + (700.5 / 784) * rect.width(),
+                    rect.top() + (5.5 / 128) * rect.height())
+    assert matrix.connection_at(point) == (700, 5)
+    assert not window.view.grab().isNull()
 
 
 def test_project_round_trip_keeps_layout_and_training_settings(tmp_path):
@@ -221,3 +227,45 @@ def test_project_round_trip_keeps_layout_and_training_settings(tmp_path):
     save_project(project, tmp_path / "p.nnsp")
     again = load_project(tmp_path / "p.nnsp")
     assert again.layout == {"zoom": 1.25} and again.training == project.training
+
+
+def test_double_click_renames_a_layer(window, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("edges", True))
+    pos = QPointF(viewport_point(window, window.scene.layer_items[2].scenePos()))
+    qtbot.mouseDClick(window.view.viewport(), Qt.MouseButton.LeftButton, pos=pos.toPoint())
+    qtbot.waitUntil(lambda: window.project.document[2].name == "edges")
+    window.editor.undo_stack.undo()
+    assert window.project.document[2].name == "hidden_2"
+
+
+def test_wheel_zooms_and_fit_shows_everything(window, qtbot):
+    from PySide6.QtGui import QWheelEvent
+
+    before = window.view.zoom
+    center = QPointF(window.view.viewport().rect().center())
+    wheel = QWheelEvent(center, window.view.mapToGlobal(center.toPoint()).toPointF(),
+                        QPointF(0, 0).toPoint(), QPointF(0, 120).toPoint(),
+                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
+                        Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(window.view.viewport(), wheel)
+    assert window.view.zoom == pytest.approx(before * 1.2)
+    window.fit_action.trigger()
+    visible = window.view.mapToScene(window.view.viewport().rect()).boundingRect()
+    assert visible.contains(window.scene.itemsBoundingRect().adjusted(10, 10, -10, -10))
+
+
+def test_hovering_a_connection_shows_its_weight(window, qtbot):
+    connections = window.scene.connection_items[0]
+    line = connections._lines[3]
+    assert connections.connection_at(line.center()) == (0, 3)
+    from PySide6.QtWidgets import QGraphicsSceneHoverEvent
+
+    hover = QGraphicsSceneHoverEvent(QEvent.Type.GraphicsSceneHoverMove)
+    hover.setPos(line.center())
+    hover.setScenePos(line.center())
+    window.scene.sendEvent(connections, hover)
+    w = window.project.document.weights()[0][0]
+    assert f"{float(w[0, 3]):+.4f}" in connections.toolTip()
+    assert "input[0] → hidden_1[3]" in connections.toolTip()

@@ -4,7 +4,7 @@ opacity and width. Weights fall into a few bins so a painter sets few pens."""
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtGui import QColor, QPen
+from PySide6.QtGui import QColor, QImage, QPen
 
 POSITIVE = QColor(32, 110, 200)
 NEGATIVE = QColor(232, 120, 20)
@@ -44,3 +44,24 @@ def pen_of(bin_index: int, thin: bool = False) -> QPen:
 def value_color(value: float, scale: float) -> QColor:
     """The colour of one value (a node's bias), on the same map."""
     return color_of(int(bin_of(np.array([value]), scale)[0]))
+
+
+def _lookup_table() -> np.ndarray:
+    """256 RGBA entries from full orange (−scale) through near-white to full blue."""
+    t = np.linspace(-1, 1, 256)[:, None]
+    white = np.array([246, 246, 246])
+    neg = np.array(NEGATIVE.getRgb()[:3])
+    pos = np.array(POSITIVE.getRgb()[:3])
+    rgb = np.where(t < 0, white + (neg - white) * -t, white + (pos - white) * t)
+    return np.c_[rgb, np.full(256, 255)].astype(np.uint8)
+
+
+_LUT = _lookup_table()
+
+
+def matrix_image(weights: np.ndarray, scale: float) -> QImage:
+    """A matrix as a picture, one pixel per entry, on the weight colour map."""
+    index = np.clip(((weights / scale) + 1) * 127.5, 0, 255).astype(np.uint8)
+    rgba = np.ascontiguousarray(_LUT[index])
+    h, w = rgba.shape[:2]
+    return QImage(rgba.data, w, h, 4 * w, QImage.Format.Format_RGBA8888).copy()

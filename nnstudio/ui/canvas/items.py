@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsObject
 
 from nnstudio.model.document import DENSE, INPUT, LayerState
@@ -13,11 +13,15 @@ from nnstudio.ui.canvas import colors
 
 NODE_RADIUS = 9.0
 NODE_SPACING = 24.0
+FULL_SIZE_UP_TO = 16
+MIN_SPACING = 7.0
 COLUMN_WIDTH = 110.0
 HEADER_HEIGHT = 46.0
 COLLAPSE_FROM = 200
 SHOWN_AT_EACH_END = 12
-ANTIALIAS_UP_TO = 2000
+ANTIALIAS_UP_TO = 400
+LINES_UP_TO = 600
+MATRIX_MARGIN = 24.0
 
 
 def shown_nodes(units: int) -> np.ndarray:
@@ -27,6 +31,18 @@ def shown_nodes(units: int) -> np.ndarray:
     return np.r_[np.arange(SHOWN_AT_EACH_END), np.arange(units - SHOWN_AT_EACH_END, units)]
 
 
+def node_spacing(units: int) -> float:
+    """Distance between node centres: full size for small layers, tighter for big ones."""
+    drawn = len(shown_nodes(units))
+    if drawn <= FULL_SIZE_UP_TO:
+        return NODE_SPACING
+    return max(MIN_SPACING, NODE_SPACING * FULL_SIZE_UP_TO / drawn)
+
+
+def node_radius(units: int) -> float:
+    return min(NODE_RADIUS, 0.4 * node_spacing(units))
+
+
 def node_offsets(units: int) -> np.ndarray:
     """Vertical centres of the drawn nodes, centred on 0 (a gap where nodes are hidden)."""
     shown = shown_nodes(units)
@@ -34,7 +50,7 @@ def node_offsets(units: int) -> np.ndarray:
     if units >= COLLAPSE_FROM:
         slots[SHOWN_AT_EACH_END:] += 2  # room for the ellipsis
     total = slots[-1] if len(slots) else 0
-    return (slots - total / 2) * NODE_SPACING
+    return (slots - total / 2) * node_spacing(units)
 
 
 class LayerItem(QGraphicsObject):
@@ -50,6 +66,7 @@ class LayerItem(QGraphicsObject):
         self.index, self.layer = index, layer
         self.offsets = node_offsets(layer.units)
         self.shown = shown_nodes(layer.units)
+        self.radius = node_radius(layer.units)
         self.biases = np.zeros(layer.units)
         self.scale = 1.0
         self._home_x = x
@@ -61,9 +78,9 @@ class LayerItem(QGraphicsObject):
         self.setAcceptHoverEvents(True)
         self.setCursor(Qt.CursorShape.OpenHandCursor if layer.kind == DENSE
                        else Qt.CursorShape.ArrowCursor)
-        top = self.offsets[0] - NODE_RADIUS if len(self.offsets) else 0
+        top = self.offsets[0] - self.radius if len(self.offsets) else 0
         self._top = top - HEADER_HEIGHT
-        bottom = (self.offsets[-1] if len(self.offsets) else 0) + NODE_RADIUS + 6
+        bottom = (self.offsets[-1] if len(self.offsets) else 0) + self.radius + 6
         self._rect = QRectF(-COLUMN_WIDTH / 2, self._top, COLUMN_WIDTH, bottom - self._top)
         self._buttons = {}
         if layer.kind == DENSE:
@@ -88,6 +105,10 @@ class LayerItem(QGraphicsObject):
         painter.setPen(QPen(QColor(80, 130, 200) if selected else QColor(0, 0, 0, 0), 1.5))
         painter.setBrush(QBrush(QColor(230, 240, 252, 160) if selected else QColor(0, 0, 0, 0)))
         painter.drawRoundedRect(self._rect, 8, 8)
+        header = QRectF(-COLUMN_WIDTH / 2 + 4, self._top + 1, COLUMN_WIDTH - 8, 40)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(252, 252, 253, 225))
+        painter.drawRoundedRect(header, 6, 6)
         painter.setPen(QColor(40, 40, 40))
         bold = QFont(painter.font())
         bold.setBold(True)
@@ -109,14 +130,14 @@ class LayerItem(QGraphicsObject):
             painter.drawEllipse(rect)
             painter.setPen(QColor(60, 60, 60))
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, "+" if delta > 0 else "−")
-        painter.setPen(QPen(QColor(90, 90, 90), 1))
+        painter.setPen(QPen(QColor(90, 90, 90), 1 if self.radius > 4 else 0.5))
         input_layer = self.layer.kind == INPUT
         for k, offset in enumerate(self.offsets):
             node = self.shown[k]
             fill = (QColor(245, 245, 245) if input_layer
                     else colors.value_color(float(self.biases[node]), self.scale))
             painter.setBrush(fill)
-            painter.drawEllipse(QPointF(0, offset), NODE_RADIUS, NODE_RADIUS)
+            painter.drawEllipse(QPointF(0, offset), self.radius, self.radius)
         if self.layer.units >= COLLAPSE_FROM:
             gap = (self.offsets[SHOWN_AT_EACH_END - 1] + self.offsets[SHOWN_AT_EACH_END]) / 2
             painter.setPen(QColor(90, 90, 90))
@@ -140,11 +161,11 @@ class LayerItem(QGraphicsObject):
         if not len(self.offsets):
             return None
         k = int(np.argmin(np.abs(self.offsets - y)))
-        return k if abs(self.offsets[k] - y) <= NODE_RADIUS + 2 else None
+        return k if abs(self.offsets[k] - y) <= self.radius + 2 else None
 
     def hoverMoveEvent(self, event):
         k = self.node_at(event.pos().y())
-        if k is None or abs(event.pos().x()) > NODE_RADIUS + 2:
+        if k is None or abs(event.pos().x()) > self.radius + 2:
             self.setToolTip(self._describe())
         else:
             node = int(self.shown[k])
@@ -177,26 +198,44 @@ class LayerItem(QGraphicsObject):
 
 
 class ConnectionsItem(QGraphicsItem):
-    """Every drawn connection between two layers, coloured by weight."""
+    """The connections between two layers, coloured by weight: one line per connection
+    for small layer pairs, the whole weight matrix as a picture for large ones."""
 
     def __init__(self, source: LayerItem, target: LayerItem):
         super().__init__()
         self.source, self.target = source, target
+        self.as_matrix = (source.layer.units * target.layer.units > LINES_UP_TO
+                          or len(source.shown) < source.layer.units
+                          or len(target.shown) < target.layer.units)
         src = np.array([source.node_position(k).toTuple() for k in range(len(source.shown))])
         dst = np.array([target.node_position(k).toTuple() for k in range(len(target.shown))])
-        self._src, self._dst = src, dst
-        pairs = np.array(np.meshgrid(np.arange(len(src)), np.arange(len(dst)), indexing="ij")
-                         ).reshape(2, -1)
-        self._pairs = pairs
-        self._lines = [QLineF(src[i][0] + NODE_RADIUS, src[i][1], dst[j][0] - NODE_RADIUS,
-                              dst[j][1]) for i, j in pairs.T]
+        self._src = src + [source.radius, 0]
+        self._dst = dst - [target.radius, 0]
+        self._weights = np.zeros((source.layer.units, target.layer.units))
+        self._image = QImage()
         self._by_bin: list[list[QLineF]] = []
-        self._weights = np.zeros(len(self._lines))
+        if self.as_matrix:
+            self._pairs = np.zeros((2, 0), np.int64)
+            self._lines: list[QLineF] = []
+            # rows line up with the target layer's nodes, columns are the source's
+            left, right = src[0][0] + MATRIX_MARGIN, dst[0][0] - MATRIX_MARGIN
+            rows = dst if len(dst) > 1 else src
+            half_row = (rows[-1][1] - rows[0][1]) / max(len(rows) - 1, 1) / 2
+            top, bottom = rows[0][1] - half_row, rows[-1][1] + half_row
+            self._matrix_rect = QRectF(left, top, right - left, bottom - top)
+            y_min = min(top, src[:, 1].min(), dst[:, 1].min())
+            y_max = max(bottom, src[:, 1].max(), dst[:, 1].max())
+            self._rect = QRectF(src[0][0], y_min - 2, dst[0][0] - src[0][0], y_max - y_min + 4)
+        else:
+            self._pairs = np.array(np.meshgrid(np.arange(len(src)), np.arange(len(dst)),
+                                               indexing="ij")).reshape(2, -1)
+            a, b = self._src[self._pairs[0]], self._dst[self._pairs[1]]
+            self._lines = [QLineF(*p, *q) for p, q in zip(a, b)]
+            xs, ys = np.r_[src[:, 0], dst[:, 0]], np.r_[src[:, 1], dst[:, 1]]
+            self._rect = QRectF(xs.min(), ys.min() - 2, xs.max() - xs.min(),
+                                ys.max() - ys.min() + 4)
         self._thin = len(self._lines) > ANTIALIAS_UP_TO
         self._pens = [colors.pen_of(b, self._thin) for b in range(2 * colors.BINS)]
-        xs = np.r_[src[:, 0], dst[:, 0]]
-        ys = np.r_[src[:, 1], dst[:, 1]]
-        self._rect = QRectF(xs.min(), ys.min() - 2, xs.max() - xs.min(), ys.max() - ys.min() + 4)
         self.setZValue(-1)
         self.setAcceptHoverEvents(True)
 
@@ -206,52 +245,74 @@ class ConnectionsItem(QGraphicsItem):
 
     def set_weights(self, weights: np.ndarray, scale: float) -> None:
         """Recolour from the full weight matrix (fan_in, fan_out)."""
-        rows, cols = self.source.shown[self._pairs[0]], self.target.shown[self._pairs[1]]
-        self._weights = weights[rows, cols]
-        bins = colors.bin_of(self._weights, scale)
-        order = np.argsort(bins, kind="stable")
-        edges = np.searchsorted(bins[order], np.arange(2 * colors.BINS + 1))
-        lines = self._lines
-        self._by_bin = [[lines[i] for i in order[edges[b]:edges[b + 1]]]
-                        for b in range(2 * colors.BINS)]
+        self._weights = weights
+        if self.as_matrix:
+            self._image = colors.matrix_image(weights.T, scale)
+        else:
+            shown = weights[self.source.shown[self._pairs[0]], self.target.shown[self._pairs[1]]]
+            bins = colors.bin_of(shown, scale)
+            order = np.argsort(bins, kind="stable")
+            edges = np.searchsorted(bins[order], np.arange(2 * colors.BINS + 1))
+            lines = self._lines
+            self._by_bin = [[lines[i] for i in order[edges[b]:edges[b + 1]]]
+                            for b in range(2 * colors.BINS)]
         self.update()
 
     def boundingRect(self) -> QRectF:
         return self._rect
 
-    def shape(self):
-        from PySide6.QtGui import QPainterPath
-
-        path = QPainterPath()
-        path.addRect(self._rect)
-        return path
-
     def paint(self, painter: QPainter, option, widget=None):
+        if self.as_matrix:
+            self._paint_matrix(painter)
+            return
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, not self._thin)
         for pen, lines in zip(self._pens, self._by_bin):
             if lines:
                 painter.setPen(pen)
                 painter.drawLines(lines)
 
-    def connection_at(self, point: QPointF, tolerance: float = 4.0) -> int | None:
-        """The index of the drawn connection nearest ``point`` (within tolerance)."""
+    def _paint_matrix(self, painter: QPainter) -> None:
+        rect = self._matrix_rect
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setPen(QPen(QColor(170, 170, 170), 0.8))
+        for points, x in ((self._src, rect.left()), (self._dst, rect.right())):
+            painter.drawLine(QPointF(points[0][0], points[0][1]), QPointF(x, rect.top()))
+            painter.drawLine(QPointF(points[-1][0], points[-1][1]), QPointF(x, rect.bottom()))
+        if not self._image.isNull():
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
+            painter.drawImage(rect, self._image)
+        painter.setPen(QPen(QColor(120, 120, 120), 1))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRect(rect)
+
+    def connection_at(self, point: QPointF, tolerance: float = 4.0) -> tuple[int, int] | None:
+        """(source node, target node) of the connection at ``point``, or None."""
+        if self.as_matrix:
+            rect = self._matrix_rect
+            if not rect.contains(point):
+                return None
+            j = int((point.y() - rect.top()) / rect.height() * self._weights.shape[1])
+            i = int((point.x() - rect.left()) / rect.width() * self._weights.shape[0])
+            return (min(i, self._weights.shape[0] - 1), min(j, self._weights.shape[1] - 1))
         if not self._lines:
             return None
         p = np.array(point.toTuple())
-        a = self._src[self._pairs[0]] + [NODE_RADIUS, 0]
-        b = self._dst[self._pairs[1]] - [NODE_RADIUS, 0]
+        a, b = self._src[self._pairs[0]], self._dst[self._pairs[1]]
         ab = b - a
         t = np.clip(((p - a) * ab).sum(1) / np.maximum((ab * ab).sum(1), 1e-9), 0, 1)
         distance = np.hypot(*(a + t[:, None] * ab - p).T)
         k = int(np.argmin(distance))
-        return k if distance[k] <= tolerance else None
+        if distance[k] > tolerance:
+            return None
+        return int(self.source.shown[self._pairs[0][k]]), int(self.target.shown[self._pairs[1][k]])
 
     def hoverMoveEvent(self, event):
-        k = self.connection_at(event.pos())
-        if k is None:
-            self.setToolTip("")
+        hit = self.connection_at(event.pos())
+        if hit is None:
+            self.setToolTip(f"{self._weights.shape[0]} × {self._weights.shape[1]} weights"
+                            if self.as_matrix else "")
         else:
-            i, j = self.source.shown[self._pairs[0][k]], self.target.shown[self._pairs[1][k]]
+            i, j = hit
             self.setToolTip(f"weight {self.source.layer.name}[{i}] → "
-                            f"{self.target.layer.name}[{j}]: {self._weights[k]:+.4f}")
+                            f"{self.target.layer.name}[{j}]: {self._weights[i, j]:+.4f}")
         super().hoverMoveEvent(event)
