@@ -88,7 +88,8 @@ def test_plus_and_minus_buttons_change_nodes(window, qtbot):
     plus = item.mapToScene(item._buttons[+1].center())
     click(window, plus)
     qtbot.waitUntil(lambda: sizes(window)[1] == 5)
-    minus = window.scene.layer_items[1].mapToScene(window.scene.layer_items[1]._buttons[-1].center())
+    item = window.scene.layer_items[1]
+    minus = item.mapToScene(item._buttons[-1].center())
     click(window, minus)
     click(window, minus)
     qtbot.waitUntil(lambda: sizes(window)[1] == 3)
@@ -217,6 +218,7 @@ def test_a_784_128_10_network_draws_collapsed(window, qtbot):
     point = QPointF(rect.left() + (700.5 / 784) * rect.width(),
                     rect.top() + (5.5 / 128) * rect.height())
     assert matrix.connection_at(point) == (700, 5)
+    assert matrix._weights[700, 5] == w[700, 5]
     assert not window.view.grab().isNull()
 
 

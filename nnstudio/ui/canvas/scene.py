@@ -23,6 +23,7 @@ class NetworkScene(QGraphicsScene):
     sigRenameRequested = Signal(int)
     sigMoveRequested = Signal(int, int)
     sigSelectedLayerChanged = Signal(int)
+    sigRebuilt = Signal()
 
     def __init__(self, document: NetworkDocument, parent=None):
         super().__init__(parent)
@@ -103,6 +104,7 @@ class NetworkScene(QGraphicsScene):
         bounds = self.itemsBoundingRect().adjusted(-80, -60, 80, 60)
         self.setSceneRect(bounds)
         self.select_layer(selected if selected < len(self.layer_items) else -1)
+        self.sigRebuilt.emit()
 
     def _show_problems(self) -> None:
         problems = self.document.problems()

@@ -37,6 +37,7 @@ class NetworkView(QGraphicsView):
         self.setMinimumSize(400, 300)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scene.sigRebuilt.connect(self.keep_in_view)
 
     @property
     def zoom(self) -> float:
@@ -58,6 +59,12 @@ class NetworkView(QGraphicsView):
         self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
         if self.zoom > 1.5:
             self.zoom_by(1.5 / self.zoom)
+
+    def keep_in_view(self) -> None:
+        """Fit again when an edit made the network outgrow the visible area."""
+        visible = self.mapToScene(self.viewport().rect()).boundingRect()
+        if not visible.contains(self.scene().itemsBoundingRect()):
+            self.fit()
 
     def wheelEvent(self, event):
         self.zoom_by(ZOOM_STEP if event.angleDelta().y() > 0 else 1 / ZOOM_STEP)
