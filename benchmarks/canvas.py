@@ -69,6 +69,36 @@ def naive_recolor_ms(lines: list[QLineF], image: QImage) -> float:
     return best_ms(recolor, repeats=2)
 
 
+STARTUP = """
+import sys, time
+start = time.perf_counter()
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+app = QApplication(sys.argv)
+from nnstudio.ui.app import create_window
+window = create_window([])
+window.show()
+QTimer.singleShot(0, lambda: (print(time.perf_counter() - start), app.quit()))
+app.exec()
+"""
+
+
+def startup_seconds(runs: int = 3) -> float:
+    """Best time from a fresh interpreter to the window shown with its example."""
+    import subprocess
+    import sys
+    import tempfile
+
+    times = []
+    with tempfile.TemporaryDirectory() as home:
+        env = {**os.environ, "XDG_DATA_HOME": home, "XDG_CONFIG_HOME": home}
+        for _ in range(runs):
+            out = subprocess.run([sys.executable, "-c", STARTUP], env=env, text=True,
+                                 capture_output=True, check=True).stdout
+            times.append(float(out.strip().splitlines()[-1]))
+    return min(times)
+
+
 def main() -> None:
     app = QApplication.instance() or QApplication([])
     rng = np.random.default_rng(0)
@@ -111,6 +141,7 @@ def main() -> None:
         print(f"| {name} | {connections:,} | {drawn} | {build_ms:.1f} | {redraw_ms:.1f} "
               f"| {recolor_ms:.2f} | {both_ms:.1f} | {naive} |", flush=True)
     app.processEvents()
+    print(f"\nstartup to the example window: {startup_seconds():.2f} s")
 
 
 if __name__ == "__main__":

@@ -271,3 +271,19 @@ def test_hovering_a_connection_shows_its_weight(window, qtbot):
     w = window.project.document.weights()[0][0]
     assert f"{float(w[0, 3]):+.4f}" in connections.toolTip()
     assert "input[0] → hidden_1[3]" in connections.toolTip()
+
+
+def test_dragging_the_background_pans(window, qtbot):
+    empty = window.scene.layer_items[1].scenePos() + QPointF(100, 300)
+    before = window.view.mapToScene(window.view.viewport().rect().center())
+    mouse(window, QEvent.Type.MouseButtonPress, empty)
+    start = QPointF(viewport_point(window, empty))
+    for step in range(1, 6):
+        pos = start + QPointF(-20 * step, -10 * step)
+        event = QMouseEvent(QEvent.Type.MouseMove, pos, window.view.viewport().mapToGlobal(pos),
+                            Qt.MouseButton.NoButton, Qt.MouseButton.LeftButton,
+                            Qt.KeyboardModifier.NoModifier)
+        QApplication.sendEvent(window.view.viewport(), event)
+    after = window.view.mapToScene(window.view.viewport().rect().center())
+    assert after.x() > before.x() + 50 and after.y() > before.y() + 25
+    assert sizes(window) == [2, 4, 4, 1]

@@ -101,8 +101,10 @@ class NetworkScene(QGraphicsScene):
         self.blockSignals(False)
         self._show_problems()
         self._on_weights_changed()
-        bounds = self.itemsBoundingRect().adjusted(-80, -60, 80, 60)
-        self.setSceneRect(bounds)
+        # room around the network, so the background can always be dragged to pan
+        bounds = self.itemsBoundingRect()
+        margin = max(bounds.width(), bounds.height(), 800.0)
+        self.setSceneRect(bounds.adjusted(-margin, -margin, margin, margin))
         self.select_layer(selected if selected < len(self.layer_items) else -1)
         self.sigRebuilt.emit()
 
