@@ -33,12 +33,15 @@ class Editor(QObject):
         super().__init__(parent)
         self.project = project
         self.undo_stack = QUndoStack(self)
+        self.before_edit = lambda: True  # e.g. pause training and ask
 
     @property
     def document(self):
         return self.project.document
 
     def _push(self, text: str, edit, **merge) -> bool:
+        if not self.before_edit():
+            return False
         try:
             command = EditCommand.apply(self.project, text, edit, **merge)
         except NNStudioError as exc:

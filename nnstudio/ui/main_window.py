@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
     QInputDialog,
-    QLabel,
     QMainWindow,
     QMessageBox,
 )
@@ -26,6 +25,9 @@ from nnstudio.ui.dataset_panel import DatasetPanel
 from nnstudio.ui.editor import Editor
 from nnstudio.ui.inspector import Inspector
 from nnstudio.ui.palette import Palette
+from nnstudio.ui.plots import BoundaryPlot, LossPlot
+from nnstudio.ui.training_controller import TrainingController
+from nnstudio.ui.training_panel import TrainingPanel
 
 MAX_RECENT = 8
 FILE_FILTER = f"nnstudio projects (*{SUFFIX})"
@@ -50,12 +52,15 @@ class MainWindow(QMainWindow):
         self._dock("Layers", self.palette, Qt.DockWidgetArea.LeftDockWidgetArea)
         self._dock("Dataset", self.dataset_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
         self._dock("Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
-        training = QLabel("Live training arrives in the next release.\n\nMeanwhile:\n"
-                          "nnstudio train spec.json --data circle …")
-        training.setWordWrap(True)
-        training.setAlignment(Qt.AlignmentFlag.AlignTop)
-        training.setMargin(8)
-        self._dock("Training", training, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.training_panel = TrainingPanel()
+        self.loss_plot = LossPlot()
+        self.boundary_plot = BoundaryPlot()
+        self._dock("Training", self.training_panel, Qt.DockWidgetArea.RightDockWidgetArea)
+        self._dock("Loss", self.loss_plot, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self._dock("Decision boundary", self.boundary_plot,
+                   Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.training = TrainingController(self.project, self.training_panel, self.loss_plot,
+                                           self.boundary_plot, self)
         self._build_actions()
         self._connect()
         self.autosaver = Autosaver(lambda: self.project,
@@ -144,6 +149,8 @@ class MainWindow(QMainWindow):
         self.inspector.sigActivationRequested.connect(editor.set_activation)
         self.dataset_panel.sigDatasetRequested.connect(editor.set_dataset)
         editor.sigRefused.connect(self._on_refused)
+        editor.before_edit = self.training.confirm_edit
+        self.training.sigMessage.connect(self._on_refused)
         editor.sigDatasetChanged.connect(self._show_dataset)
         editor.sigDatasetChanged.connect(self.view.fit)
         editor.undo_stack.cleanChanged.connect(self._update_title)
@@ -183,6 +190,7 @@ class MainWindow(QMainWindow):
         self.project, self.path = project, path
         self.editor.project = project
         self.editor.undo_stack.clear()
+        self.training.set_project(project)
         self.scene.set_document(project.document)
         self.inspector.set_document(project.document)
         self._show_dataset()
@@ -250,6 +258,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event):
         if self.maybe_save():
+            self.training.shutdown()
             self.autosaver.stop()
             self.autosaver.discard()
             event.accept()

@@ -1,0 +1,50 @@
+"""Turning a project into a training run: data split and scaled, network built."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from nnstudio import datasets
+from nnstudio.engine.network import Network
+from nnstudio.engine.trainer import Trainer
+from nnstudio.model.project import Project
+
+DEFAULT_SETTINGS = {"optimizer": "adam", "lr": 0.01, "batch_size": 16, "epochs": None,
+                    "seed": 0, "test_split": 0.2, "validation_split": 0.0, "l1": 0.0,
+                    "l2": 0.0, "momentum": 0.0, "dtype": "float32"}
+
+
+@dataclass
+class TrainingRun:
+    """What one press of Play trains: the network, its trainer and the data parts."""
+
+    net: Network
+    trainer: Trainer
+    parts: datasets.Split
+    scaler: datasets.Scaler
+    data: datasets.Dataset
+
+
+def settings_of(project: Project) -> dict:
+    return {**DEFAULT_SETTINGS, **project.training}
+
+
+def make_run(project: Project, snapshot_interval: float = 1 / 30) -> TrainingRun:
+    """Build a trainer for ``project`` starting from the document's current weights."""
+    settings = settings_of(project)
+    data = project.load_dataset()
+    parts, scaler = datasets.prepare(data, test=settings["test_split"], scaling="standard",
+                                     seed=settings["seed"])
+    doc = project.document
+    net = Network.from_spec(doc.spec(), seed=doc.seed, dtype=settings["dtype"])
+    net.set_weights(doc.weights())
+    options = {}
+    if settings["optimizer"] in ("sgd", "rmsprop") and settings["momentum"]:
+        options["momentum"] = settings["momentum"]
+    trainer = Trainer(net, parts.train.X, parts.train.targets(net.n_outputs), loss=doc.loss,
+                      optimizer=settings["optimizer"], lr=settings["lr"],
+                      batch_size=settings["batch_size"], epochs=settings["epochs"],
+                      l1=settings["l1"], l2=settings["l2"], seed=settings["seed"],
+                      validation_split=settings["validation_split"],
+                      snapshot_interval=snapshot_interval, **options)
+    return TrainingRun(net, trainer, parts, scaler, data)

@@ -1,0 +1,151 @@
+"""Live training plots (pyqtgraph): the loss curve and the decision boundary."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF
+from PySide6.QtWidgets import QCheckBox, QVBoxLayout, QWidget
+
+from nnstudio.engine.network import Network
+
+pg.setConfigOptions(antialias=True, background="w", foreground="k")
+MAX_POINTS = 200_000
+GRID = 80
+
+
+class CurveBuffer:
+    """A growing (x, y) series that halves its resolution when it reaches ``capacity``,
+    so memory stays bounded however long training runs."""
+
+    def __init__(self, capacity: int = MAX_POINTS):
+        self.capacity = capacity
+        self.x = np.empty(capacity)
+        self.y = np.empty(capacity)
+        self.size = 0
+
+    def extend(self, x: np.ndarray, y: np.ndarray) -> None:
+        for start in range(0, len(x), self.capacity // 2):
+            xs, ys = x[start:start + self.capacity // 2], y[start:start + self.capacity // 2]
+            if self.size + len(xs) > self.capacity:
+                half = self.size // 2
+                self.x[:half] = self.x[:2 * half:2]
+                self.y[:half] = (self.y[:2 * half:2] + self.y[1:2 * half:2]) / 2
+                self.size = half
+            self.x[self.size:self.size + len(xs)] = xs
+            self.y[self.size:self.size + len(ys)] = ys
+            self.size += len(xs)
+
+    def clear(self) -> None:
+        self.size = 0
+
+    def data(self) -> tuple[np.ndarray, np.ndarray]:
+        return self.x[:self.size], self.y[:self.size]
+
+
+class LossPlot(QWidget):
+    """Training loss per step, validation loss per epoch; log scale on request."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.plot = pg.PlotWidget()
+        self.plot.setLabel("bottom", "step")
+        self.plot.setLabel("left", "loss")
+        self.plot.addLegend(offset=(-10, 10))
+        self.train = self.plot.plot(pen=pg.mkPen((32, 110, 200), width=1.5), name="training")
+        self.validation = self.plot.plot(pen=pg.mkPen((232, 120, 20), width=2),
+                                         symbol="o", symbolSize=4, name="validation")
+        for curve in (self.train, self.validation):
+            curve.setDownsampling(auto=True, method="peak")
+            curve.setClipToView(True)
+        self.log_scale = QCheckBox("log scale")
+        self.log_scale.toggled.connect(lambda on: self.plot.setLogMode(y=on))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.plot)
+        layout.addWidget(self.log_scale)
+        self.steps, self.val = CurveBuffer(), CurveBuffer(20_000)
+
+    def add(self, first_step: int, losses: np.ndarray, epochs, steps_per_epoch: int) -> None:
+        if len(losses):
+            self.steps.extend(np.arange(first_step, first_step + len(losses)), losses)
+        val = [(e["epoch"] * steps_per_epoch, e["val_loss"]) for e in epochs if "val_loss" in e]
+        if val:
+            self.val.extend(*map(np.array, zip(*val)))
+
+    def redraw(self) -> None:
+        self.train.setData(*self.steps.data())
+        self.validation.setData(*self.val.data())
+
+    def clear(self) -> None:
+        self.steps.clear()
+        self.val.clear()
+        self.redraw()
+
+
+class BoundaryPlot(pg.PlotWidget):
+    """The network's output over the input plane, behind the training points."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setAspectLocked(True)
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.addItem(self.image)
+        self.points = pg.ScatterPlotItem(size=6, pen=pg.mkPen("w", width=0.6))
+        self.addItem(self.points)
+        self._grid = None
+        self._bounds = (0, 1, 0, 1)
+        self._palette = None
+        self._regression = False
+        self._rect = QRectF(0, 0, 1, 1)
+
+    def set_data(self, X: np.ndarray, labels: np.ndarray, n_classes: int | None) -> None:
+        """The 2-D points to show (scaled features) and their classes (or values)."""
+        lo, hi = X.min(axis=0), X.max(axis=0)
+        pad = 0.1 * (hi - lo) + 1e-9
+        x0, x1, y0, y1 = lo[0] - pad[0], hi[0] + pad[0], lo[1] - pad[1], hi[1] + pad[1]
+        self._bounds = (x0, x1, y0, y1)
+        gx, gy = np.meshgrid(np.linspace(x0, x1, GRID), np.linspace(y0, y1, GRID))
+        self._grid = np.c_[gx.ravel(), gy.ravel()]
+        self._palette = class_colors(n_classes or 2)
+        self._regression = not n_classes
+        brushes = ([pg.mkBrush(*self._palette[int(c)]) for c in labels] if n_classes
+                   else [pg.mkBrush(120, 120, 120)] * len(labels))
+        self.points.setData(pos=X, brush=brushes)
+        self._rect = QRectF(x0, y0, x1 - x0, y1 - y0)
+        self.image.clear()
+        self.setRange(self._rect, padding=0)
+
+    def update_from(self, net: Network) -> None:
+        """Colour the plane by the network's prediction (class colour, certainty)."""
+        if self._grid is None:
+            return
+        out = net.predict(self._grid)
+        if self._regression:
+            v = out[:, 0] / max(float(np.abs(out[:, 0]).max()), 1e-9)
+            pos, neg = np.array([32, 110, 200.0]), np.array([232, 120, 20.0])
+            colors = np.where(v[:, None] >= 0, pos, neg)
+            rgb = 255 - (255 - colors) * (0.6 * np.abs(v)[:, None])
+            self._show(rgb)
+            return
+        if out.shape[1] == 1:
+            p = out[:, 0]
+            probs = np.c_[1 - p, p]
+        else:
+            probs = out
+        cls = probs.argmax(axis=1)
+        strength = np.clip((probs.max(axis=1) - 1 / probs.shape[1]) * probs.shape[1] /
+                           (probs.shape[1] - 1), 0, 1) if probs.shape[1] > 1 else np.ones(len(p))
+        colors = np.asarray(self._palette, float)[cls % len(self._palette)]
+        rgb = 255 - (255 - colors) * (0.15 + 0.45 * strength[:, None])
+        self._show(rgb)
+
+    def _show(self, rgb: np.ndarray) -> None:
+        self.image.setImage(rgb.reshape(GRID, GRID, 3).astype(np.uint8), levels=(0, 255),
+                            rect=self._rect)
+
+
+def class_colors(n: int) -> list[tuple[int, int, int]]:
+    base = [(232, 120, 20), (32, 110, 200), (60, 160, 80), (170, 80, 170), (200, 60, 60),
+            (120, 120, 40), (40, 160, 170), (230, 170, 30), (110, 70, 40), (90, 90, 90)]
+    return [base[i % len(base)] for i in range(max(n, 2))]

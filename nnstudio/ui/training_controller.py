@@ -1,0 +1,189 @@
+"""Connects the training panel, the worker thread, the plots and the document.
+
+Snapshots arrive from the worker (≤ 30 a second); their losses are buffered at once and
+everything is drawn by one timer at ~30 Hz, so a burst of snapshots costs one redraw.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QMessageBox
+
+from nnstudio.engine.network import Network
+from nnstudio.engine.trainer import DIVERGED, Snapshot
+from nnstudio.errors import NNStudioError
+from nnstudio.model.project import Project
+from nnstudio.model.training import TrainingRun, make_run, settings_of
+from nnstudio.ui.plots import BoundaryPlot, LossPlot
+from nnstudio.ui.training_bridge import TrainingBridge
+from nnstudio.ui.training_panel import TrainingPanel
+
+FRAME_MS = 33
+
+
+class TrainingController(QObject):
+    """Plays, pauses, steps and resets training of the window's project."""
+
+    sigMessage = Signal(str)
+
+    def __init__(self, project: Project, panel: TrainingPanel, loss_plot: LossPlot,
+                 boundary: BoundaryPlot, parent=None):
+        super().__init__(parent)
+        self.project, self.panel = project, panel
+        self.loss_plot, self.boundary = loss_plot, boundary
+        self.bridge = TrainingBridge(self)
+        self.run: TrainingRun | None = None
+        self._display_net: Network | None = None
+        self.latest: Snapshot | None = None
+        self.snapshots = 0
+        self._dirty = False
+        self.timer = QTimer(self)
+        self.timer.setInterval(FRAME_MS)
+        self.timer.timeout.connect(self._draw)
+        self.timer.start()
+        panel.sigPlay.connect(self.play)
+        panel.sigPause.connect(self.pause)
+        panel.sigStep.connect(self.step)
+        panel.sigStepEpoch.connect(self.step_epoch)
+        panel.sigReset.connect(self.reset)
+        panel.sigSettingsChanged.connect(self._on_settings_changed)
+        self.bridge.sigSnapshot.connect(self._on_snapshot)
+        self.bridge.sigFailed.connect(self._on_failed)
+        self.bridge.sigFinished.connect(lambda: self.panel.set_running(False))
+        panel.show_settings(settings_of(project))
+
+    # -- state ------------------------------------------------------------------------
+
+    @property
+    def training(self) -> bool:
+        """True while a run trains (not paused, not finished)."""
+        return (self.bridge.running and self.bridge.trainer is not None
+                and not self.bridge.trainer._commands.paused)
+
+    def set_project(self, project: Project) -> None:
+        self.shutdown()
+        self.project = project
+        self.panel.show_settings(settings_of(project))
+        self.loss_plot.clear()
+
+    def invalidate(self) -> None:
+        """The network or data changed: the next Play starts a new run."""
+        self.shutdown()
+        self.run = self.latest = None
+        self._dirty = False
+
+    def confirm_edit(self) -> bool:
+        """Called before an edit of the network: pause, ask, and stop training if the
+        user goes ahead."""
+        if not self.bridge.running:
+            self.run = None
+            return True
+        was_training = self.training
+        self.pause()
+        answer = QMessageBox.question(
+            None, "Change the network?",
+            "Training is paused. Changing the network ends this training run "
+            "(the weights trained so far are kept where the layers still fit). Go ahead?")
+        if answer == QMessageBox.StandardButton.Yes:
+            self.invalidate()
+            return True
+        if was_training:
+            self.play()
+        return False
+
+    # -- buttons ----------------------------------------------------------------------
+
+    def _ensure_run(self, paused: bool) -> bool:
+        if self.run is not None and self.bridge.running:
+            return True
+        try:
+            self.run = make_run(self.project)
+        except NNStudioError as exc:
+            self.sigMessage.emit(str(exc))
+            self.panel.show_banner(str(exc))
+            return False
+        self.panel.show_banner("")
+        doc = self.project.document
+        self._display_net = Network.from_spec(doc.spec(), dtype=self.run.net.dtype.name)
+        train = self.run.parts.train
+        if train.is_2d:
+            self.boundary.set_data(train.X, train.y, train.n_classes)
+        self.bridge.start(self.run.trainer, paused=paused)
+        return True
+
+    def play(self) -> None:
+        if self._ensure_run(paused=False):
+            self.bridge.resume()
+            self.panel.set_running(True)
+
+    def pause(self) -> None:
+        self.bridge.pause()
+        self.panel.set_running(False)
+
+    def step(self) -> None:
+        if self._ensure_run(paused=True):
+            self.bridge.step()
+            self.panel.set_running(False)
+
+    def step_epoch(self) -> None:
+        if self._ensure_run(paused=True):
+            self.bridge.step_epoch()
+            self.panel.set_running(False)
+
+    def reset(self) -> None:
+        """Stop, and start again from the seeded initial weights."""
+        self.invalidate()
+        self.latest = None
+        self.project.document.set_seed(settings_of(self.project)["seed"])
+        self.loss_plot.clear()
+        self.panel.show_banner("")
+        self.panel.show_counters(0, 0, 0.0, {})
+        self.panel.set_running(False)
+
+    def shutdown(self) -> None:
+        self.bridge.shutdown()
+        self.panel.set_running(False)
+
+    # -- from the worker --------------------------------------------------------------
+
+    def _on_settings_changed(self, settings: dict) -> None:
+        old = settings_of(self.project)
+        self.project.training = {**self.project.training, **settings}
+        if self.bridge.trainer is not None and settings["lr"] != old["lr"]:
+            self.bridge.trainer.lr = settings["lr"]
+        if any(settings[k] != old[k] for k in settings if k != "lr"):
+            self.invalidate()
+            if settings["seed"] != old["seed"]:
+                self.project.document.set_seed(settings["seed"])
+
+    def _on_snapshot(self, snapshot: Snapshot) -> None:
+        self.snapshots += 1
+        first = snapshot.step - len(snapshot.losses) + 1
+        trainer = self.bridge.trainer
+        steps_per_epoch = max(1, -(-len(trainer.train.X) // trainer.batch_size))
+        self.loss_plot.add(first, snapshot.losses, snapshot.epochs, steps_per_epoch)
+        self.latest = snapshot
+        self._dirty = True
+        if snapshot.status == DIVERGED:
+            self.panel.show_banner(snapshot.message)
+            self.sigMessage.emit("Training diverged: the last finite weights are back.")
+        if snapshot.status != "running":
+            self.panel.set_running(False)
+            self._draw()
+
+    def _on_failed(self, message: str) -> None:
+        self.panel.show_banner(f"Training stopped: {message}")
+        self.panel.set_running(False)
+
+    def _draw(self) -> None:
+        if not self._dirty or self.latest is None or self.run is None:
+            return
+        self._dirty = False
+        snapshot = self.latest
+        self.project.document.set_weights([(w, b) for w, b in snapshot.weights])
+        self.loss_plot.redraw()
+        if self.run.parts.train.is_2d:
+            self._display_net.set_weights(snapshot.weights)
+            self.boundary.update_from(self._display_net)
+        self.panel.show_counters(snapshot.epoch, snapshot.step, snapshot.samples_per_second,
+                                 snapshot.metrics)
