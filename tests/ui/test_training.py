@@ -1,0 +1,127 @@
+"""Live training in the window: play, pause and step, reset, live learning rate,
+divergence, stopping and quitting, and a 20,000-snapshot run."""
+
+import numpy as np
+import pytest
+
+import nnstudio
+from nnstudio.engine.trainer import Trainer
+from nnstudio.ui.main_window import MainWindow
+from nnstudio.ui.training_bridge import TrainingBridge
+
+
+@pytest.fixture
+def window(qtbot):
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    yield window
+    window.training.shutdown()
+
+
+def test_play_trains_and_every_view_follows(window, qtbot):
+    initial = [w.copy() for w, _ in window.project.document.weights()]
+    window.training_panel.play.click()
+    qtbot.waitUntil(lambda: window.loss_plot.steps.size > 600, timeout=15000)
+    window.training_panel.pause.click()
+    qtbot.waitUntil(lambda: window.training.latest.status == "paused", timeout=5000)
+    _, losses = window.loss_plot.steps.data()
+    assert losses[-100:].mean() < 0.7 * losses[:100].mean()
+    weights = window.project.document.weights()
+    assert not np.allclose(weights[0][0], initial[0])
+    assert window.boundary_plot.image.image is not None
+    assert "epoch" in window.training_panel.counters.text()
+    connections = window.scene.connection_items[0]
+    assert connections._weights[0, 0] == pytest.approx(float(weights[0][0][0, 0]))
+
+
+def test_step_trains_exactly_one_batch(window, qtbot):
+    window.training_panel.step.click()
+    qtbot.waitUntil(lambda: window.training.latest is not None and
+                    window.training.latest.step == 1, timeout=5000)
+    window.training_panel.step.click()
+    qtbot.waitUntil(lambda: window.training.latest.step == 2, timeout=5000)
+    qtbot.wait(100)
+    assert window.training.bridge.trainer.step_count == 2
+    window.training_panel.step_epoch.click()
+    qtbot.waitUntil(lambda: window.training.latest.epoch == 1, timeout=5000)
+    assert window.training.bridge.trainer.step_count == 20  # 320 samples / 16
+
+
+def test_reset_restores_the_seeded_initial_weights(window, qtbot):
+    expected = nnstudio.Network.from_spec(window.project.document.spec(), seed=0).get_weights()
+    window.training.play()
+    qtbot.waitUntil(lambda: window.training.snapshots > 5, timeout=10000)
+    window.training_panel.reset.click()
+    for (w, b), (ew, eb) in zip(window.project.document.weights(), expected):
+        assert np.array_equal(w, ew) and np.array_equal(b, eb)
+    assert window.loss_plot.steps.size == 0
+    assert not window.training.bridge.running
+
+
+def test_learning_rate_changes_live(window, qtbot):
+    window.training.play()
+    qtbot.waitUntil(lambda: window.training.snapshots > 2, timeout=10000)
+    window.training_panel.lr.setValue(0.00123)
+    assert window.training.bridge.trainer.lr == pytest.approx(0.00123)
+    assert window.training.bridge.running  # no restart for a learning rate
+
+
+def test_a_divergent_run_pauses_with_a_banner_and_finite_weights(window, qtbot):
+    window.editor.set_dataset({"name": "plane", "params": {"n_samples": 200, "seed": 0,
+                                                           "noise": 0.0}})
+    window.editor.set_activation(1, "relu")
+    window.editor.set_activation(2, "relu")
+    window.project.training.update({"optimizer": "sgd"})
+    window.training_panel.show_settings({**window.training_panel.settings(),
+                                         "optimizer": "sgd"})
+    window.training_panel.lr.setValue(10.0)
+    window.training.play()
+    qtbot.waitUntil(lambda: window.training_panel.banner.isVisible(), timeout=15000)
+    assert "diverged" in window.training_panel.banner.text()
+    assert "lower learning rate" in window.training_panel.banner.text()
+    assert all(np.isfinite(w).all() for w, _ in window.project.document.weights())
+    assert window.training_panel.play.isEnabled()
+
+
+def test_quitting_while_training_stops_the_worker_cleanly(qtbot):
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    window.training.play()
+    qtbot.waitUntil(lambda: window.training.snapshots > 2, timeout=10000)
+    assert window.training.bridge.running
+    window.close()
+    assert not window.training.bridge.running
+
+
+def test_editing_the_network_while_training_pauses_and_asks(window, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    window.training.play()
+    qtbot.waitUntil(lambda: window.training.snapshots > 2, timeout=10000)
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a[1]) or
+                        QMessageBox.StandardButton.No)
+    assert not window.editor.add_layer("dense", 1)
+    assert asked == ["Change the network?"] and window.project.document.sizes == [2, 4, 4, 1]
+    assert window.training.training  # carried on
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: QMessageBox.StandardButton.Yes)
+    assert window.editor.add_layer("dense", 1)
+    assert not window.training.bridge.running
+
+
+def test_twenty_thousand_snapshots_reach_the_gui(qtbot):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(4, 2))
+    net = nnstudio.Network.from_spec({"inputs": 2, "layers": [{"units": 1}]})
+    trainer = Trainer(net, X, X[:, :1], optimizer="sgd", lr=1e-3, batch_size=4,
+                      epochs=20_000, snapshot_interval=0.0)
+    bridge = TrainingBridge()
+    received = []
+    bridge.sigSnapshot.connect(lambda s: received.append(s.step))
+    with qtbot.waitSignal(bridge.sigFinished, timeout=120_000):
+        bridge.start(trainer)
+    bridge.shutdown()
+    assert len(received) >= 20_000 and received[-1] == 20_000
