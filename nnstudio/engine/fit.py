@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 
 from nnstudio.engine.network import Network
@@ -61,7 +62,7 @@ def _optimizer_options(optimizer: str, given: dict) -> dict:
     if cls is None:
         raise TrainingConfigError(
             f"unknown optimizer {optimizer!r}; choose one of: {', '.join(OPTIMIZERS)}")
-    accepted = cls.__init__.__code__.co_varnames
+    accepted = inspect.signature(cls).parameters
     options = {}
     for name, value in given.items():
         if name in accepted:

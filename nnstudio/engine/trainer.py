@@ -129,6 +129,11 @@ class Trainer:
             raise TrainingConfigError(f"the learning rate must be > 0, got {value}")
         self.optimizer.lr = float(value)
 
+    @property
+    def paused(self) -> bool:
+        """True once pause (or a step) was asked for and until resume."""
+        return self._commands.paused
+
     def pause(self) -> None:
         self._command(paused=True)
 

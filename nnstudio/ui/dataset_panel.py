@@ -20,7 +20,8 @@ class DatasetPanel(QWidget):
         self.choice = QComboBox()
         for entry in datasets.list():
             self.choice.addItem(entry["name"])
-            self.choice.setItemData(self.choice.count() - 1, entry["summary"], 3)
+            self.choice.setItemData(self.choice.count() - 1, entry["summary"],
+                                    Qt.ItemDataRole.ToolTipRole)
         self.samples = QSpinBox()
         self.samples.setRange(4, 100_000)
         self.samples.setValue(400)

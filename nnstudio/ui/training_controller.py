@@ -58,7 +58,7 @@ class TrainingController(QObject):
     def training(self) -> bool:
         """True while a run trains (not paused, not finished)."""
         return (self.bridge.running and self.bridge.trainer is not None
-                and not self.bridge.trainer._commands.paused)
+                and not self.bridge.trainer.paused)
 
     def set_project(self, project: Project) -> None:
         self.shutdown()

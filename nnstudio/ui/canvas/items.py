@@ -110,7 +110,8 @@ class LayerItem(QGraphicsObject):
         painter.setBrush(QColor(252, 252, 253, 225))
         painter.drawRoundedRect(header, 6, 6)
         painter.setPen(QColor(40, 40, 40))
-        bold = QFont(painter.font())
+        normal = QFont(painter.font())
+        bold = QFont(normal)
         bold.setBold(True)
         painter.setFont(bold)
         title = QRectF(-COLUMN_WIDTH / 2 + 20, self._top + 2, COLUMN_WIDTH - 40, 20)
@@ -118,7 +119,7 @@ class LayerItem(QGraphicsObject):
                          painter.fontMetrics().elidedText(self.layer.name,
                                                           Qt.TextElideMode.ElideRight,
                                                           int(title.width())))
-        painter.setFont(QFont(self.font_family(painter)))
+        painter.setFont(normal)
         painter.setPen(QColor(100, 100, 100))
         subtitle = (f"{self.layer.units} · {self.layer.activation}"
                     if self.layer.kind != INPUT else f"{self.layer.units} inputs")
@@ -144,10 +145,6 @@ class LayerItem(QGraphicsObject):
             hidden = self.layer.units - 2 * SHOWN_AT_EACH_END
             painter.drawText(QRectF(-COLUMN_WIDTH / 2, gap - 16, COLUMN_WIDTH, 32),
                              Qt.AlignmentFlag.AlignCenter, f"⋮\n{hidden:,} more")
-
-    @staticmethod
-    def font_family(painter: QPainter) -> str:
-        return painter.font().family()
 
     def _describe(self) -> str:
         role = {"input": "Input layer: follows the dataset's features",
