@@ -1,0 +1,131 @@
+"""Training speed with the studio attached vs headless, GUI responsiveness while
+training, and the cost of each view update.
+
+Run: ``QT_QPA_PLATFORM=offscreen python benchmarks/gui_training.py [--seconds 8]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import numpy as np  # noqa: E402
+from PySide6.QtCore import QElapsedTimer, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from nnstudio.model.training import make_run  # noqa: E402
+from nnstudio.ui.main_window import MainWindow  # noqa: E402
+
+
+def synthetic_784(path: Path, n: int = 6000) -> None:
+    rng = np.random.default_rng(0)
+    X = rng.random((n, 784), dtype=np.float32)
+    centres = rng.random((10, 784), dtype=np.float32)
+    y = np.argmin(((X[:, None, :] - centres[None]) ** 2).sum(-1), axis=1)
+    np.savez(path, X=X, y=y)
+
+
+def configure(window: MainWindow, case: str, data_file: Path) -> None:
+    editor = window.editor
+    if case == "2-8-8-1 xor":
+        editor.set_dataset({"name": "xor", "params": {"n_samples": 2000, "noise": 0.1,
+                                                      "seed": 0}})
+        editor.set_units(1, 8)
+        editor.set_units(2, 8)
+        window.project.training.update({"batch_size": 16})
+    else:
+        editor.set_dataset({"name": str(data_file), "params": {}})
+        editor.remove_layer(2)
+        editor.set_units(1, 128)
+        editor.set_activation(1, "relu")
+        window.project.training.update({"batch_size": 128, "lr": 0.001})
+    window.training_panel.show_settings({**window.training_panel.settings(),
+                                         **window.project.training})
+
+
+def headless_rate(window: MainWindow, seconds: float) -> float:
+    run = make_run(window.project)
+    start = time.perf_counter()
+    for _ in run.trainer.run():
+        if time.perf_counter() - start > seconds:
+            break
+    elapsed = time.perf_counter() - start
+    return run.trainer.step_count * run.trainer.batch_size / elapsed
+
+
+def gui_rate(app: QApplication, window: MainWindow, seconds: float) -> dict:
+    lateness, draws = [], []
+    controller = window.training
+    original_draw = controller._draw
+
+    def timed_draw():
+        start = time.perf_counter()
+        original_draw()
+        draws.append(1000 * (time.perf_counter() - start))
+
+    controller._draw = timed_draw
+    controller.timer.timeout.disconnect()
+    controller.timer.timeout.connect(timed_draw)
+    clock = QElapsedTimer()
+    ticker = QTimer()
+    ticker.setInterval(10)
+    last = [0]
+
+    def tick():
+        now = clock.elapsed()
+        lateness.append(max(0, now - last[0] - 10))
+        last[0] = now
+
+    ticker.timeout.connect(tick)
+    controller.play()
+    clock.start()
+    ticker.start()
+    start = time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        app.processEvents()
+        time.sleep(0.001)
+    ticker.stop()
+    elapsed = time.perf_counter() - start
+    trainer = controller.bridge.trainer
+    rate = trainer.step_count * trainer.batch_size / elapsed
+    controller.shutdown()
+    draws = [d for d in draws if d > 0.05] or [0.0]
+    return {"rate": rate, "p99": float(np.percentile(lateness[5:], 99)),
+            "max": float(max(lateness[5:])), "draw_mean": float(np.mean(draws)),
+            "draw_p99": float(np.percentile(draws, 99))}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=8.0)
+    args = parser.parse_args()
+    app = QApplication.instance() or QApplication([])
+    print("| network | headless samples/s | with the studio samples/s | ratio "
+          "| 10 ms timer lateness p99 / max (ms) | view update per frame mean / p99 (ms) |")
+    print("|---|---|---|---|---|---|")
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["XDG_DATA_HOME"] = tmp
+        data_file = Path(tmp) / "synthetic784.npz"
+        synthetic_784(data_file)
+        for case in ("2-8-8-1 xor", "784-128-10 synthetic"):
+            window = MainWindow()
+            window.resize(1400, 900)
+            window.show()
+            configure(window, case, data_file)
+            app.processEvents()
+            headless = headless_rate(window, args.seconds)
+            gui = gui_rate(app, window, args.seconds)
+            print(f"| {case} | {headless:,.0f} | {gui['rate']:,.0f} "
+                  f"| {gui['rate'] / headless:.2f} | {gui['p99']:.1f} / {gui['max']:.1f} "
+                  f"| {gui['draw_mean']:.1f} / {gui['draw_p99']:.1f} |", flush=True)
+            window.editor.undo_stack.setClean()
+            window.close()
+
+
+if __name__ == "__main__":
+    main()
