@@ -6,6 +6,8 @@ everything is drawn by one timer at ~30 Hz, so a burst of snapshots costs one re
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox
 
@@ -19,6 +21,7 @@ from nnstudio.ui.training_bridge import TrainingBridge
 from nnstudio.ui.training_panel import TrainingPanel
 
 FRAME_MS = 33
+HEARTBEAT_MS = 5
 
 
 class TrainingController(QObject):
@@ -41,6 +44,12 @@ class TrainingController(QObject):
         self.timer.setInterval(FRAME_MS)
         self.timer.timeout.connect(self._draw)
         self.timer.start()
+        # the trainer yields the GIL whenever this beat is late (see Trainer.heartbeat)
+        self._heartbeat = [time.perf_counter()]
+        self._beat = QTimer(self)
+        self._beat.setInterval(HEARTBEAT_MS)
+        self._beat.timeout.connect(self._on_beat)
+        self._beat.start()
         panel.sigPlay.connect(self.play)
         panel.sigPause.connect(self.pause)
         panel.sigStep.connect(self.step)
@@ -108,6 +117,7 @@ class TrainingController(QObject):
         train = self.run.parts.train
         if train.is_2d:
             self.boundary.set_data(train.X, train.y, train.n_classes)
+        self.run.trainer.attach_heartbeat(self._heartbeat)
         self.bridge.start(self.run.trainer, paused=paused)
         return True
 
@@ -170,6 +180,9 @@ class TrainingController(QObject):
         if snapshot.status != "running":
             self.panel.set_running(False)
             self._draw()
+
+    def _on_beat(self) -> None:
+        self._heartbeat[0] = time.perf_counter()
 
     def _on_failed(self, message: str) -> None:
         self.panel.show_banner(f"Training stopped: {message}")
