@@ -153,6 +153,7 @@ class MainWindow(QMainWindow):
         self.training.sigMessage.connect(self._on_refused)
         editor.sigDatasetChanged.connect(self._show_dataset)
         editor.sigDatasetChanged.connect(self.view.fit)
+        editor.undo_stack.indexChanged.connect(self.training.preview)
         editor.undo_stack.cleanChanged.connect(self._update_title)
         editor.undo_stack.indexChanged.connect(self._on_edited)
 

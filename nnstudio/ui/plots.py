@@ -118,6 +118,12 @@ class BoundaryPlot(pg.PlotWidget):
         self.image.clear()
         self.setRange(self._rect, padding=0)
 
+    def clear_data(self) -> None:
+        """No 2-D data to show (e.g. iris, digits)."""
+        self._grid = None
+        self.points.clear()
+        self.image.clear()
+
     def update_from(self, net: Network) -> None:
         """Colour the plane by the network's prediction (class colour, certainty)."""
         if self._grid is None:

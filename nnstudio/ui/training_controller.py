@@ -11,6 +11,7 @@ import time
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox
 
+from nnstudio import datasets
 from nnstudio.engine.network import Network
 from nnstudio.engine.trainer import DIVERGED, Snapshot
 from nnstudio.errors import NNStudioError
@@ -60,6 +61,7 @@ class TrainingController(QObject):
         self.bridge.sigFailed.connect(self._on_failed)
         self.bridge.sigFinished.connect(lambda: self.panel.set_running(False))
         panel.show_settings(settings_of(project))
+        self.preview()
 
     # -- state ------------------------------------------------------------------------
 
@@ -74,6 +76,26 @@ class TrainingController(QObject):
         self.project = project
         self.panel.show_settings(settings_of(project))
         self.loss_plot.clear()
+        self.preview()
+
+    def preview(self) -> None:
+        """Before training: show the data and what the current weights make of it."""
+        if self.bridge.running:
+            return
+        try:
+            data = self.project.load_dataset()
+            parts, _ = datasets.prepare(data, test=settings_of(self.project)["test_split"],
+                                        seed=settings_of(self.project)["seed"])
+            net = Network.from_spec(self.project.document.spec())
+            net.set_weights(self.project.document.weights())
+        except NNStudioError:
+            self.boundary.clear_data()
+            return
+        if parts.train.is_2d:
+            self.boundary.set_data(parts.train.X, parts.train.y, parts.train.n_classes)
+            self.boundary.update_from(net)
+        else:
+            self.boundary.clear_data()
 
     def invalidate(self) -> None:
         """The network or data changed: the next Play starts a new run."""

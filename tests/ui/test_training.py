@@ -125,3 +125,13 @@ def test_twenty_thousand_snapshots_reach_the_gui(qtbot):
         bridge.start(trainer)
     bridge.shutdown()
     assert len(received) >= 20_000 and received[-1] == 20_000
+
+
+def test_before_training_the_boundary_shows_the_data_and_follows_edits(window):
+    plot = window.boundary_plot
+    assert len(plot.points.data) == 320  # the circle set's training split
+    first = plot.image.image.copy()
+    window.editor.set_units(1, 7)
+    assert not np.array_equal(first, plot.image.image)
+    window.editor.set_dataset({"name": "iris", "params": {}})
+    assert len(plot.points.data) == 0 and plot._grid is None
