@@ -21,38 +21,20 @@ import numpy as np
 from nnstudio.engine.losses import get_loss
 from nnstudio.engine.network import Network
 from nnstudio.engine.optimizers import get_optimizer
+from nnstudio.engine.snapshot import (
+    DIVERGED,
+    FINISHED,
+    PAUSED,
+    RUNNING,
+    STOPPED,
+    Snapshot,
+    weight_views,
+)
 from nnstudio.engine.targets import Targets, count_correct, prepare
 from nnstudio.errors import TrainingConfigError
 
-RUNNING, PAUSED, FINISHED, STOPPED, DIVERGED = (
-    "running", "paused", "finished", "stopped", "diverged")
 _GIL_RELEASE_EVERY = 0.005
 _HEARTBEAT_LATE = 0.015
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """The state of a training run at one moment; arrays are read-only copies.
-
-    ``losses`` holds the loss of every step since the previous snapshot; ``epochs``
-    the metrics of every epoch finished since then; ``metrics`` the latest epoch's.
-    """
-
-    status: str
-    epoch: int
-    step: int
-    losses: np.ndarray
-    epochs: tuple[MappingProxyType, ...]
-    metrics: MappingProxyType
-    weights: tuple[tuple[np.ndarray, np.ndarray], ...]
-    samples_per_second: float
-    elapsed: float
-    message: str = ""
-
-    @property
-    def finished(self) -> bool:
-        """True for the last snapshot of a run (finished, stopped or diverged)."""
-        return self.status in (FINISHED, STOPPED, DIVERGED)
 
 
 @dataclass
@@ -341,24 +323,8 @@ class Trainer:
         steps = self.step_count - steps_at_emit
         rate = steps * self.batch_size / (now - last_emit) if now > last_emit else 0.0
         return Snapshot(status=status, epoch=self.epoch, step=self.step_count, losses=losses,
-                        epochs=epochs, metrics=last, weights=self._weights_of(parameters),
+                        epochs=epochs, metrics=last, weights=weight_views(self.net, parameters),
                         samples_per_second=rate, elapsed=now - start, message=message)
-
-    def _weights_of(self, parameters: np.ndarray) -> tuple:
-        """(W, b) views into a read-only copy of the flat parameters."""
-        net, pairs, w_at, b_at = self.net, [], 0, self.net.n_weights
-        for layer in net.layers:
-            size = layer.fan_in * layer.units
-            w = parameters[w_at:w_at + size].reshape(layer.fan_in, layer.units)
-            w_at += size
-            if layer.bias is not None:
-                b = parameters[b_at:b_at + layer.units]
-                b_at += layer.units
-            else:
-                b = np.zeros(layer.units, net.dtype)
-                b.flags.writeable = False
-            pairs.append((w, b))
-        return tuple(pairs)
 
     def _diverged(self, start, last_emit, steps_at_emit, what: str) -> Snapshot:
         self.net.parameters[...] = self._safe_parameters

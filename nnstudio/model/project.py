@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -21,6 +22,8 @@ class Project:
     dataset: dict = field(default_factory=lambda: dict(DEFAULT_DATASET))
     training: dict = field(default_factory=dict)
     layout: dict = field(default_factory=dict)
+    _loaded: tuple[str, datasets.Dataset] | None = field(default=None, repr=False,
+                                                         compare=False)
 
     @classmethod
     def example(cls) -> Project:
@@ -30,7 +33,12 @@ class Project:
         return cls(document=doc)
 
     def load_dataset(self) -> datasets.Dataset:
-        return datasets.load(self.dataset["name"], **self.dataset.get("params", {}))
+        """The project's dataset, loaded once per reference (datasets are immutable)."""
+        key = json.dumps(self.dataset, sort_keys=True)
+        if self._loaded is None or self._loaded[0] != key:
+            data = datasets.load(self.dataset["name"], **self.dataset.get("params", {}))
+            self._loaded = (key, data)
+        return self._loaded[1]
 
     def to_dict(self) -> dict:
         doc = self.document

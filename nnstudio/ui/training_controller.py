@@ -84,18 +84,19 @@ class TrainingController(QObject):
             return
         try:
             data = self.project.load_dataset()
-            parts, _ = datasets.prepare(data, test=settings_of(self.project)["test_split"],
-                                        seed=settings_of(self.project)["seed"])
+            if not data.is_2d:
+                self.boundary.clear_data()
+                return
+            settings = settings_of(self.project)
+            parts, _ = datasets.prepare(data, test=settings["test_split"],
+                                        seed=settings["seed"])
             net = Network.from_spec(self.project.document.spec())
             net.set_weights(self.project.document.weights())
         except NNStudioError:
             self.boundary.clear_data()
             return
-        if parts.train.is_2d:
-            self.boundary.set_data(parts.train.X, parts.train.y, parts.train.n_classes)
-            self.boundary.update_from(net)
-        else:
-            self.boundary.clear_data()
+        self.boundary.set_data(parts.train.X, parts.train.y, parts.train.n_classes)
+        self.boundary.update_from(net)
 
     def invalidate(self) -> None:
         """The network or data changed: the next Play starts a new run."""

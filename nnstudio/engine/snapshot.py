@@ -1,0 +1,56 @@
+"""What a training run reports: immutable snapshots with read-only weight copies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import MappingProxyType
+
+import numpy as np
+
+from nnstudio.engine.network import Network
+
+RUNNING, PAUSED, FINISHED, STOPPED, DIVERGED = (
+    "running", "paused", "finished", "stopped", "diverged")
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The state of a training run at one moment; arrays are read-only copies.
+
+    ``losses`` holds the loss of every step since the previous snapshot; ``epochs``
+    the metrics of every epoch finished since then; ``metrics`` the latest epoch's.
+    """
+
+    status: str
+    epoch: int
+    step: int
+    losses: np.ndarray
+    epochs: tuple[MappingProxyType, ...]
+    metrics: MappingProxyType
+    weights: tuple[tuple[np.ndarray, np.ndarray], ...]
+    samples_per_second: float
+    elapsed: float
+    message: str = ""
+
+    @property
+    def finished(self) -> bool:
+        """True for the last snapshot of a run (finished, stopped or diverged)."""
+        return self.status in (FINISHED, STOPPED, DIVERGED)
+
+
+def weight_views(net: Network, parameters: np.ndarray) -> tuple:
+    """[(W, b), ...] as views into ``parameters``, a read-only copy of
+    ``net.parameters`` (a layer without bias gets read-only zeros)."""
+    pairs, w_at, b_at = [], 0, net.n_weights
+    for layer in net.layers:
+        size = layer.fan_in * layer.units
+        w = parameters[w_at:w_at + size].reshape(layer.fan_in, layer.units)
+        w_at += size
+        if layer.bias is not None:
+            b = parameters[b_at:b_at + layer.units]
+            b_at += layer.units
+        else:
+            b = np.zeros(layer.units, net.dtype)
+            b.flags.writeable = False
+        pairs.append((w, b))
+    return tuple(pairs)
