@@ -15,7 +15,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import numpy as np  # noqa: E402
-from PySide6.QtCore import QElapsedTimer, QTimer  # noqa: E402
+from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from nnstudio.model.training import make_run  # noqa: E402
@@ -86,9 +86,9 @@ def gui_rate(app: QApplication, window: MainWindow, seconds: float) -> dict:
     clock.start()
     ticker.start()
     start = time.perf_counter()
-    while time.perf_counter() - start < seconds:
-        app.processEvents()
-        time.sleep(0.001)
+    loop = QEventLoop()
+    QTimer.singleShot(int(seconds * 1000), loop.quit)
+    loop.exec()
     ticker.stop()
     elapsed = time.perf_counter() - start
     trainer = controller.bridge.trainer

@@ -2,6 +2,7 @@
 
     nnstudio                                   open the studio
     nnstudio train SPEC --data DATA --epochs N --out WEIGHTS.npz
+    nnstudio export SOURCE --format F -o FILE  export a project or weights file
     nnstudio datasets                          list the built-in datasets
 """
 
@@ -24,7 +25,8 @@ from nnstudio.io.npz import save_npz
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if not argv or argv[0] not in ("train", "datasets", "-h", "--help", "--version"):
+    if not argv or argv[0] not in ("train", "export", "datasets", "-h", "--help",
+                                   "--version"):
         from nnstudio.ui.app import run  # Qt only when the studio opens
 
         return run([sys.argv[0], *argv])
@@ -80,7 +82,46 @@ def _parser() -> argparse.ArgumentParser:
 
     listing = verbs.add_parser("datasets", help="list the built-in datasets")
     listing.set_defaults(command=_list_datasets)
+    _add_export(verbs)
     return parser
+
+
+def _add_export(verbs) -> None:
+    from nnstudio.export import FORMATS
+
+    lines = [f"  {f.name:8} {f.description}" for f in FORMATS.values()]
+    lines += ["  png, svg the network diagram (projects only)"]
+    export = verbs.add_parser(
+        "export", help="export weights and models to other formats",
+        description="Export a trained network with its preprocessing.\n\nformats:\n"
+                    + "\n".join(lines), formatter_class=argparse.RawDescriptionHelpFormatter)
+    export.add_argument("source", type=Path,
+                        help="a project (.nnsp) or a weights file from nnstudio train (.npz)")
+    export.add_argument("--format", "-f", required=True, choices=[*FORMATS, "png", "svg"])
+    export.add_argument("-o", "--output", type=Path, required=True, help="file to write")
+    export.add_argument("--untrained", action="store_true",
+                        help="export a project even if it still has its initial weights")
+    export.set_defaults(command=_export)
+
+
+def _export(args) -> int:
+    from nnstudio.export import ExportModel, export, from_project
+    from nnstudio.io.project import SUFFIX, load_project
+
+    project = load_project(args.source) if args.source.suffix == SUFFIX else None
+    if args.format in ("png", "svg"):
+        if project is None:
+            raise NNStudioError("a diagram is drawn from a project (.nnsp)")
+        from nnstudio.ui.images import save_project_diagram  # Qt only for pictures
+
+        written = [save_project_diagram(project, args.output.with_suffix("." + args.format))]
+    else:
+        model = (from_project(project, name=args.source.stem, allow_untrained=args.untrained)
+                 if project is not None else ExportModel.from_npz(args.source))
+        written = export(model, args.format, args.output)
+    for path in written:
+        print(path)
+    return 0
 
 
 def _list_datasets(args) -> int:

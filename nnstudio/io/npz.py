@@ -74,12 +74,26 @@ def load_npz(path) -> tuple[Network, dict]:
 
 def load_weights_into(net: Network, arrays: dict[str, np.ndarray], source: str) -> None:
     """Set ``net``'s weights from arrays named like :func:`save_npz` writes them."""
+    net.set_weights(_in_layer_order(net.layers, arrays, source))
+
+
+def read_weights(path) -> list[tuple[np.ndarray, np.ndarray]]:
+    """[(W, b), ...] in layer order from a weights file (the caller checks shapes)."""
+    model, arrays = read_npz(path)
+    try:
+        spec = Network.from_spec(model["network"], seed=0).spec
+    except (KeyError, NNStudioError) as exc:
+        raise NNStudioError(f"{Path(path).name} has no valid network description ({exc})"
+                            ) from None
+    return _in_layer_order(spec.layers, arrays, Path(path).name)
+
+
+def _in_layer_order(layers, arrays: dict[str, np.ndarray], source: str) -> list:
     weights = []
-    for layer in net.layers:
+    for layer in layers:
         try:
             w = arrays[f"{layer.name}.weight"]
         except KeyError:
             raise SpecError(f"{source} has no weights for layer {layer.name!r}") from None
-        b = arrays.get(f"{layer.name}.bias", np.zeros(layer.units))
-        weights.append((w, b))
-    net.set_weights(weights)
+        weights.append((w, arrays.get(f"{layer.name}.bias", np.zeros(layer.units, w.dtype))))
+    return weights

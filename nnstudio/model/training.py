@@ -29,12 +29,18 @@ def settings_of(project: Project) -> dict:
     return {**DEFAULT_SETTINGS, **project.training}
 
 
+def prepare_data(project: Project) -> tuple[datasets.Split, datasets.Scaler]:
+    """The project's data split and scaled as training sees it, and the scaler."""
+    settings = settings_of(project)
+    return datasets.prepare(project.load_dataset(), test=settings["test_split"],
+                            scaling="standard", seed=settings["seed"])
+
+
 def make_run(project: Project, snapshot_interval: float = 1 / 30) -> TrainingRun:
     """Build a trainer for ``project`` starting from the document's current weights."""
     settings = settings_of(project)
     data = project.load_dataset()
-    parts, scaler = datasets.prepare(data, test=settings["test_split"], scaling="standard",
-                                     seed=settings["seed"])
+    parts, scaler = prepare_data(project)
     doc = project.document
     net = Network.from_spec(doc.spec(), seed=doc.seed, dtype=settings["dtype"])
     net.set_weights(doc.weights())

@@ -59,3 +59,20 @@ class EditCommand(QUndoCommand):
 
 
 MERGE_UNITS = 1
+
+
+class WeightsCommand(QUndoCommand):
+    """Replace the network's weights (imported, or edited by hand); undo puts the old
+    ones back."""
+
+    def __init__(self, project: Project, text: str, weights: list):
+        super().__init__(text)
+        self._project = project
+        self._before = [(w.copy(), b.copy()) for w, b in project.document.weights()]
+        self._after = [(w.copy(), b.copy()) for w, b in weights]
+
+    def redo(self):
+        self._project.document.set_weights([(w.copy(), b.copy()) for w, b in self._after])
+
+    def undo(self):
+        self._project.document.set_weights([(w.copy(), b.copy()) for w, b in self._before])

@@ -9,7 +9,7 @@ from nnstudio import datasets
 from nnstudio.errors import NNStudioError
 from nnstudio.model.document import LayerState
 from nnstudio.model.project import Project
-from nnstudio.ui.commands import MERGE_UNITS, EditCommand
+from nnstudio.ui.commands import MERGE_UNITS, EditCommand, WeightsCommand
 
 DEFAULT_UNITS = 4
 DEFAULT_ACTIVATION = "tanh"
@@ -108,3 +108,21 @@ class Editor(QObject):
         if done:
             self.sigDatasetChanged.emit()
         return done
+
+    def set_weights(self, weights: list, text: str = "Set weights") -> bool:
+        """Replace every weight and bias (undoable); refused if the shapes do not fit."""
+        doc = self.document
+        fits = len(weights) == len(doc.sizes) - 1 and all(
+            w.shape == (a, b) and bias.shape == (b,)
+            for (w, bias), a, b in zip(weights, doc.sizes[:-1], doc.sizes[1:]))
+        if not fits:
+            shape = "→".join(str(n) for n in [weights[0][0].shape[0],
+                                               *(w.shape[1] for w, _ in weights)]) \
+                if weights else "no layers"
+            self.sigRefused.emit(f"These weights are for a {shape} network; this one is "
+                                 + "→".join(map(str, doc.sizes)) + ".")
+            return False
+        if not self.before_edit():
+            return False
+        self.undo_stack.push(WeightsCommand(self.project, text, weights))
+        return True

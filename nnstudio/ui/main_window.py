@@ -23,6 +23,7 @@ from nnstudio.ui.canvas.scene import NetworkScene
 from nnstudio.ui.canvas.view import NetworkView
 from nnstudio.ui.dataset_panel import DatasetPanel
 from nnstudio.ui.editor import Editor
+from nnstudio.ui.exporting import Exporter
 from nnstudio.ui.inspector import Inspector
 from nnstudio.ui.palette import Palette
 from nnstudio.ui.plots import BoundaryPlot, LossPlot
@@ -61,6 +62,7 @@ class MainWindow(QMainWindow):
                    Qt.DockWidgetArea.BottomDockWidgetArea)
         self.training = TrainingController(self.project, self.training_panel, self.loss_plot,
                                            self.boundary_plot, self)
+        self.exporter = Exporter(self)
         self._build_actions()
         self._connect()
         self.autosaver = Autosaver(lambda: self.project,
@@ -103,6 +105,22 @@ class MainWindow(QMainWindow):
         self.save_as_action = self._action("Save &As…", self.save_as, keys.SaveAs,
                                            "Save the project under a new name")
         self.quit_action = self._action("&Quit", self.close, keys.Quit, "Quit nnstudio")
+        exporter = self.exporter
+        self.export_action = self._action(
+            "&Export model…", exporter.export_model, QKeySequence("Ctrl+E"),
+            "Export the trained network: ONNX, PyTorch, Keras, NumPy code, NPZ, JSON, CSV")
+        self.import_action = self._action("&Import weights…", exporter.import_weights,
+                                          tip="Load weights saved as NPZ into this network")
+        self.export_diagram_action = self._action(
+            "Network &diagram…", exporter.export_diagram, tip="Save the diagram as PNG or SVG")
+        self.export_loss_action = self._action(
+            "&Loss plot…", lambda: exporter.export_plot(self.loss_plot.plot.getPlotItem(),
+                                                        "loss plot"),
+            tip="Save the loss curve as PNG, SVG or CSV")
+        self.export_boundary_action = self._action(
+            "Decision &boundary…",
+            lambda: exporter.export_plot(self.boundary_plot.getPlotItem(), "decision boundary"),
+            tip="Save the decision boundary plot as PNG, SVG or CSV")
         self.delete_action = self._action(
             "&Delete layer", lambda: self.editor.remove_layer(self.scene.selected_layer()),
             keys.Delete, "Delete the selected hidden layer")
@@ -115,6 +133,13 @@ class MainWindow(QMainWindow):
         self.recent_menu = menu.addMenu("Open &Recent")
         for action in (self.save_action, self.save_as_action):
             menu.addAction(action)
+        menu.addSeparator()
+        menu.addAction(self.export_action)
+        pictures = menu.addMenu("Export &picture")
+        for action in (self.export_diagram_action, self.export_loss_action,
+                       self.export_boundary_action):
+            pictures.addAction(action)
+        menu.addAction(self.import_action)
         menu.addSeparator()
         menu.addAction(self.quit_action)
         edit = self.menuBar().addMenu("&Edit")

@@ -1,0 +1,48 @@
+"""Pieces shared by the generated Python files (PyTorch, Keras and NumPy exports)."""
+
+from __future__ import annotations
+
+import re
+
+from nnstudio import __version__
+from nnstudio.export.model import ExportModel
+
+USAGE = '''Run ``python {script} inputs.csv`` to print the outputs for the raw features in a
+CSV file (one sample per row, no header), or import it and call ``predict(X)``.'''
+
+MAIN = '''
+
+if __name__ == "__main__":
+    X = np.loadtxt(sys.argv[1], delimiter=",", ndmin=2)
+    np.savetxt(sys.stdout, predict(X), delimiter=",", fmt="%.9g")
+'''
+
+
+def docstring(model: ExportModel, script: str, what: str) -> str:
+    """The generated module's docstring: what it is, what it needs, how to run it."""
+    return (f'"""{model.name}: a network exported by nnstudio {__version__}.\n\n{what}\n'
+            + USAGE.format(script=script) + '\n"""\n')
+
+
+def preprocessing(model: ExportModel) -> str:
+    """OFFSET/SCALE (identity without a scaler) and CLASS_NAMES as Python constants."""
+    if model.scaler is None:
+        offset, scale = [0.0] * model.inputs, [1.0] * model.inputs
+    else:
+        offset, scale = model.scaler.offset.tolist(), model.scaler.scale.tolist()
+    return ("# the preprocessing of training: x_scaled = (x - OFFSET) / SCALE\n"
+            f"OFFSET = np.array({offset!r})\nSCALE = np.array({scale!r})\n"
+            f"CLASS_NAMES = {list(model.class_names) if model.class_names else None!r}\n")
+
+
+def identifiers(model: ExportModel) -> list[str]:
+    """A unique Python/Keras-safe identifier per layer, from the layer names."""
+    names: list[str] = []
+    for i, layer in enumerate(model.layers):
+        name = re.sub(r"\W", "_", layer.name.strip()) or f"dense_{i}"
+        if name[0].isdigit():
+            name = "_" + name
+        while name in names:
+            name += f"_{i}"
+        names.append(name)
+    return names

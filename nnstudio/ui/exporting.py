@@ -1,0 +1,98 @@
+"""File → Export and File → Import weights: dialogs around :mod:`nnstudio.export`
+and :mod:`nnstudio.ui.images`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
+
+from nnstudio.errors import NNStudioError
+from nnstudio.export import FORMATS, UntrainedError, export, from_project
+from nnstudio.io.npz import read_weights
+from nnstudio.ui import images
+
+MODEL_FILTERS = {f"{fmt.description} (*{fmt.suffix})": fmt for fmt in FORMATS.values()}
+
+
+class Exporter:
+    """Runs the export and import dialogs of a main window (``window.project``,
+    ``window.editor``, ``window.scene``, ``window.path``)."""
+
+    def __init__(self, window: QMainWindow):
+        self.window = window
+
+    def _stem(self) -> str:
+        return self.window.path.stem if self.window.path else "network"
+
+    def _done(self, paths: list[Path]) -> None:
+        self.window.statusBar().showMessage(
+            "Exported " + ", ".join(str(p) for p in paths), 8000)
+
+    def _failed(self, what: str, exc: Exception) -> None:
+        QMessageBox.warning(self.window, f"Cannot export {what}", str(exc))
+
+    def export_model(self) -> None:
+        """Ask for a file and a format, then export the trained network."""
+        window = self.window
+        path, chosen = QFileDialog.getSaveFileName(
+            window, "Export model", self._stem() + ".onnx", ";;".join(MODEL_FILTERS),
+            next(k for k, f in MODEL_FILTERS.items() if f.name == "onnx"))
+        if not path:
+            return
+        fmt = MODEL_FILTERS.get(chosen) or next(
+            (f for f in FORMATS.values() if path.endswith(f.suffix)), FORMATS["onnx"])
+        path = Path(path if path.endswith(fmt.suffix) else path + fmt.suffix)
+        try:
+            try:
+                model = from_project(window.project, name=path.stem)
+            except UntrainedError:
+                answer = QMessageBox.question(
+                    window, "Export an untrained network?",
+                    "The network has not been trained: it still has its initial random "
+                    "weights. Export them anyway?")
+                if answer != QMessageBox.StandardButton.Yes:
+                    return
+                model = from_project(window.project, name=path.stem, allow_untrained=True)
+            self._done(export(model, fmt.name, path))
+        except NNStudioError as exc:
+            self._failed("the model", exc)
+
+    def export_diagram(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self.window, "Export network diagram", self._stem() + ".png",
+            "PNG image (*.png);;SVG drawing (*.svg)")
+        if path:
+            self._save(lambda p: images.save_scene(self.window.scene, p), path, ".png",
+                       "the diagram")
+
+    def export_plot(self, plot_item, title: str) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self.window, f"Export {title}", f"{self._stem()}-{title.replace(' ', '-')}.png",
+            "PNG image (*.png);;SVG drawing (*.svg);;CSV data (*.csv)")
+        if path:
+            self._save(lambda p: images.save_plot(plot_item, p), path, ".png", title)
+
+    def _save(self, save, path: str, default_suffix: str, what: str) -> None:
+        path = Path(path)
+        if not path.suffix:
+            path = path.with_suffix(default_suffix)
+        try:
+            self._done([save(path)])
+        except NNStudioError as exc:
+            self._failed(what, exc)
+
+    def import_weights(self) -> None:
+        """Load the weights of an NPZ file into the network (undoable)."""
+        window = self.window
+        path, _ = QFileDialog.getOpenFileName(window, "Import weights", "",
+                                              "nnstudio weights (*.npz)")
+        if not path:
+            return
+        try:
+            weights = read_weights(path)
+        except NNStudioError as exc:
+            QMessageBox.warning(window, "Cannot import weights", str(exc))
+            return
+        if window.editor.set_weights(weights, f"Import weights from {Path(path).name}"):
+            window.statusBar().showMessage(f"Imported the weights of {path}", 8000)
