@@ -91,3 +91,53 @@ def test_datasets_lists_every_builtin():
     assert result.returncode == 0
     names = [line.split()[0] for line in result.stdout.splitlines()]
     assert {"circle", "spiral", "iris", "digits", "parity3"} <= set(names)
+
+
+def test_export_a_trained_weights_file_to_onnx_and_code(tmp_path, spec_file):
+    import onnxruntime
+
+    weights = tmp_path / "w.npz"
+    assert _nnstudio("train", spec_file, "--data", "circle", "--epochs", "20",
+                     "--out", weights, "--quiet").returncode == 0
+    result = _nnstudio("export", weights, "--format", "onnx", "-o", tmp_path / "w.onnx")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(tmp_path / "w.onnx")
+    net, metadata = load_npz(weights)
+    X = np.random.default_rng(0).normal(size=(9, 2))
+    scaled = (X - metadata["scaler"]["offset"]) / metadata["scaler"]["scale"]
+    session = onnxruntime.InferenceSession(str(tmp_path / "w.onnx"))
+    out = session.run(None, {"input": X.astype(np.float32)})[0]
+    assert np.abs(out - net.predict(scaled.astype(np.float32))).max() <= 1e-5
+    result = _nnstudio("export", weights, "-f", "pytorch", "-o", tmp_path / "w.safetensors")
+    assert result.stdout.split() == [str(tmp_path / "w.safetensors"), str(tmp_path / "w.py")]
+
+
+def test_export_of_an_untrained_project_explains_and_can_be_forced(tmp_path):
+    from nnstudio.io.project import save_project
+    from nnstudio.model.project import Project
+
+    project = tmp_path / "p.nnsp"
+    save_project(Project.example(), project)
+    refused = _nnstudio("export", project, "-f", "json", "-o", tmp_path / "p.json")
+    assert refused.returncode == 2
+    assert "untrained" in refused.stderr and "--untrained" in refused.stderr
+    assert not (tmp_path / "p.json").exists()
+    forced = _nnstudio("export", project, "-f", "json", "-o", tmp_path / "p.json",
+                       "--untrained")
+    assert forced.returncode == 0, forced.stderr
+    assert json.loads((tmp_path / "p.json").read_text())["format"] == "nnstudio.model"
+
+
+def test_export_a_project_diagram_as_png_and_svg(tmp_path):
+    from nnstudio.io.project import save_project
+    from nnstudio.model.project import Project
+
+    project = tmp_path / "p.nnsp"
+    save_project(Project.example(), project)
+    for fmt in ("png", "svg"):
+        result = _nnstudio("export", project, "-f", fmt, "-o", tmp_path / f"d.{fmt}")
+        assert result.returncode == 0, result.stderr
+    assert (tmp_path / "d.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert b"<svg" in (tmp_path / "d.svg").read_bytes()[:2000]
+    bad = _nnstudio("export", tmp_path / "missing.npz", "-f", "onnx", "-o", tmp_path / "x")
+    assert bad.returncode == 2 and "no such file" in bad.stderr

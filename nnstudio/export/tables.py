@@ -9,7 +9,7 @@ import json
 
 import numpy as np
 
-from nnstudio.export.model import ExportLayer, ExportModel, ExportError
+from nnstudio.export.model import ExportError, ExportLayer, ExportModel
 
 JSON_FORMAT = "nnstudio.model"
 JSON_VERSION = 1

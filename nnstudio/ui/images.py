@@ -1,5 +1,5 @@
-"""Pictures out of the studio: the network diagram as PNG or SVG, plots as PNG, SVG or
-CSV (pyqtgraph's exporters)."""
+"""Pictures out of the studio: the network diagram and the plots as PNG or SVG, plot
+data as CSV."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import pyqtgraph as pg
-from pyqtgraph.exporters import CSVExporter, ImageExporter, SVGExporter
+from pyqtgraph.exporters import CSVExporter
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
@@ -16,20 +16,21 @@ from PySide6.QtWidgets import QGraphicsScene
 from nnstudio.errors import NNStudioError
 
 DIAGRAM_SUFFIXES = (".png", ".svg")
-PLOT_SUFFIXES = (".png", ".svg", ".csv")
 MARGIN = 24
 PNG_SCALE = 2.0
 
 
-def save_scene(scene: QGraphicsScene, path) -> Path:
-    """Render everything in ``scene`` to ``path`` (.png at 2× or .svg), nothing selected."""
+def save_scene(scene: QGraphicsScene, path, source: QRectF | None = None) -> Path:
+    """Render ``source`` (default: everything) of ``scene`` to ``path`` (.png at 2× or
+    .svg), with nothing selected."""
     path = Path(path)
     if path.suffix.lower() not in DIAGRAM_SUFFIXES:
-        raise NNStudioError(f"{path.name}: a diagram is saved as .png or .svg")
+        raise NNStudioError(f"{path.name}: a picture is saved as .png or .svg")
     selected = scene.selectedItems()
     for item in selected:
         item.setSelected(False)
-    source = scene.itemsBoundingRect().adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
+    if source is None:
+        source = scene.itemsBoundingRect().adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
     try:
         if path.suffix.lower() == ".svg":
             generator = QSvgGenerator()
@@ -60,16 +61,12 @@ def _render(scene: QGraphicsScene, device, source: QRectF, target: QRectF) -> No
 
 
 def save_plot(plot_item: pg.PlotItem, path) -> Path:
-    """Export a plot as .png (2× size), .svg or .csv (its curves' data)."""
+    """Export a plot as .png (2× size) or .svg as it looks, or .csv (its curves' data,
+    pyqtgraph's CSV exporter)."""
     path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in PLOT_SUFFIXES:
-        raise NNStudioError(f"{path.name}: a plot is saved as .png, .svg or .csv")
-    exporter = {".png": ImageExporter, ".svg": SVGExporter, ".csv": CSVExporter}[suffix](
-        plot_item)
-    if suffix == ".png":
-        exporter.parameters()["width"] = int(plot_item.sceneBoundingRect().width() * 2)
-    exporter.export(str(path))
+    if path.suffix.lower() != ".csv":
+        return save_scene(plot_item.scene(), path, plot_item.sceneBoundingRect())
+    CSVExporter(plot_item).export(str(path))
     if not path.is_file():
         raise NNStudioError(f"cannot write {path}")
     return path
