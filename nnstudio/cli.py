@@ -47,9 +47,12 @@ def _parser() -> argparse.ArgumentParser:
 
     train = verbs.add_parser("train", help="train a network without a display",
                              description="Train a network headless and save its weights.")
-    train.add_argument("spec", type=Path, help="network spec (.json); see docs/spec.md")
-    train.add_argument("--data", required=True,
-                       help="built-in dataset name or a CSV/TSV/NPZ file")
+    train.add_argument("spec", type=Path,
+                       help="network spec (.json, see docs/spec.md) or a project (.nnsp), "
+                            "whose weights training continues from")
+    train.add_argument("--data", default=None,
+                       help="built-in dataset name or a CSV/TSV/NPZ file (default for a "
+                            "project: its dataset)")
     train.add_argument("--label-column", default=None,
                        help="CSV label column: index or header name (default: last)")
     train.add_argument("--split", type=float, default=0.8,
@@ -144,15 +147,25 @@ def _read_spec(path: Path) -> dict:
 
 
 def _train(args) -> int:
-    spec = _read_spec(args.spec)
+    from nnstudio.io.project import SUFFIX, load_project
+
+    project = load_project(args.spec) if args.spec.suffix == SUFFIX else None
+    spec = project.document.spec() if project else _read_spec(args.spec)
     params = {}
     if args.label_column is not None:
         column = args.label_column
         params["label_column"] = int(column) if column.lstrip("-").isdigit() else column
-    data = datasets.load(args.data, **params)
+    if args.data is not None:
+        data = datasets.load(args.data, **params)
+    elif project is not None:
+        data = project.load_dataset()
+    else:
+        raise NNStudioError("--data is needed to train a spec (a project brings its own)")
     if isinstance(spec, dict) and "inputs" not in spec:
         spec = {**spec, "inputs": data.n_features}
     net = Network.from_spec(spec, seed=args.seed, dtype=args.dtype)
+    if project is not None:
+        net.set_weights(project.document.weights())
     parts, scaler = datasets.prepare(data, test=round(1 - args.split, 10),
                                      scaling=args.scaling, seed=args.seed)
     train = parts.train

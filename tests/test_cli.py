@@ -141,3 +141,22 @@ def test_export_a_project_diagram_as_png_and_svg(tmp_path):
     assert b"<svg" in (tmp_path / "d.svg").read_bytes()[:2000]
     bad = _nnstudio("export", tmp_path / "missing.npz", "-f", "onnx", "-o", tmp_path / "x")
     assert bad.returncode == 2 and "no such file" in bad.stderr
+
+
+def test_train_a_project_from_its_weights_then_export_it(tmp_path, spec_file):
+    from nnstudio.io.project import save_project
+    from nnstudio.model.project import Project
+
+    project = tmp_path / "p.nnsp"
+    save_project(Project.example(), project)
+    weights = tmp_path / "p.npz"
+    result = _nnstudio("train", project, "--epochs", "60", "--lr", "0.05", "--out", weights,
+                       "--quiet")
+    assert result.returncode == 0, result.stderr
+    assert float(result.stdout.split("test accuracy:")[1].split()[0]) > 0.85
+    net, metadata = load_npz(weights)
+    assert net.spec.sizes == [2, 4, 4, 1] and metadata["dataset"] == "circle"
+    exported = _nnstudio("export", weights, "-f", "numpy", "-o", tmp_path / "predict.py")
+    assert exported.returncode == 0, exported.stderr
+    without_data = _nnstudio("train", spec_file, "--epochs", "1", "--out", weights)
+    assert without_data.returncode == 2 and "--data is needed" in without_data.stderr
