@@ -205,6 +205,15 @@ class Network:
         """The network's outputs for ``X`` (shape (n_samples, n_outputs))."""
         return self._forward(self.as_input(X), apply_last=True)
 
+    def layer_outputs(self, X) -> list[np.ndarray]:
+        """Every layer's activations for ``X``: what each neuron responds to."""
+        a, outputs = self.as_input(X), []
+        for layer in self.layers:
+            a = layer.pre_activation(a, np.empty((a.shape[0], layer.units), self.dtype))
+            layer.activation.forward(a)
+            outputs.append(a)
+        return outputs
+
     def _forward(self, X: np.ndarray, apply_last: bool) -> np.ndarray:
         out = np.empty((X.shape[0], self.n_outputs), self.dtype)
         last = len(self.layers) - 1

@@ -19,6 +19,7 @@ from nnstudio.errors import NNStudioError
 from nnstudio.io.project import SUFFIX, load_project, save_project
 from nnstudio.model.project import Project
 from nnstudio.ui.autosave import Autosaver
+from nnstudio.ui.canvas.node_maps import node_images, plane
 from nnstudio.ui.canvas.scene import NetworkScene
 from nnstudio.ui.canvas.view import NetworkView
 from nnstudio.ui.dataset_panel import DatasetPanel
@@ -176,6 +177,7 @@ class MainWindow(QMainWindow):
         editor.sigRefused.connect(self._on_refused)
         editor.before_edit = self.training.confirm_edit
         self.training.sigMessage.connect(self._on_refused)
+        self.training.sigFrame.connect(self._on_frame)
         editor.sigDatasetChanged.connect(self._show_dataset)
         editor.sigDatasetChanged.connect(self.view.fit)
         editor.undo_stack.indexChanged.connect(self.training.preview)
@@ -186,6 +188,15 @@ class MainWindow(QMainWindow):
 
     def _on_refused(self, message: str) -> None:
         self.statusBar().showMessage(message, 8000)
+
+    def _on_frame(self, frame) -> None:
+        """Draw what each hidden neuron responds to, for 2-D data."""
+        bounds = self.boundary_plot.bounds
+        if bounds is None or not frame.data.is_2d:
+            self.scene.set_node_maps(None)
+            return
+        activations = [layer.activation for layer in self.project.document.layers[1:-1]]
+        self.scene.set_node_maps(node_images(frame.net, plane(bounds), activations))
 
     def _on_edited(self, *_):
         self.inspector.refresh()

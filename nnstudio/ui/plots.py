@@ -118,6 +118,11 @@ class BoundaryPlot(pg.PlotWidget):
         self.image.clear()
         self.setRange(self._rect, padding=0)
 
+    @property
+    def bounds(self) -> tuple[float, float, float, float] | None:
+        """The plane shown (x0, x1, y0, y1), in scaled feature units; None without data."""
+        return None if self._grid is None else self._bounds
+
     def clear_data(self) -> None:
         """No 2-D data to show (e.g. iris, digits)."""
         self._grid = None

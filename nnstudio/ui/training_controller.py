@@ -6,6 +6,8 @@ everything is drawn by one timer at ~30 Hz, so a burst of snapshots costs one re
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import time
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -16,12 +18,24 @@ from nnstudio.engine.network import Network
 from nnstudio.engine.trainer import DIVERGED, Snapshot
 from nnstudio.errors import NNStudioError
 from nnstudio.model.project import Project
-from nnstudio.model.training import TrainingRun, make_run, settings_of
+from nnstudio.model.training import TrainingRun, make_run, prepare_data, settings_of
 from nnstudio.ui.plots import BoundaryPlot, LossPlot
 from nnstudio.ui.training_bridge import TrainingBridge
 from nnstudio.ui.training_panel import TrainingPanel
 
 FRAME_MS = 33
+
+
+@dataclass(frozen=True)
+class Frame:
+    """What the live views draw: the network with the weights shown, the data as the
+    network sees it (split and scaled), and the snapshot these weights come from."""
+
+    net: Network
+    parts: datasets.Split
+    scaler: datasets.Scaler
+    data: datasets.Dataset
+    snapshot: Snapshot | None = None
 HEARTBEAT_MS = 5
 
 
@@ -29,6 +43,7 @@ class TrainingController(QObject):
     """Plays, pauses, steps and resets training of the window's project."""
 
     sigMessage = Signal(str)
+    sigFrame = Signal(object)  # Frame, at most ~30 a second
 
     def __init__(self, project: Project, panel: TrainingPanel, loss_plot: LossPlot,
                  boundary: BoundaryPlot, parent=None):
@@ -84,19 +99,18 @@ class TrainingController(QObject):
             return
         try:
             data = self.project.load_dataset()
-            if not data.is_2d:
-                self.boundary.clear_data()
-                return
-            settings = settings_of(self.project)
-            parts, _ = datasets.prepare(data, test=settings["test_split"],
-                                        seed=settings["seed"])
+            parts, scaler = prepare_data(self.project)
             net = Network.from_spec(self.project.document.spec())
             net.set_weights(self.project.document.weights())
         except NNStudioError:
             self.boundary.clear_data()
             return
-        self.boundary.set_data(parts.train.X, parts.train.y, parts.train.n_classes)
-        self.boundary.update_from(net)
+        if data.is_2d:
+            self.boundary.set_data(parts.train.X, parts.train.y, parts.train.n_classes)
+            self.boundary.update_from(net)
+        else:
+            self.boundary.clear_data()
+        self.sigFrame.emit(Frame(net, parts, scaler, data))
 
     def invalidate(self) -> None:
         """The network or data changed: the next Play starts a new run."""
@@ -218,8 +232,10 @@ class TrainingController(QObject):
         snapshot = self.latest
         self.project.document.set_weights([(w, b) for w, b in snapshot.weights])
         self.loss_plot.redraw()
-        if self.run.parts.train.is_2d:
-            self._display_net.set_weights(snapshot.weights)
+        run = self.run
+        self._display_net.set_weights(snapshot.weights)
+        if run.parts.train.is_2d:
             self.boundary.update_from(self._display_net)
+        self.sigFrame.emit(Frame(self._display_net, run.parts, run.scaler, run.data, snapshot))
         self.panel.show_counters(snapshot.epoch, snapshot.step, snapshot.samples_per_second,
                                  snapshot.metrics)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsObject
 
 from nnstudio.model.document import DENSE, INPUT, LayerState
@@ -69,6 +69,7 @@ class LayerItem(QGraphicsObject):
         self.radius = node_radius(layer.units)
         self.biases = np.zeros(layer.units)
         self.scale = 1.0
+        self.node_images: list[QImage] | None = None
         self._home_x = x
         self.setPos(x, 0)
         flags = QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
@@ -94,6 +95,11 @@ class LayerItem(QGraphicsObject):
 
     def set_values(self, biases: np.ndarray, scale: float) -> None:
         self.biases, self.scale = biases, scale
+        self.update()
+
+    def set_node_images(self, images: list[QImage] | None) -> None:
+        """Pictures drawn inside the nodes (what each neuron responds to), or none."""
+        self.node_images = images
         self.update()
 
     def boundingRect(self) -> QRectF:
@@ -138,13 +144,25 @@ class LayerItem(QGraphicsObject):
             fill = (QColor(245, 245, 245) if input_layer
                     else colors.value_color(float(self.biases[node]), self.scale))
             painter.setBrush(fill)
-            painter.drawEllipse(QPointF(0, offset), self.radius, self.radius)
+            centre = QPointF(0, offset)
+            painter.drawEllipse(centre, self.radius, self.radius)
+            if self.node_images is not None and node < len(self.node_images):
+                self._paint_inside(painter, centre, self.node_images[node])
         if self.layer.units >= COLLAPSE_FROM:
             gap = (self.offsets[SHOWN_AT_EACH_END - 1] + self.offsets[SHOWN_AT_EACH_END]) / 2
             painter.setPen(QColor(90, 90, 90))
             hidden = self.layer.units - 2 * SHOWN_AT_EACH_END
             painter.drawText(QRectF(-COLUMN_WIDTH / 2, gap - 16, COLUMN_WIDTH, 32),
                              Qt.AlignmentFlag.AlignCenter, f"⋮\n{hidden:,} more")
+
+    def _paint_inside(self, painter: QPainter, centre: QPointF, image: QImage) -> None:
+        r = self.radius - 1
+        clip = QPainterPath()
+        clip.addEllipse(centre, r, r)
+        painter.save()
+        painter.setClipPath(clip)
+        painter.drawImage(QRectF(centre.x() - r, centre.y() - r, 2 * r, 2 * r), image)
+        painter.restore()
 
     def _describe(self) -> str:
         role = {"input": "Input layer: follows the dataset's features",

@@ -130,6 +130,11 @@ class NetworkScene(QGraphicsScene):
         for view in self.views():
             view.viewport().update()
 
+    def set_node_maps(self, maps: list | None) -> None:
+        """Pictures inside the hidden layers' nodes (see node_maps), or none."""
+        for i, item in enumerate(self.layer_items[1:-1]):
+            item.set_node_images(maps[i] if maps and i < len(maps) else None)
+
     def _on_layer_dropped(self, index: int, x: float) -> None:
         target = min(max(round(x / COLUMN_SPACING), 1), len(self.document) - 2)
         item = self.layer_items[index]
