@@ -24,6 +24,7 @@ from nnstudio.ui.canvas.scene import NetworkScene
 from nnstudio.ui.canvas.view import NetworkView
 from nnstudio.ui.dataset_panel import DatasetPanel
 from nnstudio.ui.editor import Editor
+from nnstudio.ui.evaluation import EvaluationPanel
 from nnstudio.ui.exporting import Exporter
 from nnstudio.ui.inspector import Inspector
 from nnstudio.ui.palette import Palette
@@ -59,13 +60,19 @@ class MainWindow(QMainWindow):
         self.boundary_plot = BoundaryPlot()
         self._dock("Training", self.training_panel, Qt.DockWidgetArea.RightDockWidgetArea)
         self._dock("Loss", self.loss_plot, Qt.DockWidgetArea.BottomDockWidgetArea)
-        self._dock("Decision boundary", self.boundary_plot,
-                   Qt.DockWidgetArea.BottomDockWidgetArea)
+        boundary_dock = self._dock("Decision boundary", self.boundary_plot,
+                                   Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.evaluation = EvaluationPanel()
+        evaluation_dock = self._dock("Evaluation", self.evaluation,
+                                     Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.tabifyDockWidget(boundary_dock, evaluation_dock)
+        boundary_dock.raise_()
         self.training = TrainingController(self.project, self.training_panel, self.loss_plot,
                                            self.boundary_plot, self)
         self.exporter = Exporter(self)
         self._build_actions()
         self._connect()
+        self.training.preview()
         self.autosaver = Autosaver(lambda: self.project,
                                    lambda: not self.editor.undo_stack.isClean(),
                                    autosave_ms or 60_000, self)
@@ -178,6 +185,7 @@ class MainWindow(QMainWindow):
         editor.before_edit = self.training.confirm_edit
         self.training.sigMessage.connect(self._on_refused)
         self.training.sigFrame.connect(self._on_frame)
+        self.training.sigFrame.connect(self.evaluation.show_frame)
         editor.sigDatasetChanged.connect(self._show_dataset)
         editor.sigDatasetChanged.connect(self.view.fit)
         editor.undo_stack.indexChanged.connect(self.training.preview)
@@ -196,7 +204,10 @@ class MainWindow(QMainWindow):
             self.scene.set_node_maps(None)
             return
         activations = [layer.activation for layer in self.project.document.layers[1:-1]]
-        self.scene.set_node_maps(node_images(frame.net, plane(bounds), activations))
+        try:
+            self.scene.set_node_maps(node_images(frame.net, plane(bounds), activations))
+        except NNStudioError:  # the network does not take 2 inputs (yet)
+            self.scene.set_node_maps(None)
 
     def _on_edited(self, *_):
         self.inspector.refresh()

@@ -6,9 +6,8 @@ everything is drawn by one timer at ~30 Hz, so a burst of snapshots costs one re
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import time
+from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox
@@ -76,7 +75,6 @@ class TrainingController(QObject):
         self.bridge.sigFailed.connect(self._on_failed)
         self.bridge.sigFinished.connect(lambda: self.panel.set_running(False))
         panel.show_settings(settings_of(project))
-        self.preview()
 
     # -- state ------------------------------------------------------------------------
 

@@ -1,0 +1,166 @@
+"""Evaluation: the score on each split, the confusion matrix, and a box to try an input.
+
+Scores are computed from the frame the controller sends (at most every ``EVERY_S``
+seconds while training, so a big test set does not slow the studio down).
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nnstudio.datasets import CLASSIFICATION
+from nnstudio.errors import NNStudioError
+
+EVERY_S = 0.5
+MAX_SHOWN_CLASSES = 20
+
+
+def confusion_matrix(labels: np.ndarray, predicted: np.ndarray, n_classes: int) -> np.ndarray:
+    """counts[i, j]: samples of class i predicted as class j."""
+    counts = np.zeros((n_classes, n_classes), np.int64)
+    np.add.at(counts, (labels.astype(np.int64), predicted.astype(np.int64)), 1)
+    return counts
+
+
+def predicted_classes(outputs: np.ndarray) -> np.ndarray:
+    return outputs.argmax(axis=1) if outputs.shape[1] > 1 else (outputs[:, 0] > 0.5)
+
+
+class EvaluationPanel(QWidget):
+    """Per-split scores, a confusion matrix (test split, else training) and a predict box."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.scores = QLabel("Train the network to see how it scores.")
+        self.scores.setWordWrap(True)
+        self.matrix_title = QLabel()
+        self.matrix = QTableWidget()
+        self.matrix.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.matrix.setToolTip("Rows: true class · columns: predicted class")
+        self.input = QLineEdit()
+        self.input.setPlaceholderText("features, comma-separated, e.g. 0.5, -1.2")
+        self.input.setToolTip("Raw feature values, as in the dataset; they are scaled as in "
+                              "training. Press Enter.")
+        self.output = QLabel()
+        self.output.setWordWrap(True)
+        self.output.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Predict"))
+        row.addWidget(self.input, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.scores)
+        layout.addWidget(self.matrix_title)
+        layout.addWidget(self.matrix, 1)
+        layout.addLayout(row)
+        layout.addWidget(self.output)
+        self.input.returnPressed.connect(self.predict_typed)
+        self.frame = None
+        self._last = 0.0
+
+    def show_frame(self, frame) -> None:
+        """Score the frame's network (throttled while training)."""
+        self.frame = frame
+        now = time.monotonic()
+        finished = frame.snapshot is None or frame.snapshot.status != "running"
+        if not self.isVisible() or (not finished and now - self._last < EVERY_S):
+            return
+        self._last = now
+        try:
+            self._score(frame)
+        except NNStudioError as exc:  # the network does not fit the data (yet)
+            self.scores.setText(f"⚠ {exc}")
+
+    def _score(self, frame) -> None:
+        parts, net = frame.parts, frame.net
+        splits = [(name, part) for name, part in
+                  (("train", parts.train), ("validation", parts.validation),
+                   ("test", parts.test)) if part is not None and part.n_samples]
+        classification = frame.data.task == CLASSIFICATION
+        lines = []
+        for name, part in splits:
+            outputs = net.predict(part.X)
+            if classification:
+                lines.append(f"{name}: {np.mean(predicted_classes(outputs) == part.y):.1%} "
+                             f"accuracy ({part.n_samples:,} samples)")
+            else:
+                target = part.y.reshape(len(part.y), -1)
+                lines.append(f"{name}: mean squared error {np.mean((outputs - target) ** 2):.4g}"
+                             f" ({part.n_samples:,} samples)")
+        self.scores.setText("\n".join(lines))
+        if classification and splits:
+            name, part = splits[-1]
+            self._show_matrix(name, confusion_matrix(part.y, predicted_classes(
+                net.predict(part.X)), part.n_classes), frame.data.class_names)
+        else:
+            self.matrix_title.setText("")
+            self.matrix.setRowCount(0)
+            self.matrix.setColumnCount(0)
+        if self.input.text().strip():
+            self.predict_typed()
+
+    def showEvent(self, event):
+        super().showEvent(event)
+        if self.frame is not None:  # brought to the front: show the latest at once
+            self._last = 0.0
+            self.show_frame(self.frame)
+
+    def _show_matrix(self, split: str, counts: np.ndarray, names) -> None:
+        n = min(len(counts), MAX_SHOWN_CLASSES)
+        self.matrix_title.setText(f"Confusion matrix, {split} split (rows: true class)")
+        labels = [str(name) for name in (names or range(len(counts)))][:n]
+        self.matrix.setRowCount(n)
+        self.matrix.setColumnCount(n)
+        self.matrix.setHorizontalHeaderLabels(labels)
+        self.matrix.setVerticalHeaderLabels(labels)
+        totals = np.maximum(counts.sum(axis=1), 1)
+        for i in range(n):
+            for j in range(n):
+                item = QTableWidgetItem(str(counts[i, j]))
+                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                share = counts[i, j] / totals[i]
+                base = (32, 110, 200) if i == j else (232, 120, 20)
+                item.setBackground(QColor(*base, int(200 * share)))
+                self.matrix.setItem(i, j, item)
+        self.matrix.resizeColumnsToContents()
+
+    def predict_typed(self) -> None:
+        """Run the typed input through the network and show the outputs."""
+        frame = self.frame
+        if frame is None:
+            return
+        try:
+            values = np.array([float(v) for v in self.input.text().replace(";", ",")
+                               .split(",") if v.strip()])
+        except ValueError:
+            self.output.setText("⚠ Type numbers separated by commas.")
+            return
+        features = frame.data.feature_names
+        if len(values) != len(features):
+            self.output.setText(f"⚠ This network takes {len(features)} features "
+                                f"({', '.join(features[:8])}{'…' if len(features) > 8 else ''})"
+                                f", got {len(values)}.")
+            return
+        try:
+            outputs = frame.net.predict(frame.scaler.transform(values[None, :]))[0]
+        except NNStudioError as exc:
+            self.output.setText(f"⚠ {exc}")
+            return
+        text = "output " + ", ".join(f"{v:.4g}" for v in outputs[:10])
+        if frame.data.task == CLASSIFICATION:
+            k = int(predicted_classes(outputs[None, :])[0])
+            names = frame.data.class_names
+            text += f" → class {names[k] if names else k}"
+        self.output.setText(text)

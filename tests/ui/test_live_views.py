@@ -1,0 +1,81 @@
+"""The views that follow training: node heat maps, evaluation, the predict box."""
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDockWidget, QMessageBox
+
+from nnstudio.ui.evaluation import confusion_matrix
+from nnstudio.ui.main_window import MainWindow
+
+
+@pytest.fixture
+def window(qtbot):
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    yield window
+    window.training.shutdown()
+    window.editor.undo_stack.setClean()
+
+
+def _train_epochs(window, qtbot, epochs):
+    for epoch in range(1, epochs + 1):
+        window.training_panel.step_epoch.click()
+        qtbot.waitUntil(lambda e=epoch: window.training.latest is not None
+                        and window.training.latest.epoch == e, timeout=10000)
+
+
+def test_confusion_matrix_counts_true_rows_against_predicted_columns():
+    counts = confusion_matrix(np.array([0, 0, 1, 2, 2, 2]), np.array([0, 1, 1, 2, 0, 2]), 3)
+    np.testing.assert_array_equal(counts, [[1, 1, 0], [0, 1, 0], [1, 0, 2]])
+
+
+def test_hidden_nodes_show_what_they_respond_to_and_follow_training(window, qtbot,
+                                                                   monkeypatch):
+    hidden = window.scene.layer_items[1]
+    assert hidden.node_images is not None and len(hidden.node_images) == 4
+    before = hidden.node_images[0].copy()
+    assert before.width() == 24
+    _train_epochs(window, qtbot, 3)
+    qtbot.waitUntil(lambda: hidden.node_images[0] != before, timeout=5000)
+    assert window.scene.layer_items[0].node_images is None  # inputs have none
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    window.editor.set_dataset({"name": "iris", "params": {}})
+    assert all(item.node_images is None for item in window.scene.layer_items)
+
+
+def test_evaluation_scores_each_split_and_shows_the_confusion_matrix(window, qtbot):
+    window.findChild(QDockWidget, "Evaluation").raise_()
+    _train_epochs(window, qtbot, 5)
+    panel = window.evaluation
+    qtbot.waitUntil(lambda: "test:" in panel.scores.text(), timeout=5000)
+    train_accuracy = float(panel.scores.text().split("train: ")[1].split("%")[0])
+    assert train_accuracy > 60
+    total = sum(int(panel.matrix.item(i, j).text()) for i in range(2) for j in range(2))
+    assert total == window.training.run.parts.test.n_samples
+    assert panel.matrix.rowCount() == 2 and "test split" in panel.matrix_title.text()
+
+
+def test_the_predict_box_answers_typed_inputs_and_explains_bad_ones(window, qtbot):
+    panel = window.evaluation
+    window.findChild(QDockWidget, "Evaluation").raise_()
+    _train_epochs(window, qtbot, 20)
+    qtbot.keyClicks(panel.input, "0, 0")
+    qtbot.keyClick(panel.input, Qt.Key.Key_Return)
+    assert "→ class" in panel.output.text()
+    centre = float(panel.output.text().split()[1].rstrip(","))
+    panel.input.clear()
+    qtbot.keyClicks(panel.input, "5, 5")
+    qtbot.keyClick(panel.input, Qt.Key.Key_Return)
+    far = float(panel.output.text().split()[1].rstrip(","))
+    assert (centre > 0.5) != (far > 0.5)  # inside vs far outside the ring
+    panel.input.clear()
+    qtbot.keyClicks(panel.input, "1, 2, 3")
+    qtbot.keyClick(panel.input, Qt.Key.Key_Return)
+    assert "takes 2 features" in panel.output.text()
+    panel.input.clear()
+    qtbot.keyClicks(panel.input, "one, two")
+    qtbot.keyClick(panel.input, Qt.Key.Key_Return)
+    assert "numbers" in panel.output.text()
