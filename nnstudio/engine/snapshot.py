@@ -18,7 +18,9 @@ class Snapshot:
     """The state of a training run at one moment; arrays are read-only copies.
 
     ``losses`` holds the loss of every step since the previous snapshot; ``epochs``
-    the metrics of every epoch finished since then; ``metrics`` the latest epoch's.
+    the metrics of every epoch finished since then; ``metrics`` the latest epoch's;
+    ``gradient_rms`` the root-mean-square weight gradient of each layer at the latest
+    step (vanishing or exploding gradients show there).
     """
 
     status: str
@@ -31,6 +33,7 @@ class Snapshot:
     samples_per_second: float
     elapsed: float
     message: str = ""
+    gradient_rms: tuple[float, ...] = ()
 
     @property
     def finished(self) -> bool:

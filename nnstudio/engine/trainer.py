@@ -324,7 +324,10 @@ class Trainer:
         rate = steps * self.batch_size / (now - last_emit) if now > last_emit else 0.0
         return Snapshot(status=status, epoch=self.epoch, step=self.step_count, losses=losses,
                         epochs=epochs, metrics=last, weights=weight_views(self.net, parameters),
-                        samples_per_second=rate, elapsed=now - start, message=message)
+                        samples_per_second=rate, elapsed=now - start, message=message,
+                        gradient_rms=tuple(
+                            float(np.sqrt(np.mean(np.square(layer.grad_weight))))
+                            for layer in self.net.layers))
 
     def _diverged(self, start, last_emit, steps_at_emit, what: str) -> Snapshot:
         self.net.parameters[...] = self._safe_parameters

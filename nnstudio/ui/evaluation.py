@@ -1,12 +1,11 @@
 """Evaluation: the score on each split, the confusion matrix, and a box to try an input.
 
-Scores are computed from the frame the controller sends (at most every ``EVERY_S``
-seconds while training, so a big test set does not slow the studio down).
+Scores are computed from the frames the controller sends, at most every ``EVERY_S``
+seconds while training (a big test set must not slow the studio down), and only while
+the panel is visible.
 """
 
 from __future__ import annotations
-
-import time
 
 import numpy as np
 from PySide6.QtCore import Qt
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from nnstudio.datasets import CLASSIFICATION
 from nnstudio.errors import NNStudioError
+from nnstudio.ui.throttle import Throttle
 
 EVERY_S = 0.5
 MAX_SHOWN_CLASSES = 20
@@ -68,16 +68,17 @@ class EvaluationPanel(QWidget):
         layout.addWidget(self.output)
         self.input.returnPressed.connect(self.predict_typed)
         self.frame = None
-        self._last = 0.0
+        self._throttle = Throttle(EVERY_S, self._draw, self)
 
     def show_frame(self, frame) -> None:
         """Score the frame's network (throttled while training)."""
         self.frame = frame
-        now = time.monotonic()
-        finished = frame.snapshot is None or frame.snapshot.status != "running"
-        if not self.isVisible() or (not finished and now - self._last < EVERY_S):
+        self._throttle.request(now=frame.snapshot is None or frame.snapshot.status != "running")
+
+    def _draw(self) -> None:
+        frame = self.frame
+        if frame is None or not self.isVisible():
             return
-        self._last = now
         try:
             self._score(frame)
         except NNStudioError as exc:  # the network does not fit the data (yet)
@@ -113,9 +114,7 @@ class EvaluationPanel(QWidget):
 
     def showEvent(self, event):
         super().showEvent(event)
-        if self.frame is not None:  # brought to the front: show the latest at once
-            self._last = 0.0
-            self.show_frame(self.frame)
+        self._throttle.request(now=True)  # brought to the front: the latest at once
 
     def _show_matrix(self, split: str, counts: np.ndarray, names) -> None:
         n = min(len(counts), MAX_SHOWN_CLASSES)

@@ -31,6 +31,7 @@ from nnstudio.ui.palette import Palette
 from nnstudio.ui.plots import BoundaryPlot, LossPlot
 from nnstudio.ui.training_controller import TrainingController
 from nnstudio.ui.training_panel import TrainingPanel
+from nnstudio.ui.weights_view import WeightsView
 
 MAX_RECENT = 8
 FILE_FILTER = f"nnstudio projects (*{SUFFIX})"
@@ -66,6 +67,11 @@ class MainWindow(QMainWindow):
         evaluation_dock = self._dock("Evaluation", self.evaluation,
                                      Qt.DockWidgetArea.BottomDockWidgetArea)
         self.tabifyDockWidget(boundary_dock, evaluation_dock)
+        self.weights_view = WeightsView()
+        weights_dock = self._dock("Weights", self.weights_view,
+                                  Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.tabifyDockWidget(evaluation_dock, weights_dock)
+        boundary_dock.raise_()
         boundary_dock.raise_()
         self.training = TrainingController(self.project, self.training_panel, self.loss_plot,
                                            self.boundary_plot, self)
@@ -186,6 +192,7 @@ class MainWindow(QMainWindow):
         self.training.sigMessage.connect(self._on_refused)
         self.training.sigFrame.connect(self._on_frame)
         self.training.sigFrame.connect(self.evaluation.show_frame)
+        self.training.sigFrame.connect(self.weights_view.show_frame)
         editor.sigDatasetChanged.connect(self._show_dataset)
         editor.sigDatasetChanged.connect(self.view.fit)
         editor.undo_stack.indexChanged.connect(self.training.preview)
@@ -306,6 +313,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event):
         if self.maybe_save():
+            self.editor.undo_stack.blockSignals(True)  # no view updates while closing
             self.training.shutdown()
             self.autosaver.stop()
             self.autosaver.discard()

@@ -233,3 +233,17 @@ def test_a_late_gui_heartbeat_makes_the_trainer_give_way():
     late = steps_in(0.3, [0.0])               # a GUI that has not ticked for ages
     assert late < free / 3
     assert on_time > free / 2
+
+
+def test_snapshots_report_each_layers_gradient_size_and_it_vanishes_in_deep_sigmoid_nets():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(64, 4)).astype(np.float32)
+    y = (X[:, :1] > 0).astype(np.float32)
+    deep = {"inputs": 4, "layers": [{"units": 16, "activation": "sigmoid"}] * 6
+            + [{"units": 1, "activation": "sigmoid"}]}
+    trainer = Trainer(nnstudio.Network.from_spec(deep, seed=0), X, y, batch_size=64,
+                      epochs=1, optimizer="sgd", lr=0.1)
+    last = list(trainer.run())[-1]
+    assert len(last.gradient_rms) == 7
+    assert all(g > 0 for g in last.gradient_rms)
+    assert last.gradient_rms[0] < last.gradient_rms[-1] / 100  # vanishing towards the input

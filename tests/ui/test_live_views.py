@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QDockWidget, QMessageBox
 
 from nnstudio.ui.evaluation import confusion_matrix
 from nnstudio.ui.main_window import MainWindow
+from nnstudio.ui.weights_view import tile_mosaic
 
 
 @pytest.fixture
@@ -79,3 +80,33 @@ def test_the_predict_box_answers_typed_inputs_and_explains_bad_ones(window, qtbo
     qtbot.keyClicks(panel.input, "one, two")
     qtbot.keyClick(panel.input, Qt.Key.Key_Return)
     assert "numbers" in panel.output.text()
+
+
+def test_tile_mosaic_puts_each_unit_in_its_own_scaled_tile():
+    weights = np.zeros((4, 3))
+    weights[:, 0] = [1, 0, 0, -2]   # unit 0: 2×2 image
+    weights[:, 2] = [0, 5, 0, 0]
+    mosaic = tile_mosaic(weights, (2, 2))
+    assert mosaic.shape == (5, 5)  # 2×2 grid of 2×2 tiles with 1-pixel gaps
+    np.testing.assert_array_equal(mosaic[:2, :2], [[0.5, 0], [0, -1]])
+    np.testing.assert_array_equal(mosaic[3:, :2], [[0, 1], [0, 0]])
+    assert not mosaic[:2, 3:].any()  # unit 1 is all zero
+
+
+def test_weights_view_shows_histograms_gradients_and_digit_tiles(window, qtbot):
+    window.editor.set_dataset({"name": "digits", "params": {}})
+    window.editor.set_units(1, 16)
+    window.findChild(QDockWidget, "Weights").raise_()
+    view = window.weights_view
+    # 16 units: a 4×4 grid of 8×8 tiles (the throttled view still draws the last edit)
+    qtbot.waitUntil(lambda: view.tile_image.image is not None
+                    and view.tile_image.image.shape[:2] == (35, 35), timeout=5000)
+    assert view.tiles.isVisible()
+    assert len(view._curves) == 3
+    _train_epochs(window, qtbot, 1)
+    qtbot.waitUntil(lambda: view.gradient_curve.yData is not None
+                    and len(view.gradient_curve.yData) == 3, timeout=5000)
+    assert np.all(view.gradient_curve.yData > 0)
+    window.training.shutdown()
+    assert window.editor.set_dataset({"name": "circle", "params": {}})
+    qtbot.waitUntil(lambda: not view.tiles.isVisible(), timeout=5000)

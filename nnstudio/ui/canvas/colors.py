@@ -59,9 +59,14 @@ def _lookup_table() -> np.ndarray:
 _LUT = _lookup_table()
 
 
+def matrix_image_array(weights: np.ndarray, scale: float) -> np.ndarray:
+    """A matrix as (rows, columns, 4) RGBA bytes on the weight colour map."""
+    index = np.clip(((weights / scale) + 1) * 127.5, 0, 255).astype(np.uint8)
+    return np.ascontiguousarray(_LUT[index])
+
+
 def matrix_image(weights: np.ndarray, scale: float) -> QImage:
     """A matrix as a picture, one pixel per entry, on the weight colour map."""
-    index = np.clip(((weights / scale) + 1) * 127.5, 0, 255).astype(np.uint8)
-    rgba = np.ascontiguousarray(_LUT[index])
+    rgba = matrix_image_array(weights, scale)
     h, w = rgba.shape[:2]
     return QImage(rgba.data, w, h, 4 * w, QImage.Format.Format_RGBA8888).copy()

@@ -1,0 +1,115 @@
+"""Inside the weights: per-layer histograms, gradient sizes, and — for image data — the
+first layer's weights as one picture per hidden unit (what each unit looks for)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
+
+from nnstudio.ui.canvas import colors
+from nnstudio.ui.plots import class_colors
+from nnstudio.ui.throttle import Throttle
+
+EVERY_S = 0.1
+BINS = 40
+MAX_TILES = 64
+
+
+def tile_mosaic(weights: np.ndarray, image_shape: tuple[int, int],
+                max_tiles: int = MAX_TILES) -> np.ndarray:
+    """First-layer weights (pixels, units) as a grid of images, one per unit, each
+    scaled to its own largest |weight| into [-1, 1]; gaps between tiles are 0."""
+    h, w = image_shape
+    units = min(weights.shape[1], max_tiles)
+    columns = int(np.ceil(np.sqrt(units)))
+    rows = int(np.ceil(units / columns))
+    mosaic = np.zeros((rows * (h + 1) - 1, columns * (w + 1) - 1))
+    for k in range(units):
+        tile = weights[:, k].reshape(h, w)
+        r, c = divmod(k, columns)
+        mosaic[r * (h + 1):r * (h + 1) + h, c * (w + 1):c * (w + 1) + w] = \
+            tile / max(float(np.abs(tile).max()), 1e-12)
+    return mosaic
+
+
+class WeightsView(QWidget):
+    """Updated from the controller's frames, at most 10 times a second, when visible."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.gradients = pg.PlotWidget()
+        self.gradients.setTitle("Gradient size per layer (RMS of dL/dW)", size="9pt")
+        self.gradients.setLogMode(y=True)
+        self.gradients.getAxis("left").setStyle(maxTickLevel=0)  # decades only
+        self.gradient_curve = self.gradients.plot(pen=pg.mkPen((32, 110, 200), width=2),
+                                                  symbol="o", symbolSize=8,
+                                                  symbolBrush=(32, 110, 200))
+        self.histograms = pg.PlotWidget()
+        self.histograms.setTitle("Weights per layer", size="9pt")
+        self.histograms.addLegend(offset=(-10, 10))
+        self.tiles = pg.PlotWidget()
+        self.tiles.setTitle("First layer's weights, one picture per hidden unit", size="9pt")
+        self.tiles.setAspectLocked(True)
+        self.tiles.invertY(True)
+        self.tiles.hideAxis("left")
+        self.tiles.hideAxis("bottom")
+        self.tile_image = pg.ImageItem(axisOrder="row-major")
+        self.tiles.addItem(self.tile_image)
+        self.note = QLabel()
+        layout = QGridLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.histograms, 0, 0)
+        layout.addWidget(self.gradients, 0, 1)
+        layout.addWidget(self.tiles, 1, 0, 1, 2)
+        layout.addWidget(self.note, 2, 0, 1, 2)
+        layout.setRowStretch(0, 1)
+        layout.setRowStretch(1, 2)
+        self._curves: list[pg.PlotDataItem] = []
+        self._throttle = Throttle(EVERY_S, self._draw, self)
+        self.frame = None
+
+    def show_frame(self, frame) -> None:
+        self.frame = frame
+        self._throttle.request()
+
+    def _draw(self) -> None:
+        frame = self.frame
+        if frame is None or not self.isVisible():
+            return
+        weights = frame.net.get_weights()
+        names = [layer.name for layer in frame.net.layers]
+        self._show_histograms(names, [w for w, _ in weights])
+        rms = frame.snapshot.gradient_rms if frame.snapshot is not None else ()
+        self.gradient_curve.setData(np.arange(len(rms)), np.maximum(rms, 1e-30))
+        self.gradients.getAxis("bottom").setTicks([list(enumerate(names))])
+        self.gradients.setXRange(-0.5, len(names) - 0.5, padding=0)
+        self.gradients.setVisible(bool(rms))
+        shape = frame.data.image_shape
+        if shape is not None and weights[0][0].shape[0] == shape[0] * shape[1]:
+            mosaic = tile_mosaic(weights[0][0], shape)
+            resized = self.tile_image.image is None or \
+                self.tile_image.image.shape[:2] != mosaic.shape
+            self.tile_image.setImage(colors.matrix_image_array(mosaic, 1.0), levels=(0, 255))
+            if resized:
+                self.tiles.autoRange(padding=0.02)
+            self.tiles.show()
+        else:
+            self.tiles.hide()
+        self.note.setText("" if rms else "Gradient sizes appear once training runs.")
+
+    def _show_histograms(self, names: list[str], matrices: list[np.ndarray]) -> None:
+        if len(self._curves) != len(names):
+            self.histograms.clear()
+            palette = class_colors(len(names))
+            self._curves = [self.histograms.plot(stepMode="center", name=name,
+                                                 pen=pg.mkPen(palette[i], width=1.5))
+                            for i, name in enumerate(names)]
+        for curve, name, w in zip(self._curves, names, matrices):
+            counts, edges = np.histogram(w, bins=BINS)
+            curve.setData(edges, counts / max(w.size, 1))
+            curve.opts["name"] = name
+
+    def showEvent(self, event):
+        super().showEvent(event)
+        self._throttle.request(now=True)  # brought to the front: the latest at once
