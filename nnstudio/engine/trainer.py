@@ -45,6 +45,7 @@ class _Commands:
     stop: bool = False
     step_batches: int | None = None
     step_epoch: bool = False
+    new_weights: list | None = None
     changed: threading.Condition = field(default_factory=threading.Condition)
 
 
@@ -141,6 +142,14 @@ class Trainer:
         """Train to the end of the current epoch, then pause."""
         self._command(paused=True, step_epoch=True)
 
+    def set_weights(self, weights) -> None:
+        """Replace the weights [(W, b), ...] before the next step (say, a weight edited
+        by hand while paused); the training thread applies them and reports a snapshot.
+        Shapes are checked here, at once."""
+        check = Network.from_spec(self.net.spec, seed=None, dtype=self.net.dtype.name)
+        check.set_weights(weights)
+        self._command(new_weights=check.get_weights())
+
     def _command(self, **changes) -> None:
         with self._commands.changed:
             for name, value in changes.items():
@@ -162,6 +171,9 @@ class Trainer:
             if commands.stop:
                 yield self._snapshot(STOPPED, start, last_emit, steps_at_emit)
                 return
+            if commands.new_weights is not None:
+                self._apply_new_weights()
+                pause_announced = False  # report them
             if self._done():
                 yield self._snapshot(FINISHED, start, last_emit, steps_at_emit)
                 return
@@ -176,7 +188,8 @@ class Trainer:
                 with commands.changed:
                     commands.changed.wait_for(
                         lambda: commands.stop or not commands.paused
-                        or commands.step_batches is not None or commands.step_epoch)
+                        or commands.step_batches is not None or commands.step_epoch
+                        or commands.new_weights is not None)
                 continue
             pause_announced = False
 
@@ -203,7 +216,7 @@ class Trainer:
                 steps += 1
                 if not math.isfinite(loss) or self._done() or commands.stop:
                     break
-                if budget is None and commands.paused:
+                if (budget is None and commands.paused) or commands.new_weights is not None:
                     break
                 now = time.perf_counter()
                 if now >= deadline:
@@ -215,6 +228,12 @@ class Trainer:
                     time.sleep(0)
                     last_release = now
         return steps
+
+    def _apply_new_weights(self) -> None:
+        with self._commands.changed:
+            weights, self._commands.new_weights = self._commands.new_weights, None
+        self.net.set_weights(weights)
+        self._safe_parameters = self.net.parameters.copy()
 
     def _divergence(self) -> str:
         """What became non-finite ("loss" or "weights"), or "" while all is finite."""

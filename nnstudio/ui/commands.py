@@ -65,14 +65,19 @@ class WeightsCommand(QUndoCommand):
     """Replace the network's weights (imported, or edited by hand); undo puts the old
     ones back."""
 
-    def __init__(self, project: Project, text: str, weights: list):
+    def __init__(self, project: Project, text: str, weights: list,
+                 applied: Callable[[], None] = lambda: None):
         super().__init__(text)
-        self._project = project
+        self._project, self._applied = project, applied
         self._before = [(w.copy(), b.copy()) for w, b in project.document.weights()]
         self._after = [(w.copy(), b.copy()) for w, b in weights]
 
     def redo(self):
-        self._project.document.set_weights([(w.copy(), b.copy()) for w, b in self._after])
+        self._set(self._after)
 
     def undo(self):
-        self._project.document.set_weights([(w.copy(), b.copy()) for w, b in self._before])
+        self._set(self._before)
+
+    def _set(self, weights: list) -> None:
+        self._project.document.set_weights([(w.copy(), b.copy()) for w, b in weights])
+        self._applied()

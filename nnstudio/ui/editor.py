@@ -28,12 +28,14 @@ class Editor(QObject):
 
     sigRefused = Signal(str)
     sigDatasetChanged = Signal()
+    sigWeightsEdited = Signal()  # weights set by hand, imported, or such an edit undone
 
     def __init__(self, project: Project, parent=None):
         super().__init__(parent)
         self.project = project
         self.undo_stack = QUndoStack(self)
         self.before_edit = lambda: True  # e.g. pause training and ask
+        self.before_weights_edit = lambda: True  # e.g. pause training
 
     @property
     def document(self):
@@ -122,7 +124,23 @@ class Editor(QObject):
             self.sigRefused.emit(f"These weights are for a {shape} network; this one is "
                                  + "→".join(map(str, doc.sizes)) + ".")
             return False
-        if not self.before_edit():
+        if not self.before_weights_edit():
             return False
-        self.undo_stack.push(WeightsCommand(self.project, text, weights))
+        self.undo_stack.push(WeightsCommand(self.project, text, weights,
+                                            self.sigWeightsEdited.emit))
         return True
+
+    def set_weight(self, pair: int, source: int, target: int, value: float) -> bool:
+        """One connection's weight (``pair``: 0 for input → first hidden layer)."""
+        weights = [(w.copy(), b.copy()) for w, b in self.document.weights()]
+        weights[pair][0][source, target] = value
+        layers = self.document.layers
+        return self.set_weights(weights, f"Set weight {layers[pair].name}[{source}] → "
+                                         f"{layers[pair + 1].name}[{target}] to {value:g}")
+
+    def set_bias(self, layer: int, node: int, value: float) -> bool:
+        """One node's bias (``layer`` ≥ 1: the input layer has none)."""
+        weights = [(w.copy(), b.copy()) for w, b in self.document.weights()]
+        weights[layer - 1][1][node] = value
+        return self.set_weights(weights, f"Set bias of {self.document.layers[layer].name}"
+                                         f"[{node}] to {value:g}")

@@ -32,10 +32,18 @@ class Inspector(QWidget):
         form.addRow("Name", self.name)
         form.addRow("Nodes", self.units)
         form.addRow("Activation", self.activation)
+        self.hovered = QLabel()
+        self.hovered.setWordWrap(True)
+        self.hovered.setToolTip("The weight or node under the pointer; follows training live")
+        form.addRow(self.hovered)
         self.name.editingFinished.connect(self._on_name_edited)
         self.units.valueChanged.connect(self._on_units_edited)
         self.activation.activated.connect(self._on_activation_edited)
         self.show_layer(-1)
+
+    def show_hovered(self, text: str) -> None:
+        """The value under the pointer on the canvas (kept current while training)."""
+        self.hovered.setText(text.split("<br><i>")[0])
 
     def set_document(self, document: NetworkDocument) -> None:
         self.document = document

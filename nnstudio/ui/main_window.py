@@ -141,6 +141,11 @@ class MainWindow(QMainWindow):
         self.zoom_in_action = self._action("Zoom &in", self.view.zoom_in, keys.ZoomIn)
         self.zoom_out_action = self._action("Zoom &out", self.view.zoom_out, keys.ZoomOut)
         self.fit_action = self._action("&Fit to view", self.view.fit, QKeySequence("Ctrl+0"))
+        self.changes_action = self._action(
+            "Show weight &changes", self.scene.show_changes, QKeySequence("Ctrl+D"),
+            "Colour connections and nodes by how much each weight and bias has changed "
+            "since this was turned on, instead of by value")
+        self.changes_action.setCheckable(True)
         menu = self.menuBar().addMenu("&File")
         for action in (self.new_action, self.open_action):
             menu.addAction(action)
@@ -160,8 +165,9 @@ class MainWindow(QMainWindow):
         for action in (self.undo_action, self.redo_action, self.delete_action):
             edit.addAction(action)
         view = self.menuBar().addMenu("&View")
-        for action in (self.zoom_in_action, self.zoom_out_action, self.fit_action):
-            view.addAction(action)
+        for action in (self.zoom_in_action, self.zoom_out_action, self.fit_action, None,
+                       self.changes_action):
+            view.addSeparator() if action is None else view.addAction(action)
         toolbar = self.addToolBar("Main")
         toolbar.setObjectName("Main")
         undo = self._action("Undo", stack.undo, tip="Undo the last edit")
@@ -172,7 +178,7 @@ class MainWindow(QMainWindow):
         redo.setEnabled(False)
         for action in (self.new_action, self.open_action, self.save_action, None, undo, redo,
                        self.delete_action, None, self.zoom_in_action, self.zoom_out_action,
-                       self.fit_action):
+                       self.fit_action, None, self.changes_action):
             toolbar.addSeparator() if action is None else toolbar.addAction(action)
         self._refresh_recent()
 
@@ -181,6 +187,9 @@ class MainWindow(QMainWindow):
         scene.sigUnitsDelta.connect(editor.change_units)
         scene.sigMoveRequested.connect(editor.move_layer)
         scene.sigRenameRequested.connect(self.rename_dialog)
+        scene.sigWeightEditRequested.connect(self.edit_weight_dialog)
+        scene.sigBiasEditRequested.connect(self.edit_bias_dialog)
+        scene.sigHoverText.connect(self.inspector.show_hovered)
         scene.sigSelectedLayerChanged.connect(self.inspector.show_layer)
         self.view.sigLayerDropped.connect(editor.add_layer)
         self.inspector.sigRenameRequested.connect(editor.rename)
@@ -189,6 +198,8 @@ class MainWindow(QMainWindow):
         self.dataset_panel.sigDatasetRequested.connect(editor.set_dataset)
         editor.sigRefused.connect(self._on_refused)
         editor.before_edit = self.training.confirm_edit
+        editor.before_weights_edit = self.training.prepare_weight_edit
+        editor.sigWeightsEdited.connect(self.training.weights_edited)
         self.training.sigMessage.connect(self._on_refused)
         self.training.sigFrame.connect(self._on_frame)
         self.training.sigFrame.connect(self.evaluation.show_frame)
@@ -237,6 +248,24 @@ class MainWindow(QMainWindow):
                                         text=self.project.document[index].name)
         if ok:
             self.editor.rename(index, name)
+
+    def edit_weight_dialog(self, pair: int, source: int, target: int) -> None:
+        layers = self.project.document.layers
+        self.training.prepare_weight_edit()
+        value, ok = QInputDialog.getDouble(
+            self, "Edit weight", f"Weight {layers[pair].name}[{source}] → "
+            f"{layers[pair + 1].name}[{target}]:",
+            float(self.project.document.weights()[pair][0][source, target]), -1e6, 1e6, 4)
+        if ok:
+            self.editor.set_weight(pair, source, target, value)
+
+    def edit_bias_dialog(self, layer: int, node: int) -> None:
+        self.training.prepare_weight_edit()
+        value, ok = QInputDialog.getDouble(
+            self, "Edit bias", f"Bias of {self.project.document.layers[layer].name}[{node}]:",
+            float(self.project.document.weights()[layer - 1][1][node]), -1e6, 1e6, 4)
+        if ok:
+            self.editor.set_bias(layer, node, value)
 
     # -- projects ---------------------------------------------------------------------
 

@@ -135,6 +135,18 @@ class TrainingController(QObject):
             self.play()
         return False
 
+    def prepare_weight_edit(self) -> bool:
+        """Before weights are set by hand or imported: pause; the run goes on from them."""
+        if self.training:
+            self.pause()
+        return True
+
+    def weights_edited(self) -> None:
+        """Weights were set by hand, imported, or such an edit undone: a paused run
+        trains on from the document's weights (the next snapshot shows them)."""
+        if self.bridge.running and self.bridge.trainer is not None:
+            self.bridge.trainer.set_weights(self.project.document.weights())
+
     # -- buttons ----------------------------------------------------------------------
 
     def _ensure_run(self, paused: bool) -> bool:

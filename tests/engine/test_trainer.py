@@ -247,3 +247,33 @@ def test_snapshots_report_each_layers_gradient_size_and_it_vanishes_in_deep_sigm
     assert len(last.gradient_rms) == 7
     assert all(g > 0 for g in last.gradient_rms)
     assert last.gradient_rms[0] < last.gradient_rms[-1] / 100  # vanishing towards the input
+
+
+def test_weights_set_while_paused_are_reported_and_trained_from():
+    import threading
+
+    X, y = _blobs()
+    trainer = Trainer(nnstudio.Network.from_spec(SPEC, seed=0), X, y, batch_size=10)
+    trainer.pause()
+    snapshots = []
+    worker = threading.Thread(target=lambda: snapshots.extend(
+        trainer.run()))
+    worker.start()
+    _wait_for(lambda: snapshots and snapshots[-1].status == "paused")
+    edited = [(w.copy(), b.copy()) for w, b in trainer.net.get_weights()]
+    edited[0][0][0, 0] = 3.5
+    edited[1][1][0] = -1.25
+    trainer.set_weights(edited)
+    _wait_for(lambda: len(snapshots) >= 2)
+    shown = snapshots[-1]
+    assert shown.status == "paused" and shown.step == 0
+    assert shown.weights[0][0][0, 0] == np.float32(3.5)
+    assert shown.weights[1][1][0] == np.float32(-1.25)
+    trainer.step()
+    _wait_for(lambda: snapshots[-1].step == 1)
+    assert abs(trainer.net.get_weights()[0][0][0, 0] - 3.5) < 0.1  # one small step from it
+    with pytest.raises(nnstudio.SpecError):
+        trainer.set_weights([(np.zeros((3, 8)), np.zeros(8)), edited[1]])
+    trainer.stop()
+    worker.join(5)
+    assert not worker.is_alive()

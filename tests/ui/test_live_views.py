@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QDockWidget, QMessageBox
 
 from nnstudio.ui.evaluation import confusion_matrix
@@ -110,3 +110,81 @@ def test_weights_view_shows_histograms_gradients_and_digit_tiles(window, qtbot):
     window.training.shutdown()
     assert window.editor.set_dataset({"name": "circle", "params": {}})
     qtbot.waitUntil(lambda: not view.tiles.isVisible(), timeout=5000)
+
+
+def _point_on_connection(window, pair=0, source=0, target=0, t=0.3):
+    item = window.scene.connection_items[pair]
+    a, b = item.source.node_position(source), item.target.node_position(target)
+    scene_point = a + (b - a) * t
+    return item, window.view.mapFromScene(scene_point)
+
+
+def _hover(window, qtbot, pos):
+    viewport = window.view.viewport()
+    qtbot.mouseMove(viewport, pos + QPoint(0, 40))  # a move, wherever the pointer was
+    qtbot.mouseMove(viewport, pos)
+
+
+def test_hovered_weight_follows_training_in_the_inspector(window, qtbot):
+    item, pos = _point_on_connection(window)
+    _hover(window, qtbot, pos)
+    qtbot.waitUntil(lambda: item.hovered is not None, timeout=3000)
+    i, j = item.hovered
+    _train_epochs(window, qtbot, 2)
+    value = float(window.project.document.weights()[0][0][i, j])
+    qtbot.waitUntil(lambda: f"{value:+.4f}" in window.inspector.hovered.text(), timeout=5000)
+    assert f"input[{i}] → hidden_1[{j}]" in window.inspector.hovered.text()
+
+
+def test_double_click_edits_a_weight_while_paused_and_training_goes_on_from_it(
+        window, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    _train_epochs(window, qtbot, 1)
+    item, pos = _point_on_connection(window)
+    _hover(window, qtbot, pos)
+    qtbot.waitUntil(lambda: item.hovered is not None, timeout=3000)
+    i, j = item.hovered
+    monkeypatch.setattr(QInputDialog, "getDouble", lambda *a, **k: (2.5, True))
+    qtbot.mouseDClick(window.view.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    assert window.project.document.weights()[0][0][i, j] == np.float32(2.5)
+    trainer = window.training.bridge.trainer
+    qtbot.waitUntil(lambda: trainer.net.get_weights()[0][0][i, j] == np.float32(2.5),
+                    timeout=5000)
+    step = window.training.latest.step
+    window.training_panel.step.click()
+    qtbot.waitUntil(lambda: window.training.latest.step == step + 1, timeout=5000)
+    assert abs(window.project.document.weights()[0][0][i, j] - 2.5) < 0.1
+    assert window.editor.undo_stack.undoText().startswith("Set weight input")
+    window.editor.undo_stack.undo()  # back to the weights before the edit, in the run too
+    qtbot.waitUntil(lambda: trainer.net.get_weights()[0][0][i, j] != np.float32(2.5),
+                    timeout=5000)
+
+
+def test_double_click_a_node_edits_its_bias(window, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    layer = window.scene.layer_items[2]
+    pos = window.view.mapFromScene(layer.node_position(1))
+    monkeypatch.setattr(QInputDialog, "getDouble", lambda *a, **k: (-0.75, True))
+    qtbot.mouseDClick(window.view.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    qtbot.waitUntil(lambda: window.project.document.weights()[1][1][1] == np.float32(-0.75),
+                    timeout=3000)
+    window.editor.undo_stack.undo()
+    assert window.project.document.weights()[1][1][1] != np.float32(-0.75)
+
+
+def test_weight_change_view_colours_by_change_since_turned_on(window, qtbot):
+    window.changes_action.trigger()
+    assert window.scene.showing_changes
+    assert not window.scene.connection_items[0]._weights.any()  # nothing changed yet
+    start = [w.copy() for w, _ in window.project.document.weights()]
+    _train_epochs(window, qtbot, 2)
+    shown = window.scene.connection_items[0]._weights
+    np.testing.assert_allclose(shown, window.project.document.weights()[0][0] - start[0],
+                               atol=1e-6)
+    assert np.abs(shown).max() > 0
+    assert "change of weight" in window.scene.connection_items[0].value_label
+    window.changes_action.trigger()
+    np.testing.assert_array_equal(window.scene.connection_items[0]._weights,
+                                  window.project.document.weights()[0][0])

@@ -59,6 +59,7 @@ class LayerItem(QGraphicsObject):
 
     sigUnitsDelta = Signal(int, int)
     sigRenameRequested = Signal(int)
+    sigBiasEditRequested = Signal(int, int)
     sigDragFinished = Signal(int, float)
 
     def __init__(self, index: int, layer: LayerState, x: float):
@@ -70,6 +71,8 @@ class LayerItem(QGraphicsObject):
         self.biases = np.zeros(layer.units)
         self.scale = 1.0
         self.node_images: list[QImage] | None = None
+        self.hovered_node: int | None = None
+        self.value_label = "bias"
         self._home_x = x
         self.setPos(x, 0)
         flags = QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
@@ -178,16 +181,28 @@ class LayerItem(QGraphicsObject):
         k = int(np.argmin(np.abs(self.offsets - y)))
         return k if abs(self.offsets[k] - y) <= self.radius + 2 else None
 
+    def _node_under(self, pos: QPointF) -> int | None:
+        k = self.node_at(pos.y())
+        return None if k is None or abs(pos.x()) > self.radius + 2 else int(self.shown[k])
+
+    def hover_text(self) -> str:
+        """The tooltip for what the pointer is over (a node with its bias, or the layer)."""
+        node = self.hovered_node
+        if node is None:
+            return self._describe()
+        value = ("" if self.layer.kind == INPUT
+                 else f"<br>{self.value_label} {float(self.biases[node]):+.4f}"
+                      "<br><i>double-click to edit</i>")
+        return f"<b>{self.layer.name}</b> node {node}{value}"
+
     def hoverMoveEvent(self, event):
-        k = self.node_at(event.pos().y())
-        if k is None or abs(event.pos().x()) > self.radius + 2:
-            self.setToolTip(self._describe())
-        else:
-            node = int(self.shown[k])
-            value = ("" if self.layer.kind == INPUT
-                     else f"<br>bias {float(self.biases[node]):+.4f}")
-            self.setToolTip(f"<b>{self.layer.name}</b> node {node}{value}")
+        self.hovered_node = self._node_under(event.pos())
+        self.setToolTip(self.hover_text())
         super().hoverMoveEvent(event)
+
+    def hoverLeaveEvent(self, event):
+        self.hovered_node = None
+        super().hoverLeaveEvent(event)
 
     def mousePressEvent(self, event):
         for delta, rect in self._buttons.items():
@@ -198,7 +213,11 @@ class LayerItem(QGraphicsObject):
         super().mousePressEvent(event)
 
     def mouseDoubleClickEvent(self, event):
-        self.sigRenameRequested.emit(self.index)
+        node = self._node_under(event.pos())
+        if node is not None and self.layer.kind != INPUT:
+            self.sigBiasEditRequested.emit(self.index, node)
+        else:
+            self.sigRenameRequested.emit(self.index)
         event.accept()
 
     def itemChange(self, change, value):
@@ -249,6 +268,8 @@ class ConnectionsItem(QGraphicsItem):
             xs, ys = np.r_[src[:, 0], dst[:, 0]], np.r_[src[:, 1], dst[:, 1]]
             self._rect = QRectF(xs.min(), ys.min() - 2, xs.max() - xs.min(),
                                 ys.max() - ys.min() + 4)
+        self.hovered: tuple[int, int] | None = None
+        self.value_label = "weight"
         self._thin = len(self._lines) > ANTIALIAS_UP_TO
         self._pens = [colors.pen_of(b, self._thin) for b in range(2 * colors.BINS)]
         self.setZValue(-1)
@@ -321,13 +342,31 @@ class ConnectionsItem(QGraphicsItem):
             return None
         return int(self.source.shown[self._pairs[0][k]]), int(self.target.shown[self._pairs[1][k]])
 
+    def hover_text(self) -> str:
+        """The tooltip for the connection under the pointer (its current value)."""
+        if self.hovered is None:
+            return (f"{self._weights.shape[0]} × {self._weights.shape[1]} weights"
+                    if self.as_matrix else "")
+        i, j = self.hovered
+        return (f"{self.value_label} {self.source.layer.name}[{i}] → "
+                f"{self.target.layer.name}[{j}]: {self._weights[i, j]:+.4f}"
+                "<br><i>double-click to edit</i>")
+
     def hoverMoveEvent(self, event):
-        hit = self.connection_at(event.pos())
-        if hit is None:
-            self.setToolTip(f"{self._weights.shape[0]} × {self._weights.shape[1]} weights"
-                            if self.as_matrix else "")
-        else:
-            i, j = hit
-            self.setToolTip(f"weight {self.source.layer.name}[{i}] → "
-                            f"{self.target.layer.name}[{j}]: {self._weights[i, j]:+.4f}")
+        self.hovered = self.connection_at(event.pos())
+        self.setToolTip(self.hover_text())
         super().hoverMoveEvent(event)
+
+    def hoverLeaveEvent(self, event):
+        self.hovered = None
+        super().hoverLeaveEvent(event)
+
+    def mousePressEvent(self, event):
+        if self.connection_at(event.pos()) is None:
+            event.ignore()  # the background: the view pans
+
+    def mouseDoubleClickEvent(self, event):
+        hit = self.connection_at(event.pos())
+        if hit is not None and self.scene() is not None:
+            self.scene().sigWeightEditRequested.emit(self.target.index - 1, *hit)
+            event.accept()

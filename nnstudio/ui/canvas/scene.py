@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtGui import QColor, QFont
-from PySide6.QtWidgets import QGraphicsScene, QGraphicsTextItem
+from PySide6.QtGui import QColor, QCursor, QFont
+from PySide6.QtWidgets import QGraphicsScene, QGraphicsTextItem, QToolTip
 
 from nnstudio.model.document import NetworkDocument
 from nnstudio.ui.canvas import colors
@@ -24,6 +24,9 @@ class NetworkScene(QGraphicsScene):
     sigMoveRequested = Signal(int, int)
     sigSelectedLayerChanged = Signal(int)
     sigRebuilt = Signal()
+    sigWeightEditRequested = Signal(int, int, int)  # layer pair, source node, target node
+    sigBiasEditRequested = Signal(int, int)  # layer, node
+    sigHoverText = Signal(str)  # what the pointer is over, with its current value
 
     def __init__(self, document: NetworkDocument, parent=None):
         super().__init__(parent)
@@ -32,6 +35,7 @@ class NetworkScene(QGraphicsScene):
         self.layer_items: list[LayerItem] = []
         self.connection_items: list[ConnectionsItem] = []
         self.scale = 1.0
+        self.baseline: list | None = None  # weights that changes are shown against
         self._problem = QGraphicsTextItem()
         self._problem.setDefaultTextColor(QColor(190, 30, 30))
         font = QFont()
@@ -91,6 +95,7 @@ class NetworkScene(QGraphicsScene):
             queued = Qt.ConnectionType.QueuedConnection
             item.sigUnitsDelta.connect(self.sigUnitsDelta, queued)
             item.sigRenameRequested.connect(self.sigRenameRequested, queued)
+            item.sigBiasEditRequested.connect(self.sigBiasEditRequested, queued)
             item.sigDragFinished.connect(self._on_layer_dropped, queued)
             self.addItem(item)
             self.layer_items.append(item)
@@ -120,15 +125,50 @@ class NetworkScene(QGraphicsScene):
     def _on_structure_changed(self, *args) -> None:
         self.rebuild()
 
-    def _on_weights_changed(self) -> None:
+    def show_changes(self, on: bool) -> None:
+        """Colour by how much each weight and bias changed since now (on), or by value."""
+        self.baseline = [(w.copy(), b.copy()) for w, b in self.document.weights()] if on \
+            else None
+        self._on_weights_changed()
+
+    @property
+    def showing_changes(self) -> bool:
+        """True while colours show changes (the network still has the baseline's shape)."""
+        return self.baseline is not None and [w.shape for w, _ in self.baseline] == [
+            w.shape for w, _ in self.document.weights()]
+
+    def displayed_weights(self) -> list:
+        """The values drawn: the weights, or their changes since the baseline."""
         weights = self.document.weights()
+        if not self.showing_changes:
+            return weights
+        return [(w - w0, b - b0) for (w, b), (w0, b0) in zip(weights, self.baseline)]
+
+    def _on_weights_changed(self) -> None:
+        weights = self.displayed_weights()
         self.scale = colors.scale_of(weights)
+        prefix = "change of " if self.showing_changes else ""
         for (w, b), connections, target in zip(weights, self.connection_items,
                                                self.layer_items[1:]):
+            connections.value_label = prefix + "weight"
+            target.value_label = prefix + "bias"
             connections.set_weights(np.asarray(w), self.scale)
             target.set_values(np.asarray(b), self.scale)
         for view in self.views():
             view.viewport().update()
+        self._refresh_hover()
+
+    def _refresh_hover(self) -> None:
+        """Keep the value under the pointer current while training changes it."""
+        for item in self.layer_items + self.connection_items:
+            hovered = item.hovered_node if isinstance(item, LayerItem) else item.hovered
+            if hovered is not None:
+                text = item.hover_text()
+                item.setToolTip(text)
+                self.sigHoverText.emit(text)
+                if QToolTip.isVisible():
+                    QToolTip.showText(QCursor.pos(), text)
+                return
 
     def set_node_maps(self, maps: list | None) -> None:
         """Pictures inside the hidden layers' nodes (see node_maps), or none."""

@@ -120,6 +120,7 @@ class NetworkView(QGraphicsView):
         painter.setPen(QColor(70, 70, 70))
         text = QRectF(bar.left(), bar.bottom() + 2, bar.width(), 16)
         painter.drawText(text, Qt.AlignmentFlag.AlignLeft, f"{-scale:.2g}")
-        painter.drawText(text, Qt.AlignmentFlag.AlignHCenter, "weight")
+        painter.drawText(text, Qt.AlignmentFlag.AlignHCenter,
+                         "change" if self.scene().showing_changes else "weight")
         painter.drawText(text, Qt.AlignmentFlag.AlignRight, f"+{scale:.2g}")
         painter.restore()
