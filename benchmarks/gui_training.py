@@ -71,6 +71,9 @@ def gui_rate(app: QApplication, window: MainWindow, seconds: float) -> dict:
     controller._draw = timed_draw
     controller.timer.timeout.disconnect()
     controller.timer.timeout.connect(timed_draw)
+    snapshots = []
+    controller.bridge.sigSnapshot.connect(
+        lambda s: snapshots.append((time.perf_counter(), s.step)))
     clock = QElapsedTimer()
     ticker = QTimer()
     ticker.setInterval(10)
@@ -85,14 +88,14 @@ def gui_rate(app: QApplication, window: MainWindow, seconds: float) -> dict:
     controller.play()
     clock.start()
     ticker.start()
-    start = time.perf_counter()
     loop = QEventLoop()
     QTimer.singleShot(int(seconds * 1000), loop.quit)
     loop.exec()
     ticker.stop()
-    elapsed = time.perf_counter() - start
     trainer = controller.bridge.trainer
-    rate = trainer.step_count * trainer.batch_size / elapsed
+    # from the first snapshot on: starting the training process is not training speed
+    (t0, step0), (t1, step1) = snapshots[0], snapshots[-1]
+    rate = (step1 - step0) * trainer.batch_size / (t1 - t0)
     controller.shutdown()
     draws = [d for d in draws if d > 0.05] or [0.0]
     return {"rate": rate, "p99": float(np.percentile(lateness[5:], 99)),

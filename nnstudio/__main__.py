@@ -2,4 +2,5 @@
 
 from nnstudio.cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":  # not when a training process imports it
+    raise SystemExit(main())

@@ -34,7 +34,6 @@ from nnstudio.engine.targets import Targets, count_correct, prepare
 from nnstudio.errors import TrainingConfigError
 
 _GIL_RELEASE_EVERY = 0.005
-_HEARTBEAT_LATE = 0.015
 
 
 @dataclass
@@ -99,7 +98,6 @@ class Trainer:
         self._losses: list[float] = []
         self._new_epochs: list[MappingProxyType] = []
         self._safe_parameters = net.parameters.copy()
-        self.heartbeat: list[float] | None = None
 
     # -- control (any thread) ---------------------------------------------------------
 
@@ -114,11 +112,10 @@ class Trainer:
             raise TrainingConfigError(f"the learning rate must be > 0, got {value}")
         self.optimizer.lr = float(value)
 
-    def attach_heartbeat(self, heartbeat: list[float]) -> None:
-        """Share a GUI heartbeat: ``heartbeat[0]`` is the ``time.perf_counter()`` of the
-        GUI's latest timer tick. When it is late, the trainer sleeps a millisecond
-        between steps so the GUI thread gets the GIL back and keeps its frame rate."""
-        self.heartbeat = heartbeat
+    @property
+    def steps_per_epoch(self) -> int:
+        """Mini-batches in one epoch (the last one may be partial)."""
+        return max(1, math.ceil(len(self.train.X) / self.batch_size))
 
     @property
     def paused(self) -> bool:
@@ -208,7 +205,7 @@ class Trainer:
         """Train batches until the deadline, the budget, the end of training, a
         non-finite loss or a command; return how many were trained. Releases the GIL
         every few milliseconds so that a GUI thread keeps its frame rate."""
-        commands, steps, heartbeat = self._commands, 0, self.heartbeat
+        commands, steps = self._commands, 0
         last_release = time.perf_counter()
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             while budget is None or steps < budget:
@@ -221,10 +218,7 @@ class Trainer:
                 now = time.perf_counter()
                 if now >= deadline:
                     break
-                if heartbeat is not None and now - heartbeat[0] > _HEARTBEAT_LATE:
-                    time.sleep(0.001)
-                    last_release = now
-                elif now - last_release >= _GIL_RELEASE_EVERY:
+                if now - last_release >= _GIL_RELEASE_EVERY:
                     time.sleep(0)
                     last_release = now
         return steps

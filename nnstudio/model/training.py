@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from nnstudio import datasets
 from nnstudio.engine.network import Network
+from nnstudio.engine.remote import RemoteTrainer, TrainerRecipe
 from nnstudio.engine.trainer import Trainer
 from nnstudio.model.project import Project
 
@@ -19,7 +20,7 @@ class TrainingRun:
     """What one press of Play trains: the network, its trainer and the data parts."""
 
     net: Network
-    trainer: Trainer
+    trainer: Trainer | RemoteTrainer
     parts: datasets.Split
     scaler: datasets.Scaler
     data: datasets.Dataset
@@ -36,8 +37,11 @@ def prepare_data(project: Project) -> tuple[datasets.Split, datasets.Scaler]:
                             scaling="standard", seed=settings["seed"])
 
 
-def make_run(project: Project, snapshot_interval: float = 1 / 30) -> TrainingRun:
-    """Build a trainer for ``project`` starting from the document's current weights."""
+def make_run(project: Project, snapshot_interval: float = 1 / 30,
+             in_process: bool = True) -> TrainingRun:
+    """Build a trainer for ``project`` starting from the document's current weights:
+    here, or (``in_process=False``) a :class:`RemoteTrainer` that trains in a process
+    of its own."""
     settings = settings_of(project)
     data = project.load_dataset()
     parts, scaler = prepare_data(project)
@@ -47,10 +51,14 @@ def make_run(project: Project, snapshot_interval: float = 1 / 30) -> TrainingRun
     options = {}
     if settings["optimizer"] in ("sgd", "rmsprop") and settings["momentum"]:
         options["momentum"] = settings["momentum"]
-    trainer = Trainer(net, parts.train.X, parts.train.targets(net.n_outputs), loss=doc.loss,
-                      optimizer=settings["optimizer"], lr=settings["lr"],
-                      batch_size=settings["batch_size"], epochs=settings["epochs"],
-                      l1=settings["l1"], l2=settings["l2"], seed=settings["seed"],
-                      validation_split=settings["validation_split"],
-                      snapshot_interval=snapshot_interval, **options)
-    return TrainingRun(net, trainer, parts, scaler, data)
+    options.update(loss=doc.loss, optimizer=settings["optimizer"], lr=settings["lr"],
+                   batch_size=settings["batch_size"], epochs=settings["epochs"],
+                   l1=settings["l1"], l2=settings["l2"], seed=settings["seed"],
+                   validation_split=settings["validation_split"],
+                   snapshot_interval=snapshot_interval)
+    recipe = TrainerRecipe(doc.spec(), settings["dtype"], net.get_weights(), parts.train.X,
+                           parts.train.targets(net.n_outputs), options)
+    if in_process:
+        return TrainingRun(net, Trainer(net, recipe.X, recipe.y, **options), parts, scaler, data)
+    recipe.build()  # fails here, at once, if the settings cannot work
+    return TrainingRun(net, RemoteTrainer(recipe), parts, scaler, data)

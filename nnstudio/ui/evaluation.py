@@ -22,9 +22,10 @@ from PySide6.QtWidgets import (
 
 from nnstudio.datasets import CLASSIFICATION
 from nnstudio.errors import NNStudioError
-from nnstudio.ui.throttle import Throttle
+from nnstudio.ui.throttle import Throttle, on_screen
 
-EVERY_S = 0.5
+EVERY_S = 1.0
+SAMPLED_WHILE_TRAINING = 250  # per split; all of them once paused or finished
 MAX_SHOWN_CLASSES = 20
 
 
@@ -77,7 +78,7 @@ class EvaluationPanel(QWidget):
 
     def _draw(self) -> None:
         frame = self.frame
-        if frame is None or not self.isVisible():
+        if frame is None or not on_screen(self):
             return
         try:
             self._score(frame)
@@ -86,25 +87,30 @@ class EvaluationPanel(QWidget):
 
     def _score(self, frame) -> None:
         parts, net = frame.parts, frame.net
+        running = frame.snapshot is not None and frame.snapshot.status == "running"
+        limit = SAMPLED_WHILE_TRAINING if running else None
         splits = [(name, part) for name, part in
                   (("train", parts.train), ("validation", parts.validation),
                    ("test", parts.test)) if part is not None and part.n_samples]
         classification = frame.data.task == CLASSIFICATION
-        lines = []
+        lines, predicted = [], None
         for name, part in splits:
-            outputs = net.predict(part.X)
+            X, y = part.X[:limit], part.y[:limit]
+            outputs = net.predict(X)
+            counted = (f"{part.n_samples:,} samples" if len(X) == part.n_samples
+                       else f"estimated on {len(X):,} of {part.n_samples:,} samples")
             if classification:
-                lines.append(f"{name}: {np.mean(predicted_classes(outputs) == part.y):.1%} "
-                             f"accuracy ({part.n_samples:,} samples)")
+                predicted = predicted_classes(outputs)
+                lines.append(f"{name}: {np.mean(predicted == y):.1%} accuracy ({counted})")
             else:
-                target = part.y.reshape(len(part.y), -1)
+                target = y.reshape(len(y), -1)
                 lines.append(f"{name}: mean squared error {np.mean((outputs - target) ** 2):.4g}"
-                             f" ({part.n_samples:,} samples)")
+                             f" ({counted})")
         self.scores.setText("\n".join(lines))
         if classification and splits:
             name, part = splits[-1]
-            self._show_matrix(name, confusion_matrix(part.y, predicted_classes(
-                net.predict(part.X)), part.n_classes), frame.data.class_names)
+            self._show_matrix(name, confusion_matrix(part.y[:limit], predicted, part.n_classes),
+                              frame.data.class_names)
         else:
             self.matrix_title.setText("")
             self.matrix.setRowCount(0)
@@ -112,9 +118,9 @@ class EvaluationPanel(QWidget):
         if self.input.text().strip():
             self.predict_typed()
 
-    def showEvent(self, event):
-        super().showEvent(event)
-        self._throttle.request(now=True)  # brought to the front: the latest at once
+    def redraw_now(self) -> None:
+        """Brought to the front (say, its tab chosen): show the latest at once."""
+        self._throttle.request(now=True)
 
     def _show_matrix(self, split: str, counts: np.ndarray, names) -> None:
         n = min(len(counts), MAX_SHOWN_CLASSES)

@@ -47,6 +47,8 @@ class MainWindow(QMainWindow):
         self.path = path
         self.project = project or Project.example()
         self.editor = Editor(self.project, self)
+        # the undo stack announces its clearing when destroyed: nobody must react then
+        self.destroyed.connect(lambda *_, stack=self.editor.undo_stack: stack.blockSignals(True))
         self.scene = NetworkScene(self.project.document, self)
         self.view = NetworkView(self.scene)
         self.setCentralWidget(self.view)
@@ -71,6 +73,9 @@ class MainWindow(QMainWindow):
         weights_dock = self._dock("Weights", self.weights_view,
                                   Qt.DockWidgetArea.BottomDockWidgetArea)
         self.tabifyDockWidget(evaluation_dock, weights_dock)
+        for dock, view in ((evaluation_dock, self.evaluation), (weights_dock, self.weights_view)):
+            dock.visibilityChanged.connect(lambda shown, v=view: shown and v.redraw_now())
+        self.boundary_dock, self.weights_dock = boundary_dock, weights_dock
         boundary_dock.raise_()
         boundary_dock.raise_()
         self.training = TrainingController(self.project, self.training_panel, self.loss_plot,
@@ -206,6 +211,7 @@ class MainWindow(QMainWindow):
         self.training.sigFrame.connect(self.weights_view.show_frame)
         editor.sigDatasetChanged.connect(self._show_dataset)
         editor.sigDatasetChanged.connect(self.view.fit)
+        editor.sigDatasetChanged.connect(self._front_view_for_data)
         editor.undo_stack.indexChanged.connect(self.training.preview)
         editor.undo_stack.cleanChanged.connect(self._update_title)
         editor.undo_stack.indexChanged.connect(self._on_edited)
@@ -237,6 +243,15 @@ class MainWindow(QMainWindow):
         except NNStudioError as exc:
             description = f"⚠ {exc}"
         self.dataset_panel.show_reference(self.project.dataset, description)
+
+    def _front_view_for_data(self) -> None:
+        """2-D data: the decision boundary in front; other data: the weights (image
+        tiles, histograms), since there is no plane to draw."""
+        try:
+            two_d = self.project.load_dataset().is_2d
+        except NNStudioError:
+            return
+        (self.boundary_dock if two_d else self.weights_dock).raise_()
 
     def _update_title(self, *_):
         name = self.path.stem if self.path else "Untitled"

@@ -1,4 +1,5 @@
-"""Draw at most every so often, but always draw the latest request in the end."""
+"""Draw at most every so often, always the latest request in the end, and only what
+is on screen."""
 
 from __future__ import annotations
 
@@ -6,6 +7,13 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QWidget
+
+
+def on_screen(widget: QWidget) -> bool:
+    """True if some of ``widget`` can be seen (a dock behind another tab stays
+    "visible" to Qt, but shows nothing)."""
+    return widget.isVisible() and not widget.visibleRegion().isEmpty()
 
 
 class Throttle(QObject):

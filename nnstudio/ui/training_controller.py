@@ -6,7 +6,6 @@ everything is drawn by one timer at ~30 Hz, so a burst of snapshots costs one re
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -35,7 +34,6 @@ class Frame:
     scaler: datasets.Scaler
     data: datasets.Dataset
     snapshot: Snapshot | None = None
-HEARTBEAT_MS = 5
 
 
 class TrainingController(QObject):
@@ -59,12 +57,6 @@ class TrainingController(QObject):
         self.timer.setInterval(FRAME_MS)
         self.timer.timeout.connect(self._draw)
         self.timer.start()
-        # the trainer yields the GIL whenever this beat is late (see Trainer.heartbeat)
-        self._heartbeat = [time.perf_counter()]
-        self._beat = QTimer(self)
-        self._beat.setInterval(HEARTBEAT_MS)
-        self._beat.timeout.connect(self._on_beat)
-        self._beat.start()
         panel.sigPlay.connect(self.play)
         panel.sigPause.connect(self.pause)
         panel.sigStep.connect(self.step)
@@ -153,7 +145,7 @@ class TrainingController(QObject):
         if self.run is not None and self.bridge.running:
             return True
         try:
-            self.run = make_run(self.project)
+            self.run = make_run(self.project, in_process=False)
         except NNStudioError as exc:
             self.sigMessage.emit(str(exc))
             self.panel.show_banner(str(exc))
@@ -164,7 +156,6 @@ class TrainingController(QObject):
         train = self.run.parts.train
         if train.is_2d:
             self.boundary.set_data(train.X, train.y, train.n_classes)
-        self.run.trainer.attach_heartbeat(self._heartbeat)
         self.bridge.start(self.run.trainer, paused=paused)
         return True
 
@@ -216,9 +207,8 @@ class TrainingController(QObject):
     def _on_snapshot(self, snapshot: Snapshot) -> None:
         self.snapshots += 1
         first = snapshot.step - len(snapshot.losses) + 1
-        trainer = self.bridge.trainer
-        steps_per_epoch = max(1, -(-len(trainer.train.X) // trainer.batch_size))
-        self.loss_plot.add(first, snapshot.losses, snapshot.epochs, steps_per_epoch)
+        self.loss_plot.add(first, snapshot.losses, snapshot.epochs,
+                           self.bridge.trainer.steps_per_epoch)
         self.latest = snapshot
         self._dirty = True
         if snapshot.status == DIVERGED:
@@ -227,9 +217,6 @@ class TrainingController(QObject):
         if snapshot.status != "running":
             self.panel.set_running(False)
             self._draw()
-
-    def _on_beat(self) -> None:
-        self._heartbeat[0] = time.perf_counter()
 
     def _on_failed(self, message: str) -> None:
         self.panel.show_banner(f"Training stopped: {message}")

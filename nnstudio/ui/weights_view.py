@@ -9,10 +9,11 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
 from nnstudio.ui.canvas import colors
 from nnstudio.ui.plots import class_colors
-from nnstudio.ui.throttle import Throttle
+from nnstudio.ui.throttle import Throttle, on_screen
 
 EVERY_S = 0.1
 BINS = 40
+HISTOGRAM_SAMPLE = 20_000  # weights per layer the histogram is drawn from
 MAX_TILES = 64
 
 
@@ -66,6 +67,7 @@ class WeightsView(QWidget):
         layout.setRowStretch(0, 1)
         layout.setRowStretch(1, 2)
         self._curves: list[pg.PlotDataItem] = []
+        self._names: list[str] = []
         self._throttle = Throttle(EVERY_S, self._draw, self)
         self.frame = None
 
@@ -75,15 +77,17 @@ class WeightsView(QWidget):
 
     def _draw(self) -> None:
         frame = self.frame
-        if frame is None or not self.isVisible():
+        if frame is None or not on_screen(self):
             return
         weights = frame.net.get_weights()
         names = [layer.name for layer in frame.net.layers]
         self._show_histograms(names, [w for w, _ in weights])
         rms = frame.snapshot.gradient_rms if frame.snapshot is not None else ()
         self.gradient_curve.setData(np.arange(len(rms)), np.maximum(rms, 1e-30))
-        self.gradients.getAxis("bottom").setTicks([list(enumerate(names))])
-        self.gradients.setXRange(-0.5, len(names) - 0.5, padding=0)
+        if names != self._names:
+            self._names = names
+            self.gradients.getAxis("bottom").setTicks([list(enumerate(names))])
+            self.gradients.setXRange(-0.5, len(names) - 0.5, padding=0)
         self.gradients.setVisible(bool(rms))
         shape = frame.data.image_shape
         if shape is not None and weights[0][0].shape[0] == shape[0] * shape[1]:
@@ -106,10 +110,11 @@ class WeightsView(QWidget):
                                                  pen=pg.mkPen(palette[i], width=1.5))
                             for i, name in enumerate(names)]
         for curve, name, w in zip(self._curves, names, matrices):
-            counts, edges = np.histogram(w, bins=BINS)
-            curve.setData(edges, counts / max(w.size, 1))
+            sample = w.ravel()[::max(1, w.size // HISTOGRAM_SAMPLE)]  # an even spread
+            counts, edges = np.histogram(sample, bins=BINS)
+            curve.setData(edges, counts / max(sample.size, 1))
             curve.opts["name"] = name
 
-    def showEvent(self, event):
-        super().showEvent(event)
-        self._throttle.request(now=True)  # brought to the front: the latest at once
+    def redraw_now(self) -> None:
+        """Brought to the front (say, its tab chosen): show the latest at once."""
+        self._throttle.request(now=True)

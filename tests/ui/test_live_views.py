@@ -148,16 +148,15 @@ def test_double_click_edits_a_weight_while_paused_and_training_goes_on_from_it(
     monkeypatch.setattr(QInputDialog, "getDouble", lambda *a, **k: (2.5, True))
     qtbot.mouseDClick(window.view.viewport(), Qt.MouseButton.LeftButton, pos=pos)
     assert window.project.document.weights()[0][0][i, j] == np.float32(2.5)
-    trainer = window.training.bridge.trainer
-    qtbot.waitUntil(lambda: trainer.net.get_weights()[0][0][i, j] == np.float32(2.5),
-                    timeout=5000)
+    qtbot.waitUntil(lambda: window.training.latest.weights[0][0][i, j] == np.float32(2.5),
+                    timeout=5000)  # the paused run took the edit and reported it
     step = window.training.latest.step
     window.training_panel.step.click()
     qtbot.waitUntil(lambda: window.training.latest.step == step + 1, timeout=5000)
     assert abs(window.project.document.weights()[0][0][i, j] - 2.5) < 0.1
     assert window.editor.undo_stack.undoText().startswith("Set weight input")
     window.editor.undo_stack.undo()  # back to the weights before the edit, in the run too
-    qtbot.waitUntil(lambda: trainer.net.get_weights()[0][0][i, j] != np.float32(2.5),
+    qtbot.waitUntil(lambda: window.training.latest.weights[0][0][i, j] != np.float32(2.5),
                     timeout=5000)
 
 

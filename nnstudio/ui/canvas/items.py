@@ -71,6 +71,7 @@ class LayerItem(QGraphicsObject):
         self.biases = np.zeros(layer.units)
         self.scale = 1.0
         self.node_images: list[QImage] | None = None
+        self._bias_bins = np.empty(0, np.int64)
         self.hovered_node: int | None = None
         self.value_label = "bias"
         self._home_x = x
@@ -97,8 +98,13 @@ class LayerItem(QGraphicsObject):
         return self.mapToScene(QPointF(0, self.offsets[k]))
 
     def set_values(self, biases: np.ndarray, scale: float) -> None:
+        """New biases; repainted only if a node's colour changes (tooltips read the
+        exact values)."""
+        bins = colors.bin_of(biases[self.shown], scale)
         self.biases, self.scale = biases, scale
-        self.update()
+        if not np.array_equal(bins, self._bias_bins):
+            self._bias_bins = bins
+            self.update()
 
     def set_node_images(self, images: list[QImage] | None) -> None:
         """Pictures drawn inside the nodes (what each neuron responds to), or none."""
@@ -270,6 +276,9 @@ class ConnectionsItem(QGraphicsItem):
                                 ys.max() - ys.min() + 4)
         self.hovered: tuple[int, int] | None = None
         self.value_label = "weight"
+        self._bins = np.empty(0, np.int64)
+        # painted once per change of colours, blitted when items around it repaint
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self._thin = len(self._lines) > ANTIALIAS_UP_TO
         self._pens = [colors.pen_of(b, self._thin) for b in range(2 * colors.BINS)]
         self.setZValue(-1)
@@ -280,13 +289,17 @@ class ConnectionsItem(QGraphicsItem):
         return len(self._lines)
 
     def set_weights(self, weights: np.ndarray, scale: float) -> None:
-        """Recolour from the full weight matrix (fan_in, fan_out)."""
+        """Recolour from the full weight matrix (fan_in, fan_out); repainted only if a
+        colour changes (tooltips read the exact values)."""
         self._weights = weights
         if self.as_matrix:
             self._image = colors.matrix_image(weights.T, scale)
         else:
             shown = weights[self.source.shown[self._pairs[0]], self.target.shown[self._pairs[1]]]
             bins = colors.bin_of(shown, scale)
+            if np.array_equal(bins, self._bins):
+                return
+            self._bins = bins
             order = np.argsort(bins, kind="stable")
             edges = np.searchsorted(bins[order], np.arange(2 * colors.BINS + 1))
             lines = self._lines

@@ -36,6 +36,7 @@ class NetworkScene(QGraphicsScene):
         self.connection_items: list[ConnectionsItem] = []
         self.scale = 1.0
         self.baseline: list | None = None  # weights that changes are shown against
+        self._legend = None  # what the views' legends show
         self._problem = QGraphicsTextItem()
         self._problem.setDefaultTextColor(QColor(190, 30, 30))
         font = QFont()
@@ -154,8 +155,11 @@ class NetworkScene(QGraphicsScene):
             target.value_label = prefix + "bias"
             connections.set_weights(np.asarray(w), self.scale)
             target.set_values(np.asarray(b), self.scale)
-        for view in self.views():
-            view.viewport().update()
+        legend = (f"{self.scale:.2g}", self.showing_changes)
+        if legend != self._legend:
+            self._legend = legend
+            for view in self.views():
+                view.viewport().update()
         self._refresh_hover()
 
     def _refresh_hover(self) -> None:
