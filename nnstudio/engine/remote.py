@@ -183,7 +183,17 @@ class RemoteTrainer:
             commands, self._pending = self._pending, []
         process = context.Process(target=_serve, args=(self.recipe, child_conn, commands),
                                   name="nnstudio-training", daemon=True)
+        import os
+        blas = os.environ.get("NNSTUDIO_CHILD_BLAS")
+        saved = os.environ.get("OPENBLAS_NUM_THREADS")
+        if blas:
+            os.environ["OPENBLAS_NUM_THREADS"] = blas
         process.start()
+        if blas:
+            if saved is None:
+                del os.environ["OPENBLAS_NUM_THREADS"]
+            else:
+                os.environ["OPENBLAS_NUM_THREADS"] = saved
         child_conn.close()
         try:
             yield from self._relay(conn)

@@ -30,6 +30,7 @@ from nnstudio.ui.inspector import Inspector
 from nnstudio.ui.palette import Palette
 from nnstudio.ui.plots import BoundaryPlot, LossPlot
 from nnstudio.ui.training_controller import TrainingController
+from nnstudio.ui.throttle import Throttle
 from nnstudio.ui.training_panel import TrainingPanel
 from nnstudio.ui.weights_view import WeightsView
 
@@ -81,6 +82,8 @@ class MainWindow(QMainWindow):
         self.training = TrainingController(self.project, self.training_panel, self.loss_plot,
                                            self.boundary_plot, self)
         self.exporter = Exporter(self)
+        self._frame = None
+        self._node_maps_throttle = Throttle(0.1, self._draw_node_maps, self)
         self._build_actions()
         self._connect()
         self.training.preview()
@@ -222,7 +225,12 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(message, 8000)
 
     def _on_frame(self, frame) -> None:
-        """Draw what each hidden neuron responds to, for 2-D data."""
+        self._frame = frame
+        self._node_maps_throttle.request(now=frame.snapshot is None)
+
+    def _draw_node_maps(self) -> None:
+        """Draw what each hidden neuron responds to, for 2-D data (≤ 10 times a second)."""
+        frame = self._frame
         bounds = self.boundary_plot.bounds
         if bounds is None or not frame.data.is_2d:
             self.scene.set_node_maps(None)

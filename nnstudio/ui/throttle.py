@@ -7,13 +7,17 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QDockWidget, QWidget
 
 
 def on_screen(widget: QWidget) -> bool:
-    """True if some of ``widget`` can be seen (a dock behind another tab stays
-    "visible" to Qt, but shows nothing)."""
-    return widget.isVisible() and not widget.visibleRegion().isEmpty()
+    """True if ``widget`` can be seen: a dock behind another tab stays "visible" to Qt
+    but shows nothing (its visible region is empty; a widget's own region leaves out
+    its children, so the dock's is the one to ask)."""
+    dock = widget
+    while dock is not None and not isinstance(dock, QDockWidget):
+        dock = dock.parentWidget()
+    return widget.isVisible() and (dock is None or not dock.visibleRegion().isEmpty())
 
 
 class Throttle(QObject):

@@ -52,6 +52,7 @@ class TrainingController(QObject):
         self._display_net: Network | None = None
         self.latest: Snapshot | None = None
         self.snapshots = 0
+        self._frames = 0
         self._dirty = False
         self.timer = QTimer(self)
         self.timer.setInterval(FRAME_MS)
@@ -226,12 +227,15 @@ class TrainingController(QObject):
         if not self._dirty or self.latest is None or self.run is None:
             return
         self._dirty = False
-        snapshot = self.latest
+        self._frames += 1
+        snapshot, run = self.latest, self.run
+        last = snapshot.status != "running"
         self.project.document.set_weights([(w, b) for w, b in snapshot.weights])
-        self.loss_plot.redraw()
-        run = self.run
         self._display_net.set_weights(snapshot.weights)
-        if run.parts.train.is_2d:
+        # the two plots take turns (~15 Hz each), so no frame paints both
+        if last or self._frames % 2:
+            self.loss_plot.redraw()
+        if run.parts.train.is_2d and (last or not self._frames % 2):
             self.boundary.update_from(self._display_net)
         self.sigFrame.emit(Frame(self._display_net, run.parts, run.scaler, run.data, snapshot))
         self.panel.show_counters(snapshot.epoch, snapshot.step, snapshot.samples_per_second,

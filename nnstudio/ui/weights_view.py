@@ -11,7 +11,7 @@ from nnstudio.ui.canvas import colors
 from nnstudio.ui.plots import class_colors
 from nnstudio.ui.throttle import Throttle, on_screen
 
-EVERY_S = 0.1
+EVERY_S = 0.2
 BINS = 40
 HISTOGRAM_SAMPLE = 20_000  # weights per layer the histogram is drawn from
 MAX_TILES = 64

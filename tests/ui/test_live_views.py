@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QDockWidget, QMessageBox
 
 from nnstudio.ui.evaluation import confusion_matrix
 from nnstudio.ui.main_window import MainWindow
+from nnstudio.ui.throttle import on_screen
 from nnstudio.ui.weights_view import tile_mosaic
 
 
@@ -109,7 +110,10 @@ def test_weights_view_shows_histograms_gradients_and_digit_tiles(window, qtbot):
     assert np.all(view.gradient_curve.yData > 0)
     window.training.shutdown()
     assert window.editor.set_dataset({"name": "circle", "params": {}})
-    qtbot.waitUntil(lambda: not view.tiles.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: on_screen(window.boundary_plot), timeout=5000)  # 2-D: in front
+    assert not on_screen(view)
+    window.findChild(QDockWidget, "Weights").raise_()
+    qtbot.waitUntil(lambda: not view.tiles.isVisible(), timeout=5000)  # no image data
 
 
 def _point_on_connection(window, pair=0, source=0, target=0, t=0.3):

@@ -41,11 +41,6 @@ def pen_of(bin_index: int, thin: bool = False) -> QPen:
     return pen
 
 
-def value_color(value: float, scale: float) -> QColor:
-    """The colour of one value (a node's bias), on the same map."""
-    return color_of(int(bin_of(np.array([value]), scale)[0]))
-
-
 def _lookup_table() -> np.ndarray:
     """256 RGBA entries from full orange (−scale) through near-white to full blue."""
     t = np.linspace(-1, 1, 256)[:, None]

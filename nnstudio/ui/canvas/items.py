@@ -22,6 +22,8 @@ SHOWN_AT_EACH_END = 12
 ANTIALIAS_UP_TO = 400
 LINES_UP_TO = 600
 MATRIX_MARGIN = 24.0
+INPUT_FILL = QColor(245, 245, 245)
+NODE_FILLS = [colors.color_of(b) for b in range(2 * colors.BINS)]  # by bias bin
 
 
 def shown_nodes(units: int) -> np.ndarray:
@@ -147,12 +149,12 @@ class LayerItem(QGraphicsObject):
             painter.setPen(QColor(60, 60, 60))
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, "+" if delta > 0 else "−")
         painter.setPen(QPen(QColor(90, 90, 90), 1 if self.radius > 4 else 0.5))
-        input_layer = self.layer.kind == INPUT
+        fills = ([INPUT_FILL] * len(self.offsets) if self.layer.kind == INPUT
+                 or len(self._bias_bins) != len(self.offsets)
+                 else [NODE_FILLS[b] for b in self._bias_bins])
         for k, offset in enumerate(self.offsets):
             node = self.shown[k]
-            fill = (QColor(245, 245, 245) if input_layer
-                    else colors.value_color(float(self.biases[node]), self.scale))
-            painter.setBrush(fill)
+            painter.setBrush(fills[k])
             centre = QPointF(0, offset)
             painter.drawEllipse(centre, self.radius, self.radius)
             if self.node_images is not None and node < len(self.node_images):
