@@ -20,7 +20,8 @@ class Snapshot:
     ``losses`` holds the loss of every step since the previous snapshot; ``epochs``
     the metrics of every epoch finished since then; ``metrics`` the latest epoch's;
     ``gradient_rms`` the root-mean-square weight gradient of each layer at the latest
-    step (vanishing or exploding gradients show there).
+    step (vanishing or exploding gradients show there); ``cpu_cores`` how many cores the
+    training process kept busy since the previous snapshot (BLAS threads included).
     """
 
     status: str
@@ -34,6 +35,7 @@ class Snapshot:
     elapsed: float
     message: str = ""
     gradient_rms: tuple[float, ...] = ()
+    cpu_cores: float = 0.0
 
     @property
     def finished(self) -> bool:

@@ -98,6 +98,7 @@ class Trainer:
         self._losses: list[float] = []
         self._new_epochs: list[MappingProxyType] = []
         self._safe_parameters = net.parameters.copy()
+        self._cpu_at_emit = time.process_time()
 
     # -- control (any thread) ---------------------------------------------------------
 
@@ -322,7 +323,9 @@ class Trainer:
 
     def _snapshot(self, status: str, start: float, last_emit: float, steps_at_emit: int,
                   message: str = "") -> Snapshot:
-        now = time.perf_counter()
+        now, cpu = time.perf_counter(), time.process_time()
+        cores = (cpu - self._cpu_at_emit) / (now - last_emit) if now > last_emit else 0.0
+        self._cpu_at_emit = cpu
         parameters = self.net.parameters.copy()
         self._safe_parameters = parameters
         parameters.flags.writeable = False
@@ -338,6 +341,7 @@ class Trainer:
         return Snapshot(status=status, epoch=self.epoch, step=self.step_count, losses=losses,
                         epochs=epochs, metrics=last, weights=weight_views(self.net, parameters),
                         samples_per_second=rate, elapsed=now - start, message=message,
+                        cpu_cores=cores,
                         gradient_rms=tuple(
                             float(np.sqrt(np.mean(np.square(layer.grad_weight))))
                             for layer in self.net.layers))

@@ -29,8 +29,8 @@ from nnstudio.ui.exporting import Exporter
 from nnstudio.ui.inspector import Inspector
 from nnstudio.ui.palette import Palette
 from nnstudio.ui.plots import BoundaryPlot, LossPlot
-from nnstudio.ui.training_controller import TrainingController
 from nnstudio.ui.throttle import Throttle
+from nnstudio.ui.training_controller import TrainingController
 from nnstudio.ui.training_panel import TrainingPanel
 from nnstudio.ui.weights_view import WeightsView
 

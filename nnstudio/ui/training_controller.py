@@ -6,6 +6,8 @@ everything is drawn by one timer at ~30 Hz, so a burst of snapshots costs one re
 
 from __future__ import annotations
 
+import os
+import time
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -21,7 +23,12 @@ from nnstudio.ui.plots import BoundaryPlot, LossPlot
 from nnstudio.ui.training_bridge import TrainingBridge
 from nnstudio.ui.training_panel import TrainingPanel
 
-FRAME_MS = 33
+FRAME_MS = 33  # ~30 frames a second while the trainer leaves a core free
+SLOWEST_FRAME_MS = 250
+# the share of a core the views may take while the trainer keeps every core busy
+# (a BLAS-bound network): drawing more would slow training down
+BUSY_MACHINE_GUI_SHARE = 0.15
+CORES = os.cpu_count() or 1
 
 
 @dataclass(frozen=True)
@@ -53,6 +60,7 @@ class TrainingController(QObject):
         self.latest: Snapshot | None = None
         self.snapshots = 0
         self._frames = 0
+        self._gui_cpu = (time.perf_counter(), time.thread_time())
         self._dirty = False
         self.timer = QTimer(self)
         self.timer.setInterval(FRAME_MS)
@@ -240,3 +248,18 @@ class TrainingController(QObject):
         self.sigFrame.emit(Frame(self._display_net, run.parts, run.scaler, run.data, snapshot))
         self.panel.show_counters(snapshot.epoch, snapshot.step, snapshot.samples_per_second,
                                  snapshot.metrics)
+        self._pace(snapshot)
+
+    def _pace(self, snapshot: Snapshot) -> None:
+        """Keep the views' share of a core within what the trainer leaves free: fewer
+        frames a second when training keeps every core busy (measured every ~½ s)."""
+        wall, cpu = time.perf_counter(), time.thread_time()
+        start_wall, start_cpu = self._gui_cpu
+        if wall - start_wall < 0.5:
+            return
+        self._gui_cpu = (wall, cpu)
+        used = (cpu - start_cpu) / (wall - start_wall)
+        free = CORES - snapshot.cpu_cores
+        allowed = max(BUSY_MACHINE_GUI_SHARE, min(1.0, free))
+        interval = self.timer.interval() * used / allowed
+        self.timer.setInterval(int(min(max(interval, FRAME_MS), SLOWEST_FRAME_MS)))
