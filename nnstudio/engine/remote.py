@@ -123,6 +123,7 @@ class RemoteTrainer:
         self._lr = recipe.options.get("lr")
         self._paused = False
         self._conn = None
+        self._process = None
         self._pending: list[tuple] = []
         self._lock = threading.Lock()
 
@@ -155,6 +156,11 @@ class RemoteTrainer:
 
     def stop(self) -> None:
         self._send("stop")
+
+    def terminate(self) -> None:
+        """End the process now (when :meth:`stop` is not answered in time)."""
+        if self._process is not None and self._process.is_alive():
+            self._process.kill()
 
     def step(self, batches: int = 1) -> None:
         self._paused = True
@@ -191,6 +197,7 @@ class RemoteTrainer:
         process = context.Process(target=_serve, args=(self.recipe, child_conn, commands),
                                   name="nnstudio-training", daemon=True)
         process.start()
+        self._process = process
         child_conn.close()
         try:
             yield from self._relay(conn)

@@ -1,10 +1,11 @@
 """The one place where training runs off the GUI thread.
 
-A :class:`TrainingBridge` owns a QThread that iterates the engine's snapshot generator
+A :class:`TrainingBridge` owns a QThread that iterates the trainer's snapshot generator
 and emits each snapshot; the GUI thread never trains and the worker never touches a
-widget. Pause, step and stop are flags set on the trainer directly (a queued call to a
-busy worker would never run). Each run has a generation number; snapshots of an older
-run are dropped.
+widget. The studio gives it a :class:`~nnstudio.engine.remote.RemoteTrainer`, whose
+steps run in a process of their own (so they never take the GUI's GIL or core). Pause,
+step and stop go to the trainer directly (a queued call to a busy worker would never
+run). Each run has a generation number; snapshots of an older run are dropped.
 """
 
 from __future__ import annotations
@@ -92,7 +93,9 @@ class TrainingBridge(QObject):
             self.trainer.stop()
         if self._thread is not None:
             self._thread.quit()
-            self._thread.wait(timeout_ms)
+            if not self._thread.wait(timeout_ms) and hasattr(self.trainer, "terminate"):
+                self.trainer.terminate()  # a training process that does not answer
+                self._thread.wait()
             self._thread.deleteLater()
             self._worker.deleteLater()
         self._thread = self._worker = None

@@ -91,8 +91,11 @@ def test_quitting_while_training_stops_the_worker_cleanly(qtbot):
     window.training.play()
     qtbot.waitUntil(lambda: window.training.snapshots > 2, timeout=10000)
     assert window.training.bridge.running
+    process = window.training.bridge.trainer._process
+    assert process.is_alive()  # training runs in a process of its own
     window.close()
     assert not window.training.bridge.running
+    assert not process.is_alive()
 
 
 def test_editing_the_network_while_training_pauses_and_asks(window, qtbot, monkeypatch):
