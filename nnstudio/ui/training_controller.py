@@ -194,7 +194,7 @@ class TrainingController(QObject):
         self.project.document.set_seed(settings_of(self.project)["seed"])
         self.loss_plot.clear()
         self.panel.show_banner("")
-        self.panel.show_counters(0, 0, 0.0, {})
+        self.panel.show_counters(0, 0, None, {})
         self.panel.set_running(False)
 
     def shutdown(self) -> None:
@@ -246,8 +246,8 @@ class TrainingController(QObject):
         if run.parts.train.is_2d and (last or not self._frames % 2):
             self.boundary.update_from(self._display_net)
         self.sigFrame.emit(Frame(self._display_net, run.parts, run.scaler, run.data, snapshot))
-        self.panel.show_counters(snapshot.epoch, snapshot.step, snapshot.samples_per_second,
-                                 snapshot.metrics)
+        self.panel.show_counters(snapshot.epoch, snapshot.step,
+                                 None if last else snapshot.samples_per_second, snapshot.metrics)
         self._pace(snapshot)
 
     def _pace(self, snapshot: Snapshot) -> None:

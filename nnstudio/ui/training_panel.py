@@ -114,8 +114,10 @@ class TrainingPanel(QWidget):
         for widget in (self.optimizer, self.batch_size, self.epochs, self.seed):
             widget.setEnabled(not running)
 
-    def show_counters(self, epoch: int, step: int, rate: float, metrics) -> None:
-        text = f"epoch {epoch:,} · step {step:,} · {rate:,.0f} samples/s"
+    def show_counters(self, epoch: int, step: int, rate: float | None, metrics) -> None:
+        """Progress; ``rate`` None when not training (paused, finished)."""
+        speed = "not training" if rate is None else f"{rate:,.0f} samples/s"
+        text = f"epoch {epoch:,} · step {step:,} · {speed}"
         if metrics.get("loss") is not None:
             text += f"\nloss {metrics['loss']:.4g}"
         if metrics.get("accuracy") is not None:
