@@ -18,10 +18,16 @@ if __name__ == "__main__":
 '''
 
 
-def docstring(model: ExportModel, script: str, what: str) -> str:
-    """The generated module's docstring: what it is, what it needs, how to run it."""
+def module(model: ExportModel, script: str, weights_file: str, what: str, imports: str,
+           body: str) -> str:
+    """A generated module: docstring (what it is, what it needs, how to run it),
+    ``imports`` (besides sys, Path and NumPy), WEIGHTS, the preprocessing constants,
+    ``body`` (which defines ``predict``) and a command-line entry point."""
     return (f'"""{model.name}: a network exported by nnstudio {__version__}.\n\n{what}\n'
-            + USAGE.format(script=script) + '\n"""\n')
+            + USAGE.format(script=script) + '\n"""\n\n'
+            + "import sys\nfrom pathlib import Path\n\n" + imports
+            + f"\nWEIGHTS = Path(__file__).with_name({weights_file!r})\n"
+            + preprocessing(model) + body + MAIN)
 
 
 def preprocessing(model: ExportModel) -> str:

@@ -38,18 +38,11 @@ def keras_layers(model: ExportModel) -> list[tuple[str, str, object]]:
 
 def module_code(model: ExportModel, weights_file: str, script: str) -> str:
     built = "\n".join(f"        {code}," for _, code, _ in keras_layers(model))
-    return (codegen.docstring(model, script, "Builds the same keras.Sequential and loads "
-                              f"its weights from {weights_file}\n(pip install keras and a "
-                              "backend: jax, tensorflow or torch).")
-            + f'''
-import sys
-from pathlib import Path
-
-import keras
-import numpy as np
-
-WEIGHTS = Path(__file__).with_name({weights_file!r})
-{codegen.preprocessing(model)}
+    return codegen.module(
+        model, script, weights_file,
+        f"Builds the same keras.Sequential and loads its weights from {weights_file}\n"
+        "(pip install keras and a backend: jax, tensorflow or torch).",
+        "import keras\nimport numpy as np\n", f'''
 
 def build() -> keras.Sequential:
     return keras.Sequential([
@@ -67,7 +60,7 @@ def load() -> keras.Sequential:
 def predict(X) -> np.ndarray:
     scaled = (np.asarray(X, dtype=np.float64) - OFFSET) / SCALE
     return np.asarray(load().predict(scaled.astype("float32"), verbose=0))
-''' + codegen.MAIN)
+''')
 
 
 def write(model: ExportModel, path: Path) -> list[Path]:

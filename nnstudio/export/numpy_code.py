@@ -39,19 +39,11 @@ def predict(X) -> np.ndarray:
 def module_code(model: ExportModel, weights_file: str, script: str) -> str:
     layers = "".join(f"    ({layer.name!r}, {layer.activation!r}, {layer.alpha!r}),\n"
                      for layer in model.layers)
-    return (codegen.docstring(model, script, f"A forward pass that needs only NumPy; the "
-                              f"weights are in {weights_file}.")
-            + f'''
-import sys
-from pathlib import Path
-
-import numpy as np
-
-WEIGHTS = Path(__file__).with_name({weights_file!r})
-{codegen.preprocessing(model)}# (layer, activation, leaky_relu slope)
-LAYERS = [
-{layers}]
-''' + FORWARD + codegen.MAIN)
+    return codegen.module(
+        model, script, weights_file,
+        f"A forward pass that needs only NumPy; the weights are in {weights_file}.",
+        "import numpy as np\n",
+        f"# (layer, activation, leaky_relu slope)\nLAYERS = [\n{layers}]\n" + FORWARD)
 
 
 def write_npz(model: ExportModel, path: Path) -> list[Path]:

@@ -56,19 +56,11 @@ def module_code(model: ExportModel, weights_file: str, script: str) -> str:
         elif layer.activation != "linear":
             lines.append(f"        {MODULES[layer.activation]},")
     layers = "\n".join(lines)
-    return (codegen.docstring(model, script, "Builds the same torch.nn.Sequential and loads "
-                              f"its weights from {weights_file}\n(pip install torch "
-                              "safetensors).")
-            + f'''
-import sys
-from pathlib import Path
-
-import numpy as np
-import torch
-from safetensors.torch import load_file
-
-WEIGHTS = Path(__file__).with_name({weights_file!r})
-{codegen.preprocessing(model)}
+    return codegen.module(
+        model, script, weights_file,
+        f"Builds the same torch.nn.Sequential and loads its weights from {weights_file}\n"
+        "(pip install torch safetensors).",
+        "import numpy as np\nimport torch\nfrom safetensors.torch import load_file\n", f'''
 
 def build() -> torch.nn.Sequential:
     return torch.nn.Sequential(
@@ -86,7 +78,7 @@ def predict(X) -> np.ndarray:
     scaled = (np.asarray(X, dtype=np.float64) - OFFSET) / SCALE
     with torch.no_grad():
         return load()(torch.as_tensor(scaled, dtype=torch.float32)).numpy()
-''' + codegen.MAIN)
+''')
 
 
 def write(model: ExportModel, path: Path) -> list[Path]:

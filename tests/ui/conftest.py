@@ -37,3 +37,18 @@ def no_modal_dialogs(monkeypatch):
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("", False))
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: ("", ""))
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: ("", ""))
+
+
+@pytest.fixture
+def window(qtbot):
+    """The studio window, shown, with its example project; training stopped and the
+    project marked saved afterwards (so closing it asks nothing)."""
+    from nnstudio.ui.main_window import MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    yield window
+    window.training.shutdown()
+    window.editor.undo_stack.setClean()

@@ -4,7 +4,6 @@ import json
 import xml.etree.ElementTree as ElementTree
 
 import numpy as np
-import pytest
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
@@ -12,17 +11,6 @@ import nnstudio
 from nnstudio.export import ExportModel
 from nnstudio.io.npz import save_npz
 from nnstudio.ui.exporting import MODEL_FILTERS
-from nnstudio.ui.main_window import MainWindow
-
-
-@pytest.fixture
-def window(qtbot):
-    window = MainWindow()
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    yield window
-    window.editor.undo_stack.setClean()
 
 
 def _answer_save(monkeypatch, path, format_name=None):

@@ -1,25 +1,12 @@
 """The views that follow training: node heat maps, evaluation, the predict box."""
 
 import numpy as np
-import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QDockWidget, QMessageBox
 
 from nnstudio.ui.evaluation import confusion_matrix
-from nnstudio.ui.main_window import MainWindow
 from nnstudio.ui.throttle import on_screen
 from nnstudio.ui.weights_view import tile_mosaic
-
-
-@pytest.fixture
-def window(qtbot):
-    window = MainWindow()
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    yield window
-    window.training.shutdown()
-    window.editor.undo_stack.setClean()
 
 
 def _train_epochs(window, qtbot, epochs):

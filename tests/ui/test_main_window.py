@@ -13,11 +13,8 @@ from nnstudio.ui.main_window import MainWindow
 
 
 @pytest.fixture
-def window(qtbot):
-    window = MainWindow()
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
+def window(window):
+    """The studio at zoom 1, centred on the first hidden layer."""
     window.view.resetTransform()
     window.view.centerOn(window.scene.layer_items[1])
     return window

@@ -10,15 +10,6 @@ from nnstudio.ui.main_window import MainWindow
 from nnstudio.ui.training_bridge import TrainingBridge
 
 
-@pytest.fixture
-def window(qtbot):
-    window = MainWindow()
-    qtbot.addWidget(window)
-    window.show()
-    yield window
-    window.training.shutdown()
-
-
 def test_play_trains_and_every_view_follows(window, qtbot):
     initial = [w.copy() for w, _ in window.project.document.weights()]
     window.training_panel.play.click()
