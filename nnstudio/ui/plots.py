@@ -15,29 +15,38 @@ GRID = 80
 
 
 class CurveBuffer:
-    """A growing (x, y) series that halves its resolution when it reaches ``capacity``,
-    so memory stays bounded however long training runs."""
+    """A growing (x, y) series of at most ``capacity`` points. When it is full,
+    neighbouring pairs are averaged and later points come in averaged in groups of the
+    same size: the whole run stays evenly sampled, and memory bounded, however long
+    training goes on."""
 
     def __init__(self, capacity: int = MAX_POINTS):
-        self.capacity = capacity
-        self.x = np.empty(capacity)
-        self.y = np.empty(capacity)
+        self.capacity = capacity - capacity % 2
+        self.x = np.empty(self.capacity)
+        self.y = np.empty(self.capacity)
         self.size = 0
+        self.stride = 1
+        self._waiting = (np.empty(0), np.empty(0))  # less than a group so far
 
     def extend(self, x: np.ndarray, y: np.ndarray) -> None:
-        for start in range(0, len(x), self.capacity // 2):
-            xs, ys = x[start:start + self.capacity // 2], y[start:start + self.capacity // 2]
-            if self.size + len(xs) > self.capacity:
+        x = np.concatenate([self._waiting[0], x])
+        y = np.concatenate([self._waiting[1], y])
+        while len(x) >= self.stride:
+            take = min(len(x) // self.stride, self.capacity - self.size) * self.stride
+            end = self.size + take // self.stride
+            self.x[self.size:end] = x[:take:self.stride]
+            self.y[self.size:end] = y[:take].reshape(-1, self.stride).mean(axis=1)
+            self.size, x, y = end, x[take:], y[take:]
+            if self.size == self.capacity:
                 half = self.size // 2
-                self.x[:half] = self.x[:2 * half:2]
-                self.y[:half] = (self.y[:2 * half:2] + self.y[1:2 * half:2]) / 2
-                self.size = half
-            self.x[self.size:self.size + len(xs)] = xs
-            self.y[self.size:self.size + len(ys)] = ys
-            self.size += len(xs)
+                self.x[:half] = self.x[:self.size:2]
+                self.y[:half] = (self.y[:self.size:2] + self.y[1:self.size:2]) / 2
+                self.size, self.stride = half, 2 * self.stride
+        self._waiting = (x, y)
 
     def clear(self) -> None:
-        self.size = 0
+        self.size, self.stride = 0, 1
+        self._waiting = (np.empty(0), np.empty(0))
 
     def data(self) -> tuple[np.ndarray, np.ndarray]:
         return self.x[:self.size], self.y[:self.size]
@@ -60,6 +69,11 @@ class LossPlot(QWidget):
         for curve in (self.train, self.validation):
             curve.setDownsampling(auto=True, method="peak")
             curve.setClipToView(True)
+        # the step axis grows in jumps: re-ticking the axes every frame costs ~4 ms
+        view = self.plot.getViewBox()
+        view.enableAutoRange(x=False)
+        view.sigRangeChangedManually.connect(self._stop_following)
+        self._x_limit, self._following = 0.0, True
         self.log_scale = QCheckBox("log scale")
         self.log_scale.toggled.connect(lambda on: self.plot.setLogMode(y=on))
         layout = QVBoxLayout(self)
@@ -76,12 +90,22 @@ class LossPlot(QWidget):
             self.val.extend(*map(np.array, zip(*val)))
 
     def redraw(self) -> None:
-        self.train.setData(*self.steps.data())
+        x, y = self.steps.data()
+        self.train.setData(x, y)
         self.validation.setData(*self.val.data())
+        last = float(x[-1]) if len(x) else 0.0
+        if self._following and not 0 < last <= self._x_limit <= 4 * max(last, 25.0):
+            self._x_limit = max(100.0, 1.5 * last)
+            self.plot.setXRange(0, self._x_limit, padding=0.02)
+
+    def _stop_following(self, *_):
+        """The user zoomed or panned: leave the step axis alone until cleared."""
+        self._following = False
 
     def clear(self) -> None:
         self.steps.clear()
         self.val.clear()
+        self._x_limit, self._following = 0.0, True
         self.redraw()
 
 

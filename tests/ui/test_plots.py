@@ -1,0 +1,45 @@
+"""The live plots: bounded curve buffers and a step axis that grows in jumps."""
+
+import numpy as np
+
+from nnstudio.ui.plots import CurveBuffer, LossPlot
+
+
+def test_curve_buffer_stays_bounded_and_evenly_sampled_however_long_the_run():
+    buffer = CurveBuffer(capacity=100)
+    for start in range(0, 1000, 7):  # arriving in snapshots of 7 steps
+        x = np.arange(start, min(start + 7, 1000), dtype=float)
+        buffer.extend(x, 2 * x)
+    bx, by = buffer.data()
+    assert 50 <= len(bx) <= 100 and buffer.stride == 16
+    np.testing.assert_array_equal(np.diff(bx), 16)  # even: the start is not thinned out
+    assert bx[0] == 0 and bx[-1] >= 1000 - 2 * 16  # the whole run so far
+    np.testing.assert_allclose(by, 2 * (bx + 7.5))  # each point: the mean of its 16 steps
+    buffer.clear()
+    buffer.extend(np.arange(3.0), np.ones(3))
+    assert buffer.data()[0].tolist() == [0, 1, 2]
+
+
+def test_the_step_axis_grows_in_jumps_and_stops_following_once_the_user_zooms(qtbot):
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    view = plot.plot.getViewBox()
+    plot.add(0, np.linspace(1, 0.5, 150), (), 10)
+    plot.redraw()
+    first = view.viewRange()[0][1]
+    assert first >= 150 * 1.5
+    plot.add(150, np.full(50, 0.5), (), 10)
+    plot.redraw()
+    assert view.viewRange()[0][1] == first  # 200 steps still fit: no re-ticking
+    plot.add(200, np.full(200, 0.4), (), 10)
+    plot.redraw()
+    assert view.viewRange()[0][1] >= 400 * 1.5
+    view.setXRange(50, 60)
+    view.sigRangeChangedManually.emit(view.state["mouseEnabled"])
+    plot.add(400, np.full(1000, 0.3), (), 10)
+    plot.redraw()
+    assert view.viewRange()[0][1] < 100  # the user's zoom is kept
+    plot.clear()
+    plot.add(0, np.ones(10), (), 10)
+    plot.redraw()
+    assert view.viewRange()[0][1] >= 100  # a new run follows again
