@@ -13,6 +13,7 @@ import numpy as np
 from psygnal import Signal
 
 from nnstudio.engine.activations import ACTIVATIONS, get_activation
+from nnstudio.engine.initializers import get_initializer
 from nnstudio.engine.losses import get_loss
 from nnstudio.engine.network import Network
 from nnstudio.engine.spec import NetworkSpec
@@ -20,6 +21,7 @@ from nnstudio.errors import NNStudioError
 
 INPUT, DENSE, OUTPUT = "input", "dense", "output"
 MAX_UNITS = 100_000
+DEFAULT_INITIALIZER = "glorot_uniform"
 
 
 class DocumentError(NNStudioError, ValueError):
@@ -55,6 +57,7 @@ class NetworkDocument:
                  output_activation: str = "sigmoid", seed: int = 0):
         self.seed = seed
         self.loss: str | None = None
+        self.initializer = DEFAULT_INITIALIZER
         layers = [LayerState("input", inputs, "linear", INPUT)]
         layers += [LayerState(f"hidden_{i + 1}", u, a) for i, (u, a) in enumerate(hidden)]
         layers.append(LayerState("output", outputs, output_activation, OUTPUT))
@@ -79,7 +82,7 @@ class NetworkDocument:
 
     def spec(self) -> dict:
         """The engine spec of this network (see docs/spec.md)."""
-        return {"inputs": self._layers[0].units, "layers": [
+        return {"inputs": self._layers[0].units, "initializer": self.initializer, "layers": [
             {"units": layer.units, "activation": layer.activation, "name": layer.name}
             for layer in self._layers[1:]]}
 
@@ -207,6 +210,13 @@ class NetworkDocument:
 
     def set_seed(self, seed: int) -> None:
         self.seed = int(seed)
+        self._weights = None
+        self.weights_changed.emit()
+
+    def set_initializer(self, name: str) -> None:
+        """Draw the initial weights another way (the weights start afresh)."""
+        get_initializer(name)  # raises SpecError, naming the known ones
+        self.initializer = name
         self._weights = None
         self.weights_changed.emit()
 

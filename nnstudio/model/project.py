@@ -8,7 +8,15 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from nnstudio import datasets
-from nnstudio.model.document import DENSE, INPUT, OUTPUT, DocumentError, LayerState, NetworkDocument
+from nnstudio.model.document import (
+    DEFAULT_INITIALIZER,
+    DENSE,
+    INPUT,
+    OUTPUT,
+    DocumentError,
+    LayerState,
+    NetworkDocument,
+)
 
 DEFAULT_DATASET = {"name": "circle", "params": {"n_samples": 400, "noise": 0.1, "seed": 0}}
 
@@ -46,7 +54,7 @@ class Project:
             "network": {"layers": [
                 {"name": layer.name, "kind": layer.kind, "units": layer.units,
                  "activation": layer.activation} for layer in doc.layers],
-                "seed": doc.seed, "loss": doc.loss},
+                "seed": doc.seed, "loss": doc.loss, "initializer": doc.initializer},
             "dataset": self.dataset,
             "training": self.training,
             "layout": self.layout,
@@ -66,6 +74,7 @@ class Project:
             doc.set_layers(layers)
             doc.seed = int(network.get("seed", 0))
             doc.loss = network.get("loss")
+            doc.set_initializer(str(network.get("initializer", DEFAULT_INITIALIZER)))
             dataset = data.get("dataset", dict(DEFAULT_DATASET))
             if not isinstance(dataset, dict) or not isinstance(dataset.get("name"), str):
                 raise DocumentError("the dataset reference is not valid")

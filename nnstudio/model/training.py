@@ -11,8 +11,11 @@ from nnstudio.engine.trainer import Trainer
 from nnstudio.model.project import Project
 
 DEFAULT_SETTINGS = {"optimizer": "adam", "lr": 0.01, "batch_size": 16, "epochs": None,
-                    "seed": 0, "test_split": 0.2, "validation_split": 0.0, "l1": 0.0,
-                    "l2": 0.0, "momentum": 0.0, "dtype": "float32"}
+                    "target_loss": None, "seed": 0, "test_split": 0.2,
+                    "validation_split": 0.0, "l1": 0.0, "l2": 0.0, "momentum": 0.0,
+                    "nesterov": False, "dtype": "float32"}
+# settings that belong to the network (its file section) rather than to training
+NETWORK_SETTINGS = ("loss", "initializer")
 
 
 @dataclass
@@ -27,7 +30,11 @@ class TrainingRun:
 
 
 def settings_of(project: Project) -> dict:
-    return {**DEFAULT_SETTINGS, **project.training}
+    """Every training setting, defaults filled in, with the network's loss (None: the
+    one that suits the output) and initialiser."""
+    doc = project.document
+    return {**DEFAULT_SETTINGS, **project.training, "loss": doc.loss,
+            "initializer": doc.initializer}
 
 
 def prepare_data(project: Project) -> tuple[datasets.Split, datasets.Scaler]:
@@ -51,8 +58,11 @@ def make_run(project: Project, snapshot_interval: float = 1 / 30,
     options = {}
     if settings["optimizer"] in ("sgd", "rmsprop") and settings["momentum"]:
         options["momentum"] = settings["momentum"]
+        if settings["optimizer"] == "sgd" and settings["nesterov"]:
+            options["nesterov"] = True
     options.update(loss=doc.loss, optimizer=settings["optimizer"], lr=settings["lr"],
                    batch_size=settings["batch_size"], epochs=settings["epochs"],
+                   target_loss=settings["target_loss"],
                    l1=settings["l1"], l2=settings["l2"], seed=settings["seed"],
                    validation_split=settings["validation_split"],
                    snapshot_interval=snapshot_interval)

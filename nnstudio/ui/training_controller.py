@@ -18,7 +18,13 @@ from nnstudio.engine.network import Network
 from nnstudio.engine.trainer import DIVERGED, Snapshot
 from nnstudio.errors import NNStudioError
 from nnstudio.model.project import Project
-from nnstudio.model.training import TrainingRun, make_run, prepare_data, settings_of
+from nnstudio.model.training import (
+    NETWORK_SETTINGS,
+    TrainingRun,
+    make_run,
+    prepare_data,
+    settings_of,
+)
 from nnstudio.ui.plots import BoundaryPlot, LossPlot
 from nnstudio.ui.training_bridge import TrainingBridge
 from nnstudio.ui.training_panel import TrainingPanel
@@ -204,14 +210,21 @@ class TrainingController(QObject):
     # -- from the worker --------------------------------------------------------------
 
     def _on_settings_changed(self, settings: dict) -> None:
-        old = settings_of(self.project)
-        self.project.training = {**self.project.training, **settings}
+        """The learning rate changes live; any other change starts a new run (a new
+        seed or initialiser also draws new initial weights)."""
+        old, doc = settings_of(self.project), self.project.document
+        self.project.training = {key: value for key, value in {
+            **self.project.training, **settings}.items() if key not in NETWORK_SETTINGS}
         if self.bridge.trainer is not None and settings["lr"] != old["lr"]:
             self.bridge.trainer.lr = settings["lr"]
         if any(settings[k] != old[k] for k in settings if k != "lr"):
             self.invalidate()
+            doc.loss = settings["loss"]
+            if settings["initializer"] != old["initializer"]:
+                doc.set_initializer(settings["initializer"])
             if settings["seed"] != old["seed"]:
-                self.project.document.set_seed(settings["seed"])
+                doc.set_seed(settings["seed"])
+            self.preview()
 
     def _on_snapshot(self, snapshot: Snapshot) -> None:
         self.snapshots += 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
@@ -14,9 +15,26 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from superqt import QCollapsible
 
+from nnstudio.engine.initializers import INITIALIZERS
+from nnstudio.engine.losses import LOSSES
 from nnstudio.engine.optimizers import OPTIMIZERS
 from nnstudio.model.training import DEFAULT_SETTINGS
+
+AUTOMATIC_LOSS = "automatic"
+
+
+def _spin(low: float, high: float, step: float, decimals: int, tip: str,
+          off: str | None = None) -> QDoubleSpinBox:
+    box = QDoubleSpinBox()
+    box.setRange(low, high)
+    box.setSingleStep(step)
+    box.setDecimals(decimals)
+    box.setToolTip(tip)
+    if off is not None:
+        box.setSpecialValueText(off)
+    return box
 
 
 class TrainingPanel(QWidget):
@@ -50,60 +68,111 @@ class TrainingPanel(QWidget):
         self.banner.hide()
         self.counters = QLabel("epoch 0 · step 0")
         self.counters.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.optimizer = QComboBox()
-        self.optimizer.addItems(list(OPTIMIZERS))
-        self.lr = QDoubleSpinBox()
-        self.lr.setDecimals(5)
-        self.lr.setRange(1e-5, 10.0)
-        self.lr.setSingleStep(0.001)
-        self.lr.setToolTip("Learning rate: takes effect at the next step, even while training")
-        self.batch_size = QSpinBox()
-        self.batch_size.setRange(1, 65536)
-        self.epochs = QSpinBox()
-        self.epochs.setRange(0, 10_000_000)
-        self.epochs.setSpecialValueText("until paused")
-        self.seed = QSpinBox()
-        self.seed.setRange(0, 2**31 - 1)
-        form = QFormLayout()
-        form.addRow("Optimizer", self.optimizer)
-        form.addRow("Learning rate", self.lr)
-        form.addRow("Batch size", self.batch_size)
-        form.addRow("Stop after epochs", self.epochs)
-        form.addRow("Seed", self.seed)
+        self._build_settings()
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
         layout.addWidget(self.counters)
         layout.addWidget(self.banner)
-        layout.addLayout(form)
+        layout.addLayout(self.form)
+        layout.addWidget(self.more)
         layout.addStretch(1)
         self.play.clicked.connect(self.sigPlay)
         self.pause.clicked.connect(self.sigPause)
         self.step.clicked.connect(self.sigStep)
         self.step_epoch.clicked.connect(self.sigStepEpoch)
         self.reset.clicked.connect(self.sigReset)
-        for widget in (self.optimizer, self.lr, self.batch_size, self.epochs, self.seed):
+        for widget in self._widgets.values():
             signal = (widget.currentTextChanged if isinstance(widget, QComboBox)
+                      else widget.toggled if isinstance(widget, QCheckBox)
                       else widget.valueChanged)
             signal.connect(self._emit_settings)
-        self.show_settings(DEFAULT_SETTINGS)
+        self.show_settings({**DEFAULT_SETTINGS, "loss": None, "initializer": "glorot_uniform"})
         self.set_running(False)
 
+    def _build_settings(self) -> None:
+        optimizer = QComboBox()
+        optimizer.addItems(list(OPTIMIZERS))
+        lr = _spin(1e-5, 10.0, 0.001, 5,
+                   "Learning rate: takes effect at the next step, even while training")
+        batch_size = QSpinBox()
+        batch_size.setRange(1, 65536)
+        epochs = QSpinBox()
+        epochs.setRange(0, 10_000_000)
+        epochs.setSpecialValueText("until paused")
+        seed = QSpinBox()
+        seed.setRange(0, 2**31 - 1)
+        seed.setToolTip("Drives the initial weights, the shuffling and the splits: the same "
+                        "seed gives the same run")
+        loss = QComboBox()
+        loss.addItems([AUTOMATIC_LOSS, *LOSSES])
+        loss.setToolTip("automatic: cross-entropy for sigmoid/softmax outputs, else mse")
+        momentum = _spin(0.0, 0.999, 0.05, 3, "Momentum (sgd and rmsprop)")
+        nesterov = QCheckBox("Nesterov momentum (sgd)")
+        l1 = _spin(0.0, 1.0, 1e-4, 5, "L1 penalty on the weights (not the biases)")
+        l2 = _spin(0.0, 1.0, 1e-4, 5, "L2 penalty on the weights (not the biases)")
+        initializer = QComboBox()
+        initializer.addItems(list(INITIALIZERS))
+        initializer.setToolTip("How the initial weights are drawn (Reset draws them again)")
+        dtype = QComboBox()
+        dtype.addItems(["float32", "float64"])
+        validation = _spin(0.0, 0.5, 0.05, 2,
+                           "Share of the training samples held out for the validation curve",
+                           off="none")
+        test = _spin(0.05, 0.5, 0.05, 2, "Share of the samples kept for testing")
+        target = _spin(0.0, 100.0, 0.001, 4, "Stop once an epoch's mean loss is this low",
+                       off="none")
+        self._widgets = {"optimizer": optimizer, "lr": lr, "batch_size": batch_size,
+                         "epochs": epochs, "seed": seed, "loss": loss, "momentum": momentum,
+                         "nesterov": nesterov, "l1": l1, "l2": l2, "initializer": initializer,
+                         "dtype": dtype, "validation_split": validation, "test_split": test,
+                         "target_loss": target}
+        self.optimizer, self.lr, self.batch_size, self.epochs, self.seed = (
+            optimizer, lr, batch_size, epochs, seed)
+        self.form = QFormLayout()
+        for label, key in (("Optimizer", "optimizer"), ("Learning rate", "lr"),
+                           ("Batch size", "batch_size"), ("Stop after epochs", "epochs"),
+                           ("Seed", "seed")):
+            self.form.addRow(label, self._widgets[key])
+        self.more = QCollapsible("More settings")
+        inner = QWidget()
+        more = QFormLayout(inner)
+        more.setContentsMargins(0, 0, 0, 0)
+        for label, key in (("Loss", "loss"), ("Momentum", "momentum"), ("", "nesterov"),
+                           ("L1", "l1"), ("L2", "l2"), ("Initialiser", "initializer"),
+                           ("Precision", "dtype"), ("Validation split", "validation_split"),
+                           ("Test split", "test_split"), ("Stop at loss", "target_loss")):
+            more.addRow(label, self._widgets[key])
+        self.more.addWidget(inner)
+
     def show_settings(self, settings: dict) -> None:
-        widgets = (self.optimizer, self.lr, self.batch_size, self.epochs, self.seed)
-        for widget in widgets:
+        for widget in self._widgets.values():
             widget.blockSignals(True)
-        self.optimizer.setCurrentText(settings["optimizer"])
-        self.lr.setValue(settings["lr"])
-        self.batch_size.setValue(settings["batch_size"])
-        self.epochs.setValue(settings["epochs"] or 0)
-        self.seed.setValue(settings["seed"])
-        for widget in widgets:
+        for key, widget in self._widgets.items():
+            value = settings[key]
+            if key == "loss":
+                widget.setCurrentText(value or AUTOMATIC_LOSS)
+            elif isinstance(widget, QComboBox):
+                widget.setCurrentText(value)
+            elif isinstance(widget, QCheckBox):
+                widget.setChecked(bool(value))
+            else:
+                widget.setValue(value or 0)
+        for widget in self._widgets.values():
             widget.blockSignals(False)
 
     def settings(self) -> dict:
-        return {"optimizer": self.optimizer.currentText(), "lr": self.lr.value(),
-                "batch_size": self.batch_size.value(),
-                "epochs": self.epochs.value() or None, "seed": self.seed.value()}
+        values = {}
+        for key, widget in self._widgets.items():
+            if isinstance(widget, QComboBox):
+                values[key] = widget.currentText()
+            elif isinstance(widget, QCheckBox):
+                values[key] = widget.isChecked()
+            else:
+                values[key] = widget.value()
+        values["loss"] = None if values["loss"] == AUTOMATIC_LOSS else values["loss"]
+        values["epochs"] = values["epochs"] or None
+        values["target_loss"] = values["target_loss"] or None
+        return values
 
     def _emit_settings(self, *_):
         self.sigSettingsChanged.emit(self.settings())
@@ -111,8 +180,8 @@ class TrainingPanel(QWidget):
     def set_running(self, running: bool) -> None:
         self.play.setEnabled(not running)
         self.pause.setEnabled(running)
-        for widget in (self.optimizer, self.batch_size, self.epochs, self.seed):
-            widget.setEnabled(not running)
+        for key, widget in self._widgets.items():
+            widget.setEnabled(not running or key == "lr")
 
     def show_counters(self, epoch: int, step: int, rate: float | None, metrics) -> None:
         """Progress; ``rate`` None when not training (paused, finished)."""

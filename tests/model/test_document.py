@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from nnstudio.errors import NNStudioError
 from nnstudio.model import DocumentError, LayerState, NetworkDocument
 
 
@@ -20,11 +21,24 @@ def _record(doc):
 
 def test_default_layout_and_spec(doc):
     assert doc.sizes == [2, 4, 3, 1]
-    assert doc.spec() == {"inputs": 2, "layers": [
+    assert doc.spec() == {"inputs": 2, "initializer": "glorot_uniform", "layers": [
         {"units": 4, "activation": "tanh", "name": "hidden_1"},
         {"units": 3, "activation": "relu", "name": "hidden_2"},
         {"units": 1, "activation": "sigmoid", "name": "output"}]}
     assert doc.problems() == []
+
+
+def test_a_new_initializer_draws_new_initial_weights(doc):
+    changed = []
+    doc.weights_changed.connect(lambda: changed.append(True))
+    glorot = [w.copy() for w, _ in doc.weights()]
+    doc.set_initializer("zeros")
+    assert changed and not doc.weights()[0][0].any()
+    doc.set_initializer("he_normal")
+    assert not np.array_equal(doc.weights()[0][0], glorot[0])
+    with pytest.raises(NNStudioError, match="glorot_uniform"):
+        doc.set_initializer("magic")
+    assert doc.initializer == "he_normal"
 
 
 def test_insert_remove_move_emit_past_tense_events(doc):

@@ -3,6 +3,7 @@ divergence, stopping and quitting, and a 20,000-snapshot run."""
 
 import numpy as np
 import pytest
+from PySide6.QtCore import Qt
 
 import nnstudio
 from nnstudio.engine.trainer import Trainer
@@ -129,3 +130,36 @@ def test_before_training_the_boundary_shows_the_data_and_follows_edits(window):
     assert not np.array_equal(first, plot.image.image)
     window.editor.set_dataset({"name": "iris", "params": {}})
     assert len(plot.points.data) == 0 and plot._grid is None
+
+
+def test_more_settings_reach_the_run(window, qtbot):
+    panel = window.training_panel
+    panel.more.expand(animate=False)
+    settings = panel._widgets
+    settings["optimizer"].setCurrentText("sgd")
+    settings["lr"].setValue(0.1)
+    settings["momentum"].setValue(0.9)
+    qtbot.mouseClick(settings["nesterov"], Qt.MouseButton.LeftButton,
+                     pos=settings["nesterov"].rect().center())
+    settings["validation_split"].setValue(0.25)
+    settings["target_loss"].setValue(0.35)
+    settings["loss"].setCurrentText("mse")
+    panel.play.click()
+    qtbot.waitUntil(lambda: window.training.latest is not None
+                    and window.training.latest.status == "finished", timeout=60000)
+    options = window.training.run.trainer.recipe.options
+    assert options["nesterov"] and options["momentum"] == 0.9 and options["loss"] == "mse"
+    metrics = window.training.latest.metrics
+    assert metrics["loss"] <= 0.35 and "val_loss" in metrics  # stopped at the target
+    assert window.loss_plot.val.size > 0
+    assert window.project.document.loss == "mse"
+    assert settings["optimizer"].isEnabled()  # finished: settings can change again
+
+
+def test_a_new_initializer_redraws_the_initial_weights(window):
+    settings = window.training_panel._widgets
+    settings["initializer"].setCurrentText("zeros")
+    assert not any(w.any() for w, _ in window.project.document.weights())
+    window.training_panel.reset.click()
+    assert not any(w.any() for w, _ in window.project.document.weights())
+    assert window.project.to_dict()["network"]["initializer"] == "zeros"
