@@ -53,7 +53,8 @@ class CurveBuffer:
 
 
 class LossPlot(QWidget):
-    """Training loss per step, validation loss per epoch; log scale on request."""
+    """Training loss per step, validation loss per epoch (log scale on request), and
+    below it the accuracy per epoch, training and validation, for classification."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -74,25 +75,42 @@ class LossPlot(QWidget):
         view.enableAutoRange(x=False)
         view.sigRangeChangedManually.connect(self._stop_following)
         self._x_limit, self._following = 0.0, True
+        self.accuracy = pg.PlotWidget()
+        self.accuracy.setLabel("bottom", "step")
+        self.accuracy.setLabel("left", "accuracy")
+        self.accuracy.setYRange(0, 1, padding=0.02)
+        self.accuracy.addLegend(offset=(-10, -10))
+        self.accuracy.setXLink(self.plot)
+        self.train_accuracy = self.accuracy.plot(pen=pg.mkPen((32, 110, 200), width=2),
+                                                 name="training")
+        self.val_accuracy = self.accuracy.plot(pen=pg.mkPen((232, 120, 20), width=2),
+                                               name="validation")
+        self.accuracy.hide()
         self.log_scale = QCheckBox("log scale")
         self.log_scale.toggled.connect(lambda on: self.plot.setLogMode(y=on))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.plot)
+        layout.addWidget(self.plot, 3)
+        layout.addWidget(self.accuracy, 2)
         layout.addWidget(self.log_scale)
         self.steps, self.val = CurveBuffer(), CurveBuffer(20_000)
+        self.accuracies = {"accuracy": CurveBuffer(20_000), "val_accuracy": CurveBuffer(20_000)}
 
     def add(self, first_step: int, losses: np.ndarray, epochs, steps_per_epoch: int) -> None:
         if len(losses):
             self.steps.extend(np.arange(first_step, first_step + len(losses)), losses)
-        val = [(e["epoch"] * steps_per_epoch, e["val_loss"]) for e in epochs if "val_loss" in e]
-        if val:
-            self.val.extend(*map(np.array, zip(*val)))
+        for key, buffer in (("val_loss", self.val), *self.accuracies.items()):
+            points = [(e["epoch"] * steps_per_epoch, e[key]) for e in epochs if key in e]
+            if points:
+                buffer.extend(*map(np.array, zip(*points)))
 
     def redraw(self) -> None:
         x, y = self.steps.data()
         self.train.setData(x, y)
         self.validation.setData(*self.val.data())
+        self.train_accuracy.setData(*self.accuracies["accuracy"].data())
+        self.val_accuracy.setData(*self.accuracies["val_accuracy"].data())
+        self.accuracy.setVisible(self.accuracies["accuracy"].size > 0)
         last = float(x[-1]) if len(x) else 0.0
         if self._following and not 0 < last <= self._x_limit <= 4 * max(last, 25.0):
             self._x_limit = max(100.0, 1.5 * last)
@@ -103,8 +121,8 @@ class LossPlot(QWidget):
         self._following = False
 
     def clear(self) -> None:
-        self.steps.clear()
-        self.val.clear()
+        for buffer in (self.steps, self.val, *self.accuracies.values()):
+            buffer.clear()
         self._x_limit, self._following = 0.0, True
         self.redraw()
 
@@ -119,14 +137,24 @@ class BoundaryPlot(pg.PlotWidget):
         self.addItem(self.image)
         self.points = pg.ScatterPlotItem(size=6, pen=pg.mkPen("w", width=0.6))
         self.addItem(self.points)
+        self.test_points = pg.ScatterPlotItem(size=7, brush=pg.mkBrush(255, 255, 255, 200))
+        self.addItem(self.test_points)
+        self.show_test = QCheckBox("test points", self)
+        self.show_test.setToolTip("Also show the test split (white dots ringed in their "
+                                  "class colour): data the network never trains on")
+        self.show_test.move(8, 4)
+        self.show_test.toggled.connect(self.test_points.setVisible)
+        self.test_points.setVisible(False)
         self._grid = None
         self._bounds = (0, 1, 0, 1)
         self._palette = None
         self._regression = False
         self._rect = QRectF(0, 0, 1, 1)
 
-    def set_data(self, X: np.ndarray, labels: np.ndarray, n_classes: int | None) -> None:
-        """The 2-D points to show (scaled features) and their classes (or values)."""
+    def set_data(self, X: np.ndarray, labels: np.ndarray, n_classes: int | None,
+                 test: tuple[np.ndarray, np.ndarray] | None = None) -> None:
+        """The 2-D points to show (scaled features) and their classes (or values); the
+        test split's ``(X, labels)`` are shown on request."""
         lo, hi = X.min(axis=0), X.max(axis=0)
         pad = 0.1 * (hi - lo) + 1e-9
         x0, x1, y0, y1 = lo[0] - pad[0], hi[0] + pad[0], lo[1] - pad[1], hi[1] + pad[1]
@@ -138,6 +166,12 @@ class BoundaryPlot(pg.PlotWidget):
         brushes = ([pg.mkBrush(*self._palette[int(c)]) for c in labels] if n_classes
                    else [pg.mkBrush(120, 120, 120)] * len(labels))
         self.points.setData(pos=X, brush=brushes)
+        if test is not None and len(test[0]):
+            pens = ([pg.mkPen(self._palette[int(c)], width=2) for c in test[1]] if n_classes
+                    else [pg.mkPen(120, 120, 120, width=2)] * len(test[1]))
+            self.test_points.setData(pos=test[0], pen=pens)
+        else:
+            self.test_points.clear()
         self._rect = QRectF(x0, y0, x1 - x0, y1 - y0)
         self.image.clear()
         self.setRange(self._rect, padding=0)
@@ -151,6 +185,7 @@ class BoundaryPlot(pg.PlotWidget):
         """No 2-D data to show (e.g. iris, digits)."""
         self._grid = None
         self.points.clear()
+        self.test_points.clear()
         self.image.clear()
 
     def update_from(self, net: Network) -> None:

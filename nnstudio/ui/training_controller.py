@@ -111,7 +111,8 @@ class TrainingController(QObject):
             self.boundary.clear_data()
             return
         if data.is_2d:
-            self.boundary.set_data(parts.train.X, parts.train.y, parts.train.n_classes)
+            self.boundary.set_data(parts.train.X, parts.train.y, parts.train.n_classes,
+                                   _points(parts.test))
             self.boundary.update_from(net)
         else:
             self.boundary.clear_data()
@@ -170,7 +171,8 @@ class TrainingController(QObject):
         self._display_net = Network.from_spec(doc.spec(), dtype=self.run.net.dtype.name)
         train = self.run.parts.train
         if train.is_2d:
-            self.boundary.set_data(train.X, train.y, train.n_classes)
+            self.boundary.set_data(train.X, train.y, train.n_classes,
+                                   _points(self.run.parts.test))
         self.bridge.start(self.run.trainer, paused=paused)
         return True
 
@@ -276,3 +278,7 @@ class TrainingController(QObject):
         allowed = max(BUSY_MACHINE_GUI_SHARE, min(1.0, free))
         interval = self.timer.interval() * used / allowed
         self.timer.setInterval(int(min(max(interval, FRAME_MS), SLOWEST_FRAME_MS)))
+
+
+def _points(part: datasets.Dataset | None) -> tuple | None:
+    return None if part is None else (part.X, part.y)

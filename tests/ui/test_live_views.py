@@ -178,3 +178,15 @@ def test_weight_change_view_colours_by_change_since_turned_on(window, qtbot):
     window.changes_action.trigger()
     np.testing.assert_array_equal(window.scene.connection_items[0]._weights,
                                   window.project.document.weights()[0][0])
+
+
+def test_test_points_show_on_request_behind_the_boundary(window, qtbot):
+    from nnstudio.model.training import prepare_data
+
+    plot = window.boundary_plot
+    assert not plot.test_points.isVisible()
+    qtbot.mouseClick(plot.show_test, Qt.MouseButton.LeftButton,
+                     pos=plot.show_test.rect().center())
+    assert plot.test_points.isVisible()
+    parts, _ = prepare_data(window.project)
+    np.testing.assert_allclose(np.c_[plot.test_points.getData()], parts.test.X)

@@ -43,3 +43,25 @@ def test_the_step_axis_grows_in_jumps_and_stops_following_once_the_user_zooms(qt
     plot.add(0, np.ones(10), (), 10)
     plot.redraw()
     assert view.viewRange()[0][1] >= 100  # a new run follows again
+
+
+def test_accuracy_curves_appear_for_classification_epochs(qtbot):
+    from types import MappingProxyType
+
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    plot.show()
+    plot.add(0, np.ones(10), (), 10)
+    plot.redraw()
+    assert not plot.accuracy.isVisible()  # no epoch yet (and none for regression)
+    epochs = tuple(MappingProxyType({"epoch": e, "loss": 1.0 / e, "accuracy": 0.5 + e / 10,
+                                     "val_loss": 1.2 / e, "val_accuracy": 0.4 + e / 10})
+                   for e in (1, 2, 3))
+    plot.add(10, np.ones(20), epochs, 10)
+    plot.redraw()
+    assert plot.accuracy.isVisible()
+    x, y = plot.train_accuracy.getData()
+    assert x.tolist() == [10, 20, 30] and np.allclose(y, [0.6, 0.7, 0.8])
+    assert np.allclose(plot.val_accuracy.getData()[1], [0.5, 0.6, 0.7])
+    plot.clear()
+    assert not plot.accuracy.isVisible()
