@@ -78,7 +78,6 @@ class MainWindow(QMainWindow):
             dock.visibilityChanged.connect(lambda shown, v=view: shown and v.redraw_now())
         self.boundary_dock, self.weights_dock = boundary_dock, weights_dock
         boundary_dock.raise_()
-        boundary_dock.raise_()
         self.training = TrainingController(self.project, self.training_panel, self.loss_plot,
                                            self.boundary_plot, self)
         self.exporter = Exporter(self)

@@ -1,7 +1,9 @@
 """Connects the training panel, the worker thread, the plots and the document.
 
 Snapshots arrive from the worker (≤ 30 a second); their losses are buffered at once and
-everything is drawn by one timer at ~30 Hz, so a burst of snapshots costs one redraw.
+everything is drawn by one timer, ~30 Hz while training leaves a core free and slower
+when it keeps every core busy (see ``_pace``), so a burst of snapshots costs one redraw.
+Each drawn frame goes to the other views as a :class:`Frame` (``sigFrame``).
 """
 
 from __future__ import annotations
