@@ -19,7 +19,7 @@ from nnstudio.errors import NNStudioError
 from nnstudio.io.project import SUFFIX, load_project, save_project
 from nnstudio.model.project import Project
 from nnstudio.ui.autosave import Autosaver
-from nnstudio.ui.canvas.node_maps import node_images, plane
+from nnstudio.ui.canvas.node_maps import NodeMaps
 from nnstudio.ui.canvas.scene import NetworkScene
 from nnstudio.ui.canvas.view import NetworkView
 from nnstudio.ui.dataset_panel import DatasetPanel
@@ -29,7 +29,6 @@ from nnstudio.ui.exporting import Exporter
 from nnstudio.ui.inspector import Inspector
 from nnstudio.ui.palette import Palette
 from nnstudio.ui.plots import BoundaryPlot, LossPlot
-from nnstudio.ui.throttle import Throttle
 from nnstudio.ui.training_controller import TrainingController
 from nnstudio.ui.training_panel import TrainingPanel
 from nnstudio.ui.weights_view import WeightsView
@@ -81,8 +80,7 @@ class MainWindow(QMainWindow):
         self.training = TrainingController(self.project, self.training_panel, self.loss_plot,
                                            self.boundary_plot, self)
         self.exporter = Exporter(self)
-        self._frame = None
-        self._node_maps_throttle = Throttle(0.1, self._draw_node_maps, self)
+        self.node_maps = NodeMaps(self.scene, lambda: self.boundary_plot.bounds, self)
         self._build_actions()
         self._connect()
         self.training.preview()
@@ -208,7 +206,7 @@ class MainWindow(QMainWindow):
         editor.before_weights_edit = self.training.prepare_weight_edit
         editor.sigWeightsEdited.connect(self.training.weights_edited)
         self.training.sigMessage.connect(self._on_refused)
-        self.training.sigFrame.connect(self._on_frame)
+        self.training.sigFrame.connect(self.node_maps.show_frame)
         self.training.sigFrame.connect(self.evaluation.show_frame)
         self.training.sigFrame.connect(self.weights_view.show_frame)
         editor.sigDatasetChanged.connect(self._show_dataset)
@@ -222,23 +220,6 @@ class MainWindow(QMainWindow):
 
     def _on_refused(self, message: str) -> None:
         self.statusBar().showMessage(message, 8000)
-
-    def _on_frame(self, frame) -> None:
-        self._frame = frame
-        self._node_maps_throttle.request(now=frame.snapshot is None)
-
-    def _draw_node_maps(self) -> None:
-        """Draw what each hidden neuron responds to, for 2-D data (≤ 10 times a second)."""
-        frame = self._frame
-        bounds = self.boundary_plot.bounds
-        if bounds is None or not frame.data.is_2d:
-            self.scene.set_node_maps(None)
-            return
-        activations = [layer.activation for layer in self.project.document.layers[1:-1]]
-        try:
-            self.scene.set_node_maps(node_images(frame.net, plane(bounds), activations))
-        except NNStudioError:  # the network does not take 2 inputs (yet)
-            self.scene.set_node_maps(None)
 
     def _on_edited(self, *_):
         self.inspector.refresh()

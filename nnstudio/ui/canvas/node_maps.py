@@ -3,14 +3,20 @@ inside its node (TensorFlow Playground's view, for any number of classes)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QImage
 
 from nnstudio.engine.network import Network
+from nnstudio.errors import NNStudioError
 from nnstudio.ui.canvas import colors
+from nnstudio.ui.throttle import Throttle
 
 GRID = 24
 MAX_UNITS = 64
+EVERY_S = 0.1
 # the middle and half-width of each activation's range; None: symmetric about 0
 RANGES = {"sigmoid": (0.5, 0.5), "tanh": (0.0, 1.0), "softmax": (0.5, 0.5)}
 
@@ -37,3 +43,30 @@ def node_images(net: Network, points: np.ndarray, activations: list[str],
         centred = (values - middle).T.reshape(-1, grid, grid)
         maps.append([colors.matrix_image(node, half) for node in centred])
     return maps
+
+
+class NodeMaps(QObject):
+    """Keeps the scene's node pictures up to date from the training frames (at most
+    ``1 / EVERY_S`` times a second); ``bounds()`` gives the input plane shown, or None
+    when the data is not 2-D."""
+
+    def __init__(self, scene, bounds: Callable[[], tuple | None], parent=None):
+        super().__init__(parent)
+        self.scene, self.bounds = scene, bounds
+        self.frame = None
+        self._throttle = Throttle(EVERY_S, self._draw, self)
+
+    def show_frame(self, frame) -> None:
+        self.frame = frame
+        self._throttle.request(now=frame.snapshot is None)
+
+    def _draw(self) -> None:
+        frame, bounds = self.frame, self.bounds()
+        if bounds is None or not frame.data.is_2d:
+            self.scene.set_node_maps(None)
+            return
+        activations = [layer.activation for layer in self.scene.document.layers[1:-1]]
+        try:
+            self.scene.set_node_maps(node_images(frame.net, plane(bounds), activations))
+        except NNStudioError:  # the network does not take 2 inputs (yet)
+            self.scene.set_node_maps(None)
