@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsObject
 
 from nnstudio.model.document import DENSE, INPUT, LayerState
@@ -167,13 +167,13 @@ class LayerItem(QGraphicsObject):
                              Qt.AlignmentFlag.AlignCenter, f"⋮\n{hidden:,} more")
 
     def _paint_inside(self, painter: QPainter, centre: QPointF, image: QImage) -> None:
-        r = self.radius - 1
-        clip = QPainterPath()
-        clip.addEllipse(centre, r, r)
-        painter.save()
-        painter.setClipPath(clip)
+        """A round picture (transparent corners) inside the node, under its outline."""
+        r = self.radius
         painter.drawImage(QRectF(centre.x() - r, centre.y() - r, 2 * r, 2 * r), image)
-        painter.restore()
+        brush = painter.brush()
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawEllipse(centre, r, r)
+        painter.setBrush(brush)
 
     def _describe(self) -> str:
         role = {"input": "Input layer: follows the dataset's features",

@@ -41,8 +41,18 @@ def node_images(net: Network, points: np.ndarray, activations: list[str],
         if half is None:
             half = max(float(np.abs(values).max()), 1e-6)
         centred = (values - middle).T.reshape(-1, grid, grid)
-        maps.append([colors.matrix_image(node, half) for node in centred])
+        maps.append([_round_image(node, half) for node in centred])
     return maps
+
+
+def _round_image(values: np.ndarray, half: float) -> QImage:
+    """``values`` on the weight colour map, transparent outside the inscribed circle
+    (so a node draws it without a clip path, which is slow to paint)."""
+    rgba = colors.matrix_image_array(values, half)
+    n = values.shape[0]
+    centre = np.arange(n) - (n - 1) / 2
+    rgba[..., 3] = np.where(np.hypot(*np.meshgrid(centre, centre)) <= n / 2, 255, 0)
+    return QImage(rgba.data, n, n, 4 * n, QImage.Format.Format_RGBA8888).copy()
 
 
 class NodeMaps(QObject):
