@@ -155,6 +155,14 @@ class Network:
 
     def set_weights(self, weights: Sequence[tuple[np.ndarray, np.ndarray]]) -> None:
         """Replace every weight and bias; shapes and finiteness are checked first."""
+        for layer, (w, b) in zip(self.layers, self.check_weights(weights)):
+            layer.weight[...] = w
+            if layer.bias is not None:
+                layer.bias[...] = b
+
+    def check_weights(self, weights: Sequence[tuple[np.ndarray, np.ndarray]]) -> list:
+        """``weights`` as float64 copies, checked against this network's layers (count,
+        shapes, zero biases where there are none, finiteness); raises SpecError."""
         if len(weights) != len(self.layers):
             raise SpecError(
                 f"expected weights for {len(self.layers)} layers, got {len(weights)}"
@@ -177,10 +185,7 @@ class Network:
             if not (np.isfinite(w).all() and np.isfinite(b).all()):
                 raise SpecError(f"layer {layer.name!r}: weights must be finite numbers")
             checked.append((w, b))
-        for layer, (w, b) in zip(self.layers, checked):
-            layer.weight[...] = w
-            if layer.bias is not None:
-                layer.bias[...] = b
+        return checked
 
     # -- inference --------------------------------------------------------------------
 

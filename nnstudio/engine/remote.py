@@ -117,6 +117,7 @@ class RemoteTrainer:
 
     def __init__(self, recipe: TrainerRecipe):
         self.recipe = recipe
+        self._shapes = Network.from_spec(recipe.spec, seed=0, dtype=recipe.dtype)
         self.batch_size = recipe.options.get("batch_size", 32)
         self.steps_per_epoch = 1
         self.step_count = 0
@@ -172,9 +173,7 @@ class RemoteTrainer:
 
     def set_weights(self, weights) -> None:
         """Checked here (a clear error at once), applied before the next step."""
-        check = Network.from_spec(self.recipe.spec, seed=None, dtype=self.recipe.dtype)
-        check.set_weights(weights)
-        self._send("set_weights", check.get_weights())
+        self._send("set_weights", self._shapes.check_weights(weights))
 
     def _send(self, *command) -> None:
         with self._lock:

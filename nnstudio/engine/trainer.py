@@ -144,9 +144,7 @@ class Trainer:
         """Replace the weights [(W, b), ...] before the next step (say, a weight edited
         by hand while paused); the training thread applies them and reports a snapshot.
         Shapes are checked here, at once."""
-        check = Network.from_spec(self.net.spec, seed=None, dtype=self.net.dtype.name)
-        check.set_weights(weights)
-        self._command(new_weights=check.get_weights())
+        self._command(new_weights=self.net.check_weights(weights))
 
     def _command(self, **changes) -> None:
         with self._commands.changed:
