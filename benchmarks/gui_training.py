@@ -58,7 +58,15 @@ def headless_rate(window: MainWindow, seconds: float) -> float:
     return run.trainer.step_count * run.trainer.batch_size / elapsed
 
 
+def settle(seconds: float) -> None:
+    """Run the event loop for a while: the window's first paints are not training."""
+    loop = QEventLoop()
+    QTimer.singleShot(int(seconds * 1000), loop.quit)
+    loop.exec()
+
+
 def gui_rate(app: QApplication, window: MainWindow, seconds: float) -> dict:
+    settle(2.0)
     lateness, draws = [], []
     controller = window.training
     original_draw = controller._draw

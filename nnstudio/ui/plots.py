@@ -110,11 +110,15 @@ class LossPlot(QWidget):
         self.validation.setData(*self.val.data())
         self.train_accuracy.setData(*self.accuracies["accuracy"].data())
         self.val_accuracy.setData(*self.accuracies["val_accuracy"].data())
-        self.accuracy.setVisible(self.accuracies["accuracy"].size > 0)
         last = float(x[-1]) if len(x) else 0.0
         if self._following and not 0 < last <= self._x_limit <= 4 * max(last, 25.0):
             self._x_limit = max(100.0, 1.5 * last)
             self.plot.setXRange(0, self._x_limit, padding=0.02)
+
+    def show_accuracy(self, shown: bool) -> None:
+        """Accuracy curves are for classification; set before training so the layout
+        does not change (and repaint the whole dock) in the middle of a run."""
+        self.accuracy.setVisible(shown)
 
     def _stop_following(self, *_):
         """The user zoomed or panned: leave the step axis alone until cleared."""

@@ -112,6 +112,7 @@ class TrainingController(QObject):
         except NNStudioError:
             self.boundary.clear_data()
             return
+        self.loss_plot.show_accuracy(data.task == datasets.CLASSIFICATION)
         if data.is_2d:
             self.boundary.set_data(parts.train.X, parts.train.y, parts.train.n_classes,
                                    _points(parts.test))

@@ -51,17 +51,18 @@ def test_accuracy_curves_appear_for_classification_epochs(qtbot):
     plot = LossPlot()
     qtbot.addWidget(plot)
     plot.show()
+    assert not plot.accuracy.isVisible()  # until told the task is classification
+    plot.show_accuracy(True)
     plot.add(0, np.ones(10), (), 10)
     plot.redraw()
-    assert not plot.accuracy.isVisible()  # no epoch yet (and none for regression)
+    assert plot.accuracy.isVisible() and plot.train_accuracy.getData()[0] is None
     epochs = tuple(MappingProxyType({"epoch": e, "loss": 1.0 / e, "accuracy": 0.5 + e / 10,
                                      "val_loss": 1.2 / e, "val_accuracy": 0.4 + e / 10})
                    for e in (1, 2, 3))
     plot.add(10, np.ones(20), epochs, 10)
     plot.redraw()
-    assert plot.accuracy.isVisible()
     x, y = plot.train_accuracy.getData()
     assert x.tolist() == [10, 20, 30] and np.allclose(y, [0.6, 0.7, 0.8])
     assert np.allclose(plot.val_accuracy.getData()[1], [0.5, 0.6, 0.7])
     plot.clear()
-    assert not plot.accuracy.isVisible()
+    assert plot.accuracies["accuracy"].size == 0 and plot.accuracy.isVisible()
