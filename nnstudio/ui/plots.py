@@ -52,6 +52,32 @@ class CurveBuffer:
         return self.x[:self.size], self.y[:self.size]
 
 
+class StickyRange:
+    """A plot range that follows its data in jumps: it moves only when the data leaves
+    it or fills less than half of it (re-ticking an axis every frame costs ~4 ms)."""
+
+    def __init__(self, padding: float = 0.1):
+        self.padding = padding
+        self.range: tuple[float, float] | None = None
+
+    def fit(self, values: np.ndarray) -> tuple[float, float] | None:
+        """The new range for ``values`` (non-finite ones ignored), or None to keep it."""
+        values = values[np.isfinite(values)]
+        if not values.size:
+            return None
+        lo, hi = float(values.min()), float(values.max())
+        if self.range is not None:
+            a, b = self.range
+            if a <= lo and hi <= b and hi - lo >= 0.5 * (b - a):
+                return None
+        span = max(hi - lo, 1e-9 * max(abs(lo), abs(hi)), 1e-12)
+        self.range = (lo - self.padding * span, hi + self.padding * span)
+        return self.range
+
+    def reset(self) -> None:
+        self.range = None
+
+
 class LossPlot(QWidget):
     """Training loss per step, validation loss per epoch (log scale on request), and
     below it the accuracy per epoch, training and validation, for classification."""
@@ -70,9 +96,10 @@ class LossPlot(QWidget):
         for curve in (self.train, self.validation):
             curve.setDownsampling(auto=True, method="peak")
             curve.setClipToView(True)
-        # the step axis grows in jumps: re-ticking the axes every frame costs ~4 ms
+        # both axes move in jumps: re-ticking the axes every frame costs ~4 ms
         view = self.plot.getViewBox()
-        view.enableAutoRange(x=False)
+        view.enableAutoRange(x=False, y=False)
+        self._y_range = StickyRange()
         view.sigRangeChangedManually.connect(self._stop_following)
         self._x_limit, self._following = 0.0, True
         self.accuracy = pg.PlotWidget()
@@ -87,7 +114,7 @@ class LossPlot(QWidget):
                                                name="validation")
         self.accuracy.hide()
         self.log_scale = QCheckBox("log scale")
-        self.log_scale.toggled.connect(lambda on: self.plot.setLogMode(y=on))
+        self.log_scale.toggled.connect(self._set_log_scale)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plot, 3)
@@ -110,10 +137,23 @@ class LossPlot(QWidget):
         self.validation.setData(*self.val.data())
         self.train_accuracy.setData(*self.accuracies["accuracy"].data())
         self.val_accuracy.setData(*self.accuracies["val_accuracy"].data())
+        if not self._following:
+            return
         last = float(x[-1]) if len(x) else 0.0
-        if self._following and not 0 < last <= self._x_limit <= 4 * max(last, 25.0):
+        if not 0 < last <= self._x_limit <= 4 * max(last, 25.0):
             self._x_limit = max(100.0, 1.5 * last)
             self.plot.setXRange(0, self._x_limit, padding=0.02)
+        losses = np.r_[y, self.val.data()[1]]
+        if self.log_scale.isChecked():
+            losses = np.log10(losses[losses > 0])
+        y_range = self._y_range.fit(losses)
+        if y_range is not None:
+            self.plot.setYRange(*y_range, padding=0)
+
+    def _set_log_scale(self, on: bool) -> None:
+        self.plot.setLogMode(y=on)
+        self._y_range.reset()
+        self.redraw()
 
     def show_accuracy(self, shown: bool) -> None:
         """Accuracy curves are for classification; set before training so the layout
@@ -121,13 +161,14 @@ class LossPlot(QWidget):
         self.accuracy.setVisible(shown)
 
     def _stop_following(self, *_):
-        """The user zoomed or panned: leave the step axis alone until cleared."""
+        """The user zoomed or panned: leave the axes alone until cleared."""
         self._following = False
 
     def clear(self) -> None:
         for buffer in (self.steps, self.val, *self.accuracies.values()):
             buffer.clear()
         self._x_limit, self._following = 0.0, True
+        self._y_range.reset()
         self.redraw()
 
 

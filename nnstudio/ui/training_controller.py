@@ -1,9 +1,10 @@
 """Connects the training panel, the worker thread, the plots and the document.
 
 Snapshots arrive from the worker (≤ 30 a second); their losses are buffered at once and
-everything is drawn by one timer, ~30 Hz while training leaves a core free and slower
-when it keeps every core busy (see ``_pace``), so a burst of snapshots costs one redraw.
-Each drawn frame goes to the other views as a :class:`Frame` (``sigFrame``).
+the views are drawn by one timer, ~30 frames a second while training leaves a core free
+and fewer when it keeps every core busy (see ``_pace``), so a burst of snapshots costs
+one frame. Each frame draws one group of views in turn (``TURNS``); the data views get
+theirs as a :class:`Frame` (``sigFrame``).
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ from nnstudio.ui.training_bridge import TrainingBridge
 from nnstudio.ui.training_panel import TrainingPanel
 
 FRAME_MS = 33  # ~30 frames a second while the trainer leaves a core free
+# what each frame draws in turn: the network's colours, the loss and accuracy curves,
+# the data views (decision boundary, node maps, weights, evaluation)
+TURNS = ("canvas", "curves", "data views")
 SLOWEST_FRAME_MS = 250
 # the share of a core the views may take while the trainer keeps every core busy
 # (a BLAS-bound network): drawing more would slow training down
@@ -55,7 +59,7 @@ class TrainingController(QObject):
     """Plays, pauses, steps and resets training of the window's project."""
 
     sigMessage = Signal(str)
-    sigFrame = Signal(object)  # Frame, at most ~30 a second
+    sigFrame = Signal(object)  # Frame, on the data views' turn
 
     def __init__(self, project: Project, panel: TrainingPanel, loss_plot: LossPlot,
                  boundary: BoundaryPlot, parent=None):
@@ -67,9 +71,9 @@ class TrainingController(QObject):
         self._display_net: Network | None = None
         self.latest: Snapshot | None = None
         self.snapshots = 0
-        self._frames = 0
+        self._turn = 0
+        self._drawn: dict[str, Snapshot | None] = dict.fromkeys(TURNS)
         self._gui_cpu = (time.perf_counter(), time.thread_time())
-        self._dirty = False
         self.timer = QTimer(self)
         self.timer.setInterval(FRAME_MS)
         self.timer.timeout.connect(self._draw)
@@ -125,7 +129,6 @@ class TrainingController(QObject):
         """The network or data changed: the next Play starts a new run."""
         self.shutdown()
         self.run = self.latest = None
-        self._dirty = False
 
     def confirm_edit(self) -> bool:
         """Called before an edit of the network: pause, ask, and stop training if the
@@ -237,7 +240,6 @@ class TrainingController(QObject):
         self.loss_plot.add(first, snapshot.losses, snapshot.epochs,
                            self.bridge.trainer.steps_per_epoch)
         self.latest = snapshot
-        self._dirty = True
         if snapshot.status == DIVERGED:
             self.panel.show_banner(snapshot.message)
             self.sigMessage.emit("Training diverged: the last finite weights are back.")
@@ -250,20 +252,32 @@ class TrainingController(QObject):
         self.panel.set_running(False)
 
     def _draw(self) -> None:
-        if not self._dirty or self.latest is None or self.run is None:
-            return
-        self._dirty = False
-        self._frames += 1
+        """One frame: the next group of views in turn that has not drawn the latest
+        snapshot (so no frame paints every view at once), and the counters; the last
+        snapshot of a run is drawn by all of them."""
         snapshot, run = self.latest, self.run
+        if snapshot is None or run is None:
+            return
+        turns = [TURNS[(self._turn + k) % len(TURNS)] for k in range(len(TURNS))]
+        stale = [turn for turn in turns if self._drawn[turn] is not snapshot]
+        if not stale:
+            return
         last = snapshot.status != "running"
-        self.project.document.set_weights([(w, b) for w, b in snapshot.weights])
-        self._display_net.set_weights(snapshot.weights)
-        # the two plots take turns (~15 Hz each), so no frame paints both
-        if last or self._frames % 2:
-            self.loss_plot.redraw()
-        if run.parts.train.is_2d and (last or not self._frames % 2):
-            self.boundary.update_from(self._display_net)
-        self.sigFrame.emit(Frame(self._display_net, run.parts, run.scaler, run.data, snapshot))
+        if not last:
+            stale = stale[:1]
+            self._turn = TURNS.index(stale[0]) + 1
+        for turn in stale:
+            self._drawn[turn] = snapshot
+            if turn == "canvas":
+                self.project.document.set_weights([(w, b) for w, b in snapshot.weights])
+            elif turn == "curves":
+                self.loss_plot.redraw()
+            else:
+                self._display_net.set_weights(snapshot.weights)
+                if run.parts.train.is_2d:
+                    self.boundary.update_from(self._display_net)
+                self.sigFrame.emit(Frame(self._display_net, run.parts, run.scaler, run.data,
+                                         snapshot))
         self.panel.show_counters(snapshot.epoch, snapshot.step,
                                  None if last else snapshot.samples_per_second, snapshot.metrics)
         self._pace(snapshot)

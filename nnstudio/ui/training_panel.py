@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -21,6 +21,7 @@ from nnstudio.engine.initializers import INITIALIZERS
 from nnstudio.engine.losses import LOSSES
 from nnstudio.engine.optimizers import OPTIMIZERS
 from nnstudio.model.training import DEFAULT_SETTINGS
+from nnstudio.ui.live_text import LiveText
 
 AUTOMATIC_LOSS = "automatic"
 
@@ -66,8 +67,7 @@ class TrainingPanel(QWidget):
         self.banner.setStyleSheet("background:#fde2e1;color:#8a1c1c;padding:6px;"
                                   "border-radius:4px")
         self.banner.hide()
-        self.counters = QLabel("epoch 0 · step 0")
-        self.counters.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.counters = LiveText("epoch 0 · step 0 · not training\nloss –")
         self._build_settings()
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
@@ -186,9 +186,8 @@ class TrainingPanel(QWidget):
     def show_counters(self, epoch: int, step: int, rate: float | None, metrics) -> None:
         """Progress; ``rate`` None when not training (paused, finished)."""
         speed = "not training" if rate is None else f"{rate:,.0f} samples/s"
-        text = f"epoch {epoch:,} · step {step:,} · {speed}"
-        if metrics.get("loss") is not None:
-            text += f"\nloss {metrics['loss']:.4g}"
+        text = f"epoch {epoch:,} · step {step:,} · {speed}\nloss "
+        text += "–" if metrics.get("loss") is None else f"{metrics['loss']:.4g}"
         if metrics.get("accuracy") is not None:
             text += f" · accuracy {metrics['accuracy']:.1%}"
         self.counters.setText(text)

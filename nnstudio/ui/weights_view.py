@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
+from PySide6.QtWidgets import QGridLayout, QWidget
 
 from nnstudio.ui.canvas import colors
-from nnstudio.ui.plots import class_colors
+from nnstudio.ui.plots import StickyRange, class_colors
 from nnstudio.ui.throttle import Throttle, on_screen
 
 EVERY_S = 0.2
@@ -40,15 +40,18 @@ class WeightsView(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.gradients = pg.PlotWidget()
-        self.gradients.setTitle("Gradient size per layer (RMS of dL/dW)", size="9pt")
         self.gradients.setLogMode(y=True)
         self.gradients.getAxis("left").setStyle(maxTickLevel=0)  # decades only
+        self.gradients.getViewBox().enableAutoRange(y=False)
+        self._gradient_range = StickyRange(padding=0.3)
         self.gradient_curve = self.gradients.plot(pen=pg.mkPen((32, 110, 200), width=2),
                                                   symbol="o", symbolSize=8,
                                                   symbolBrush=(32, 110, 200))
         self.histograms = pg.PlotWidget()
         self.histograms.setTitle("Weights per layer", size="9pt")
         self.histograms.addLegend(offset=(-10, 10))
+        self.histograms.getViewBox().enableAutoRange(x=False, y=False)
+        self._histogram_ranges = (StickyRange(padding=0.02), StickyRange(padding=0.05))
         self.tiles = pg.PlotWidget()
         self.tiles.setTitle("First layer's weights, one picture per hidden unit", size="9pt")
         self.tiles.setAspectLocked(True)
@@ -57,13 +60,11 @@ class WeightsView(QWidget):
         self.tiles.hideAxis("bottom")
         self.tile_image = pg.ImageItem(axisOrder="row-major")
         self.tiles.addItem(self.tile_image)
-        self.note = QLabel()
         layout = QGridLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.histograms, 0, 0)
         layout.addWidget(self.gradients, 0, 1)
         layout.addWidget(self.tiles, 1, 0, 1, 2)
-        layout.addWidget(self.note, 2, 0, 1, 2)
         layout.setRowStretch(0, 1)
         layout.setRowStretch(1, 2)
         self._curves: list[pg.PlotDataItem] = []
@@ -83,12 +84,7 @@ class WeightsView(QWidget):
         names = [layer.name for layer in frame.net.layers]
         self._show_histograms(names, [w for w, _ in weights])
         rms = frame.snapshot.gradient_rms if frame.snapshot is not None else ()
-        self.gradient_curve.setData(np.arange(len(rms)), np.maximum(rms, 1e-30))
-        if names != self._names:
-            self._names = names
-            self.gradients.getAxis("bottom").setTicks([list(enumerate(names))])
-            self.gradients.setXRange(-0.5, len(names) - 0.5, padding=0)
-        self.gradients.setVisible(bool(rms))
+        self._show_gradients(names, np.maximum(rms, 1e-30))
         shape = frame.data.image_shape
         if shape is not None and weights[0][0].shape[0] == shape[0] * shape[1]:
             mosaic = tile_mosaic(weights[0][0], shape)
@@ -100,7 +96,6 @@ class WeightsView(QWidget):
             self.tiles.show()
         else:
             self.tiles.hide()
-        self.note.setText("" if rms else "Gradient sizes appear once training runs.")
 
     def _show_histograms(self, names: list[str], matrices: list[np.ndarray]) -> None:
         if len(self._curves) != len(names):
@@ -109,11 +104,36 @@ class WeightsView(QWidget):
             self._curves = [self.histograms.plot(stepMode="center", name=name,
                                                  pen=pg.mkPen(palette[i], width=1.5))
                             for i, name in enumerate(names)]
+        edges_seen, heights = [], [0.0]
         for curve, name, w in zip(self._curves, names, matrices):
             sample = w.ravel()[::max(1, w.size // HISTOGRAM_SAMPLE)]  # an even spread
             counts, edges = np.histogram(sample, bins=BINS)
             curve.setData(edges, counts / max(sample.size, 1))
             curve.opts["name"] = name
+            edges_seen.append(edges[[0, -1]])
+            heights.append(counts.max() / max(sample.size, 1))
+        x_range, y_range = self._histogram_ranges
+        for fitted, set_range in ((x_range.fit(np.concatenate(edges_seen)),
+                                   self.histograms.setXRange),
+                                  (y_range.fit(np.array(heights)), self.histograms.setYRange)):
+            if fitted is not None:
+                set_range(*fitted, padding=0)
+
+    def _show_gradients(self, names: list[str], rms: np.ndarray) -> None:
+        """RMS gradient per layer on a log axis; the plot stays in place (empty, with a
+        note in its title) before training, so the layout never jumps."""
+        title = ("Gradient size per layer (RMS of dL/dW)" if rms.size else
+                 "Gradient sizes appear once training runs")
+        if title != self.gradients.plotItem.titleLabel.text:
+            self.gradients.setTitle(title, size="9pt")
+        self.gradient_curve.setData(np.arange(rms.size), rms)
+        if names != self._names:
+            self._names = names
+            self.gradients.getAxis("bottom").setTicks([list(enumerate(names))])
+            self.gradients.setXRange(-0.5, len(names) - 0.5, padding=0)
+        fitted = self._gradient_range.fit(np.log10(rms)) if rms.size else None
+        if fitted is not None:
+            self.gradients.setYRange(*fitted, padding=0)
 
     def redraw_now(self) -> None:
         """Brought to the front (say, its tab chosen): show the latest at once."""

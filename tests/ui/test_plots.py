@@ -1,8 +1,9 @@
 """The live plots: bounded curve buffers and a step axis that grows in jumps."""
 
 import numpy as np
+import pytest
 
-from nnstudio.ui.plots import CurveBuffer, LossPlot
+from nnstudio.ui.plots import CurveBuffer, LossPlot, StickyRange
 
 
 def test_curve_buffer_stays_bounded_and_evenly_sampled_however_long_the_run():
@@ -43,6 +44,37 @@ def test_the_step_axis_grows_in_jumps_and_stops_following_once_the_user_zooms(qt
     plot.add(0, np.ones(10), (), 10)
     plot.redraw()
     assert view.viewRange()[0][1] >= 100  # a new run follows again
+
+
+def test_a_sticky_range_moves_only_when_the_data_leaves_it_or_shrinks_to_under_half():
+    sticky = StickyRange(padding=0.1)
+    assert sticky.fit(np.array([np.nan, np.inf])) is None  # nothing finite: keep
+    assert sticky.fit(np.array([0.0, 1.0])) == pytest.approx((-0.1, 1.1))
+    assert sticky.fit(np.array([0.05, 1.05])) is None  # inside and more than half
+    assert sticky.fit(np.array([0.0, 1.2])) == pytest.approx((-0.12, 1.32))  # left it
+    assert sticky.fit(np.array([0.5, 0.6])) == pytest.approx((0.49, 0.61))  # < half
+    assert sticky.fit(np.array([0.5, 0.6, np.nan])) is None
+    sticky.reset()
+    assert sticky.fit(np.array([0.5, 0.6])) is not None
+
+
+def test_the_loss_axis_moves_in_jumps_and_follows_the_log_scale(qtbot):
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    view = plot.plot.getViewBox()
+    plot.add(0, np.linspace(2.0, 1.0, 100), (), 10)
+    plot.redraw()
+    first = view.viewRange()[1]
+    assert first[0] < 1.0 and first[1] > 2.0
+    plot.add(100, np.full(20, 1.05), (), 10)
+    plot.redraw()
+    assert view.viewRange()[1] == first  # still inside: no re-ticking
+    plot.add(120, np.full(20, 0.2), (), 10)
+    plot.redraw()
+    assert view.viewRange()[1][0] < 0.2  # the new low is shown
+    plot.log_scale.setChecked(True)
+    low, high = view.viewRange()[1]
+    assert low < np.log10(0.2) < np.log10(2.0) < high  # log10 units in log mode
 
 
 def test_accuracy_curves_appear_for_classification_epochs(qtbot):

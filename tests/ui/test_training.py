@@ -3,7 +3,8 @@ divergence, stopping and quitting, and a 20,000-snapshot run."""
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import QLabel
 
 import nnstudio
 from nnstudio.engine.trainer import Trainer
@@ -163,3 +164,62 @@ def test_a_new_initializer_redraws_the_initial_weights(window):
     window.training_panel.reset.click()
     assert not any(w.any() for w, _ in window.project.document.weights())
     assert window.project.to_dict()["network"]["initializer"] == "zeros"
+
+
+class _LayoutRequests(QObject):
+    def __init__(self):
+        super().__init__()
+        self.count = 0
+
+    def eventFilter(self, watched, event):
+        self.count += event.type() == QEvent.Type.LayoutRequest
+        return False
+
+
+def test_counters_change_without_re_laying_out_the_window(window, qtbot):
+    requests = _LayoutRequests()
+    window.installEventFilter(requests)
+    qtbot.wait(100)  # the window's own start-up layout
+    requests.count = 0
+    panel = window.training_panel
+    for step in (1, 10_000, 3, 12_345_678):
+        panel.show_counters(step // 100, step, step * 37.0, {"loss": 1 / step})
+        qtbot.wait(20)
+    assert requests.count == 0
+    assert "12,345,678" in panel.counters.text()
+    label = QLabel("short", panel)  # what a QLabel would cost, to show this can fail
+    panel.layout().addWidget(label)
+    qtbot.wait(20)
+    requests.count = 0
+    label.setText("a much, much longer text than before")
+    qtbot.wait(20)
+    assert requests.count > 0
+
+
+def test_while_training_each_frame_draws_one_group_of_views_in_turn(window, qtbot):
+    drawn = []
+    controller = window.training
+    for name, obj, method in (("curves", window.loss_plot, "redraw"),
+                              ("canvas", window.project.document, "set_weights"),
+                              ("data views", window.boundary_plot, "update_from")):
+        original = getattr(obj, method)
+        setattr(obj, method, lambda *a, _name=name, _original=original: (
+            drawn.append(_name), _original(*a))[1])
+    frames = []
+    original_draw = controller._draw
+
+    def draw():
+        before = len(drawn)
+        original_draw()
+        frames.append(drawn[before:])
+
+    controller.timer.timeout.disconnect()
+    controller.timer.timeout.connect(draw)
+    controller.play()
+    qtbot.waitUntil(lambda: sum(map(bool, frames)) >= 9, timeout=15000)
+    controller.pause()
+    qtbot.waitUntil(lambda: controller.latest.status == "paused", timeout=5000)
+    running = [f for f in frames[:-1] if f][:9]
+    assert all(len(f) == 1 for f in running)
+    assert {f[0] for f in running} == {"curves", "canvas", "data views"}
+    assert sorted(drawn[-3:]) == ["canvas", "curves", "data views"]  # the last: all
