@@ -19,7 +19,10 @@ from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from nnstudio.model.training import make_run  # noqa: E402
+from nnstudio.ui.app import one_blas_thread  # noqa: E402
 from nnstudio.ui.main_window import MainWindow  # noqa: E402
+
+CASES = ("2-8-8-1 xor", "784-128-10 synthetic")
 
 
 def synthetic_784(path: Path, n: int = 6000) -> None:
@@ -105,35 +108,59 @@ def gui_rate(app: QApplication, window: MainWindow, seconds: float) -> dict:
     (t0, step0), (t1, step1) = snapshots[0], snapshots[-1]
     rate = (step1 - step0) * trainer.batch_size / (t1 - t0)
     controller.shutdown()
-    draws = [d for d in draws if d > 0.05] or [0.0]
-    return {"rate": rate, "p99": float(np.percentile(lateness[5:], 99)),
-            "max": float(max(lateness[5:])), "draw_mean": float(np.mean(draws)),
+    return {"rate": rate, "lateness": lateness[5:],
+            "draws": [d for d in draws if d > 0.05] or [0.0], "seconds": seconds}
+
+
+def measure(app: QApplication, window: MainWindow, seconds: float, rounds: int) -> dict:
+    """Headless and studio runs in turn, ``rounds`` times: the machine's speed drifts by
+    ±10% over a minute here, so each studio run is compared with the headless run just
+    before it, and the median ratio is reported."""
+    ratios, rates, headless, lateness, draws = [], [], [], [], []
+    for _ in range(rounds):
+        headless.append(headless_rate(window, seconds))
+        limits = one_blas_thread()  # as the studio runs (headless needs both threads)
+        run = gui_rate(app, window, seconds)
+        limits.restore_original_limits()
+        rates.append(run["rate"])
+        ratios.append(run["rate"] / headless[-1])
+        lateness += run["lateness"]
+        draws += run["draws"]
+    return {"headless": float(np.median(headless)), "rate": float(np.median(rates)),
+            "ratio": float(np.median(ratios)), "ratios": ratios,
+            "p99": float(np.percentile(lateness, 99)), "max": float(max(lateness)),
+            "frames": len(draws) / (rounds * seconds), "draw_mean": float(np.mean(draws)),
             "draw_p99": float(np.percentile(draws, 99))}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=8.0)
+    parser.add_argument("--seconds", type=float, default=6.0, help="per run")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--case", choices=CASES, action="append",
+                        help="only this network (repeatable); default: both")
     args = parser.parse_args()
     app = QApplication.instance() or QApplication([])
-    print("| network | headless samples/s | with the studio samples/s | ratio "
-          "| 10 ms timer lateness p99 / max (ms) | view update per frame mean / p99 (ms) |")
-    print("|---|---|---|---|---|---|")
+    print("| network | headless samples/s | with the studio samples/s | ratio (each round) "
+          "| 10 ms timer lateness p99 / max (ms) | frames/s "
+          "| view update per frame mean / p99 (ms) |")
+    print("|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["XDG_DATA_HOME"] = tmp
         data_file = Path(tmp) / "synthetic784.npz"
         synthetic_784(data_file)
-        for case in ("2-8-8-1 xor", "784-128-10 synthetic"):
+        for case in args.case or CASES:
             window = MainWindow()
             window.resize(1400, 900)
             window.show()
             configure(window, case, data_file)
             app.processEvents()
-            headless = headless_rate(window, args.seconds)
-            gui = gui_rate(app, window, args.seconds)
-            print(f"| {case} | {headless:,.0f} | {gui['rate']:,.0f} "
-                  f"| {gui['rate'] / headless:.2f} | {gui['p99']:.1f} / {gui['max']:.1f} "
-                  f"| {gui['draw_mean']:.1f} / {gui['draw_p99']:.1f} |", flush=True)
+            m = measure(app, window, args.seconds, args.rounds)
+            each = " / ".join(f"{r:.2f}" for r in m["ratios"])
+            print(f"| {case} | {m['headless']:,.0f} | {m['rate']:,.0f} "
+                  f"| **{m['ratio']:.2f}** ({each}) | {m['p99']:.1f} / {m['max']:.1f} "
+                  f"| {m['frames']:.1f} | {m['draw_mean']:.1f} / {m['draw_p99']:.1f} |",
+                  flush=True)
             window.editor.undo_stack.setClean()
             window.close()
 

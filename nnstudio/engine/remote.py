@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import queue
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
@@ -71,7 +72,8 @@ NICENESS = 10
 
 def _serve(recipe: TrainerRecipe, conn, commands: list) -> None:
     """The child process: build the trainer, obey commands, send snapshots. It runs at
-    a lower priority, so the studio's window gets a core the moment it needs one."""
+    a lower priority, so the studio's window gets a core the moment it needs one, and
+    sends from a thread of its own, so training never waits for a busy studio to read."""
     if hasattr(os, "nice"):
         os.nice(NICENESS)
     try:
@@ -83,13 +85,27 @@ def _serve(recipe: TrainerRecipe, conn, commands: list) -> None:
         _obey(trainer, command)
     conn.send(("ready", {"steps_per_epoch": trainer.steps_per_epoch}))
     threading.Thread(target=_listen, args=(trainer, conn), daemon=True).start()
+    outbox: queue.SimpleQueue = queue.SimpleQueue()
+    sender = threading.Thread(target=_send_all, args=(outbox, conn), daemon=True)
+    sender.start()
     try:
         for snapshot in trainer.run():
-            conn.send(("snapshot", _to_wire(snapshot)))
+            outbox.put(("snapshot", _to_wire(snapshot)))
             if snapshot.finished:
                 break
     except Exception as exc:  # noqa: BLE001 - reported to the parent
-        conn.send(("failed", f"{type(exc).__name__}: {exc}"))
+        outbox.put(("failed", f"{type(exc).__name__}: {exc}"))
+    outbox.put(None)
+    sender.join()
+
+
+def _send_all(outbox: queue.SimpleQueue, conn) -> None:
+    """Send each message in turn until None; stop early if the studio is gone."""
+    while (message := outbox.get()) is not None:
+        try:
+            conn.send(message)
+        except (OSError, ValueError):
+            return
 
 
 def _listen(trainer: Trainer, conn) -> None:
@@ -102,10 +118,13 @@ def _listen(trainer: Trainer, conn) -> None:
         _obey(trainer, command)
 
 
+SETTINGS = ("lr", "snapshot_interval")  # attributes set live, not methods
+
+
 def _obey(trainer: Trainer, command: tuple) -> None:
     name, *args = command
-    if name == "lr":
-        trainer.lr = args[0]
+    if name in SETTINGS:
+        setattr(trainer, name, args[0])
     else:
         getattr(trainer, name)(*args)
 
@@ -122,6 +141,7 @@ class RemoteTrainer:
         self.steps_per_epoch = 1
         self.step_count = 0
         self._lr = recipe.options.get("lr")
+        self._snapshot_interval = recipe.options.get("snapshot_interval", 1 / 30)
         self._paused = False
         self._conn = None
         self._process = None
@@ -142,6 +162,17 @@ class RemoteTrainer:
             raise TrainingConfigError(f"the learning rate must be > 0, got {value}")
         self._lr = float(value)
         self._send("lr", self._lr)
+
+    @property
+    def snapshot_interval(self) -> float:
+        return self._snapshot_interval
+
+    @snapshot_interval.setter
+    def snapshot_interval(self, seconds: float) -> None:
+        """Fewer snapshots when the studio draws fewer frames: each costs both processes
+        a copy of the weights."""
+        self._snapshot_interval = float(seconds)
+        self._send("snapshot_interval", self._snapshot_interval)
 
     @property
     def paused(self) -> bool:

@@ -54,10 +54,12 @@ class CurveBuffer:
 
 class StickyRange:
     """A plot range that follows its data in jumps: it moves only when the data leaves
-    it or fills less than half of it (re-ticking an axis every frame costs ~4 ms)."""
+    it, or when the range fitted now would be under half as wide (re-ticking an axis
+    every frame costs ~4 ms). Fitted ranges span at least ``min_span`` plus
+    ``padding`` of the span on each side."""
 
-    def __init__(self, padding: float = 0.1):
-        self.padding = padding
+    def __init__(self, padding: float = 0.1, min_span: float = 0.0):
+        self.padding, self.min_span = padding, min_span
         self.range: tuple[float, float] | None = None
 
     def fit(self, values: np.ndarray) -> tuple[float, float] | None:
@@ -66,12 +68,13 @@ class StickyRange:
         if not values.size:
             return None
         lo, hi = float(values.min()), float(values.max())
+        span = max(hi - lo, self.min_span, 1e-9 * max(abs(lo), abs(hi)), 1e-12)
         if self.range is not None:
             a, b = self.range
-            if a <= lo and hi <= b and hi - lo >= 0.5 * (b - a):
+            if a <= lo and hi <= b and span * (1 + 2 * self.padding) >= 0.5 * (b - a):
                 return None
-        span = max(hi - lo, 1e-9 * max(abs(lo), abs(hi)), 1e-12)
-        self.range = (lo - self.padding * span, hi + self.padding * span)
+        middle, half = (lo + hi) / 2, span * (0.5 + self.padding)
+        self.range = (middle - half, middle + half)
         return self.range
 
     def reset(self) -> None:
@@ -141,7 +144,7 @@ class LossPlot(QWidget):
             return
         last = float(x[-1]) if len(x) else 0.0
         if not 0 < last <= self._x_limit <= 4 * max(last, 25.0):
-            self._x_limit = max(100.0, 1.5 * last)
+            self._x_limit = max(100.0, 2.0 * last)
             self.plot.setXRange(0, self._x_limit, padding=0.02)
         losses = np.r_[y, self.val.data()[1]]
         if self.log_scale.isChecked():

@@ -39,7 +39,7 @@ TURNS = ("canvas", "curves", "data views")
 SLOWEST_FRAME_MS = 250
 # the share of a core the views may take while the trainer keeps every core busy
 # (a BLAS-bound network): drawing more would slow training down
-BUSY_MACHINE_GUI_SHARE = 0.15
+BUSY_MACHINE_GUI_SHARE = 0.07
 CORES = os.cpu_count() or 1
 
 
@@ -74,6 +74,7 @@ class TrainingController(QObject):
         self._turn = 0
         self._drawn: dict[str, Snapshot | None] = dict.fromkeys(TURNS)
         self._gui_cpu = (time.perf_counter(), time.thread_time())
+        self._trainer_cores = 0.0
         self.timer = QTimer(self)
         self.timer.setInterval(FRAME_MS)
         self.timer.timeout.connect(self._draw)
@@ -173,6 +174,7 @@ class TrainingController(QObject):
             self.panel.show_banner(str(exc))
             return False
         self.panel.show_banner("")
+        self._trainer_cores = 0.0
         doc = self.project.document
         self._display_net = Network.from_spec(doc.spec(), dtype=self.run.net.dtype.name)
         train = self.run.parts.train
@@ -284,17 +286,27 @@ class TrainingController(QObject):
 
     def _pace(self, snapshot: Snapshot) -> None:
         """Keep the views' share of a core within what the trainer leaves free: fewer
-        frames a second when training keeps every core busy (measured every ~½ s)."""
+        frames a second when training keeps every core busy (measured every ~½ s).
+        What the trainer needs is the most cores it has kept busy in this run: while the
+        views draw it gets fewer, which must not read as cores to spare."""
+        self._trainer_cores = max(self._trainer_cores, snapshot.cpu_cores)
         wall, cpu = time.perf_counter(), time.thread_time()
         start_wall, start_cpu = self._gui_cpu
         if wall - start_wall < 0.5:
             return
         self._gui_cpu = (wall, cpu)
         used = (cpu - start_cpu) / (wall - start_wall)
-        free = CORES - snapshot.cpu_cores
+        free = CORES - self._trainer_cores
         allowed = max(BUSY_MACHINE_GUI_SHARE, min(1.0, free))
-        interval = self.timer.interval() * used / allowed
-        self.timer.setInterval(int(min(max(interval, FRAME_MS), SLOWEST_FRAME_MS)))
+        interval = int(min(max(self.timer.interval() * used / allowed, FRAME_MS),
+                           SLOWEST_FRAME_MS))
+        self.timer.setInterval(interval)
+        # two snapshots a frame (at most 30 a second): each costs both processes a copy
+        # of the weights
+        wanted = max(1 / 30, interval / 2000)
+        trainer = self.bridge.trainer
+        if trainer is not None and abs(trainer.snapshot_interval - wanted) > 0.1 * wanted:
+            trainer.snapshot_interval = wanted
 
 
 def _points(part: datasets.Dataset | None) -> tuple | None:

@@ -43,7 +43,7 @@ class WeightsView(QWidget):
         self.gradients.setLogMode(y=True)
         self.gradients.getAxis("left").setStyle(maxTickLevel=0)  # decades only
         self.gradients.getViewBox().enableAutoRange(y=False)
-        self._gradient_range = StickyRange(padding=0.3)
+        self._gradient_range = StickyRange(padding=0.5, min_span=1.0)  # in decades
         self.gradient_curve = self.gradients.plot(pen=pg.mkPen((32, 110, 200), width=2),
                                                   symbol="o", symbolSize=8,
                                                   symbolBrush=(32, 110, 200))
@@ -51,7 +51,7 @@ class WeightsView(QWidget):
         self.histograms.setTitle("Weights per layer", size="9pt")
         self.histograms.addLegend(offset=(-10, 10))
         self.histograms.getViewBox().enableAutoRange(x=False, y=False)
-        self._histogram_ranges = (StickyRange(padding=0.02), StickyRange(padding=0.05))
+        self._histogram_ranges = (StickyRange(padding=0.25), StickyRange(padding=0.25))
         self.tiles = pg.PlotWidget()
         self.tiles.setTitle("First layer's weights, one picture per hidden unit", size="9pt")
         self.tiles.setAspectLocked(True)

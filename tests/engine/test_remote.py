@@ -91,6 +91,27 @@ def test_commands_reach_the_process_before_and_during_the_run():
     assert trainer.step_count == driver.snapshots[-1].step
 
 
+def test_the_snapshot_interval_changes_during_the_run():
+    import time
+
+    trainer = RemoteTrainer(_recipe())
+    driver = Driver(trainer)
+    driver.wait_for(lambda s: s.step > 0)
+    trainer.snapshot_interval = 0.4
+    time.sleep(0.3)  # the command arrives; snapshots already on their way are counted out
+    before = len(driver.snapshots)
+    time.sleep(1.2)
+    slow = len(driver.snapshots) - before
+    trainer.snapshot_interval = 1 / 30
+    time.sleep(0.3)
+    before = len(driver.snapshots)
+    time.sleep(1.2)
+    fast = len(driver.snapshots) - before
+    trainer.stop()
+    driver.finish()
+    assert 1 <= slow <= 4 and fast >= 4 * slow
+
+
 def test_bad_weights_are_refused_at_once_and_a_failing_process_is_reported():
     trainer = RemoteTrainer(_recipe())
     with pytest.raises(Exception, match="shape|expected"):

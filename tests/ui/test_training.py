@@ -223,3 +223,20 @@ def test_while_training_each_frame_draws_one_group_of_views_in_turn(window, qtbo
     assert all(len(f) == 1 for f in running)
     assert {f[0] for f in running} == {"curves", "canvas", "data views"}
     assert sorted(drawn[-3:]) == ["canvas", "curves", "data views"]  # the last: all
+
+
+def test_the_studio_can_keep_its_own_blas_to_one_thread_and_undo_it():
+    from threadpoolctl import threadpool_info
+
+    from nnstudio.ui.app import one_blas_thread
+
+    def blas_threads():
+        return [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+
+    before = blas_threads()
+    limits = one_blas_thread()
+    try:
+        assert blas_threads() and set(blas_threads()) == {1}
+    finally:
+        limits.restore_original_limits()
+    assert blas_threads() == before
