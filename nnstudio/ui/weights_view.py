@@ -34,14 +34,22 @@ def tile_mosaic(weights: np.ndarray, image_shape: tuple[int, int],
     return mosaic
 
 
+def decade_ticks(low: float, high: float, most: int = 4) -> list[tuple[int, str]]:
+    """Axis ticks for a log10 range: whole powers of ten, at most ``most`` of them."""
+    first, last = int(np.ceil(low)), int(np.floor(high))
+    step = max(1, int(np.ceil((last - first + 1) / most)))
+    return [(k, "10" + str(k).translate(_SUPERSCRIPT)) for k in range(first, last + 1, step)]
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
 class WeightsView(QWidget):
     """Updated from the controller's frames, at most 10 times a second, when visible."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.gradients = pg.PlotWidget()
-        self.gradients.setLogMode(y=True)
-        self.gradients.getAxis("left").setStyle(maxTickLevel=0)  # decades only
         self.gradients.getViewBox().enableAutoRange(y=False)
         self._gradient_range = StickyRange(padding=0.5, min_span=1.0)  # in decades
         self.gradient_curve = self.gradients.plot(pen=pg.mkPen((32, 110, 200), width=2),
@@ -120,20 +128,23 @@ class WeightsView(QWidget):
                 set_range(*fitted, padding=0)
 
     def _show_gradients(self, names: list[str], rms: np.ndarray) -> None:
-        """RMS gradient per layer on a log axis; the plot stays in place (empty, with a
+        """RMS gradient per layer on a log axis (plotted as log10, labelled in powers of
+        ten, at most a few: a small plot); the plot stays in place (empty, with a
         note in its title) before training, so the layout never jumps."""
         title = ("Gradient size per layer (RMS of dL/dW)" if rms.size else
                  "Gradient sizes appear once training runs")
         if title != self.gradients.plotItem.titleLabel.text:
             self.gradients.setTitle(title, size="9pt")
-        self.gradient_curve.setData(np.arange(rms.size), rms)
+        decades = np.log10(rms)
+        self.gradient_curve.setData(np.arange(rms.size), decades)
         if names != self._names:
             self._names = names
             self.gradients.getAxis("bottom").setTicks([list(enumerate(names))])
             self.gradients.setXRange(-0.5, len(names) - 0.5, padding=0)
-        fitted = self._gradient_range.fit(np.log10(rms)) if rms.size else None
+        fitted = self._gradient_range.fit(decades) if rms.size else None
         if fitted is not None:
             self.gradients.setYRange(*fitted, padding=0)
+            self.gradients.getAxis("left").setTicks([decade_ticks(*fitted)])
 
     def redraw_now(self) -> None:
         """Brought to the front (say, its tab chosen): show the latest at once."""

@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QDockWidget, QMessageBox
 
 from nnstudio.ui.evaluation import confusion_matrix
 from nnstudio.ui.throttle import on_screen
-from nnstudio.ui.weights_view import tile_mosaic
+from nnstudio.ui.weights_view import decade_ticks, tile_mosaic
 
 
 def _train_epochs(window, qtbot, epochs):
@@ -81,6 +81,14 @@ def test_tile_mosaic_puts_each_unit_in_its_own_scaled_tile():
     assert not mosaic[:2, 3:].any()  # unit 1 is all zero
 
 
+def test_decade_ticks_label_powers_of_ten_and_stay_few():
+    assert decade_ticks(-3.4, -0.6) == [(-3, "10⁻³"), (-2, "10⁻²"), (-1, "10⁻¹")]
+    ticks = decade_ticks(-11.2, -1.5)  # ten decades on a small plot
+    assert len(ticks) <= 4 and ticks[0] == (-11, "10⁻¹¹")
+    assert {b - a for (a, _), (b, _) in zip(ticks, ticks[1:])} == {3}
+    assert decade_ticks(0.2, 2.0) == [(1, "10¹"), (2, "10²")]
+
+
 def test_weights_view_shows_histograms_gradients_and_digit_tiles(window, qtbot):
     window.editor.set_dataset({"name": "digits", "params": {}})
     window.editor.set_units(1, 16)
@@ -94,7 +102,10 @@ def test_weights_view_shows_histograms_gradients_and_digit_tiles(window, qtbot):
     _train_epochs(window, qtbot, 1)
     qtbot.waitUntil(lambda: view.gradient_curve.yData is not None
                     and len(view.gradient_curve.yData) == 3, timeout=5000)
-    assert np.all(view.gradient_curve.yData > 0)
+    rms = np.array(view.frame.snapshot.gradient_rms)
+    assert np.all(rms > 0) and np.allclose(10 ** view.gradient_curve.yData, rms)
+    low, high = view.gradients.getViewBox().viewRange()[1]
+    assert low < np.log10(rms).min() <= np.log10(rms).max() < high
     window.training.shutdown()
     assert window.editor.set_dataset({"name": "circle", "params": {}})
     qtbot.waitUntil(lambda: on_screen(window.boundary_plot), timeout=5000)  # 2-D: in front
