@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from pathlib import Path
 
@@ -29,6 +30,9 @@ def run(argv: list[str] | None = None) -> int:
     app.setOrganizationName("nnstudio")
     window = create_window(argv[1:])
     window.show()
+    # the window's ~100,000 objects live as long as the app: a full garbage collection
+    # walking them stalled the event loop ~40 ms; kept out of collections, it takes ~1.5
+    gc.freeze()
     return app.exec()
 
 
