@@ -10,18 +10,19 @@ from nnstudio.ui.main_window import MainWindow
 
 
 def test_run_opens_the_window_and_keeps_its_objects_out_of_full_collections(
-        qapp, monkeypatch):
+        qapp, qtbot, monkeypatch):
     seen = {}
     monkeypatch.setattr(studio, "one_blas_thread", lambda: seen.setdefault("blas", True))
 
     def look_and_quit():
         windows = [w for w in QApplication.topLevelWidgets()
                    if isinstance(w, MainWindow) and w.isVisible()]
-        seen["windows"] = len(windows)
+        seen["windows"] = windows
         seen["frozen"] = gc.get_freeze_count()
         for window in windows:
             window.editor.undo_stack.setClean()
             window.close()
+            window.deleteLater()  # its autosaver must not outlive the test
         qapp.quit()
 
     QTimer.singleShot(100, look_and_quit)
@@ -29,5 +30,6 @@ def test_run_opens_the_window_and_keeps_its_objects_out_of_full_collections(
         assert studio.run(["nnstudio"]) == 0
     finally:
         gc.unfreeze()
-    assert seen["blas"] and seen["windows"] == 1
+    qtbot.wait(50)  # the deferred deletes
+    assert seen["blas"] and len(seen["windows"]) == 1
     assert seen["frozen"] > 10_000  # the window's objects, at least
