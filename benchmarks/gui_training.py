@@ -136,8 +136,8 @@ def measure(app: QApplication, window: MainWindow, seconds: float, rounds: int) 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=6.0, help="per run")
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seconds", type=float, default=5.0, help="per run")
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--case", choices=CASES, action="append",
                         help="only this network (repeatable); default: both")
     args = parser.parse_args()

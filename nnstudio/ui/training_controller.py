@@ -39,7 +39,7 @@ TURNS = ("canvas", "curves", "data views")
 SLOWEST_FRAME_MS = 250
 # the share of a core the views may take while the trainer keeps every core busy
 # (a BLAS-bound network): drawing more would slow training down
-BUSY_MACHINE_GUI_SHARE = 0.07
+BUSY_MACHINE_GUI_SHARE = 0.05
 CORES = os.cpu_count() or 1
 
 

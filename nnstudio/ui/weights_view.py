@@ -45,7 +45,8 @@ _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 class WeightsView(QWidget):
-    """Updated from the controller's frames, at most 10 times a second, when visible."""
+    """Updated from the controller's frames, at most 1 / EVERY_S times a second, when
+    visible."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
