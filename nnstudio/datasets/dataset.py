@@ -61,6 +61,13 @@ class Dataset:
         return 1 if self.y.ndim == 1 else self.y.shape[1]
 
     @property
+    def size_text(self) -> str:
+        """What the data holds, e.g. "1,797 samples · 64 inputs · 10 classes"."""
+        targets = (f"{self.n_classes} classes" if self.task == CLASSIFICATION
+                   else f"{self.n_outputs} target{'s' * (self.n_outputs > 1)}")
+        return f"{self.n_samples:,} samples · {self.n_features} inputs · {targets}"
+
+    @property
     def is_2d(self) -> bool:
         """True when the inputs are points in a plane (decision boundaries can be drawn)."""
         return self.n_features == 2

@@ -34,17 +34,21 @@ class DatasetPanel(QWidget):
         self.about.setWordWrap(True)
         self.about.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.about.setMinimumHeight(90)
-        form = QFormLayout(self)
-        form.addRow("Dataset", self.choice)
-        form.addRow("Samples", self.samples)
-        form.addRow("Noise", self.noise)
-        form.addRow(self.about)
+        self.size = QLabel()
+        self.size.setStyleSheet("color: #606060;")
+        self.form = QFormLayout(self)
+        self.form.addRow("Dataset", self.choice)
+        self.form.addRow("Samples", self.samples)
+        self.form.addRow("Noise", self.noise)
+        self.form.addRow(self.size)
+        self.form.addRow(self.about)
         self.choice.activated.connect(self._request)
         self.samples.valueChanged.connect(self._request)
         self.noise.valueChanged.connect(self._request)
 
-    def show_reference(self, reference: dict, description: str = "") -> None:
-        """Show the project's dataset without asking for a change."""
+    def show_reference(self, reference: dict, description: str = "", size: str = "") -> None:
+        """Show the project's dataset without asking for a change. Samples and noise
+        are only shown for the generated sets; ``size`` says what the data holds."""
         for widget in (self.choice, self.samples, self.noise):
             widget.blockSignals(True)
         self.choice.setCurrentText(reference["name"])
@@ -52,8 +56,9 @@ class DatasetPanel(QWidget):
         self.samples.setValue(params.get("n_samples", self.samples.value()))
         self.noise.setValue(params.get("noise", 0.0))
         generated = reference["name"] in GENERATED
-        self.samples.setEnabled(generated)
-        self.noise.setEnabled(generated)
+        self.form.setRowVisible(self.samples, generated)
+        self.form.setRowVisible(self.noise, generated)
+        self.size.setText(size)
         self.about.setText(description)
         for widget in (self.choice, self.samples, self.noise):
             widget.blockSignals(False)

@@ -227,10 +227,12 @@ class MainWindow(QMainWindow):
 
     def _show_dataset(self) -> None:
         try:
-            description = self.project.load_dataset().description
+            data = self.project.load_dataset()
         except NNStudioError as exc:
-            description = f"⚠ {exc}"
-        self.dataset_panel.show_reference(self.project.dataset, description)
+            self.dataset_panel.show_reference(self.project.dataset, f"⚠ {exc}")
+            return
+        self.dataset_panel.show_reference(self.project.dataset, data.description,
+                                          data.size_text)
 
     def _front_view_for_data(self) -> None:
         """2-D data: the decision boundary in front; other data: the weights (image

@@ -12,6 +12,8 @@ from nnstudio.engine.network import Network
 pg.setConfigOptions(antialias=True, background="w", foreground="k")
 MAX_POINTS = 200_000
 GRID = 80
+# legends sit over the data in a corner: a light backing keeps their text readable
+LEGEND_BRUSH = pg.mkBrush(255, 255, 255, 210)
 
 
 class CurveBuffer:
@@ -90,12 +92,13 @@ class LossPlot(QWidget):
         self.plot = pg.PlotWidget()
         self.plot.setLabel("bottom", "step")
         self.plot.setLabel("left", "loss")
-        self.plot.addLegend(offset=(-10, 10))
+        self.plot.addLegend(offset=(-10, 10), brush=LEGEND_BRUSH)
         # a noisy curve of thousands of points: antialiased, it takes ~10 ms to paint
         self.train = self.plot.plot(pen=pg.mkPen((32, 110, 200), width=1), name="training",
                                     antialias=False)
         self.validation = self.plot.plot(pen=pg.mkPen((232, 120, 20), width=2),
-                                         symbol="o", symbolSize=4, name="validation")
+                                         symbol="o", symbolSize=4, symbolPen=None,
+                                         symbolBrush=(232, 120, 20), name="validation")
         for curve in (self.train, self.validation):
             curve.setDownsampling(auto=True, method="peak")
             curve.setClipToView(True)
@@ -109,7 +112,7 @@ class LossPlot(QWidget):
         self.accuracy.setLabel("bottom", "step")
         self.accuracy.setLabel("left", "accuracy")
         self.accuracy.setYRange(0, 1, padding=0.02)
-        self.accuracy.addLegend(offset=(-10, -10))
+        self.accuracy.addLegend(offset=(-10, -10), brush=LEGEND_BRUSH)
         self.accuracy.setXLink(self.plot)
         self.train_accuracy = self.accuracy.plot(pen=pg.mkPen((32, 110, 200), width=2),
                                                  name="training")
@@ -158,10 +161,19 @@ class LossPlot(QWidget):
         self._y_range.reset()
         self.redraw()
 
-    def show_accuracy(self, shown: bool) -> None:
-        """Accuracy curves are for classification; set before training so the layout
-        does not change (and repaint the whole dock) in the middle of a run."""
-        self.accuracy.setVisible(shown)
+    def show_curves(self, accuracy: bool, validation: bool) -> None:
+        """Which curves the run will have: accuracy for classification, validation
+        with a validation split. Set before training so the layout does not change (and
+        repaint the whole dock) in the middle of a run; a curve that will stay empty has
+        no legend entry."""
+        self.accuracy.setVisible(accuracy)
+        for plot, curve in ((self.plot, self.validation), (self.accuracy, self.val_accuracy)):
+            legend = plot.getPlotItem().legend
+            listed = legend.getLabel(curve) is not None
+            if validation and not listed:
+                legend.addItem(curve, "validation")
+            elif listed and not validation:
+                legend.removeItem(curve)
 
     def _stop_following(self, *_):
         """The user zoomed or panned: leave the axes alone until cleared."""

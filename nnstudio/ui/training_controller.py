@@ -117,7 +117,7 @@ class TrainingController(QObject):
         except NNStudioError:
             self.boundary.clear_data()
             return
-        self.loss_plot.show_accuracy(data.task == datasets.CLASSIFICATION)
+        self._choose_curves(data.task)
         if data.is_2d:
             self.boundary.set_data(parts.train.X, parts.train.y, parts.train.n_classes,
                                    _points(parts.test))
@@ -125,6 +125,11 @@ class TrainingController(QObject):
         else:
             self.boundary.clear_data()
         self.sigFrame.emit(Frame(net, parts, scaler, data))
+
+    def _choose_curves(self, task: str) -> None:
+        self.loss_plot.show_curves(
+            accuracy=task == datasets.CLASSIFICATION,
+            validation=settings_of(self.project)["validation_split"] > 0)
 
     def invalidate(self) -> None:
         """The network or data changed: the next Play starts a new run."""
@@ -177,6 +182,7 @@ class TrainingController(QObject):
         self._trainer_cores = 0.0
         doc = self.project.document
         self._display_net = Network.from_spec(doc.spec(), dtype=self.run.net.dtype.name)
+        self._choose_curves(self.run.data.task)
         train = self.run.parts.train
         if train.is_2d:
             self.boundary.set_data(train.X, train.y, train.n_classes,

@@ -8,7 +8,7 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QGridLayout, QWidget
 
 from nnstudio.ui.canvas import colors
-from nnstudio.ui.plots import StickyRange, class_colors
+from nnstudio.ui.plots import LEGEND_BRUSH, StickyRange, class_colors
 from nnstudio.ui.throttle import Throttle, on_screen
 
 EVERY_S = 0.2
@@ -58,7 +58,7 @@ class WeightsView(QWidget):
                                                   symbolBrush=(32, 110, 200))
         self.histograms = pg.PlotWidget()
         self.histograms.setTitle("Weights per layer", size="9pt")
-        self.histograms.addLegend(offset=(-10, 10))
+        self.histograms.addLegend(offset=(-10, 10), brush=LEGEND_BRUSH)
         self.histograms.getViewBox().enableAutoRange(x=False, y=False)
         self._histogram_ranges = (StickyRange(padding=0.25), StickyRange(padding=0.25))
         self.tiles = pg.PlotWidget()

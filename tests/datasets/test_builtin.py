@@ -19,6 +19,11 @@ def test_every_builtin_loads_with_a_description(entry):
         assert set(np.unique(data.y)) == set(range(data.n_classes))
 
 
+def test_size_text_says_what_the_data_holds():
+    assert datasets.load("digits").size_text == "1,797 samples · 64 inputs · 10 classes"
+    assert datasets.load("plane", n_samples=50).size_text == "50 samples · 2 inputs · 1 target"
+
+
 @pytest.mark.parametrize("name", TWO_D + ["plane", "multi_gaussian"])
 def test_generated_sets_follow_their_seed(name):
     a = datasets.load(name, n_samples=50, noise=0.2, seed=1)

@@ -158,8 +158,13 @@ def test_choosing_a_dataset_resizes_input_and_output_in_one_undo_step(window):
     window.dataset_panel.choice.activated.emit(window.dataset_panel.choice.currentIndex())
     assert sizes(window) == [64, 4, 4, 10]
     assert window.project.document[-1].activation == "softmax"
+    panel = window.dataset_panel
+    assert panel.size.text().startswith("1,797 samples")
+    assert not panel.samples.isVisible()  # a fixed set: nothing to generate
     window.editor.undo_stack.undo()
     assert sizes(window) == [2, 4, 4, 1] and window.project.dataset["name"] == "circle"
+    assert panel.samples.isVisible()
+    assert panel.size.text().startswith(f"{panel.samples.value()} samples")
 
 
 def test_save_reopen_gives_the_identical_network(window, tmp_path, qtbot):

@@ -84,7 +84,7 @@ def test_accuracy_curves_appear_for_classification_epochs(qtbot):
     qtbot.addWidget(plot)
     plot.show()
     assert not plot.accuracy.isVisible()  # until told the task is classification
-    plot.show_accuracy(True)
+    plot.show_curves(accuracy=True, validation=True)
     plot.add(0, np.ones(10), (), 10)
     plot.redraw()
     assert plot.accuracy.isVisible() and plot.train_accuracy.getData()[0] is None
@@ -98,3 +98,18 @@ def test_accuracy_curves_appear_for_classification_epochs(qtbot):
     assert np.allclose(plot.val_accuracy.getData()[1], [0.5, 0.6, 0.7])
     plot.clear()
     assert plot.accuracies["accuracy"].size == 0 and plot.accuracy.isVisible()
+
+
+def legend_names(plot_widget) -> list[str]:
+    return [label.text for _, label in plot_widget.getPlotItem().legend.items]
+
+
+def test_validation_has_a_legend_entry_only_when_the_run_has_validation(qtbot):
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    plot.show_curves(accuracy=True, validation=False)
+    assert legend_names(plot.plot) == legend_names(plot.accuracy) == ["training"]
+    plot.show_curves(accuracy=True, validation=True)
+    plot.show_curves(accuracy=True, validation=True)  # listed once, however often asked
+    assert legend_names(plot.plot) == legend_names(plot.accuracy) == ["training",
+                                                                      "validation"]

@@ -142,7 +142,10 @@ def test_more_settings_reach_the_run(window, qtbot):
     settings["momentum"].setValue(0.9)
     qtbot.mouseClick(settings["nesterov"], Qt.MouseButton.LeftButton,
                      pos=settings["nesterov"].rect().center())
+    legend = window.loss_plot.plot.getPlotItem().legend
+    assert legend.getLabel(window.loss_plot.validation) is None  # no split, no entry
     settings["validation_split"].setValue(0.25)
+    assert legend.getLabel(window.loss_plot.validation).text == "validation"
     settings["target_loss"].setValue(0.35)
     settings["loss"].setCurrentText("mse")
     panel.play.click()

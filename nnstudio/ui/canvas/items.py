@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QImage, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsObject
 
 from nnstudio.model.document import DENSE, INPUT, LayerState
@@ -122,24 +122,26 @@ class LayerItem(QGraphicsObject):
         painter.setPen(QPen(QColor(80, 130, 200) if selected else QColor(0, 0, 0, 0), 1.5))
         painter.setBrush(QBrush(QColor(230, 240, 252, 160) if selected else QColor(0, 0, 0, 0)))
         painter.drawRoundedRect(self._rect, 8, 8)
-        header = QRectF(-COLUMN_WIDTH / 2 + 4, self._top + 1, COLUMN_WIDTH - 8, 40)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(252, 252, 253, 225))
-        painter.drawRoundedRect(header, 6, 6)
-        painter.setPen(QColor(40, 40, 40))
         normal = QFont(painter.font())
         bold = QFont(normal)
         bold.setBold(True)
-        painter.setFont(bold)
         title = QRectF(-COLUMN_WIDTH / 2 + 20, self._top + 2, COLUMN_WIDTH - 40, 20)
-        painter.drawText(title, Qt.AlignmentFlag.AlignCenter,
-                         painter.fontMetrics().elidedText(self.layer.name,
-                                                          Qt.TextElideMode.ElideRight,
-                                                          int(title.width())))
-        painter.setFont(normal)
-        painter.setPen(QColor(100, 100, 100))
+        name = QFontMetrics(bold).elidedText(self.layer.name, Qt.TextElideMode.ElideRight,
+                                             int(title.width()))
         subtitle = (f"{self.layer.units} · {self.layer.activation}"
                     if self.layer.kind != INPUT else f"{self.layer.units} inputs")
+        # a backing just as wide as the text: connections that pass behind the header
+        # (into a single output node, say) stay visible beside it and faintly under it
+        width = max(QFontMetrics(bold).horizontalAdvance(name),
+                    QFontMetrics(normal).horizontalAdvance(subtitle)) + 12
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(252, 252, 253, 170))
+        painter.drawRoundedRect(QRectF(-width / 2, self._top + 1, width, 40), 6, 6)
+        painter.setPen(QColor(40, 40, 40))
+        painter.setFont(bold)
+        painter.drawText(title, Qt.AlignmentFlag.AlignCenter, name)
+        painter.setFont(normal)
+        painter.setPen(QColor(100, 100, 100))
         painter.drawText(QRectF(-COLUMN_WIDTH / 2, self._top + 21, COLUMN_WIDTH, 18),
                          Qt.AlignmentFlag.AlignCenter, subtitle)
         for delta, rect in self._buttons.items():
