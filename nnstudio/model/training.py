@@ -38,9 +38,12 @@ def settings_of(project: Project) -> dict:
 
 
 def prepare_data(project: Project) -> tuple[datasets.Split, datasets.Scaler]:
-    """The project's data split and scaled as training sees it, and the scaler."""
+    """The project's data split and scaled as training sees it, and the scaler. The
+    validation split is a share of what the test split leaves."""
     settings = settings_of(project)
-    return datasets.prepare(project.load_dataset(), test=settings["test_split"],
+    test = settings["test_split"]
+    return datasets.prepare(project.load_dataset(), test=test,
+                            validation=settings["validation_split"] * (1 - test),
                             scaling="standard", seed=settings["seed"])
 
 
@@ -64,8 +67,10 @@ def make_run(project: Project, snapshot_interval: float = 1 / 30,
                    batch_size=settings["batch_size"], epochs=settings["epochs"],
                    target_loss=settings["target_loss"],
                    l1=settings["l1"], l2=settings["l2"], seed=settings["seed"],
-                   validation_split=settings["validation_split"],
                    snapshot_interval=snapshot_interval)
+    if parts.validation is not None:
+        options["validation_data"] = (parts.validation.X,
+                                      parts.validation.targets(net.n_outputs))
     recipe = TrainerRecipe(doc.spec(), settings["dtype"], net.get_weights(), parts.train.X,
                            parts.train.targets(net.n_outputs), options)
     if in_process:

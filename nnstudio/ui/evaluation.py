@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QTableWidget,
@@ -27,6 +28,7 @@ from nnstudio.ui.throttle import Throttle, on_screen
 EVERY_S = 1.0
 SAMPLED_WHILE_TRAINING = 250  # per split; all of them once paused or finished
 MAX_SHOWN_CLASSES = 20
+ROW_HEIGHT = (16, 28)  # px: rows shrink within this range to show every class
 
 
 def confusion_matrix(labels: np.ndarray, predicted: np.ndarray, n_classes: int) -> np.ndarray:
@@ -40,6 +42,27 @@ def predicted_classes(outputs: np.ndarray) -> np.ndarray:
     return outputs.argmax(axis=1) if outputs.shape[1] > 1 else (outputs[:, 0] > 0.5)
 
 
+class ConfusionTable(QTableWidget):
+    """A read-only table whose rows shrink (within ``ROW_HEIGHT``) to fit its height."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        rows = self.verticalHeader()
+        rows.setMinimumSectionSize(ROW_HEIGHT[0])
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+
+    def fit_rows(self) -> None:
+        if self.rowCount():
+            fitting = self.viewport().height() // self.rowCount()
+            self.verticalHeader().setDefaultSectionSize(max(ROW_HEIGHT[0],
+                                                            min(ROW_HEIGHT[1], fitting)))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.fit_rows()
+
+
 class EvaluationPanel(QWidget):
     """Per-split scores, a confusion matrix (test split, else training) and a predict box."""
 
@@ -48,8 +71,7 @@ class EvaluationPanel(QWidget):
         self.scores = QLabel("Train the network to see how it scores.")
         self.scores.setWordWrap(True)
         self.matrix_title = QLabel()
-        self.matrix = QTableWidget()
-        self.matrix.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.matrix = ConfusionTable()
         self.matrix.setToolTip("Rows: true class · columns: predicted class")
         self.input = QLineEdit()
         self.input.setPlaceholderText("features, comma-separated, e.g. 0.5, -1.2")
@@ -140,6 +162,7 @@ class EvaluationPanel(QWidget):
                 item.setBackground(QColor(*base, int(200 * share)))
                 self.matrix.setItem(i, j, item)
         self.matrix.resizeColumnsToContents()
+        self.matrix.fit_rows()
 
     def predict_typed(self) -> None:
         """Run the typed input through the network and show the outputs."""

@@ -117,7 +117,7 @@ class TrainingController(QObject):
         except NNStudioError:
             self.boundary.clear_data()
             return
-        self._choose_curves(data.task)
+        self._choose_curves(data, parts)
         if data.is_2d:
             self.boundary.set_data(parts.train.X, parts.train.y, parts.train.n_classes,
                                    _points(parts.test))
@@ -126,10 +126,9 @@ class TrainingController(QObject):
             self.boundary.clear_data()
         self.sigFrame.emit(Frame(net, parts, scaler, data))
 
-    def _choose_curves(self, task: str) -> None:
-        self.loss_plot.show_curves(
-            accuracy=task == datasets.CLASSIFICATION,
-            validation=settings_of(self.project)["validation_split"] > 0)
+    def _choose_curves(self, data: datasets.Dataset, parts: datasets.Split) -> None:
+        self.loss_plot.show_curves(accuracy=data.task == datasets.CLASSIFICATION,
+                                   validation=parts.validation is not None)
 
     def invalidate(self) -> None:
         """The network or data changed: the next Play starts a new run."""
@@ -182,7 +181,7 @@ class TrainingController(QObject):
         self._trainer_cores = 0.0
         doc = self.project.document
         self._display_net = Network.from_spec(doc.spec(), dtype=self.run.net.dtype.name)
-        self._choose_curves(self.run.data.task)
+        self._choose_curves(self.run.data, self.run.parts)
         train = self.run.parts.train
         if train.is_2d:
             self.boundary.set_data(train.X, train.y, train.n_classes,

@@ -47,6 +47,35 @@ def test_evaluation_scores_each_split_and_shows_the_confusion_matrix(window, qtb
     assert panel.matrix.rowCount() == 2 and "test split" in panel.matrix_title.text()
 
 
+def test_a_validation_split_is_held_out_of_training_and_scored_on_its_own(window, qtbot):
+    window.findChild(QDockWidget, "Evaluation").raise_()
+    window.training_panel._widgets["validation_split"].setValue(0.25)
+    _train_epochs(window, qtbot, 2)
+    parts, trainer = window.training.run.parts, window.training.run.trainer
+    assert parts.validation.n_samples == round(0.25 * 0.8 * 400)  # a share of what test leaves
+    assert trainer.recipe.X.shape[0] == parts.train.n_samples  # not trained on
+    assert "val_loss" in window.training.latest.metrics
+    qtbot.waitUntil(lambda: "validation:" in window.evaluation.scores.text(), timeout=5000)
+    assert f"({parts.validation.n_samples:,} samples)" in window.evaluation.scores.text()
+
+
+def test_the_confusion_matrix_shrinks_its_rows_to_show_every_class(qtbot):
+    from nnstudio.ui.evaluation import ROW_HEIGHT, ConfusionTable
+
+    table = ConfusionTable()
+    qtbot.addWidget(table)
+    table.resize(300, 200)
+    table.show()
+    table.setRowCount(10)
+    table.setColumnCount(10)
+    table.fit_rows()
+    rows = table.verticalHeader()
+    assert rows.sectionSize(0) * 10 <= table.viewport().height()
+    table.setRowCount(2)
+    table.fit_rows()
+    assert rows.sectionSize(0) == ROW_HEIGHT[1]  # a few classes: rows keep their size
+
+
 def test_the_predict_box_answers_typed_inputs_and_explains_bad_ones(window, qtbot):
     panel = window.evaluation
     window.findChild(QDockWidget, "Evaluation").raise_()
