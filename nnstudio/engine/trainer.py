@@ -287,8 +287,10 @@ class Trainer:
         order = self._rng.permutation(len(train.X))
         if self._epoch_X is None or self._epoch_X is train.X:
             self._epoch_X, self._epoch_y = np.empty_like(train.X), np.empty_like(train.y)
-        np.take(train.X, order, axis=0, out=self._epoch_X)
-        np.take(train.y, order, axis=0, out=self._epoch_y)
+        # mode="clip": with the default "raise", take() buffers ``out`` (2.4x slower);
+        # a permutation is always in range
+        np.take(train.X, order, axis=0, out=self._epoch_X, mode="clip")
+        np.take(train.y, order, axis=0, out=self._epoch_y, mode="clip")
         self._epoch_labels = None if train.labels is None else train.labels[order]
 
     def _end_epoch(self) -> None:

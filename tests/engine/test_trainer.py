@@ -154,6 +154,19 @@ def test_last_partial_batch_is_trained():
     assert sum(len(s.losses) for s in snapshots) == 3
 
 
+def test_each_epoch_shuffles_rows_together_and_keeps_them_all():
+    X, y = _blobs(n=50)
+    trainer = Trainer(nnstudio.Network.from_spec(SPEC), X, y, batch_size=8, seed=3)
+    trainer._begin_epoch()
+    first = trainer._epoch_X.copy()
+    assert not np.array_equal(first, trainer.train.X)
+    rows = {tuple(row): target for row, target in zip(trainer.train.X, trainer.train.y[:, 0])}
+    assert sorted(map(tuple, first)) == sorted(rows)  # every row, once
+    assert all(rows[tuple(x)] == t for x, t in zip(first, trainer._epoch_y[:, 0]))
+    trainer._begin_epoch()
+    assert not np.array_equal(first, trainer._epoch_X)  # a new order each epoch
+
+
 @pytest.mark.parametrize("spec,message", [
     ({"inputs": 2, "layers": [{"units": 2, "activation": "swish"}]}, "unknown activation"),
     ({"inputs": 2, "layers": [{"units": 1, "activation": "softmax"}]}, "at least 2 units"),
