@@ -2,8 +2,10 @@
 
 Run: ``python benchmarks/engine.py [--quick] [--markdown]``. Every framework trains the
 same MLPs on the same data with the same batch size, optimizer and thread count, in one
-run; each figure is the best of a few repeats. The peers (the ``bench`` extra) are
-skipped with a note where they are not installed.
+run; each figure is the best of a few rounds. A round times every framework and the
+machine's GEMM rate once, one after the other, so that a machine whose speed drifts
+(a shared VM) slows all of them alike. The peers (the ``bench`` extra) are skipped
+with a note where they are not installed.
 """
 
 from __future__ import annotations
@@ -144,7 +146,7 @@ def time_sklearn(case: Case, X, y, epochs: int) -> float:
     return time.perf_counter() - start
 
 
-def gemm_peak_gflops(n: int = 1024, repeats: int = 10) -> float:
+def gemm_peak_gflops(n: int = 1024, repeats: int = 5) -> float:
     """The machine's float32 matrix-multiply rate through NumPy's BLAS, best of runs."""
     a = np.random.default_rng(0).random((n, n), dtype=np.float32)
     out = np.empty_like(a)
@@ -166,15 +168,22 @@ def epochs_for(case: Case, seconds: float) -> int:
     return max(2, int(seconds / max(probe, 1e-4)))
 
 
-def best_rate(timer, case, X, y, epochs, repeats) -> float:
-    seconds = min(timer(case, X, y, epochs) for _ in range(repeats))
-    return epochs * len(X) / seconds
+def best_rates(timers: dict, case: Case, X, y, epochs: int, rounds: int) -> tuple:
+    """Samples/s of each timer and the GEMM peak, each the best of ``rounds`` rounds
+    that take them in turn."""
+    seconds = {name: np.inf for name in timers}
+    peak = 0.0
+    for _ in range(rounds):
+        peak = max(peak, gemm_peak_gflops())
+        for name, timer in timers.items():
+            seconds[name] = min(seconds[name], timer(case, X, y, epochs))
+    return {name: epochs * len(X) / s for name, s in seconds.items()}, peak
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="shorter runs")
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=3, help="rounds per case")
     parser.add_argument("--only", default="", help="run the cases whose name contains this")
     args = parser.parse_args()
     seconds = 0.5 if args.quick else 1.5
@@ -186,24 +195,25 @@ def main() -> None:
             print(f"note: {name} is not installed; its column is empty "
                   "(pip install -e '.[bench]')")
             del peers[name]
-    peak = gemm_peak_gflops()
-    print(f"float32 GEMM peak (NumPy BLAS, 1024², {THREADS} threads): {peak:.1f} GFLOP/s")
+    print(f"GEMM peak: float32 1024² matrix product through NumPy's BLAS, {THREADS} "
+          "threads, best of the case's rounds")
     head = ("| case | batch | optimizer | nnstudio samples/s | torch samples/s | × torch "
-            "| sklearn samples/s | × sklearn | GFLOP/s | % of GEMM peak |")
+            "| sklearn samples/s | × sklearn | GFLOP/s | GEMM peak GFLOP/s "
+            "| % of GEMM peak |")
     print(head)
     print("|---" * (head.count("|") - 1) + "|")
     for case in (c for c in CASES if args.only in c.name):
         X, y = make_data(case)
         epochs = epochs_for(case, seconds)
-        ours = best_rate(time_nnstudio, case, X, y, epochs, args.repeats)
-        rates = {name: best_rate(fn, case, X, y, epochs, args.repeats)
-                 for name, fn in peers.items()}
+        rates, peak = best_rates({"nnstudio": time_nnstudio, **peers}, case, X, y, epochs,
+                                 args.repeats)
+        ours = rates["nnstudio"]
         gflops = ours * case.flops_per_sample / 1e9
         cells = [case.name, str(case.batch), case.optimizer, f"{ours:,.0f}"]
         for name in ("torch", "sklearn"):
             rate = rates.get(name)
             cells += [f"{rate:,.0f}", f"{ours / rate:.2f}×"] if rate else ["–", "–"]
-        cells += [f"{gflops:.1f}", f"{100 * gflops / peak:.0f}%"]
+        cells += [f"{gflops:.1f}", f"{peak:.1f}", f"{100 * gflops / peak:.0f}%"]
         print("| " + " | ".join(cells) + " |", flush=True)
 
 
