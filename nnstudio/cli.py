@@ -22,6 +22,10 @@ from nnstudio.engine.trainer import DIVERGED, Trainer
 from nnstudio.errors import NNStudioError
 from nnstudio.io.npz import save_npz
 
+# training options for a spec; a project brings its own (the command line overrides both)
+SPEC_DEFAULTS = {"test_split": 0.2, "validation_split": 0.0, "optimizer": "adam",
+                 "batch_size": 32, "l1": 0.0, "l2": 0.0, "seed": 0, "dtype": "float32"}
+
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
@@ -55,30 +59,35 @@ def _parser() -> argparse.ArgumentParser:
                             "project: its dataset)")
     train.add_argument("--label-column", default=None,
                        help="CSV label column: index or header name (default: last)")
-    train.add_argument("--split", type=float, default=0.8,
+    train.add_argument("--split", type=float, default=None,
                        help="fraction of the samples to train on; the rest is the test "
-                            "split (default 0.8)")
-    train.add_argument("--validation-split", type=float, default=0.0,
+                            "split (default: a project's own, else "
+                            f"{1 - SPEC_DEFAULTS['test_split']:g})")
+    train.add_argument("--validation-split", type=float, default=None,
                        help="fraction of the training samples held out for validation")
-    train.add_argument("--scaling", choices=datasets.SCALINGS, default="standard",
+    train.add_argument("--scaling", choices=datasets.SCALINGS, default=None,
                        help="feature scaling fitted on the training split (default standard)")
     train.add_argument("--epochs", type=int, required=True)
-    train.add_argument("--optimizer", choices=list(OPTIMIZERS), default="adam")
+    train.add_argument("--optimizer", choices=list(OPTIMIZERS), default=None,
+                       help=f"default: a project's own, else {SPEC_DEFAULTS['optimizer']}")
     train.add_argument("--lr", type=float, default=None,
-                       help="learning rate (default: the optimizer's)")
-    train.add_argument("--batch-size", type=int, default=32)
+                       help="learning rate (default: a project's own, else the optimizer's)")
+    train.add_argument("--batch-size", type=int, default=None,
+                       help=f"default: a project's own, else {SPEC_DEFAULTS['batch_size']}")
     train.add_argument("--loss", default=None,
                        help="mse, binary_crossentropy or categorical_crossentropy "
                             "(default: suits the output activation)")
     train.add_argument("--momentum", type=float, default=None, help="sgd/rmsprop momentum")
     train.add_argument("--nesterov", action="store_true", help="sgd Nesterov momentum")
-    train.add_argument("--l1", type=float, default=0.0)
-    train.add_argument("--l2", type=float, default=0.0)
+    train.add_argument("--l1", type=float, default=None)
+    train.add_argument("--l2", type=float, default=None)
     train.add_argument("--target-loss", type=float, default=None,
                        help="stop once an epoch's training loss reaches this")
-    train.add_argument("--seed", type=int, default=0,
-                       help="seed of the weights, the split and the shuffling")
-    train.add_argument("--dtype", choices=["float32", "float64"], default="float32")
+    train.add_argument("--seed", type=int, default=None,
+                       help="seed of the weights (a spec's), the split and the shuffling "
+                            "(default 0)")
+    train.add_argument("--dtype", choices=["float32", "float64"], default=None,
+                       help="default float32")
     train.add_argument("--out", type=Path, required=True, help="weights file to write (.npz)")
     train.add_argument("--quiet", action="store_true", help="no progress bar")
     train.set_defaults(command=_train)
@@ -150,51 +159,85 @@ def _train(args) -> int:
     from nnstudio.io.project import SUFFIX, load_project
 
     project = load_project(args.spec) if args.spec.suffix == SUFFIX else None
-    spec = project.document.spec() if project else _read_spec(args.spec)
-    params = {}
-    if args.label_column is not None:
-        column = args.label_column
-        params["label_column"] = int(column) if column.lstrip("-").isdigit() else column
-    if args.data is not None:
-        data = datasets.load(args.data, **params)
-    elif project is not None:
-        data = project.load_dataset()
+    if project is not None and args.data is None:
+        run, seed = _project_run(project, args)
     else:
-        raise NNStudioError("--data is needed to train a spec (a project brings its own)")
-    if isinstance(spec, dict) and "inputs" not in spec:
-        spec = {**spec, "inputs": data.n_features}
-    net = Network.from_spec(spec, seed=args.seed, dtype=args.dtype)
-    if project is not None:
-        net.set_weights(project.document.weights())
-    parts, scaler = datasets.prepare(data, test=round(1 - args.split, 10),
-                                     scaling=args.scaling, seed=args.seed)
-    train = parts.train
-    options = {}
-    if args.momentum is not None:
-        options["momentum"] = args.momentum
-    if args.nesterov:
-        options["nesterov"] = True
-    trainer = Trainer(net, train.X, train.targets(net.n_outputs), loss=args.loss,
-                      optimizer=args.optimizer, lr=args.lr, batch_size=args.batch_size,
-                      epochs=args.epochs, l1=args.l1, l2=args.l2, seed=args.seed,
-                      validation_split=args.validation_split, target_loss=args.target_loss,
-                      snapshot_interval=0.1, **options)
-    print(f"training {net!r} on {data!r} ({train.n_samples} training samples)",
+        run, seed = _spec_run(project, args)
+    net, trainer, data = run.net, run.trainer, run.data
+    print(f"training {net!r} on {data!r} ({run.parts.train.n_samples} training samples)",
           file=sys.stderr)
     status = _run_with_progress(trainer, quiet=args.quiet)
     metadata = {"dataset": data.name, "task": data.task, "feature_names": data.feature_names,
-                "class_names": data.class_names, "scaler": scaler.to_dict(),
-                "training": {"optimizer": args.optimizer, "lr": trainer.lr,
-                             "batch_size": args.batch_size, "epochs": trainer.epoch,
-                             "loss": trainer.loss.name, "seed": args.seed},
+                "class_names": data.class_names, "scaler": run.scaler.to_dict(),
+                "training": {"optimizer": trainer.optimizer.name, "lr": trainer.lr,
+                             "batch_size": trainer.batch_size, "epochs": trainer.epoch,
+                             "loss": trainer.loss.name, "seed": seed},
                 "history": trainer.history}
     try:
         save_npz(net, args.out, metadata)
     except OSError as exc:
         raise NNStudioError(f"cannot write {args.out}: {exc.strerror}") from None
-    _report(trainer, parts.test, net)
+    _report(trainer, run.parts.test, net)
     print(f"weights saved to {args.out}", file=sys.stderr)
     return 1 if status == DIVERGED else 0
+
+
+def _given(args) -> dict:
+    """The training options given on the command line, under the project's names."""
+    given = {"optimizer": args.optimizer, "lr": args.lr, "batch_size": args.batch_size,
+             "seed": args.seed, "dtype": args.dtype, "l1": args.l1, "l2": args.l2,
+             "momentum": args.momentum, "nesterov": args.nesterov or None,
+             "target_loss": args.target_loss, "validation_split": args.validation_split,
+             "test_split": None if args.split is None else round(1 - args.split, 10)}
+    return {key: value for key, value in given.items() if value is not None}
+
+
+def _project_run(project, args):
+    """The studio's own run of the project (its data, split, scaling and settings), with
+    the options given on the command line in place of its settings."""
+    from nnstudio.model.training import make_run, settings_of
+
+    if args.scaling not in (None, "standard"):
+        raise NNStudioError("a project is scaled as in the studio (standard); --scaling "
+                            "applies to a spec or to --data")
+    if args.label_column is not None:
+        raise NNStudioError("--label-column applies to --data; a project knows its labels")
+    project.training = {**project.training, **_given(args), "epochs": args.epochs}
+    if args.loss is not None:
+        project.document.loss = args.loss
+    return make_run(project, snapshot_interval=0.1), settings_of(project)["seed"]
+
+
+def _spec_run(project, args):
+    """A spec (or a project's network and weights) trained on ``--data``."""
+    from nnstudio.model.training import TrainingRun
+
+    options = {**SPEC_DEFAULTS, **_given(args)}
+    spec = project.document.spec() if project else _read_spec(args.spec)
+    if args.data is None:
+        raise NNStudioError("--data is needed to train a spec (a project brings its own)")
+    params = {}
+    if args.label_column is not None:
+        column = args.label_column
+        params["label_column"] = int(column) if column.lstrip("-").isdigit() else column
+    data = datasets.load(args.data, **params)
+    if isinstance(spec, dict) and "inputs" not in spec:
+        spec = {**spec, "inputs": data.n_features}
+    seed = options["seed"]
+    net = Network.from_spec(spec, seed=seed, dtype=options["dtype"])
+    if project is not None:
+        net.set_weights(project.document.weights())
+    parts, scaler = datasets.prepare(data, test=options["test_split"],
+                                     scaling=args.scaling or "standard", seed=seed)
+    extra = {key: options[key] for key in ("momentum", "nesterov") if key in options}
+    train = parts.train
+    trainer = Trainer(net, train.X, train.targets(net.n_outputs), loss=args.loss,
+                      optimizer=options["optimizer"], lr=options.get("lr"),
+                      batch_size=options["batch_size"], epochs=args.epochs,
+                      l1=options["l1"], l2=options["l2"], seed=seed,
+                      validation_split=options["validation_split"],
+                      target_loss=options.get("target_loss"), snapshot_interval=0.1, **extra)
+    return TrainingRun(net, trainer, parts, scaler, data), seed
 
 
 def _run_with_progress(trainer: Trainer, quiet: bool) -> str:

@@ -160,3 +160,31 @@ def test_train_a_project_from_its_weights_then_export_it(tmp_path, spec_file):
     assert exported.returncode == 0, exported.stderr
     without_data = _nnstudio("train", spec_file, "--epochs", "1", "--out", weights)
     assert without_data.returncode == 2 and "--data is needed" in without_data.stderr
+
+
+def test_a_project_trains_with_its_own_settings_exactly_as_the_studio_would(tmp_path):
+    from nnstudio.io.project import save_project
+    from nnstudio.model.project import Project
+    from nnstudio.model.training import make_run
+
+    project = Project.example()
+    project.training = {**project.training, "optimizer": "sgd", "lr": 0.05, "batch_size": 8,
+                        "validation_split": 0.25, "seed": 3}
+    path, weights = tmp_path / "p.nnsp", tmp_path / "w.npz"
+    save_project(project, path)
+    result = _nnstudio("train", path, "--epochs", "3", "--out", weights, "--quiet")
+    assert result.returncode == 0, result.stderr
+    net, metadata = load_npz(weights)
+    training = metadata["training"]
+    assert (training["optimizer"], training["lr"], training["batch_size"]) == ("sgd", 0.05, 8)
+    assert len(metadata["history"]["val_loss"]) == 3
+    project.training["epochs"] = 3
+    studio = make_run(project)  # what Play runs, here in this process
+    list(studio.trainer.run())
+    for (w, b), (w_studio, b_studio) in zip(net.get_weights(), studio.net.get_weights()):
+        assert np.array_equal(w, w_studio) and np.array_equal(b, b_studio)
+    result = _nnstudio("train", path, "--epochs", "1", "--batch-size", "16", "--out", weights,
+                       "--quiet")
+    assert result.returncode == 0 and load_npz(weights)[1]["training"]["batch_size"] == 16
+    refused = _nnstudio("train", path, "--epochs", "1", "--scaling", "minmax", "--out", weights)
+    assert refused.returncode == 2 and "scaled as in the studio" in refused.stderr
