@@ -128,6 +128,7 @@ class LossPlot(QWidget):
         layout.addWidget(self.log_scale)
         self.steps, self.val = CurveBuffer(), CurveBuffer(20_000)
         self.accuracies = {"accuracy": CurveBuffer(20_000), "val_accuracy": CurveBuffer(20_000)}
+        self.redraw()  # the axes a run starts with, before it starts
 
     def add(self, first_step: int, losses: np.ndarray, epochs, steps_per_epoch: int) -> None:
         if len(losses):

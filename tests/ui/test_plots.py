@@ -25,6 +25,8 @@ def test_the_step_axis_grows_in_jumps_and_stops_following_once_the_user_zooms(qt
     plot = LossPlot()
     qtbot.addWidget(plot)
     view = plot.plot.getViewBox()
+    low, high = view.viewRange()[0]
+    assert low <= 0 and 100 <= high < 110  # before any step: room for the first hundred
     plot.add(0, np.linspace(1, 0.5, 150), (), 10)
     plot.redraw()
     first = view.viewRange()[0][1]
