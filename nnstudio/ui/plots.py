@@ -189,7 +189,9 @@ class LossPlot(QWidget):
 
 
 class BoundaryPlot(pg.PlotWidget):
-    """The network's output over the input plane, behind the training points."""
+    """The network's output over the visible input plane, behind the training points.
+    The coloured plane fills the view (GRID cells high): pan or zoom out to see how
+    the network extrapolates beyond the data."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -206,11 +208,13 @@ class BoundaryPlot(pg.PlotWidget):
         self.show_test.move(8, 4)
         self.show_test.toggled.connect(self.test_points.setVisible)
         self.test_points.setVisible(False)
-        self._grid = None
-        self._bounds = (0, 1, 0, 1)
+        self._bounds: tuple[float, float, float, float] | None = None
         self._palette = None
         self._regression = False
+        self._net: Network | None = None
+        self._grid = self._shape = None
         self._rect = QRectF(0, 0, 1, 1)
+        self.getViewBox().sigRangeChanged.connect(self._follow_view)
 
     def set_data(self, X: np.ndarray, labels: np.ndarray, n_classes: int | None,
                  test: tuple[np.ndarray, np.ndarray] | None = None) -> None:
@@ -220,8 +224,6 @@ class BoundaryPlot(pg.PlotWidget):
         pad = 0.1 * (hi - lo) + 1e-9
         x0, x1, y0, y1 = lo[0] - pad[0], hi[0] + pad[0], lo[1] - pad[1], hi[1] + pad[1]
         self._bounds = (x0, x1, y0, y1)
-        gx, gy = np.meshgrid(np.linspace(x0, x1, GRID), np.linspace(y0, y1, GRID))
-        self._grid = np.c_[gx.ravel(), gy.ravel()]
         self._palette = class_colors(n_classes or 2)
         self._regression = not n_classes
         brushes = ([pg.mkBrush(*self._palette[int(c)]) for c in labels] if n_classes
@@ -233,26 +235,40 @@ class BoundaryPlot(pg.PlotWidget):
             self.test_points.setData(pos=test[0], pen=pens)
         else:
             self.test_points.clear()
-        self._rect = QRectF(x0, y0, x1 - x0, y1 - y0)
+        self._net = None
         self.image.clear()
-        self.setRange(self._rect, padding=0)
+        self.setRange(QRectF(x0, y0, x1 - x0, y1 - y0), padding=0)
+        self._follow_view()
 
     @property
     def bounds(self) -> tuple[float, float, float, float] | None:
-        """The plane shown (x0, x1, y0, y1), in scaled feature units; None without data."""
-        return None if self._grid is None else self._bounds
+        """The data's plane (x0, x1, y0, y1), in scaled feature units; None without data."""
+        return self._bounds
 
     def clear_data(self) -> None:
         """No 2-D data to show (e.g. iris, digits)."""
-        self._grid = None
+        self._bounds = self._net = self._grid = None
         self.points.clear()
         self.test_points.clear()
         self.image.clear()
+
+    def _follow_view(self, *_) -> None:
+        """A grid over what is visible now (GRID rows, as many square columns as fit)."""
+        if self._bounds is None:
+            return
+        (x0, x1), (y0, y1) = self.getViewBox().viewRange()
+        columns = int(np.clip(round(GRID * (x1 - x0) / max(y1 - y0, 1e-12)), 2, 4 * GRID))
+        gx, gy = np.meshgrid(np.linspace(x0, x1, columns), np.linspace(y0, y1, GRID))
+        self._grid, self._shape = np.c_[gx.ravel(), gy.ravel()], (GRID, columns)
+        self._rect = QRectF(x0, y0, x1 - x0, y1 - y0)
+        if self._net is not None:
+            self.update_from(self._net)
 
     def update_from(self, net: Network) -> None:
         """Colour the plane by the network's prediction (class colour, certainty)."""
         if self._grid is None:
             return
+        self._net = net
         out = net.predict(self._grid)
         if self._regression:
             v = out[:, 0] / max(float(np.abs(out[:, 0]).max()), 1e-9)
@@ -274,7 +290,7 @@ class BoundaryPlot(pg.PlotWidget):
         self._show(rgb)
 
     def _show(self, rgb: np.ndarray) -> None:
-        self.image.setImage(rgb.reshape(GRID, GRID, 3).astype(np.uint8), levels=(0, 255),
+        self.image.setImage(rgb.reshape(*self._shape, 3).astype(np.uint8), levels=(0, 255),
                             rect=self._rect)
 
 

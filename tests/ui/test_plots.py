@@ -1,9 +1,11 @@
-"""The live plots: bounded curve buffers and a step axis that grows in jumps."""
+"""The live plots: bounded curve buffers, a step axis that grows in jumps, and the
+decision plane."""
 
 import numpy as np
 import pytest
 
-from nnstudio.ui.plots import CurveBuffer, LossPlot, StickyRange
+from nnstudio.engine.network import Network
+from nnstudio.ui.plots import BoundaryPlot, CurveBuffer, LossPlot, StickyRange
 
 
 def test_curve_buffer_stays_bounded_and_evenly_sampled_however_long_the_run():
@@ -115,3 +117,26 @@ def test_validation_has_a_legend_entry_only_when_the_run_has_validation(qtbot):
     plot.show_curves(accuracy=True, validation=True)  # listed once, however often asked
     assert legend_names(plot.plot) == legend_names(plot.accuracy) == ["training",
                                                                       "validation"]
+
+
+def test_the_decision_plane_fills_the_view_and_follows_zooming_out(qtbot):
+    plot = BoundaryPlot()
+    qtbot.addWidget(plot)
+    plot.resize(600, 300)
+    plot.show()
+    X = np.random.default_rng(0).normal(size=(50, 2))
+    plot.set_data(X, (X[:, 0] > 0).astype(int), 2)
+    plot.update_from(Network.from_spec({"inputs": 2, "layers": [
+        {"units": 1, "activation": "sigmoid"}]}, seed=0))
+    view = plot.getViewBox()
+
+    def coloured():
+        return plot.image.mapRectToParent(plot.image.boundingRect())
+
+    (x0, x1), (y0, y1) = view.viewRange()
+    assert x1 - x0 > 1.5 * (y1 - y0)  # a wide panel, the data's square aspect kept...
+    assert np.allclose([coloured().left(), coloured().right()], [x0, x1])  # ...all coloured
+    view.scaleBy((3, 3))  # zoom out: the plane beyond the data is computed too
+    (x0, x1), _ = view.viewRange()
+    assert np.allclose([coloured().left(), coloured().right()], [x0, x1])
+    assert plot.bounds[1] - plot.bounds[0] < (x1 - x0) / 3  # the data's own bounds stay
