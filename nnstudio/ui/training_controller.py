@@ -182,6 +182,9 @@ class TrainingController(QObject):
         doc = self.project.document
         self._display_net = Network.from_spec(doc.spec(), dtype=self.run.net.dtype.name)
         self._choose_curves(self.run.data, self.run.parts)
+        if settings_of(self.project)["validation_split"] and self.run.parts.validation is None:
+            self.sigMessage.emit("The validation split is too small to hold a sample of "
+                                 "this dataset: training runs without validation.")
         train = self.run.parts.train
         if train.is_2d:
             self.boundary.set_data(train.X, train.y, train.n_classes,

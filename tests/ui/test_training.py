@@ -243,3 +243,12 @@ def test_the_studio_can_keep_its_own_blas_to_one_thread_and_undo_it():
     finally:
         limits.restore_original_limits()
     assert blas_threads() == before
+
+
+def test_a_validation_split_too_small_for_the_data_says_so(window, qtbot):
+    window.editor.set_dataset({"name": "xor_table", "params": {}})
+    window.training_panel._widgets["validation_split"].setValue(0.05)
+    with qtbot.waitSignal(window.training.sigMessage) as message:
+        window.training_panel.step.click()
+    assert "too small" in message.args[0]
+    assert window.training.run.parts.validation is None
