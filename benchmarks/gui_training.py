@@ -1,7 +1,8 @@
 """Training speed with the studio attached vs headless, GUI responsiveness while
 training, and the cost of each view update.
 
-Run: ``QT_QPA_PLATFORM=offscreen python benchmarks/gui_training.py [--seconds 8]``.
+Run: ``QT_QPA_PLATFORM=offscreen python benchmarks/gui_training.py [--seconds 5]
+[--rounds 5] [--case NAME]``.
 """
 
 from __future__ import annotations
@@ -62,15 +63,15 @@ def headless_rate(window: MainWindow, seconds: float) -> float:
     return run.trainer.step_count * run.trainer.batch_size / elapsed
 
 
-def settle(seconds: float) -> None:
-    """Run the event loop for a while: the window's first paints are not training."""
+def run_events(seconds: float) -> None:
+    """Run the event loop for ``seconds``."""
     loop = QEventLoop()
     QTimer.singleShot(int(seconds * 1000), loop.quit)
     loop.exec()
 
 
-def gui_rate(app: QApplication, window: MainWindow, seconds: float) -> dict:
-    settle(2.0)
+def gui_rate(window: MainWindow, seconds: float) -> dict:
+    run_events(2.0)  # the window's first paints are not training
     lateness, draws = [], []
     controller = window.training
     original_draw = controller._draw
@@ -100,9 +101,7 @@ def gui_rate(app: QApplication, window: MainWindow, seconds: float) -> dict:
     controller.play()
     clock.start()
     ticker.start()
-    loop = QEventLoop()
-    QTimer.singleShot(int(seconds * 1000), loop.quit)
-    loop.exec()
+    run_events(seconds)
     ticker.stop()
     trainer = controller.bridge.trainer
     # from the first snapshot on: starting the training process is not training speed
@@ -110,10 +109,10 @@ def gui_rate(app: QApplication, window: MainWindow, seconds: float) -> dict:
     rate = (step1 - step0) * trainer.batch_size / (t1 - t0)
     controller.shutdown()
     return {"rate": rate, "lateness": lateness[5:],
-            "draws": [d for d in draws if d > 0.05] or [0.0], "seconds": seconds}
+            "draws": [d for d in draws if d > 0.05] or [0.0]}
 
 
-def measure(app: QApplication, window: MainWindow, seconds: float, rounds: int) -> dict:
+def measure(window: MainWindow, seconds: float, rounds: int) -> dict:
     """Headless and studio runs in turn, ``rounds`` times: the machine's speed drifts by
     ±10% over a minute here, so each studio run is compared with the headless run just
     before it, and the median ratio is reported."""
@@ -121,7 +120,7 @@ def measure(app: QApplication, window: MainWindow, seconds: float, rounds: int) 
     for _ in range(rounds):
         headless.append(headless_rate(window, seconds))
         limits = one_blas_thread()  # as the studio runs (headless needs both threads)
-        run = gui_rate(app, window, seconds)
+        run = gui_rate(window, seconds)
         limits.restore_original_limits()
         rates.append(run["rate"])
         ratios.append(run["rate"] / headless[-1])
@@ -157,7 +156,7 @@ def main() -> None:
             configure(window, case, data_file)
             app.processEvents()
             gc.freeze()  # as the studio does once its window is up
-            m = measure(app, window, args.seconds, args.rounds)
+            m = measure(window, args.seconds, args.rounds)
             each = " / ".join(f"{r:.2f}" for r in m["ratios"])
             print(f"| {case} | {m['headless']:,.0f} | {m['rate']:,.0f} "
                   f"| **{m['ratio']:.2f}** ({each}) | {m['p99']:.1f} / {m['max']:.1f} "

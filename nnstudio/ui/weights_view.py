@@ -34,14 +34,14 @@ def tile_mosaic(weights: np.ndarray, image_shape: tuple[int, int],
     return mosaic
 
 
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
 def decade_ticks(low: float, high: float, most: int = 4) -> list[tuple[int, str]]:
     """Axis ticks for a log10 range: whole powers of ten, at most ``most`` of them."""
     first, last = int(np.ceil(low)), int(np.floor(high))
     step = max(1, int(np.ceil((last - first + 1) / most)))
     return [(k, "10" + str(k).translate(_SUPERSCRIPT)) for k in range(first, last + 1, step)]
-
-
-_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 class WeightsView(QWidget):
