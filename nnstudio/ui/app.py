@@ -6,6 +6,7 @@ import gc
 import sys
 from pathlib import Path
 
+from pyqtgraph.util.garbage_collector import GarbageCollector
 from PySide6.QtWidgets import QApplication, QMessageBox
 from threadpoolctl import threadpool_limits
 
@@ -21,6 +22,15 @@ def one_blas_thread() -> threadpool_limits:
     return threadpool_limits(1, user_api="blas")
 
 
+def collect_garbage_on_gui_thread() -> GarbageCollector:
+    """Garbage collection only on the GUI thread, from a timer (keep the returned
+    object). Collected automatically, a cycle holding a Qt object could be freed on
+    whichever thread happened to allocate — the bridge's worker, say — and a widget
+    destroyed there deadlocks with the GUI thread (seen: a test hung in
+    ``QObject::~QObject`` waiting for the GIL inside a collection on the worker)."""
+    return GarbageCollector(interval=0.5)
+
+
 def run(argv: list[str] | None = None) -> int:
     """Open the main window (and the project named in ``argv``); run the event loop."""
     argv = list(sys.argv if argv is None else argv)
@@ -28,6 +38,7 @@ def run(argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(argv)
     app.setApplicationName("nnstudio")
     app.setOrganizationName("nnstudio")
+    app.garbage_collector = collect_garbage_on_gui_thread()  # lives as long as the app
     window = create_window(argv[1:])
     window.show()
     # the window's ~100,000 objects live as long as the app: a full garbage collection

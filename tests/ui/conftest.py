@@ -1,8 +1,29 @@
 """Qt test set-up: an application with nnstudio's names, settings and autosaves in a
-temporary home, and no thread or timer left running after a test."""
+temporary home, garbage collected on the GUI thread only (as in the studio), and no
+thread or timer left running after a test."""
+
+import gc
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QSettings, QThread
+
+from nnstudio.ui.app import collect_garbage_on_gui_thread
+
+
+@pytest.fixture(scope="session")
+def gui_thread_collector(qapp):
+    collector = collect_garbage_on_gui_thread()
+    yield collector
+    collector.timer.stop()
+    gc.enable()
+
+
+@pytest.fixture(autouse=True)
+def collect_after_each_test(gui_thread_collector):
+    """What a test leaves behind is collected here, on the GUI thread, never by a
+    worker thread of a later test."""
+    yield
+    gui_thread_collector.check()
 
 
 @pytest.fixture(autouse=True)
