@@ -25,8 +25,12 @@ PEER_UP_TO = 5000
 
 
 def document_for(inputs, hidden, outputs) -> NetworkDocument:
-    doc = NetworkDocument(inputs=inputs, outputs=outputs, output_activation="softmax"
-                          if outputs > 1 else "sigmoid", hidden=())
+    doc = NetworkDocument(
+        inputs=inputs,
+        outputs=outputs,
+        output_activation="softmax" if outputs > 1 else "sigmoid",
+        hidden=(),
+    )
     for i, units in enumerate(hidden):
         doc.insert_layer(1 + i, LayerState(f"hidden_{i + 1}", units, "relu"))
     return doc
@@ -93,8 +97,9 @@ def startup_seconds(runs: int = 3) -> float:
     with tempfile.TemporaryDirectory() as home:
         env = {**os.environ, "XDG_DATA_HOME": home, "XDG_CONFIG_HOME": home}
         for _ in range(runs):
-            out = subprocess.run([sys.executable, "-c", STARTUP], env=env, text=True,
-                                 capture_output=True, check=True).stdout
+            out = subprocess.run(
+                [sys.executable, "-c", STARTUP], env=env, text=True, capture_output=True, check=True
+            ).stdout
             times.append(float(out.strip().splitlines()[-1]))
     return min(times)
 
@@ -102,9 +107,11 @@ def startup_seconds(runs: int = 3) -> float:
 def main() -> None:
     app = QApplication.instance() or QApplication([])
     rng = np.random.default_rng(0)
-    print("| network | connections | drawn as | build ms | full redraw ms | colour update ms "
-          "| colour update + redraw ms | peer: one line item per connection, "
-          "colour update + redraw ms |")
+    print(
+        "| network | connections | drawn as | build ms | full redraw ms | colour update ms "
+        "| colour update + redraw ms | peer: one line item per connection, "
+        "colour update + redraw ms |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     for inputs, hidden, outputs in CASES:
         doc = document_for(inputs, hidden, outputs)
@@ -123,23 +130,31 @@ def main() -> None:
         shapes = [(w.shape, b.shape) for w, b in doc.weights()]
 
         def recolor(doc=doc, shapes=shapes):
-            doc.set_weights([(rng.normal(size=ws).astype(np.float32),
-                              rng.normal(size=bs).astype(np.float32)) for ws, bs in shapes])
+            doc.set_weights(
+                [
+                    (rng.normal(size=ws).astype(np.float32), rng.normal(size=bs).astype(np.float32))
+                    for ws, bs in shapes
+                ]
+            )
 
         recolor_ms = best_ms(recolor)
         both_ms = best_ms(lambda view=view, image=image: (recolor(), redraw(view, image)))
         sizes = doc.sizes
         connections = sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
-        drawn = " + ".join("matrix" if c.as_matrix else f"{c.line_count} lines"
-                           for c in scene.connection_items)
+        drawn = " + ".join(
+            "matrix" if c.as_matrix else f"{c.line_count} lines" for c in scene.connection_items
+        )
         if connections <= PEER_UP_TO:
             rng_lines = np.random.default_rng(1).uniform(0, 600, (connections, 4))
             naive = f"{naive_recolor_ms([QLineF(*r) for r in rng_lines], image):.1f}"
         else:
             naive = f"not run ({connections:,} items)"
         name = "-".join(map(str, sizes))
-        print(f"| {name} | {connections:,} | {drawn} | {build_ms:.1f} | {redraw_ms:.1f} "
-              f"| {recolor_ms:.2f} | {both_ms:.1f} | {naive} |", flush=True)
+        print(
+            f"| {name} | {connections:,} | {drawn} | {build_ms:.1f} | {redraw_ms:.1f} "
+            f"| {recolor_ms:.2f} | {both_ms:.1f} | {naive} |",
+            flush=True,
+        )
     app.processEvents()
     print(f"\nstartup to the example window: {startup_seconds():.2f} s")
 

@@ -49,19 +49,19 @@ class Case:
         return 2 * (2 * macs + macs - pairs[0][0] * pairs[0][1])
 
 
-CASES = [
-    Case("2-8-8-1", (2, 8, 8, 1), "tanh", 4, opt, 2000) for opt in ("sgd", "adam")
-] + [
-    Case("2-8-8-1", (2, 8, 8, 1), "tanh", 200, opt, 20000) for opt in ("sgd", "adam")
-] + [
-    Case("64-64-10 digits", (64, 64, 10), "relu", 32, opt, 1797, "digits")
-    for opt in ("sgd", "adam")
-] + [
-    Case("784-128-10", (784, 128, 10), "relu", 128, opt, 12800) for opt in ("sgd", "adam")
-] + [
-    Case("784-512-512-10", (784, 512, 512, 10), "relu", 256, opt, 5120)
-    for opt in ("sgd", "adam")
-]
+CASES = (
+    [Case("2-8-8-1", (2, 8, 8, 1), "tanh", 4, opt, 2000) for opt in ("sgd", "adam")]
+    + [Case("2-8-8-1", (2, 8, 8, 1), "tanh", 200, opt, 20000) for opt in ("sgd", "adam")]
+    + [
+        Case("64-64-10 digits", (64, 64, 10), "relu", 32, opt, 1797, "digits")
+        for opt in ("sgd", "adam")
+    ]
+    + [Case("784-128-10", (784, 128, 10), "relu", 128, opt, 12800) for opt in ("sgd", "adam")]
+    + [
+        Case("784-512-512-10", (784, 512, 512, 10), "relu", 256, opt, 5120)
+        for opt in ("sgd", "adam")
+    ]
+)
 
 
 def make_data(case: Case) -> tuple[np.ndarray, np.ndarray]:
@@ -82,13 +82,23 @@ def lr_of(case: Case) -> float:
 
 
 def time_nnstudio(case: Case, X, y, epochs: int) -> float:
-    spec = {"inputs": case.sizes[0], "layers": [
-        {"units": u, "activation": case.hidden} for u in case.sizes[1:-1]
-    ] + [{"units": case.sizes[-1], "activation": case.output}]}
+    spec = {
+        "inputs": case.sizes[0],
+        "layers": [{"units": u, "activation": case.hidden} for u in case.sizes[1:-1]]
+        + [{"units": case.sizes[-1], "activation": case.output}],
+    }
     net = nnstudio.Network.from_spec(spec, seed=0)
     start = time.perf_counter()
-    nnstudio.fit(net, X, y, optimizer=case.optimizer, lr=lr_of(case), epochs=epochs,
-                 batch_size=case.batch, shuffle=True)
+    nnstudio.fit(
+        net,
+        X,
+        y,
+        optimizer=case.optimizer,
+        lr=lr_of(case),
+        epochs=epochs,
+        batch_size=case.batch,
+        shuffle=True,
+    )
     return time.perf_counter() - start
 
 
@@ -117,7 +127,7 @@ def time_torch(case: Case, X, y, epochs: int) -> float:
         Xe, ye = Xt[order], yt[order]
         loss_sum, correct = 0.0, 0
         for s in range(0, n, case.batch):
-            xb, yb = Xe[s:s + case.batch], ye[s:s + case.batch]
+            xb, yb = Xe[s : s + case.batch], ye[s : s + case.batch]
             out = model(xb)
             loss = loss_fn(out, yb)
             opt.zero_grad(set_to_none=True)
@@ -134,11 +144,20 @@ def time_sklearn(case: Case, X, y, epochs: int) -> float:
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.neural_network import MLPClassifier
 
-    clf = MLPClassifier(hidden_layer_sizes=case.sizes[1:-1], activation=case.hidden,
-                        solver=case.optimizer, learning_rate_init=lr_of(case),
-                        batch_size=case.batch, max_iter=epochs, shuffle=True, tol=0.0,
-                        n_iter_no_change=10**9, momentum=0.0, nesterovs_momentum=False,
-                        random_state=0)
+    clf = MLPClassifier(
+        hidden_layer_sizes=case.sizes[1:-1],
+        activation=case.hidden,
+        solver=case.optimizer,
+        learning_rate_init=lr_of(case),
+        batch_size=case.batch,
+        max_iter=epochs,
+        shuffle=True,
+        tol=0.0,
+        n_iter_no_change=10**9,
+        momentum=0.0,
+        nesterovs_momentum=False,
+        random_state=0,
+    )
     start = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
@@ -192,21 +211,25 @@ def main() -> None:
         try:
             __import__(name)
         except ImportError:
-            print(f"note: {name} is not installed; its column is empty "
-                  "(pip install -e '.[bench]')")
+            print(f"note: {name} is not installed; its column is empty (pip install -e '.[bench]')")
             del peers[name]
-    print(f"GEMM peak: float32 1024² matrix product through NumPy's BLAS, {THREADS} "
-          "threads, best of the case's rounds")
-    head = ("| case | batch | optimizer | nnstudio samples/s | torch samples/s | × torch "
-            "| sklearn samples/s | × sklearn | GFLOP/s | GEMM peak GFLOP/s "
-            "| % of GEMM peak |")
+    print(
+        f"GEMM peak: float32 1024² matrix product through NumPy's BLAS, {THREADS} "
+        "threads, best of the case's rounds"
+    )
+    head = (
+        "| case | batch | optimizer | nnstudio samples/s | torch samples/s | × torch "
+        "| sklearn samples/s | × sklearn | GFLOP/s | GEMM peak GFLOP/s "
+        "| % of GEMM peak |"
+    )
     print(head)
     print("|---" * (head.count("|") - 1) + "|")
     for case in (c for c in CASES if args.only in c.name):
         X, y = make_data(case)
         epochs = epochs_for(case, seconds)
-        rates, peak = best_rates({"nnstudio": time_nnstudio, **peers}, case, X, y, epochs,
-                                 args.repeats)
+        rates, peak = best_rates(
+            {"nnstudio": time_nnstudio, **peers}, case, X, y, epochs, args.repeats
+        )
         ours = rates["nnstudio"]
         gflops = ours * case.flops_per_sample / 1e9
         cells = [case.name, str(case.batch), case.optimizer, f"{ours:,.0f}"]

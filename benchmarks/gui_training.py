@@ -38,8 +38,7 @@ def synthetic_784(path: Path, n: int = 6000) -> None:
 def configure(window: MainWindow, case: str, data_file: Path) -> None:
     editor = window.editor
     if case == "2-8-8-1 xor":
-        editor.set_dataset({"name": "xor", "params": {"n_samples": 2000, "noise": 0.1,
-                                                      "seed": 0}})
+        editor.set_dataset({"name": "xor", "params": {"n_samples": 2000, "noise": 0.1, "seed": 0}})
         editor.set_units(1, 8)
         editor.set_units(2, 8)
         window.project.training.update({"batch_size": 16})
@@ -49,8 +48,9 @@ def configure(window: MainWindow, case: str, data_file: Path) -> None:
         editor.set_units(1, 128)
         editor.set_activation(1, "relu")
         window.project.training.update({"batch_size": 128, "lr": 0.001})
-    window.training_panel.show_settings({**window.training_panel.settings(),
-                                         **window.project.training})
+    window.training_panel.show_settings(
+        {**window.training_panel.settings(), **window.project.training}
+    )
 
 
 def headless_rate(window: MainWindow, seconds: float) -> float:
@@ -85,8 +85,7 @@ def gui_rate(window: MainWindow, seconds: float) -> dict:
     controller.timer.timeout.disconnect()
     controller.timer.timeout.connect(timed_draw)
     snapshots = []
-    controller.bridge.sigSnapshot.connect(
-        lambda s: snapshots.append((time.perf_counter(), s.step)))
+    controller.bridge.sigSnapshot.connect(lambda s: snapshots.append((time.perf_counter(), s.step)))
     clock = QElapsedTimer()
     ticker = QTimer()
     ticker.setInterval(10)
@@ -108,8 +107,11 @@ def gui_rate(window: MainWindow, seconds: float) -> dict:
     (t0, step0), (t1, step1) = snapshots[0], snapshots[-1]
     rate = (step1 - step0) * trainer.batch_size / (t1 - t0)
     controller.shutdown()
-    return {"rate": rate, "lateness": lateness[5:],
-            "draws": [d for d in draws if d > 0.05] or [0.0]}
+    return {
+        "rate": rate,
+        "lateness": lateness[5:],
+        "draws": [d for d in draws if d > 0.05] or [0.0],
+    }
 
 
 def measure(window: MainWindow, seconds: float, rounds: int) -> dict:
@@ -126,24 +128,36 @@ def measure(window: MainWindow, seconds: float, rounds: int) -> dict:
         ratios.append(run["rate"] / headless[-1])
         lateness += run["lateness"]
         draws += run["draws"]
-    return {"headless": float(np.median(headless)), "rate": float(np.median(rates)),
-            "ratio": float(np.median(ratios)), "ratios": ratios,
-            "p99": float(np.percentile(lateness, 99)), "max": float(max(lateness)),
-            "frames": len(draws) / (rounds * seconds), "draw_mean": float(np.mean(draws)),
-            "draw_p99": float(np.percentile(draws, 99))}
+    return {
+        "headless": float(np.median(headless)),
+        "rate": float(np.median(rates)),
+        "ratio": float(np.median(ratios)),
+        "ratios": ratios,
+        "p99": float(np.percentile(lateness, 99)),
+        "max": float(max(lateness)),
+        "frames": len(draws) / (rounds * seconds),
+        "draw_mean": float(np.mean(draws)),
+        "draw_p99": float(np.percentile(draws, 99)),
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=5.0, help="per run")
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--case", choices=CASES, action="append",
-                        help="only this network (repeatable); default: both")
+    parser.add_argument(
+        "--case",
+        choices=CASES,
+        action="append",
+        help="only this network (repeatable); default: both",
+    )
     args = parser.parse_args()
     app = QApplication.instance() or QApplication([])
-    print("| network | headless samples/s | with the studio samples/s | ratio (each round) "
-          "| 10 ms timer lateness p99 / max (ms) | frames/s "
-          "| view update per frame mean / p99 (ms) |")
+    print(
+        "| network | headless samples/s | with the studio samples/s | ratio (each round) "
+        "| 10 ms timer lateness p99 / max (ms) | frames/s "
+        "| view update per frame mean / p99 (ms) |"
+    )
     print("|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["XDG_DATA_HOME"] = tmp
@@ -158,10 +172,12 @@ def main() -> None:
             gc.freeze()  # as the studio does once its window is up
             m = measure(window, args.seconds, args.rounds)
             each = " / ".join(f"{r:.2f}" for r in m["ratios"])
-            print(f"| {case} | {m['headless']:,.0f} | {m['rate']:,.0f} "
-                  f"| **{m['ratio']:.2f}** ({each}) | {m['p99']:.1f} / {m['max']:.1f} "
-                  f"| {m['frames']:.1f} | {m['draw_mean']:.1f} / {m['draw_p99']:.1f} |",
-                  flush=True)
+            print(
+                f"| {case} | {m['headless']:,.0f} | {m['rate']:,.0f} "
+                f"| **{m['ratio']:.2f}** ({each}) | {m['p99']:.1f} / {m['max']:.1f} "
+                f"| {m['frames']:.1f} | {m['draw_mean']:.1f} / {m['draw_p99']:.1f} |",
+                flush=True,
+            )
             window.editor.undo_stack.setClean()
             window.close()
 

@@ -40,12 +40,15 @@ def main() -> None:
         window = MainWindow()
         window.resize(1400, 900)
         window.show()
-        window.editor.set_dataset({"name": "spiral", "params": {"n_samples": 600,
-                                                                "noise": 0.1, "seed": 0}})
+        window.editor.set_dataset(
+            {"name": "spiral", "params": {"n_samples": 600, "noise": 0.1, "seed": 0}}
+        )
         window.editor.set_units(1, 8)
         window.editor.set_units(2, 8)
-        docks = [window.findChild(QDockWidget, name)
-                 for name in ("Decision boundary", "Evaluation", "Weights")]
+        docks = [
+            window.findChild(QDockWidget, name)
+            for name in ("Decision boundary", "Evaluation", "Weights")
+        ]
         turn = [0]
 
         def next_tab():
@@ -70,16 +73,17 @@ def main() -> None:
             trainer = window.training.bridge.trainer
             gui, child = rss_mb(os.getpid()), rss_mb(trainer._process.pid)
             readings.append((gui, child))
-            print(f"| {minute} | {trainer.step_count:,} | {gui:.1f} | {child:.1f} |",
-                  flush=True)
+            print(f"| {minute} | {trainer.step_count:,} | {gui:.1f} | {child:.1f} |", flush=True)
         window.training.shutdown()
         elapsed = time.perf_counter() - start
         (gui0, child0), (gui1, child1) = readings[0], readings[-1]
-        print(f"\n{elapsed / 60:.1f} min, {trainer.step_count:,} steps; growth after the "
-              f"first reading: studio {gui1 - gui0:+.1f} MB, training process "
-              f"{child1 - child0:+.1f} MB; peak studio "
-              f"{max(g for g, _ in readings):.1f} MB; snapshots received "
-              f"{window.training.snapshots:,}")
+        print(
+            f"\n{elapsed / 60:.1f} min, {trainer.step_count:,} steps; growth after the "
+            f"first reading: studio {gui1 - gui0:+.1f} MB, training process "
+            f"{child1 - child0:+.1f} MB; peak studio "
+            f"{max(g for g, _ in readings):.1f} MB; snapshots received "
+            f"{window.training.snapshots:,}"
+        )
         window.editor.undo_stack.setClean()
         window.close()
 

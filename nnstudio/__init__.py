@@ -21,5 +21,17 @@ from nnstudio.errors import (
 
 __version__ = "0.1.0"
 
-__all__ = ["DataError", "NNStudioError", "Network", "NetworkSpec", "Snapshot", "SpecError",
-           "Trainer", "TrainingConfigError", "TrainingDiverged", "datasets", "fit", "__version__"]
+__all__ = [
+    "DataError",
+    "NNStudioError",
+    "Network",
+    "NetworkSpec",
+    "Snapshot",
+    "SpecError",
+    "Trainer",
+    "TrainingConfigError",
+    "TrainingDiverged",
+    "datasets",
+    "fit",
+    "__version__",
+]

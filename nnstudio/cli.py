@@ -1,9 +1,9 @@
 """The ``nnstudio`` command: the studio with no arguments, headless work with a verb.
 
-    nnstudio                                   open the studio
-    nnstudio train SPEC --data DATA --epochs N --out WEIGHTS.npz
-    nnstudio export SOURCE --format F -o FILE  export a project or weights file
-    nnstudio datasets                          list the built-in datasets
+nnstudio                                   open the studio
+nnstudio train SPEC --data DATA --epochs N --out WEIGHTS.npz
+nnstudio export SOURCE --format F -o FILE  export a project or weights file
+nnstudio datasets                          list the built-in datasets
 """
 
 from __future__ import annotations
@@ -23,14 +23,21 @@ from nnstudio.errors import NNStudioError
 from nnstudio.io.npz import save_npz
 
 # training options for a spec; a project brings its own (the command line overrides both)
-SPEC_DEFAULTS = {"test_split": 0.2, "validation_split": 0.0, "optimizer": "adam",
-                 "batch_size": 32, "l1": 0.0, "l2": 0.0, "seed": 0, "dtype": "float32"}
+SPEC_DEFAULTS = {
+    "test_split": 0.2,
+    "validation_split": 0.0,
+    "optimizer": "adam",
+    "batch_size": 32,
+    "l1": 0.0,
+    "l2": 0.0,
+    "seed": 0,
+    "dtype": "float32",
+}
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if not argv or argv[0] not in ("train", "export", "datasets", "-h", "--help",
-                                   "--version"):
+    if not argv or argv[0] not in ("train", "export", "datasets", "-h", "--help", "--version"):
         from nnstudio.ui.app import run  # Qt only when the studio opens
 
         return run([sys.argv[0], *argv])
@@ -49,45 +56,91 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"nnstudio {__version__}")
     verbs = parser.add_subparsers(title="commands", required=True)
 
-    train = verbs.add_parser("train", help="train a network without a display",
-                             description="Train a network headless and save its weights.")
-    train.add_argument("spec", type=Path,
-                       help="network spec (.json, see docs/spec.md) or a project (.nnsp), "
-                            "whose weights training continues from")
-    train.add_argument("--data", default=None,
-                       help="built-in dataset name or a CSV/TSV/NPZ file (default for a "
-                            "project: its dataset)")
-    train.add_argument("--label-column", default=None,
-                       help="CSV label column: index or header name (default: last)")
-    train.add_argument("--split", type=float, default=None,
-                       help="fraction of the samples to train on; the rest is the test "
-                            "split (default: a project's own, else "
-                            f"{1 - SPEC_DEFAULTS['test_split']:g})")
-    train.add_argument("--validation-split", type=float, default=None,
-                       help="fraction of the training samples held out for validation")
-    train.add_argument("--scaling", choices=datasets.SCALINGS, default=None,
-                       help="feature scaling fitted on the training split (default standard)")
+    train = verbs.add_parser(
+        "train",
+        help="train a network without a display",
+        description="Train a network headless and save its weights.",
+    )
+    train.add_argument(
+        "spec",
+        type=Path,
+        help="network spec (.json, see docs/spec.md) or a project (.nnsp), "
+        "whose weights training continues from",
+    )
+    train.add_argument(
+        "--data",
+        default=None,
+        help="built-in dataset name or a CSV/TSV/NPZ file (default for a project: its dataset)",
+    )
+    train.add_argument(
+        "--label-column",
+        default=None,
+        help="CSV label column: index or header name (default: last)",
+    )
+    train.add_argument(
+        "--split",
+        type=float,
+        default=None,
+        help="fraction of the samples to train on; the rest is the test "
+        "split (default: a project's own, else "
+        f"{1 - SPEC_DEFAULTS['test_split']:g})",
+    )
+    train.add_argument(
+        "--validation-split",
+        type=float,
+        default=None,
+        help="fraction of the training samples held out for validation",
+    )
+    train.add_argument(
+        "--scaling",
+        choices=datasets.SCALINGS,
+        default=None,
+        help="feature scaling fitted on the training split (default standard)",
+    )
     train.add_argument("--epochs", type=int, required=True)
-    train.add_argument("--optimizer", choices=list(OPTIMIZERS), default=None,
-                       help=f"default: a project's own, else {SPEC_DEFAULTS['optimizer']}")
-    train.add_argument("--lr", type=float, default=None,
-                       help="learning rate (default: a project's own, else the optimizer's)")
-    train.add_argument("--batch-size", type=int, default=None,
-                       help=f"default: a project's own, else {SPEC_DEFAULTS['batch_size']}")
-    train.add_argument("--loss", default=None,
-                       help="mse, binary_crossentropy or categorical_crossentropy "
-                            "(default: suits the output activation)")
+    train.add_argument(
+        "--optimizer",
+        choices=list(OPTIMIZERS),
+        default=None,
+        help=f"default: a project's own, else {SPEC_DEFAULTS['optimizer']}",
+    )
+    train.add_argument(
+        "--lr",
+        type=float,
+        default=None,
+        help="learning rate (default: a project's own, else the optimizer's)",
+    )
+    train.add_argument(
+        "--batch-size",
+        type=int,
+        default=None,
+        help=f"default: a project's own, else {SPEC_DEFAULTS['batch_size']}",
+    )
+    train.add_argument(
+        "--loss",
+        default=None,
+        help="mse, binary_crossentropy or categorical_crossentropy "
+        "(default: suits the output activation)",
+    )
     train.add_argument("--momentum", type=float, default=None, help="sgd/rmsprop momentum")
     train.add_argument("--nesterov", action="store_true", help="sgd Nesterov momentum")
     train.add_argument("--l1", type=float, default=None)
     train.add_argument("--l2", type=float, default=None)
-    train.add_argument("--target-loss", type=float, default=None,
-                       help="stop once an epoch's training loss reaches this")
-    train.add_argument("--seed", type=int, default=None,
-                       help="seed of the weights (a spec's), the split and the shuffling "
-                            "(default 0)")
-    train.add_argument("--dtype", choices=["float32", "float64"], default=None,
-                       help="default float32")
+    train.add_argument(
+        "--target-loss",
+        type=float,
+        default=None,
+        help="stop once an epoch's training loss reaches this",
+    )
+    train.add_argument(
+        "--seed",
+        type=int,
+        default=None,
+        help="seed of the weights (a spec's), the split and the shuffling (default 0)",
+    )
+    train.add_argument(
+        "--dtype", choices=["float32", "float64"], default=None, help="default float32"
+    )
     train.add_argument("--out", type=Path, required=True, help="weights file to write (.npz)")
     train.add_argument("--quiet", action="store_true", help="no progress bar")
     train.set_defaults(command=_train)
@@ -104,15 +157,22 @@ def _add_export(verbs) -> None:
     lines = [f"  {f.name:8} {f.description}" for f in FORMATS.values()]
     lines += ["  png, svg the network diagram (projects only)"]
     export = verbs.add_parser(
-        "export", help="export weights and models to other formats",
+        "export",
+        help="export weights and models to other formats",
         description="Export a trained network with its preprocessing.\n\nformats:\n"
-                    + "\n".join(lines), formatter_class=argparse.RawDescriptionHelpFormatter)
-    export.add_argument("source", type=Path,
-                        help="a project (.nnsp) or a weights file from nnstudio train (.npz)")
+        + "\n".join(lines),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    export.add_argument(
+        "source", type=Path, help="a project (.nnsp) or a weights file from nnstudio train (.npz)"
+    )
     export.add_argument("--format", "-f", required=True, choices=[*FORMATS, "png", "svg"])
     export.add_argument("-o", "--output", type=Path, required=True, help="file to write")
-    export.add_argument("--untrained", action="store_true",
-                        help="export a project even if it still has its initial weights")
+    export.add_argument(
+        "--untrained",
+        action="store_true",
+        help="export a project even if it still has its initial weights",
+    )
     export.set_defaults(command=_export)
 
 
@@ -128,8 +188,11 @@ def _export(args) -> int:
 
         written = [save_project_diagram(project, args.output.with_suffix("." + args.format))]
     else:
-        model = (from_project(project, name=args.source.stem, allow_untrained=args.untrained)
-                 if project is not None else ExportModel.from_npz(args.source))
+        model = (
+            from_project(project, name=args.source.stem, allow_untrained=args.untrained)
+            if project is not None
+            else ExportModel.from_npz(args.source)
+        )
         written = export(model, args.format, args.output)
     for path in written:
         print(path)
@@ -164,15 +227,27 @@ def _train(args) -> int:
     else:
         run, seed = _spec_run(project, args)
     net, trainer, data = run.net, run.trainer, run.data
-    print(f"training {net!r} on {data!r} ({run.parts.train.n_samples} training samples)",
-          file=sys.stderr)
+    print(
+        f"training {net!r} on {data!r} ({run.parts.train.n_samples} training samples)",
+        file=sys.stderr,
+    )
     status = _run_with_progress(trainer, quiet=args.quiet)
-    metadata = {"dataset": data.name, "task": data.task, "feature_names": data.feature_names,
-                "class_names": data.class_names, "scaler": run.scaler.to_dict(),
-                "training": {"optimizer": trainer.optimizer.name, "lr": trainer.lr,
-                             "batch_size": trainer.batch_size, "epochs": trainer.epoch,
-                             "loss": trainer.loss.name, "seed": seed},
-                "history": trainer.history}
+    metadata = {
+        "dataset": data.name,
+        "task": data.task,
+        "feature_names": data.feature_names,
+        "class_names": data.class_names,
+        "scaler": run.scaler.to_dict(),
+        "training": {
+            "optimizer": trainer.optimizer.name,
+            "lr": trainer.lr,
+            "batch_size": trainer.batch_size,
+            "epochs": trainer.epoch,
+            "loss": trainer.loss.name,
+            "seed": seed,
+        },
+        "history": trainer.history,
+    }
     try:
         save_npz(net, args.out, metadata)
     except OSError as exc:
@@ -184,11 +259,20 @@ def _train(args) -> int:
 
 def _given(args) -> dict:
     """The training options given on the command line, under the project's names."""
-    given = {"optimizer": args.optimizer, "lr": args.lr, "batch_size": args.batch_size,
-             "seed": args.seed, "dtype": args.dtype, "l1": args.l1, "l2": args.l2,
-             "momentum": args.momentum, "nesterov": args.nesterov or None,
-             "target_loss": args.target_loss, "validation_split": args.validation_split,
-             "test_split": None if args.split is None else round(1 - args.split, 10)}
+    given = {
+        "optimizer": args.optimizer,
+        "lr": args.lr,
+        "batch_size": args.batch_size,
+        "seed": args.seed,
+        "dtype": args.dtype,
+        "l1": args.l1,
+        "l2": args.l2,
+        "momentum": args.momentum,
+        "nesterov": args.nesterov or None,
+        "target_loss": args.target_loss,
+        "validation_split": args.validation_split,
+        "test_split": None if args.split is None else round(1 - args.split, 10),
+    }
     return {key: value for key, value in given.items() if value is not None}
 
 
@@ -198,8 +282,10 @@ def _project_run(project, args):
     from nnstudio.model.training import make_run, settings_of
 
     if args.scaling not in (None, "standard"):
-        raise NNStudioError("a project is scaled as in the studio (standard); --scaling "
-                            "applies to a spec or to --data")
+        raise NNStudioError(
+            "a project is scaled as in the studio (standard); --scaling "
+            "applies to a spec or to --data"
+        )
     if args.label_column is not None:
         raise NNStudioError("--label-column applies to --data; a project knows its labels")
     project.training = {**project.training, **_given(args), "epochs": args.epochs}
@@ -227,24 +313,37 @@ def _spec_run(project, args):
     net = Network.from_spec(spec, seed=seed, dtype=options["dtype"])
     if project is not None:
         net.set_weights(project.document.weights())
-    parts, scaler = datasets.prepare(data, test=options["test_split"],
-                                     scaling=args.scaling or "standard", seed=seed)
+    parts, scaler = datasets.prepare(
+        data, test=options["test_split"], scaling=args.scaling or "standard", seed=seed
+    )
     extra = {key: options[key] for key in ("momentum", "nesterov") if key in options}
     train = parts.train
-    trainer = Trainer(net, train.X, train.targets(net.n_outputs), loss=args.loss,
-                      optimizer=options["optimizer"], lr=options.get("lr"),
-                      batch_size=options["batch_size"], epochs=args.epochs,
-                      l1=options["l1"], l2=options["l2"], seed=seed,
-                      validation_split=options["validation_split"],
-                      target_loss=options.get("target_loss"), snapshot_interval=0.1, **extra)
+    trainer = Trainer(
+        net,
+        train.X,
+        train.targets(net.n_outputs),
+        loss=args.loss,
+        optimizer=options["optimizer"],
+        lr=options.get("lr"),
+        batch_size=options["batch_size"],
+        epochs=args.epochs,
+        l1=options["l1"],
+        l2=options["l2"],
+        seed=seed,
+        validation_split=options["validation_split"],
+        target_loss=options.get("target_loss"),
+        snapshot_interval=0.1,
+        **extra,
+    )
     return TrainingRun(net, trainer, parts, scaler, data), seed
 
 
 def _run_with_progress(trainer: Trainer, quiet: bool) -> str:
     from tqdm import tqdm
 
-    bar = tqdm(total=trainer.epochs, unit="epoch", disable=quiet, file=sys.stderr,
-               dynamic_ncols=True)
+    bar = tqdm(
+        total=trainer.epochs, unit="epoch", disable=quiet, file=sys.stderr, dynamic_ncols=True
+    )
     status = "finished"
     try:
         for snapshot in trainer.run():
@@ -265,8 +364,11 @@ def _run_with_progress(trainer: Trainer, quiet: bool) -> str:
 
 def _report(trainer: Trainer, test, net: Network) -> None:
     history = trainer.history
-    line = f"epochs: {trainer.epoch}  loss: {history['loss'][-1]:.4g}" if history["loss"] \
+    line = (
+        f"epochs: {trainer.epoch}  loss: {history['loss'][-1]:.4g}"
+        if history["loss"]
         else "no epoch finished"
+    )
     if history.get("accuracy"):
         line += f"  accuracy: {history['accuracy'][-1]:.3f}"
     if test is not None:

@@ -11,22 +11,42 @@ from nnstudio.io.npz import load_npz
 
 
 def _nnstudio(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "nnstudio", *map(str, args)],
-                          capture_output=True, text=True, cwd=cwd, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "nnstudio", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=300,
+    )
 
 
 @pytest.fixture
 def spec_file(tmp_path):
     path = tmp_path / "spec.json"
-    path.write_text(json.dumps({"layers": [{"units": 8, "activation": "tanh"},
-                                           {"units": 1, "activation": "sigmoid"}]}))
+    path.write_text(
+        json.dumps(
+            {"layers": [{"units": 8, "activation": "tanh"}, {"units": 1, "activation": "sigmoid"}]}
+        )
+    )
     return path
 
 
 def test_train_a_builtin_dataset_and_save_loadable_weights(tmp_path, spec_file):
     out = tmp_path / "w.npz"
-    result = _nnstudio("train", spec_file, "--data", "circle", "--epochs", "150",
-                       "--lr", "0.02", "--seed", "3", "--out", out)
+    result = _nnstudio(
+        "train",
+        spec_file,
+        "--data",
+        "circle",
+        "--epochs",
+        "150",
+        "--lr",
+        "0.02",
+        "--seed",
+        "3",
+        "--out",
+        out,
+    )
     assert result.returncode == 0, result.stderr
     assert "test accuracy" in result.stdout
     test_accuracy = float(result.stdout.split("test accuracy:")[1].split()[0])
@@ -43,8 +63,22 @@ def test_train_a_builtin_dataset_and_save_loadable_weights(tmp_path, spec_file):
 def test_train_is_reproducible_with_a_seed(tmp_path, spec_file):
     outs = [tmp_path / "a.npz", tmp_path / "b.npz"]
     for out in outs:
-        assert _nnstudio("train", spec_file, "--data", "xor", "--epochs", "5", "--quiet",
-                         "--seed", "1", "--out", out).returncode == 0
+        assert (
+            _nnstudio(
+                "train",
+                spec_file,
+                "--data",
+                "xor",
+                "--epochs",
+                "5",
+                "--quiet",
+                "--seed",
+                "1",
+                "--out",
+                out,
+            ).returncode
+            == 0
+        )
     a, b = (load_npz(o)[0] for o in outs)
     assert np.array_equal(a.parameters, b.parameters)
 
@@ -54,22 +88,37 @@ def test_train_from_a_csv_file_with_a_named_label_column(tmp_path):
     X = rng.normal(size=(120, 3))
     labels = np.where(X[:, 0] + X[:, 1] > 0, "yes", "no")
     csv = tmp_path / "table.csv"
-    csv.write_text("answer,a,b,c\n" + "".join(
-        f"{lab},{a},{b},{c}\n" for lab, (a, b, c) in zip(labels, X)))
+    csv.write_text(
+        "answer,a,b,c\n" + "".join(f"{lab},{a},{b},{c}\n" for lab, (a, b, c) in zip(labels, X))
+    )
     spec = tmp_path / "spec.json"
-    spec.write_text(json.dumps({"inputs": 3, "layers": [
-        {"units": 2, "activation": "softmax"}]}))
+    spec.write_text(json.dumps({"inputs": 3, "layers": [{"units": 2, "activation": "softmax"}]}))
     out = tmp_path / "w.npz"
-    result = _nnstudio("train", spec, "--data", csv, "--label-column", "answer",
-                       "--epochs", "100", "--lr", "0.05", "--out", out)
+    result = _nnstudio(
+        "train",
+        spec,
+        "--data",
+        csv,
+        "--label-column",
+        "answer",
+        "--epochs",
+        "100",
+        "--lr",
+        "0.05",
+        "--out",
+        out,
+    )
     assert result.returncode == 0, result.stderr
     assert load_npz(out)[1]["class_names"] == ["no", "yes"]
 
 
-@pytest.mark.parametrize("args,message", [
-    (["--data", "nope"], "no built-in dataset or file called 'nope'"),
-    (["--data", "iris"], "3 classes but the output layer has 1 unit"),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["--data", "nope"], "no built-in dataset or file called 'nope'"),
+        (["--data", "iris"], "3 classes but the output layer has 1 unit"),
+    ],
+)
 def test_errors_are_one_clear_line_not_a_traceback(tmp_path, spec_file, args, message):
     result = _nnstudio("train", spec_file, *args, "--epochs", "2", "--out", tmp_path / "w.npz")
     assert result.returncode == 2
@@ -81,8 +130,7 @@ def test_errors_are_one_clear_line_not_a_traceback(tmp_path, spec_file, args, me
 def test_a_bad_spec_file_is_reported(tmp_path):
     spec = tmp_path / "spec.json"
     spec.write_text("{not json")
-    result = _nnstudio("train", spec, "--data", "xor", "--epochs", "1", "--out",
-                       tmp_path / "w.npz")
+    result = _nnstudio("train", spec, "--data", "xor", "--epochs", "1", "--out", tmp_path / "w.npz")
     assert result.returncode == 2 and "not valid JSON" in result.stderr
 
 
@@ -97,8 +145,12 @@ def test_export_a_trained_weights_file_to_onnx_and_code(tmp_path, spec_file):
     import onnxruntime
 
     weights = tmp_path / "w.npz"
-    assert _nnstudio("train", spec_file, "--data", "circle", "--epochs", "20",
-                     "--out", weights, "--quiet").returncode == 0
+    assert (
+        _nnstudio(
+            "train", spec_file, "--data", "circle", "--epochs", "20", "--out", weights, "--quiet"
+        ).returncode
+        == 0
+    )
     result = _nnstudio("export", weights, "--format", "onnx", "-o", tmp_path / "w.onnx")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == str(tmp_path / "w.onnx")
@@ -122,8 +174,7 @@ def test_export_of_an_untrained_project_explains_and_can_be_forced(tmp_path):
     assert refused.returncode == 2
     assert "untrained" in refused.stderr and "--untrained" in refused.stderr
     assert not (tmp_path / "p.json").exists()
-    forced = _nnstudio("export", project, "-f", "json", "-o", tmp_path / "p.json",
-                       "--untrained")
+    forced = _nnstudio("export", project, "-f", "json", "-o", tmp_path / "p.json", "--untrained")
     assert forced.returncode == 0, forced.stderr
     assert json.loads((tmp_path / "p.json").read_text())["format"] == "nnstudio.model"
 
@@ -150,8 +201,9 @@ def test_train_a_project_from_its_weights_then_export_it(tmp_path, spec_file):
     project = tmp_path / "p.nnsp"
     save_project(Project.example(), project)
     weights = tmp_path / "p.npz"
-    result = _nnstudio("train", project, "--epochs", "60", "--lr", "0.05", "--out", weights,
-                       "--quiet")
+    result = _nnstudio(
+        "train", project, "--epochs", "60", "--lr", "0.05", "--out", weights, "--quiet"
+    )
     assert result.returncode == 0, result.stderr
     assert float(result.stdout.split("test accuracy:")[1].split()[0]) > 0.85
     net, metadata = load_npz(weights)
@@ -168,8 +220,14 @@ def test_a_project_trains_with_its_own_settings_exactly_as_the_studio_would(tmp_
     from nnstudio.model.training import make_run
 
     project = Project.example()
-    project.training = {**project.training, "optimizer": "sgd", "lr": 0.05, "batch_size": 8,
-                        "validation_split": 0.25, "seed": 3}
+    project.training = {
+        **project.training,
+        "optimizer": "sgd",
+        "lr": 0.05,
+        "batch_size": 8,
+        "validation_split": 0.25,
+        "seed": 3,
+    }
     path, weights = tmp_path / "p.nnsp", tmp_path / "w.npz"
     save_project(project, path)
     result = _nnstudio("train", path, "--epochs", "3", "--out", weights, "--quiet")
@@ -183,8 +241,9 @@ def test_a_project_trains_with_its_own_settings_exactly_as_the_studio_would(tmp_
     list(studio.trainer.run())
     for (w, b), (w_studio, b_studio) in zip(net.get_weights(), studio.net.get_weights()):
         assert np.array_equal(w, w_studio) and np.array_equal(b, b_studio)
-    result = _nnstudio("train", path, "--epochs", "1", "--batch-size", "16", "--out", weights,
-                       "--quiet")
+    result = _nnstudio(
+        "train", path, "--epochs", "1", "--batch-size", "16", "--out", weights, "--quiet"
+    )
     assert result.returncode == 0 and load_npz(weights)[1]["training"]["batch_size"] == 16
     refused = _nnstudio("train", path, "--epochs", "1", "--scaling", "minmax", "--out", weights)
     assert refused.returncode == 2 and "scaled as in the studio" in refused.stderr

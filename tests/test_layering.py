@@ -19,10 +19,13 @@ def test_import_linter_contracts_hold():
 
 
 def test_headless_modules_do_not_load_qt():
-    code = ("import sys, nnstudio, nnstudio.cli, nnstudio.datasets, nnstudio.io.npz\n"
-            "bad = [m for m in sys.modules if m.split('.')[0] in "
-            "('PySide6', 'pyqtgraph', 'superqt', 'shiboken6') or m.startswith('nnstudio.ui')]\n"
-            "print(bad)\n")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True)
+    code = (
+        "import sys, nnstudio, nnstudio.cli, nnstudio.datasets, nnstudio.io.npz\n"
+        "bad = [m for m in sys.modules if m.split('.')[0] in "
+        "('PySide6', 'pyqtgraph', 'superqt', 'shiboken6') or m.startswith('nnstudio.ui')]\n"
+        "print(bad)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == "[]"

@@ -1,10 +1,10 @@
 """Datasets: built-in toy sets, shipped real data, the user's own files, preprocessing.
 
-    from nnstudio import datasets
-    datasets.list()                       # names and descriptions
-    data = datasets.load("spiral", n_samples=600, noise=0.1, seed=0, arms=3)
-    data = datasets.load("my_table.csv", label_column="species")
-    parts, scaler = datasets.prepare(data, test=0.2, scaling="standard", seed=0)
+from nnstudio import datasets
+datasets.list()                       # names and descriptions
+data = datasets.load("spiral", n_samples=600, noise=0.1, seed=0, arms=3)
+data = datasets.load("my_table.csv", label_column="species")
+parts, scaler = datasets.prepare(data, test=0.2, scaling="standard", seed=0)
 """
 
 from __future__ import annotations
@@ -20,21 +20,36 @@ from nnstudio.datasets.preprocessing import SCALINGS, Scaler, Split, prepare, sp
 from nnstudio.errors import DataError
 
 BUILTIN: dict[str, Callable[..., Dataset]] = {
-    "circle": toy.circle, "xor": toy.xor, "gaussians": toy.gaussians, "spiral": toy.spiral,
-    "moons": toy.moons, "blobs": toy.blobs,
-    "plane": toy.plane, "multi_gaussian": toy.multi_gaussian, "sine": toy.sine,
-    "and": toy.logic_and, "or": toy.logic_or, "xor_table": toy.logic_xor,
-    "parity3": toy.parity3, "single_neuron": toy.single_neuron,
-    "iris": shipped.iris, "digits": shipped.digits,
+    "circle": toy.circle,
+    "xor": toy.xor,
+    "gaussians": toy.gaussians,
+    "spiral": toy.spiral,
+    "moons": toy.moons,
+    "blobs": toy.blobs,
+    "plane": toy.plane,
+    "multi_gaussian": toy.multi_gaussian,
+    "sine": toy.sine,
+    "and": toy.logic_and,
+    "or": toy.logic_or,
+    "xor_table": toy.logic_xor,
+    "parity3": toy.parity3,
+    "single_neuron": toy.single_neuron,
+    "iris": shipped.iris,
+    "digits": shipped.digits,
 }
 FILE_SUFFIXES = (".csv", ".tsv", ".txt", ".gz", ".npz")
 
 
 def list_datasets() -> list[dict]:
     """Every built-in dataset: name, one-line summary and the parameters it takes."""
-    return [{"name": name, "summary": inspect.getdoc(make).splitlines()[0],
-             "parameters": [*inspect.signature(make).parameters]}
-            for name, make in BUILTIN.items()]
+    return [
+        {
+            "name": name,
+            "summary": inspect.getdoc(make).splitlines()[0],
+            "parameters": [*inspect.signature(make).parameters],
+        }
+        for name, make in BUILTIN.items()
+    ]
 
 
 def load(name: str, **params) -> Dataset:
@@ -47,8 +62,10 @@ def load(name: str, **params) -> Dataset:
         accepted = inspect.signature(make).parameters
         unknown = sorted(set(params) - set(accepted))
         if unknown:
-            raise DataError(f"dataset {name!r} takes {', '.join(accepted) or 'no parameters'}"
-                            f"; got {', '.join(unknown)}")
+            raise DataError(
+                f"dataset {name!r} takes {', '.join(accepted) or 'no parameters'}"
+                f"; got {', '.join(unknown)}"
+            )
         _check_generator_params(name, params)
         return make(**params)
     path = Path(name)
@@ -56,15 +73,15 @@ def load(name: str, **params) -> Dataset:
         return load_npz(path, **params)
     if path.suffix.lower() in FILE_SUFFIXES or path.exists():
         return load_csv(path, **params)
-    raise DataError(f"no built-in dataset or file called {name!r}; built-in datasets: "
-                    f"{', '.join(BUILTIN)}")
+    raise DataError(
+        f"no built-in dataset or file called {name!r}; built-in datasets: {', '.join(BUILTIN)}"
+    )
 
 
 def _check_generator_params(name: str, params: dict) -> None:
     n = params.get("n_samples", 1)
     if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= 10_000_000:
-        raise DataError(f"{name}: n_samples must be a whole number from 1 to 10,000,000, "
-                        f"got {n!r}")
+        raise DataError(f"{name}: n_samples must be a whole number from 1 to 10,000,000, got {n!r}")
     noise = params.get("noise", 0.0)
     if isinstance(noise, bool) or not isinstance(noise, (int, float)) or not 0 <= noise <= 10:
         raise DataError(f"{name}: noise must be a number from 0 to 10, got {noise!r}")
@@ -72,6 +89,22 @@ def _check_generator_params(name: str, params: dict) -> None:
 
 list = list_datasets  # noqa: A001 - the documented name: nnstudio.datasets.list()
 
-__all__ = ["BUILTIN", "CLASSIFICATION", "REGRESSION", "SCALINGS", "Dataset", "Scaler",
-           "Split", "list", "list_datasets", "load", "load_csv", "load_idx", "load_npz",
-           "prepare", "read_idx", "split", "write_idx"]
+__all__ = [
+    "BUILTIN",
+    "CLASSIFICATION",
+    "REGRESSION",
+    "SCALINGS",
+    "Dataset",
+    "Scaler",
+    "Split",
+    "list",
+    "list_datasets",
+    "load",
+    "load_csv",
+    "load_idx",
+    "load_npz",
+    "prepare",
+    "read_idx",
+    "split",
+    "write_idx",
+]

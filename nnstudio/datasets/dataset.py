@@ -32,11 +32,15 @@ class Dataset:
         if self.task not in (CLASSIFICATION, REGRESSION):
             raise DataError(f"{self.name}: task must be {CLASSIFICATION} or {REGRESSION}")
         if self.X.ndim != 2 or len(self.X) != len(self.y):
-            raise DataError(f"{self.name}: X must be (n, d) with one target per row, got "
-                            f"X {self.X.shape} and y {self.y.shape}")
+            raise DataError(
+                f"{self.name}: X must be (n, d) with one target per row, got "
+                f"X {self.X.shape} and y {self.y.shape}"
+            )
         if len(self.feature_names) != self.X.shape[1]:
-            raise DataError(f"{self.name}: {len(self.feature_names)} feature names for "
-                            f"{self.X.shape[1]} features")
+            raise DataError(
+                f"{self.name}: {len(self.feature_names)} feature names for "
+                f"{self.X.shape[1]} features"
+            )
         if self.task == CLASSIFICATION and self.class_names is None:
             raise DataError(f"{self.name}: a classification dataset needs class names")
 
@@ -63,8 +67,11 @@ class Dataset:
     @property
     def size_text(self) -> str:
         """What the data holds, e.g. "1,797 samples · 64 inputs · 10 classes"."""
-        targets = (f"{self.n_classes} classes" if self.task == CLASSIFICATION
-                   else f"{self.n_outputs} target{'s' * (self.n_outputs > 1)}")
+        targets = (
+            f"{self.n_classes} classes"
+            if self.task == CLASSIFICATION
+            else f"{self.n_outputs} target{'s' * (self.n_outputs > 1)}"
+        )
         return f"{self.n_samples:,} samples · {self.n_features} inputs · {targets}"
 
     @property
@@ -83,16 +90,20 @@ class Dataset:
         sigmoid unit on two classes, one-hot rows for one unit per class, else ``y``."""
         if self.task == REGRESSION:
             if n_outputs != self.n_outputs:
-                raise DataError(f"{self.name} has {self.n_outputs} target(s) but the output "
-                                f"layer has {n_outputs} unit(s)")
+                raise DataError(
+                    f"{self.name} has {self.n_outputs} target(s) but the output "
+                    f"layer has {n_outputs} unit(s)"
+                )
             return self.y
         if n_outputs == 1 and self.n_classes == 2:
             return self.y
         if n_outputs == self.n_classes:
             return self.one_hot()
-        raise DataError(f"{self.name} has {self.n_classes} classes but the output layer has "
-                        f"{n_outputs} unit(s); give it {self.n_classes} units"
-                        + (" (or 1 sigmoid unit)" if self.n_classes == 2 else ""))
+        raise DataError(
+            f"{self.name} has {self.n_classes} classes but the output layer has "
+            f"{n_outputs} unit(s); give it {self.n_classes} units"
+            + (" (or 1 sigmoid unit)" if self.n_classes == 2 else "")
+        )
 
     def subset(self, rows: np.ndarray, name: str | None = None) -> Dataset:
         """The same dataset restricted to ``rows``."""
@@ -104,5 +115,7 @@ class Dataset:
 
     def __repr__(self) -> str:
         classes = f", {self.n_classes} classes" if self.class_names else ""
-        return (f"Dataset({self.name!r}, {self.task}, {self.n_samples} samples, "
-                f"{self.n_features} features{classes})")
+        return (
+            f"Dataset({self.name!r}, {self.task}, {self.n_samples} samples, "
+            f"{self.n_features} features{classes})"
+        )

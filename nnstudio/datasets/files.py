@@ -29,16 +29,25 @@ def _check_file(path: Path, max_bytes: int) -> int:
     if size == 0:
         raise DataError(f"{path.name} is empty")
     if size > max_bytes:
-        raise DataError(f"{path.name} is {size / 2**20:.0f} MiB, more than the "
-                        f"{max_bytes / 2**20:.0f} MiB nnstudio loads")
+        raise DataError(
+            f"{path.name} is {size / 2**20:.0f} MiB, more than the "
+            f"{max_bytes / 2**20:.0f} MiB nnstudio loads"
+        )
     return size
 
 
 # -- CSV ------------------------------------------------------------------------------
 
-def load_csv(path, label_column: int | str = -1, feature_columns=None, task: str | None = None,
-             delimiter: str | None = None, header: bool | None = None,
-             max_bytes: int = MAX_BYTES) -> Dataset:
+
+def load_csv(
+    path,
+    label_column: int | str = -1,
+    feature_columns=None,
+    task: str | None = None,
+    delimiter: str | None = None,
+    header: bool | None = None,
+    max_bytes: int = MAX_BYTES,
+) -> Dataset:
     """Load a CSV/TSV table: one row per sample, one column of labels.
 
     ``label_column`` is an index (default: the last) or a header name; ``feature_columns``
@@ -51,8 +60,11 @@ def load_csv(path, label_column: int | str = -1, feature_columns=None, task: str
     rows = _read_rows(path, _read_text(path, max_bytes), delimiter)
     if header is None:
         header = _looks_like_header(rows)
-    names = [c.strip() or f"column {i}" for i, c in enumerate(rows[0])] if header else [
-        f"column {i}" for i in range(len(rows[0]))]
+    names = (
+        [c.strip() or f"column {i}" for i, c in enumerate(rows[0])]
+        if header
+        else [f"column {i}" for i in range(len(rows[0]))]
+    )
     first_line = 2 if header else 1
     body = rows[1:] if header else rows
     if not body:
@@ -60,23 +72,33 @@ def load_csv(path, label_column: int | str = -1, feature_columns=None, task: str
     width = len(names)
     for offset, row in enumerate(body):
         if len(row) != width:
-            raise DataError(f"{path.name}, line {first_line + offset}: {len(row)} fields, "
-                            f"expected {width} like the first line")
+            raise DataError(
+                f"{path.name}, line {first_line + offset}: {len(row)} fields, "
+                f"expected {width} like the first line"
+            )
     label = _column_index(label_column, names, path)
-    features = ([i for i in range(width) if i != label] if feature_columns is None
-                else [_column_index(c, names, path) for c in feature_columns])
+    features = (
+        [i for i in range(width) if i != label]
+        if feature_columns is None
+        else [_column_index(c, names, path) for c in feature_columns]
+    )
     if not features:
         raise DataError(f"{path.name} has no feature columns besides the label column")
     if label in features:
-        raise DataError(f"{path.name}: the label column {names[label]!r} cannot also be a "
-                        "feature")
+        raise DataError(f"{path.name}: the label column {names[label]!r} cannot also be a feature")
     X = np.empty((len(body), len(features)))
     for j, col in enumerate(features):
         X[:, j] = _numeric_column(body, col, names[col], path, first_line)
     labels = [row[label].strip() for row in body]
-    return _with_labels(X, labels, tuple(names[i] for i in features), path,
-                        lambda row: f"{path.name}, line {first_line + row}", names[label],
-                        task)
+    return _with_labels(
+        X,
+        labels,
+        tuple(names[i] for i in features),
+        path,
+        lambda row: f"{path.name}, line {first_line + row}",
+        names[label],
+        task,
+    )
 
 
 def _read_text(path: Path, max_bytes: int) -> str:
@@ -87,8 +109,10 @@ def _read_text(path: Path, max_bytes: int) -> str:
             with gzip.open(path, "rb") as f:
                 raw = f.read(max_bytes + 1)
             if len(raw) > max_bytes:
-                raise DataError(f"{path.name} unpacks to more than the "
-                                f"{max_bytes / 2**20:.0f} MiB nnstudio loads")
+                raise DataError(
+                    f"{path.name} unpacks to more than the "
+                    f"{max_bytes / 2**20:.0f} MiB nnstudio loads"
+                )
         else:
             raw = path.read_bytes()
         return raw.decode("utf-8-sig")
@@ -139,8 +163,9 @@ def _column_index(column, names: list[str], path: Path) -> int:
     if isinstance(column, str):
         if column in names:
             return names.index(column)
-        raise DataError(f"{path.name} has no column {column!r}; its columns are: "
-                        f"{', '.join(names)}")
+        raise DataError(
+            f"{path.name} has no column {column!r}; its columns are: {', '.join(names)}"
+        )
     if isinstance(column, (int, np.integer)) and -len(names) <= column < len(names):
         return int(column) % len(names)
     raise DataError(f"{path.name} has {len(names)} columns; column {column!r} does not exist")
@@ -163,8 +188,9 @@ def _numeric_column(body, col: int, name: str, path: Path, first_line: int) -> n
     return values
 
 
-def _with_labels(X, labels, feature_names, path: Path, locate, label_name: str,
-                 task: str | None) -> Dataset:
+def _with_labels(
+    X, labels, feature_names, path: Path, locate, label_name: str, task: str | None
+) -> Dataset:
     """A dataset from features and label strings; ``locate(row)`` names a row in errors."""
     numeric = all(_is_number(v) for v in labels)
     if task is None:
@@ -173,8 +199,11 @@ def _with_labels(X, labels, feature_names, path: Path, locate, label_name: str,
             task = CLASSIFICATION
         else:
             values = np.array([float(v) for v in labels])
-            if (np.all(np.isfinite(values)) and np.all(values == np.round(values))
-                    and len(np.unique(values)) <= _MAX_AUTO_CLASSES):
+            if (
+                np.all(np.isfinite(values))
+                and np.all(values == np.round(values))
+                and len(np.unique(values)) <= _MAX_AUTO_CLASSES
+            ):
                 task = CLASSIFICATION
     if task not in (CLASSIFICATION, REGRESSION):
         raise DataError(f"task must be {CLASSIFICATION} or {REGRESSION}, got {task!r}")
@@ -184,21 +213,37 @@ def _with_labels(X, labels, feature_names, path: Path, locate, label_name: str,
     if task == REGRESSION:
         if not numeric:
             bad = next(i for i, v in enumerate(labels) if not _is_number(v))
-            raise DataError(f"{locate(bad)}: label {labels[bad]!r} is not a number "
-                            "(regression needs numeric targets)")
+            raise DataError(
+                f"{locate(bad)}: label {labels[bad]!r} is not a number "
+                "(regression needs numeric targets)"
+            )
         y = np.array([float(v) for v in labels])
         if not np.isfinite(y).all():
             bad = int(np.flatnonzero(~np.isfinite(y))[0])
             raise DataError(f"{locate(bad)}: label {labels[bad]!r} is not a finite number")
-        return Dataset(X=X, y=y, task=REGRESSION, feature_names=feature_names,
-                       name=path.stem, description=f"Loaded from {path.name}")
+        return Dataset(
+            X=X,
+            y=y,
+            task=REGRESSION,
+            feature_names=feature_names,
+            name=path.stem,
+            description=f"Loaded from {path.name}",
+        )
     class_names, y = _classes(labels, numeric)
     if len(class_names) < 2:
-        raise DataError(f"{path.name}: the label column {label_name!r} holds one class only "
-                        f"({class_names[0]!r}); a classifier needs at least two")
-    return Dataset(X=X, y=y, task=CLASSIFICATION, feature_names=feature_names,
-                   class_names=class_names, name=path.stem,
-                   description=f"Loaded from {path.name}")
+        raise DataError(
+            f"{path.name}: the label column {label_name!r} holds one class only "
+            f"({class_names[0]!r}); a classifier needs at least two"
+        )
+    return Dataset(
+        X=X,
+        y=y,
+        task=CLASSIFICATION,
+        feature_names=feature_names,
+        class_names=class_names,
+        name=path.stem,
+        description=f"Loaded from {path.name}",
+    )
 
 
 def _classes(labels, numeric: bool) -> tuple[tuple[str, ...], np.ndarray]:
@@ -215,8 +260,10 @@ def _classes(labels, numeric: bool) -> tuple[tuple[str, ...], np.ndarray]:
 
 # -- NPZ ------------------------------------------------------------------------------
 
-def load_npz(path, x_key: str = "X", y_key: str = "y", task: str | None = None,
-             max_bytes: int = MAX_BYTES) -> Dataset:
+
+def load_npz(
+    path, x_key: str = "X", y_key: str = "y", task: str | None = None, max_bytes: int = MAX_BYTES
+) -> Dataset:
     """Load arrays ``x_key`` (n, d) and ``y_key`` (n,) or (n, k) from an ``.npz`` file.
 
     String labels become classes; integer labels with few values too (unless ``task``
@@ -227,14 +274,18 @@ def load_npz(path, x_key: str = "X", y_key: str = "y", task: str | None = None,
         with zipfile.ZipFile(path) as archive:
             declared = sum(info.file_size for info in archive.infolist())
         if declared > max_bytes:
-            raise DataError(f"{path.name} unpacks to {declared / 2**20:.0f} MiB, more than "
-                            f"the {max_bytes / 2**20:.0f} MiB nnstudio loads")
+            raise DataError(
+                f"{path.name} unpacks to {declared / 2**20:.0f} MiB, more than "
+                f"the {max_bytes / 2**20:.0f} MiB nnstudio loads"
+            )
         with np.load(path, allow_pickle=False) as npz:
             keys = list(npz.keys())
             missing = [k for k in (x_key, y_key) if k not in keys]
             if missing:
-                raise DataError(f"{path.name} has no array {missing[0]!r}; it has: "
-                                f"{', '.join(keys) or 'no arrays'}")
+                raise DataError(
+                    f"{path.name} has no array {missing[0]!r}; it has: "
+                    f"{', '.join(keys) or 'no arrays'}"
+                )
             X, y = npz[x_key], npz[y_key]
     except DataError:
         raise
@@ -247,21 +298,26 @@ def _from_arrays(X, y, path: Path, x_key: str, y_key: str, task: str | None) -> 
     if X.ndim == 1:
         X = X[:, None]
     if X.ndim != 2:
-        raise DataError(f"{path.name}: array {x_key!r} must be 2-D (samples × features), "
-                        f"got shape {X.shape}")
+        raise DataError(
+            f"{path.name}: array {x_key!r} must be 2-D (samples × features), got shape {X.shape}"
+        )
     if X.shape[0] == 0 or X.shape[1] == 0:
         raise DataError(f"{path.name}: array {x_key!r} is empty (shape {X.shape})")
-    if not (np.issubdtype(X.dtype, np.integer) or np.issubdtype(X.dtype, np.floating)
-            or X.dtype == bool):
+    if not (
+        np.issubdtype(X.dtype, np.integer) or np.issubdtype(X.dtype, np.floating) or X.dtype == bool
+    ):
         raise DataError(f"{path.name}: array {x_key!r} must hold numbers, got {X.dtype}")
     if y.ndim == 0 or len(y) != len(X):
-        raise DataError(f"{path.name}: {len(X)} rows in {x_key!r} but "
-                        f"{0 if y.ndim == 0 else len(y)} in {y_key!r}")
+        raise DataError(
+            f"{path.name}: {len(X)} rows in {x_key!r} but "
+            f"{0 if y.ndim == 0 else len(y)} in {y_key!r}"
+        )
     X = X.astype(np.float64)
     if not np.isfinite(X).all():
         row = int(np.flatnonzero(~np.isfinite(X).all(axis=1))[0])
-        raise DataError(f"{path.name}: array {x_key!r} has NaN or infinite values "
-                        f"(first in row {row})")
+        raise DataError(
+            f"{path.name}: array {x_key!r} has NaN or infinite values (first in row {row})"
+        )
     names = tuple(f"x{i + 1}" for i in range(X.shape[1]))
 
     def locate(row):
@@ -273,8 +329,7 @@ def _from_arrays(X, y, path: Path, x_key: str, y_key: str, task: str | None) -> 
         labels = [str(v) for v in y]
         return _with_labels(X, labels, names, path, locate, y_key, task or CLASSIFICATION)
     if y.dtype.kind not in "biuf":
-        raise DataError(f"{path.name}: array {y_key!r} must hold numbers or strings, "
-                        f"got {y.dtype}")
+        raise DataError(f"{path.name}: array {y_key!r} must hold numbers or strings, got {y.dtype}")
     if y.ndim == 1:
         labels = [repr(float(v)) for v in y]
         return _with_labels(X, labels, names, path, locate, y_key, task)
@@ -286,11 +341,23 @@ def _from_arrays(X, y, path: Path, x_key: str, y_key: str, task: str | None) -> 
     is_one_hot = np.isin(y, (0, 1)).all() and np.all(y.sum(axis=1) == 1)
     if task != REGRESSION and is_one_hot and y.shape[1] >= 2:
         classes = tuple(str(i) for i in range(y.shape[1]))
-        return Dataset(X=X, y=y.argmax(axis=1), task=CLASSIFICATION, feature_names=names,
-                       class_names=classes, name=path.stem,
-                       description=f"Loaded from {path.name}")
-    return Dataset(X=X, y=y, task=REGRESSION, feature_names=names, name=path.stem,
-                   description=f"Loaded from {path.name}")
+        return Dataset(
+            X=X,
+            y=y.argmax(axis=1),
+            task=CLASSIFICATION,
+            feature_names=names,
+            class_names=classes,
+            name=path.stem,
+            description=f"Loaded from {path.name}",
+        )
+    return Dataset(
+        X=X,
+        y=y,
+        task=REGRESSION,
+        feature_names=names,
+        name=path.stem,
+        description=f"Loaded from {path.name}",
+    )
 
 
 # -- IDX (MNIST) ----------------------------------------------------------------------
@@ -307,8 +374,9 @@ def read_idx(path, max_bytes: int = MAX_BYTES) -> np.ndarray:
         with opener(path, "rb") as f:
             magic = f.read(4)
             if len(magic) < 4 or magic[0] != 0 or magic[1] != 0 or magic[2] not in _IDX_TYPES:
-                raise DataError(f"{path.name} is not an IDX file (bad magic number "
-                                f"{magic.hex() or 'missing'})")
+                raise DataError(
+                    f"{path.name} is not an IDX file (bad magic number {magic.hex() or 'missing'})"
+                )
             dtype, ndim = np.dtype(_IDX_TYPES[magic[2]]), magic[3]
             if ndim == 0:
                 raise DataError(f"{path.name}: the IDX header declares no dimensions")
@@ -318,15 +386,19 @@ def read_idx(path, max_bytes: int = MAX_BYTES) -> np.ndarray:
             dims = tuple(int(d) for d in np.frombuffer(dims_raw, ">u4"))
             expected = math.prod(dims) * dtype.itemsize
             if expected > max_bytes:
-                raise DataError(f"{path.name}: the header declares {dims}, "
-                                f"{expected / 2**20:.0f} MiB, more than nnstudio loads")
+                raise DataError(
+                    f"{path.name}: the header declares {dims}, "
+                    f"{expected / 2**20:.0f} MiB, more than nnstudio loads"
+                )
             data = f.read(expected + 1)
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
         raise DataError(f"{path.name} could not be read ({exc})") from None
     if len(data) != expected:
-        raise DataError(f"{path.name}: the header declares {' × '.join(map(str, dims))} "
-                        f"values ({expected} bytes) but the file holds "
-                        f"{'more' if len(data) > expected else len(data)} bytes of data")
+        raise DataError(
+            f"{path.name}: the header declares {' × '.join(map(str, dims))} "
+            f"values ({expected} bytes) but the file holds "
+            f"{'more' if len(data) > expected else len(data)} bytes of data"
+        )
     return np.frombuffer(data, dtype).reshape(dims)
 
 
@@ -341,13 +413,16 @@ def load_idx(images, labels, max_bytes: int = MAX_BYTES) -> Dataset:
     images_path, labels_path = Path(images), Path(labels)
     pixels, classes = read_idx(images_path, max_bytes), read_idx(labels_path, max_bytes)
     if pixels.ndim < 2:
-        raise DataError(f"{images_path.name}: images must have at least 2 dimensions, "
-                        f"got {pixels.shape}")
+        raise DataError(
+            f"{images_path.name}: images must have at least 2 dimensions, got {pixels.shape}"
+        )
     if classes.ndim != 1:
         raise DataError(f"{labels_path.name}: labels must be 1-D, got shape {classes.shape}")
     if len(pixels) != len(classes):
-        raise DataError(f"{images_path.name} holds {len(pixels)} images but "
-                        f"{labels_path.name} holds {len(classes)} labels")
+        raise DataError(
+            f"{images_path.name} holds {len(pixels)} images but "
+            f"{labels_path.name} holds {len(classes)} labels"
+        )
     if len(pixels) == 0:
         raise DataError(f"{images_path.name} holds no images")
     if np.issubdtype(classes.dtype, np.floating) or classes.min() < 0:
@@ -361,12 +436,16 @@ def load_idx(images, labels, max_bytes: int = MAX_BYTES) -> Dataset:
     if n_classes < 2:
         raise DataError(f"{labels_path.name} holds one class only; a classifier needs two")
     image_shape = pixels.shape[1:3] if pixels.ndim == 3 else None
-    return Dataset(X=X.astype(np.float64), y=classes.astype(np.int64), task=CLASSIFICATION,
-                   feature_names=tuple(f"pixel {i}" for i in range(X.shape[1])),
-                   class_names=tuple(str(i) for i in range(n_classes)),
-                   name=images_path.name.split(".")[0], image_shape=image_shape,
-                   description=f"Images from {images_path.name}, labels from "
-                               f"{labels_path.name}")
+    return Dataset(
+        X=X.astype(np.float64),
+        y=classes.astype(np.int64),
+        task=CLASSIFICATION,
+        feature_names=tuple(f"pixel {i}" for i in range(X.shape[1])),
+        class_names=tuple(str(i) for i in range(n_classes)),
+        name=images_path.name.split(".")[0],
+        image_shape=image_shape,
+        description=f"Images from {images_path.name}, labels from {labels_path.name}",
+    )
 
 
 def write_idx(path, array: np.ndarray, compress: bool = False) -> None:
@@ -382,4 +461,3 @@ def write_idx(path, array: np.ndarray, compress: bool = False) -> None:
     tmp = Path(f"{path}.tmp")
     tmp.write_bytes(data)
     os.replace(tmp, path)
-

@@ -22,16 +22,23 @@ class Split:
     test: Dataset | None
 
 
-def split(data: Dataset, test: float = 0.2, validation: float = 0.0, seed: int | None = 0,
-          stratify: bool = True) -> Split:
+def split(
+    data: Dataset,
+    test: float = 0.2,
+    validation: float = 0.0,
+    seed: int | None = 0,
+    stratify: bool = True,
+) -> Split:
     """Shuffle and cut ``data`` into train/validation/test parts of the given fractions.
 
     Classification data is stratified: each class is cut in the same proportions, so a
     file sorted by class still gives every part every class.
     """
     if not (0 <= test < 1 and 0 <= validation < 1 and test + validation < 1):
-        raise DataError(f"split fractions must be ≥ 0 and leave data to train on, got "
-                        f"test={test}, validation={validation}")
+        raise DataError(
+            f"split fractions must be ≥ 0 and leave data to train on, got "
+            f"test={test}, validation={validation}"
+        )
     rng = np.random.default_rng(seed)
     if stratify and data.task == CLASSIFICATION:
         groups = [np.flatnonzero(data.y == c) for c in range(data.n_classes)]
@@ -42,8 +49,8 @@ def split(data: Dataset, test: float = 0.2, validation: float = 0.0, seed: int |
         rows = rng.permutation(rows)
         n_test = int(round(len(rows) * test))
         n_val = int(round(len(rows) * validation))
-        parts[0].append(rows[n_test + n_val:])
-        parts[1].append(rows[n_test:n_test + n_val])
+        parts[0].append(rows[n_test + n_val :])
+        parts[1].append(rows[n_test : n_test + n_val])
         parts[2].append(rows[:n_test])
     train_rows, val_rows, test_rows = (rng.permutation(np.concatenate(p)) for p in parts)
     if len(train_rows) == 0:
@@ -82,8 +89,9 @@ class Scaler:
     def transform(self, X: np.ndarray) -> np.ndarray:
         X = np.asarray(X, dtype=np.float64)
         if X.ndim != 2 or X.shape[1] != len(self.offset):
-            raise DataError(f"the scaler was fitted on {len(self.offset)} features, "
-                            f"got data of shape {X.shape}")
+            raise DataError(
+                f"the scaler was fitted on {len(self.offset)} features, got data of shape {X.shape}"
+            )
         return (X - self.offset) / self.scale
 
     def inverse_transform(self, X: np.ndarray) -> np.ndarray:
@@ -95,8 +103,7 @@ class Scaler:
 
     def to_dict(self) -> dict:
         """A JSON-ready form, for project files and exported models."""
-        return {"method": self.method, "offset": self.offset.tolist(),
-                "scale": self.scale.tolist()}
+        return {"method": self.method, "offset": self.offset.tolist(), "scale": self.scale.tolist()}
 
     @classmethod
     def from_dict(cls, d: dict) -> Scaler:
@@ -106,17 +113,31 @@ class Scaler:
             method = d["method"]
         except (KeyError, TypeError, ValueError) as exc:
             raise DataError(f"not a valid scaler description: {exc}") from None
-        if (method not in SCALINGS or offset.shape != scale.shape or offset.ndim != 1
-                or not np.all(scale > 0) or not np.isfinite(offset).all()):
+        if (
+            method not in SCALINGS
+            or offset.shape != scale.shape
+            or offset.ndim != 1
+            or not np.all(scale > 0)
+            or not np.isfinite(offset).all()
+        ):
             raise DataError("not a valid scaler description: bad method or statistics")
         return cls(method, offset, scale)
 
 
-def prepare(data: Dataset, test: float = 0.2, validation: float = 0.0,
-            scaling: str = "standard", seed: int | None = 0) -> tuple[Split, Scaler]:
+def prepare(
+    data: Dataset,
+    test: float = 0.2,
+    validation: float = 0.0,
+    scaling: str = "standard",
+    seed: int | None = 0,
+) -> tuple[Split, Scaler]:
     """Split, then scale every part with statistics of the training part only."""
     parts = split(data, test=test, validation=validation, seed=seed)
     scaler = Scaler.fit(parts.train.X, scaling)
-    scaled = Split(*(None if p is None else scaler.apply(p)
-                     for p in (parts.train, parts.validation, parts.test)))
+    scaled = Split(
+        *(
+            None if p is None else scaler.apply(p)
+            for p in (parts.train, parts.validation, parts.test)
+        )
+    )
     return scaled, scaler

@@ -12,6 +12,19 @@ from nnstudio.engine.optimizers import OPTIMIZERS, get_optimizer
 from nnstudio.engine.spec import LayerSpec, NetworkSpec
 from nnstudio.engine.trainer import Snapshot, Trainer
 
-__all__ = ["ACTIVATIONS", "INITIALIZERS", "LOSSES", "OPTIMIZERS", "Dense", "LayerSpec",
-           "Network", "NetworkSpec", "Snapshot", "Trainer", "fit", "get_activation",
-           "get_loss", "get_optimizer"]
+__all__ = [
+    "ACTIVATIONS",
+    "INITIALIZERS",
+    "LOSSES",
+    "OPTIMIZERS",
+    "Dense",
+    "LayerSpec",
+    "Network",
+    "NetworkSpec",
+    "Snapshot",
+    "Trainer",
+    "fit",
+    "get_activation",
+    "get_loss",
+    "get_optimizer",
+]

@@ -57,8 +57,10 @@ class Dense:
             np.dot(delta, self.weight.T, out=grad_x)
 
     def __repr__(self) -> str:
-        return (f"Dense({self.name!r}, {self.fan_in}→{self.units}, "
-                f"{self.activation.name}, bias={self.bias is not None})")
+        return (
+            f"Dense({self.name!r}, {self.fan_in}→{self.units}, "
+            f"{self.activation.name}, bias={self.bias is not None})"
+        )
 
 
 class Workspace:
@@ -73,8 +75,7 @@ class Workspace:
 class Network:
     """A feed-forward network of :class:`Dense` layers with float32 or float64 weights."""
 
-    def __init__(self, spec: NetworkSpec | Mapping, seed: int | None = 0,
-                 dtype: str = "float32"):
+    def __init__(self, spec: NetworkSpec | Mapping, seed: int | None = 0, dtype: str = "float32"):
         if str(dtype) not in DTYPES:
             raise SpecError(f"dtype must be one of {', '.join(DTYPES)}, got {dtype!r}")
         self.spec = NetworkSpec.from_dict(spec)
@@ -91,8 +92,9 @@ class Network:
         self.initialize(seed)
 
     @classmethod
-    def from_spec(cls, spec: NetworkSpec | Mapping, seed: int | None = 0,
-                  dtype: str = "float32") -> Network:
+    def from_spec(
+        cls, spec: NetworkSpec | Mapping, seed: int | None = 0, dtype: str = "float32"
+    ) -> Network:
         """Build a network from a spec (see :mod:`nnstudio.engine.spec`)."""
         return cls(spec, seed=seed, dtype=dtype)
 
@@ -100,12 +102,12 @@ class Network:
         w_at, b_at = 0, self.n_weights
         for layer in self.layers:
             size, shape = layer.fan_in * layer.units, (layer.fan_in, layer.units)
-            layer.weight = self.parameters[w_at:w_at + size].reshape(shape)
-            layer.grad_weight = self.gradients[w_at:w_at + size].reshape(shape)
+            layer.weight = self.parameters[w_at : w_at + size].reshape(shape)
+            layer.grad_weight = self.gradients[w_at : w_at + size].reshape(shape)
             w_at += size
             if layer.spec.use_bias:
-                layer.bias = self.parameters[b_at:b_at + layer.units]
-                layer.grad_bias = self.gradients[b_at:b_at + layer.units]
+                layer.bias = self.parameters[b_at : b_at + layer.units]
+                layer.grad_bias = self.gradients[b_at : b_at + layer.units]
                 b_at += layer.units
 
     # -- properties -------------------------------------------------------------------
@@ -125,7 +127,7 @@ class Network:
     @property
     def weight_view(self) -> np.ndarray:
         """The slice of :attr:`parameters` holding every weight (no biases)."""
-        return self.parameters[:self.n_weights]
+        return self.parameters[: self.n_weights]
 
     def count_params(self) -> int:
         return self.parameters.size
@@ -148,8 +150,10 @@ class Network:
         """Copies of [(W, b), ...]: W of shape (fan_in, fan_out), b of shape (fan_out,)
         (zeros for a layer without bias)."""
         return [
-            (layer.weight.copy(),
-             layer.bias.copy() if layer.bias is not None else np.zeros(layer.units, self.dtype))
+            (
+                layer.weight.copy(),
+                layer.bias.copy() if layer.bias is not None else np.zeros(layer.units, self.dtype),
+            )
             for layer in self.layers
         ]
 
@@ -164,9 +168,7 @@ class Network:
         """``weights`` as float64 copies, checked against this network's layers (count,
         shapes, zero biases where there are none, finiteness); raises SpecError."""
         if len(weights) != len(self.layers):
-            raise SpecError(
-                f"expected weights for {len(self.layers)} layers, got {len(weights)}"
-            )
+            raise SpecError(f"expected weights for {len(self.layers)} layers, got {len(weights)}")
         checked = []
         for layer, pair in zip(self.layers, weights):
             try:
@@ -175,11 +177,13 @@ class Network:
                 raise SpecError(f"layer {layer.name!r}: expected a (W, b) pair") from None
             w, b = np.asarray(w, dtype=np.float64), np.asarray(b, dtype=np.float64)
             if w.shape != layer.weight.shape:
-                raise SpecError(f"layer {layer.name!r}: W must have shape "
-                                f"{layer.weight.shape}, got {w.shape}")
+                raise SpecError(
+                    f"layer {layer.name!r}: W must have shape {layer.weight.shape}, got {w.shape}"
+                )
             if b.shape != (layer.units,):
-                raise SpecError(f"layer {layer.name!r}: b must have shape "
-                                f"({layer.units},), got {b.shape}")
+                raise SpecError(
+                    f"layer {layer.name!r}: b must have shape ({layer.units},), got {b.shape}"
+                )
             if layer.bias is None and np.any(b != 0):
                 raise SpecError(f"layer {layer.name!r} has no bias; its b must be zeros")
             if not (np.isfinite(w).all() and np.isfinite(b).all()):
@@ -223,13 +227,13 @@ class Network:
         out = np.empty((X.shape[0], self.n_outputs), self.dtype)
         last = len(self.layers) - 1
         for start in range(0, X.shape[0], _PREDICT_CHUNK):
-            a = X[start:start + _PREDICT_CHUNK]
+            a = X[start : start + _PREDICT_CHUNK]
             for i, layer in enumerate(self.layers):
                 z = layer.pre_activation(a, np.empty((a.shape[0], layer.units), self.dtype))
                 if i < last or apply_last:
                     layer.activation.forward(z)
                 a = z
-            out[start:start + a.shape[0]] = a
+            out[start : start + a.shape[0]] = a
         return out
 
     # -- training ---------------------------------------------------------------------
@@ -269,7 +273,7 @@ class Network:
 
     def add_penalty_gradient(self, l1: float = 0.0, l2: float = 0.0) -> None:
         """Add l1·sign(W) + l2·W to the weight gradients."""
-        w, g = self.weight_view, self.gradients[:self.n_weights]
+        w, g = self.weight_view, self.gradients[: self.n_weights]
         if l2:
             g += l2 * w
         if l1:

@@ -86,8 +86,10 @@ class SGD(Optimizer):
     def __init__(self, params, lr=None, momentum=0.0, dampening=0.0, nesterov=False):
         super().__init__(params, lr)
         _check(momentum >= 0, f"momentum must be ≥ 0, got {momentum}")
-        _check(not nesterov or (momentum > 0 and dampening == 0),
-               "nesterov needs momentum > 0 and dampening = 0")
+        _check(
+            not nesterov or (momentum > 0 and dampening == 0),
+            "nesterov needs momentum > 0 and dampening = 0",
+        )
         self.momentum, self.dampening, self.nesterov = momentum, dampening, nesterov
         self._buf = np.zeros_like(params) if momentum else None
 
@@ -124,8 +126,12 @@ class SGD(Optimizer):
             self._buf[...] = 0
 
     def hyperparameters(self):
-        return {"lr": self.lr, "momentum": self.momentum, "dampening": self.dampening,
-                "nesterov": self.nesterov}
+        return {
+            "lr": self.lr,
+            "momentum": self.momentum,
+            "dampening": self.dampening,
+            "nesterov": self.nesterov,
+        }
 
 
 class Adagrad(Optimizer):
@@ -134,8 +140,7 @@ class Adagrad(Optimizer):
     name = "adagrad"
     default_lr = 1e-2
 
-    def __init__(self, params, lr=None, lr_decay=0.0, initial_accumulator_value=0.0,
-                 eps=1e-10):
+    def __init__(self, params, lr=None, lr_decay=0.0, initial_accumulator_value=0.0, eps=1e-10):
         super().__init__(params, lr)
         _check(lr_decay >= 0, f"lr_decay must be ≥ 0, got {lr_decay}")
         _check(initial_accumulator_value >= 0, "initial_accumulator_value must be ≥ 0")
@@ -164,8 +169,12 @@ class Adagrad(Optimizer):
         self._sum[...] = self.initial_accumulator_value
 
     def hyperparameters(self):
-        return {"lr": self.lr, "lr_decay": self.lr_decay, "eps": self.eps,
-                "initial_accumulator_value": self.initial_accumulator_value}
+        return {
+            "lr": self.lr,
+            "lr_decay": self.lr_decay,
+            "eps": self.eps,
+            "initial_accumulator_value": self.initial_accumulator_value,
+        }
 
 
 class RMSprop(Optimizer):
@@ -220,8 +229,13 @@ class RMSprop(Optimizer):
                 state[...] = 0
 
     def hyperparameters(self):
-        return {"lr": self.lr, "alpha": self.alpha, "eps": self.eps,
-                "momentum": self.momentum, "centered": self.centered}
+        return {
+            "lr": self.lr,
+            "alpha": self.alpha,
+            "eps": self.eps,
+            "momentum": self.momentum,
+            "centered": self.centered,
+        }
 
 
 class Adam(Optimizer):
@@ -242,7 +256,7 @@ class Adam(Optimizer):
 
     def _scalars(self):
         b1, b2 = self.betas
-        return self.lr / (1.0 - b1 ** self.steps), 1.0 / math.sqrt(1.0 - b2 ** self.steps)
+        return self.lr / (1.0 - b1**self.steps), 1.0 / math.sqrt(1.0 - b2**self.steps)
 
     def _state(self):
         return self._m, self._v, self._v_max
@@ -277,9 +291,7 @@ class Adam(Optimizer):
         return {"lr": self.lr, "betas": self.betas, "eps": self.eps, "amsgrad": self.amsgrad}
 
 
-OPTIMIZERS: dict[str, type[Optimizer]] = {
-    cls.name: cls for cls in (SGD, Adagrad, RMSprop, Adam)
-}
+OPTIMIZERS: dict[str, type[Optimizer]] = {cls.name: cls for cls in (SGD, Adagrad, RMSprop, Adam)}
 
 
 def get_optimizer(name: str, params: np.ndarray, **options) -> Optimizer:

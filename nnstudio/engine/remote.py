@@ -62,9 +62,14 @@ def _from_wire(wire: dict) -> Snapshot:
     for w, b in wire["weights"]:
         w.flags.writeable = b.flags.writeable = False
     wire["losses"].flags.writeable = False
-    return Snapshot(**{**wire, "epochs": tuple(MappingProxyType(e) for e in wire["epochs"]),
-                       "metrics": MappingProxyType(wire["metrics"]),
-                       "weights": tuple(wire["weights"])})
+    return Snapshot(
+        **{
+            **wire,
+            "epochs": tuple(MappingProxyType(e) for e in wire["epochs"]),
+            "metrics": MappingProxyType(wire["metrics"]),
+            "weights": tuple(wire["weights"]),
+        }
+    )
 
 
 NICENESS = 10
@@ -224,8 +229,12 @@ class RemoteTrainer:
         conn, child_conn = context.Pipe()
         with self._lock:
             commands, self._pending = self._pending, []
-        process = context.Process(target=_serve, args=(self.recipe, child_conn, commands),
-                                  name="nnstudio-training", daemon=True)
+        process = context.Process(
+            target=_serve,
+            args=(self.recipe, child_conn, commands),
+            name="nnstudio-training",
+            daemon=True,
+        )
         process.start()
         self._process = process
         child_conn.close()
@@ -244,8 +253,7 @@ class RemoteTrainer:
             try:
                 kind, payload = conn.recv()
             except (EOFError, OSError):
-                raise TrainingProcessError("the training process ended unexpectedly"
-                                           ) from None
+                raise TrainingProcessError("the training process ended unexpectedly") from None
             if kind == "failed":
                 raise TrainingProcessError(payload)
             if kind == "ready":

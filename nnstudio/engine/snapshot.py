@@ -10,7 +10,12 @@ import numpy as np
 from nnstudio.engine.network import Network
 
 RUNNING, PAUSED, FINISHED, STOPPED, DIVERGED = (
-    "running", "paused", "finished", "stopped", "diverged")
+    "running",
+    "paused",
+    "finished",
+    "stopped",
+    "diverged",
+)
 
 
 @dataclass(frozen=True)
@@ -49,10 +54,10 @@ def weight_views(net: Network, parameters: np.ndarray) -> tuple:
     pairs, w_at, b_at = [], 0, net.n_weights
     for layer in net.layers:
         size = layer.fan_in * layer.units
-        w = parameters[w_at:w_at + size].reshape(layer.fan_in, layer.units)
+        w = parameters[w_at : w_at + size].reshape(layer.fan_in, layer.units)
         w_at += size
         if layer.bias is not None:
-            b = parameters[b_at:b_at + layer.units]
+            b = parameters[b_at : b_at + layer.units]
             b_at += layer.units
         else:
             b = np.zeros(layer.units, net.dtype)

@@ -20,8 +20,15 @@ from nnstudio.engine.initializers import get_initializer
 from nnstudio.errors import SpecError
 
 DEFAULT_INITIALIZER = "glorot_uniform"
-_LAYER_KEYS = {"units", "activation", "use_bias", "initializer", "bias_initializer", "alpha",
-               "name"}
+_LAYER_KEYS = {
+    "units",
+    "activation",
+    "use_bias",
+    "initializer",
+    "bias_initializer",
+    "alpha",
+    "name",
+}
 _NETWORK_KEYS = {"inputs", "layers", "initializer"}
 _BIAS_INITIALIZERS = ("zeros", "uniform")
 
@@ -80,9 +87,7 @@ class NetworkSpec:
             raise SpecError('the network spec needs "layers": a non-empty list of layers')
         default_init = spec.get("initializer", DEFAULT_INITIALIZER)
         get_initializer(default_init)
-        parsed = tuple(
-            _parse_layer(layer, i, default_init) for i, layer in enumerate(layers)
-        )
+        parsed = tuple(_parse_layer(layer, i, default_init) for i, layer in enumerate(layers))
         names = [layer.name for layer in parsed]
         if len(set(names)) != len(names):
             raise SpecError(f"layer names must be unique, got {names}")
@@ -98,7 +103,7 @@ class NetworkSpec:
 def _parse_layer(layer, index: int, default_init: str) -> LayerSpec:
     where = f"layer {index}"
     if not isinstance(layer, Mapping):
-        raise SpecError(f"{where} must be a mapping with at least \"units\"")
+        raise SpecError(f'{where} must be a mapping with at least "units"')
     _check_keys(layer, _LAYER_KEYS, where)
     if "units" not in layer:
         raise SpecError(f'{where} needs "units": its number of nodes')

@@ -55,8 +55,11 @@ def prepare(net: Network, X, y, loss: Loss, what: str = "training data") -> Targ
         raise TrainingConfigError(
             f"{what}: labels have shape {y.shape} but the output layer has {k} unit(s); "
             f"give labels of shape (n, {k})"
-            + (" or integer class labels of shape (n,)"
-               if isinstance(loss, CategoricalCrossEntropy) else "")
+            + (
+                " or integer class labels of shape (n,)"
+                if isinstance(loss, CategoricalCrossEntropy)
+                else ""
+            )
         )
     if isinstance(loss, (BinaryCrossEntropy, CategoricalCrossEntropy)):
         if y.min() < 0 or y.max() > 1:
@@ -89,8 +92,9 @@ def _one_hot(labels: np.ndarray, k: int, what: str) -> np.ndarray:
 
 def _accuracy_kind(y: np.ndarray, loss: Loss) -> tuple[str | None, np.ndarray | None]:
     binary = bool(np.isin(y, (0, 1)).all())
-    if y.shape[1] > 1 and (isinstance(loss, CategoricalCrossEntropy)
-                           or (binary and np.all(y.sum(axis=1) == 1))):
+    if y.shape[1] > 1 and (
+        isinstance(loss, CategoricalCrossEntropy) or (binary and np.all(y.sum(axis=1) == 1))
+    ):
         return "argmax", y.argmax(axis=1)
     if y.shape[1] == 1 and (binary or isinstance(loss, BinaryCrossEntropy)):
         return "threshold", (y[:, 0] > 0.5)

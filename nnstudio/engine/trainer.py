@@ -64,12 +64,27 @@ class Trainer:
     seed : drives the shuffling and the validation split (the weights are the net's).
     """
 
-    def __init__(self, net: Network, X, y, *, loss: str | None = None,
-                 optimizer: str = "adam", lr: float | None = None, batch_size: int = 32,
-                 epochs: int | None = None, shuffle: bool = True, l1: float = 0.0,
-                 l2: float = 0.0, seed: int | None = 0, validation_split: float = 0.0,
-                 validation_data: tuple | None = None, target_loss: float | None = None,
-                 snapshot_interval: float = 1 / 30, **optimizer_options):
+    def __init__(
+        self,
+        net: Network,
+        X,
+        y,
+        *,
+        loss: str | None = None,
+        optimizer: str = "adam",
+        lr: float | None = None,
+        batch_size: int = 32,
+        epochs: int | None = None,
+        shuffle: bool = True,
+        l1: float = 0.0,
+        l2: float = 0.0,
+        seed: int | None = 0,
+        validation_split: float = 0.0,
+        validation_data: tuple | None = None,
+        target_loss: float | None = None,
+        snapshot_interval: float = 1 / 30,
+        **optimizer_options,
+    ):
         self.net = net
         self.loss = get_loss(loss, net.output_activation)
         _check_settings(batch_size, epochs, l1, l2, validation_split, target_loss)
@@ -78,7 +93,8 @@ class Trainer:
         self.snapshot_interval = snapshot_interval
         split_seed, shuffle_seed = np.random.SeedSequence(seed).spawn(2)
         self.train, self.validation = self._split(
-            prepare(net, X, y, self.loss), validation_split, validation_data, split_seed)
+            prepare(net, X, y, self.loss), validation_split, validation_data, split_seed
+        )
         self._rng = np.random.default_rng(shuffle_seed)
         self.optimizer = get_optimizer(optimizer, net.parameters, lr=lr, **optimizer_options)
         self.history: dict[str, list[float]] = {"loss": []}
@@ -183,9 +199,14 @@ class Trainer:
                     continue
                 with commands.changed:
                     commands.changed.wait_for(
-                        lambda: commands.stop or not commands.paused
-                        or commands.step_batches is not None or commands.step_epoch
-                        or commands.new_weights is not None)
+                        lambda: (
+                            commands.stop
+                            or not commands.paused
+                            or commands.step_batches is not None
+                            or commands.step_epoch
+                            or commands.new_weights is not None
+                        )
+                    )
                 continue
             pause_announced = False
 
@@ -269,7 +290,8 @@ class Trainer:
         if self._epoch_labels is not None:
             outputs = net.workspace(len(x)).outputs[-1]
             self._epoch_correct += count_correct(
-                outputs, self._epoch_labels[start:stop], self.train.accuracy)
+                outputs, self._epoch_labels[start:stop], self.train.accuracy
+            )
         self.optimizer.step(net.parameters, net.gradients)
         self.step_count += 1
         self._losses.append(loss)
@@ -321,8 +343,9 @@ class Trainer:
 
     # -- snapshots --------------------------------------------------------------------
 
-    def _snapshot(self, status: str, start: float, last_emit: float, steps_at_emit: int,
-                  message: str = "") -> Snapshot:
+    def _snapshot(
+        self, status: str, start: float, last_emit: float, steps_at_emit: int, message: str = ""
+    ) -> Snapshot:
         now, cpu = time.perf_counter(), time.process_time()
         cores = (cpu - self._cpu_at_emit) / (now - last_emit) if now > last_emit else 0.0
         self._cpu_at_emit = cpu
@@ -333,18 +356,35 @@ class Trainer:
         losses.flags.writeable = False
         self._losses.clear()
         epochs, self._new_epochs = tuple(self._new_epochs), []
-        last = epochs[-1] if epochs else (
-            MappingProxyType({k: v[-1] for k, v in self.history.items()} | {"epoch": self.epoch})
-            if self.history["loss"] else MappingProxyType({}))
+        last = (
+            epochs[-1]
+            if epochs
+            else (
+                MappingProxyType(
+                    {k: v[-1] for k, v in self.history.items()} | {"epoch": self.epoch}
+                )
+                if self.history["loss"]
+                else MappingProxyType({})
+            )
+        )
         steps = self.step_count - steps_at_emit
         rate = steps * self.batch_size / (now - last_emit) if now > last_emit else 0.0
-        return Snapshot(status=status, epoch=self.epoch, step=self.step_count, losses=losses,
-                        epochs=epochs, metrics=last, weights=weight_views(self.net, parameters),
-                        samples_per_second=rate, elapsed=now - start, message=message,
-                        cpu_cores=cores,
-                        gradient_rms=tuple(
-                            float(np.sqrt(np.mean(np.square(layer.grad_weight))))
-                            for layer in self.net.layers))
+        return Snapshot(
+            status=status,
+            epoch=self.epoch,
+            step=self.step_count,
+            losses=losses,
+            epochs=epochs,
+            metrics=last,
+            weights=weight_views(self.net, parameters),
+            samples_per_second=rate,
+            elapsed=now - start,
+            message=message,
+            cpu_cores=cores,
+            gradient_rms=tuple(
+                float(np.sqrt(np.mean(np.square(layer.grad_weight)))) for layer in self.net.layers
+            ),
+        )
 
     def _diverged(self, start, last_emit, steps_at_emit, what: str) -> Snapshot:
         self.net.parameters[...] = self._safe_parameters
@@ -368,30 +408,37 @@ class Trainer:
         if n_val < 1 or n_val >= n:
             raise TrainingConfigError(
                 f"a validation split of {fraction} leaves no samples to "
-                f"{'validate' if n_val < 1 else 'train'} on ({n} samples)")
+                f"{'validate' if n_val < 1 else 'train'} on ({n} samples)"
+            )
         order = np.random.default_rng(seed).permutation(n)
         return _subset(data, order[n_val:]), _subset(data, order[:n_val])
 
     def __repr__(self) -> str:
-        return (f"Trainer({self.net!r}, loss={self.loss.name}, {self.optimizer!r}, "
-                f"batch_size={self.batch_size}, epoch={self.epoch}, step={self.step_count})")
+        return (
+            f"Trainer({self.net!r}, loss={self.loss.name}, {self.optimizer!r}, "
+            f"batch_size={self.batch_size}, epoch={self.epoch}, step={self.step_count})"
+        )
 
 
 def _subset(data: Targets, rows: np.ndarray) -> Targets:
-    return Targets(data.X[rows], data.y[rows],
-                   None if data.labels is None else data.labels[rows], data.accuracy)
+    return Targets(
+        data.X[rows],
+        data.y[rows],
+        None if data.labels is None else data.labels[rows],
+        data.accuracy,
+    )
 
 
 def _check_settings(batch_size, epochs, l1, l2, validation_split, target_loss) -> None:
     if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
         raise TrainingConfigError(f"batch_size must be a whole number ≥ 1, got {batch_size!r}")
-    if epochs is not None and (isinstance(epochs, bool) or not isinstance(epochs, int)
-                               or epochs < 0):
+    if epochs is not None and (
+        isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0
+    ):
         raise TrainingConfigError(f"epochs must be a whole number ≥ 0, got {epochs!r}")
     if not (l1 >= 0 and l2 >= 0):
         raise TrainingConfigError(f"l1 and l2 must be ≥ 0, got l1={l1}, l2={l2}")
     if not 0 <= validation_split < 1:
-        raise TrainingConfigError(
-            f"validation_split must be in [0, 1), got {validation_split}")
+        raise TrainingConfigError(f"validation_split must be in [0, 1), got {validation_split}")
     if target_loss is not None and not target_loss >= 0:
         raise TrainingConfigError(f"target_loss must be ≥ 0, got {target_loss}")

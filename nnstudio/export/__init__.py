@@ -41,25 +41,54 @@ def _writing(render: Callable[[ExportModel], bytes | str]):
         data = data.encode("utf-8") if isinstance(data, str) else data
         write_atomically(path, lambda f: f.write(data))
         return [path]
+
     return write
 
 
-FORMATS = {f.name: f for f in (
-    Format("npz", ".npz", "NumPy NPZ: <layer>.weight/.bias arrays and model.json",
-           numpy_code.write_npz),
-    Format("json", ".json", "JSON: architecture and weights as nested lists",
-           _writing(tables.to_json)),
-    Format("csv", ".csv", "CSV: one row per weight and bias (layer, parameter, from, to, "
-           "value)", _writing(tables.to_csv)),
-    Format("onnx", ".onnx", "ONNX (opset 17) for onnxruntime and other runtimes",
-           _writing(onnx_bytes)),
-    Format("pytorch", ".safetensors", "PyTorch: safetensors weights and a model.py",
-           pytorch.write),
-    Format("keras", ".weights.h5", "Keras 3: .weights.h5 and a model.py (needs h5py)",
-           keras_h5.write),
-    Format("numpy", ".py", "Plain NumPy: a standalone predict.py with an NPZ beside it",
-           numpy_code.write),
-)}
+FORMATS = {
+    f.name: f
+    for f in (
+        Format(
+            "npz",
+            ".npz",
+            "NumPy NPZ: <layer>.weight/.bias arrays and model.json",
+            numpy_code.write_npz,
+        ),
+        Format(
+            "json",
+            ".json",
+            "JSON: architecture and weights as nested lists",
+            _writing(tables.to_json),
+        ),
+        Format(
+            "csv",
+            ".csv",
+            "CSV: one row per weight and bias (layer, parameter, from, to, value)",
+            _writing(tables.to_csv),
+        ),
+        Format(
+            "onnx",
+            ".onnx",
+            "ONNX (opset 17) for onnxruntime and other runtimes",
+            _writing(onnx_bytes),
+        ),
+        Format(
+            "pytorch", ".safetensors", "PyTorch: safetensors weights and a model.py", pytorch.write
+        ),
+        Format(
+            "keras",
+            ".weights.h5",
+            "Keras 3: .weights.h5 and a model.py (needs h5py)",
+            keras_h5.write,
+        ),
+        Format(
+            "numpy",
+            ".py",
+            "Plain NumPy: a standalone predict.py with an NPZ beside it",
+            numpy_code.write,
+        ),
+    )
+}
 
 
 def export(model: ExportModel, format_name: str, path) -> list[Path]:
@@ -67,8 +96,9 @@ def export(model: ExportModel, format_name: str, path) -> list[Path]:
     try:
         fmt = FORMATS[format_name]
     except KeyError:
-        raise ExportError(f"unknown export format {format_name!r}; choose one of "
-                          f"{', '.join(FORMATS)}") from None
+        raise ExportError(
+            f"unknown export format {format_name!r}; choose one of {', '.join(FORMATS)}"
+        ) from None
     path = Path(path)
     try:
         return fmt.write(model, path)
@@ -76,5 +106,13 @@ def export(model: ExportModel, format_name: str, path) -> list[Path]:
         raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
-__all__ = ["FORMATS", "ExportError", "ExportLayer", "ExportModel", "Format",
-           "UntrainedError", "export", "from_project"]
+__all__ = [
+    "FORMATS",
+    "ExportError",
+    "ExportLayer",
+    "ExportModel",
+    "Format",
+    "UntrainedError",
+    "export",
+    "from_project",
+]

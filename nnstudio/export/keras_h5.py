@@ -26,23 +26,39 @@ def keras_layers(model: ExportModel) -> list[tuple[str, str, object]]:
 
     for name, layer in zip(codegen.identifiers(model), model.layers):
         if layer.activation == "leaky_relu":
-            layers.append((group("dense"), f'keras.layers.Dense({layer.units}, '
-                           f'name="{name}")', layer))
-            layers.append((group("leaky_re_lu"), "keras.layers.LeakyReLU(negative_slope="
-                           f'{layer.alpha!r}, name="{name}_leaky_relu")', None))
+            layers.append(
+                (group("dense"), f'keras.layers.Dense({layer.units}, name="{name}")', layer)
+            )
+            layers.append(
+                (
+                    group("leaky_re_lu"),
+                    "keras.layers.LeakyReLU(negative_slope="
+                    f'{layer.alpha!r}, name="{name}_leaky_relu")',
+                    None,
+                )
+            )
         else:
-            layers.append((group("dense"), f'keras.layers.Dense({layer.units}, activation='
-                           f'"{layer.activation}", name="{name}")', layer))
+            layers.append(
+                (
+                    group("dense"),
+                    f"keras.layers.Dense({layer.units}, activation="
+                    f'"{layer.activation}", name="{name}")',
+                    layer,
+                )
+            )
     return layers
 
 
 def module_code(model: ExportModel, weights_file: str, script: str) -> str:
     built = "\n".join(f"        {code}," for _, code, _ in keras_layers(model))
     return codegen.module(
-        model, script, weights_file,
+        model,
+        script,
+        weights_file,
         f"Builds the same keras.Sequential and loads its weights from {weights_file}\n"
         "(pip install keras and a backend: jax, tensorflow or torch).",
-        "import keras\nimport numpy as np\n", f'''
+        "import keras\nimport numpy as np\n",
+        f"""
 
 def build() -> keras.Sequential:
     return keras.Sequential([
@@ -60,7 +76,8 @@ def load() -> keras.Sequential:
 def predict(X) -> np.ndarray:
     scaled = (np.asarray(X, dtype=np.float64) - OFFSET) / SCALE
     return np.asarray(load().predict(scaled.astype("float32"), verbose=0))
-''')
+""",
+    )
 
 
 def write(model: ExportModel, path: Path) -> list[Path]:

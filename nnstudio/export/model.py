@@ -53,23 +53,33 @@ class ExportModel:
     name: str = "network"
 
     @classmethod
-    def from_network(cls, net: Network, metadata: dict | None = None,
-                     name: str = "network") -> ExportModel:
+    def from_network(
+        cls, net: Network, metadata: dict | None = None, name: str = "network"
+    ) -> ExportModel:
         """``net``'s weights (float32) with the preprocessing found in ``metadata``."""
         metadata = metadata or {}
         layers = tuple(
-            ExportLayer(layer.name, layer.spec.activation,
-                        np.ascontiguousarray(w, np.float32), np.ascontiguousarray(b, np.float32),
-                        layer.spec.alpha)
-            for layer, (w, b) in zip(net.layers, net.get_weights()))
+            ExportLayer(
+                layer.name,
+                layer.spec.activation,
+                np.ascontiguousarray(w, np.float32),
+                np.ascontiguousarray(b, np.float32),
+                layer.spec.alpha,
+            )
+            for layer, (w, b) in zip(net.layers, net.get_weights())
+        )
         scaler = metadata.get("scaler")
         names = metadata.get("class_names")
         features = metadata.get("feature_names")
-        return cls(inputs=net.spec.inputs, layers=layers,
-                   scaler=Scaler.from_dict(scaler) if scaler else None,
-                   feature_names=tuple(map(str, features)) if features else None,
-                   class_names=tuple(map(str, names)) if names else None,
-                   task=metadata.get("task"), name=name)
+        return cls(
+            inputs=net.spec.inputs,
+            layers=layers,
+            scaler=Scaler.from_dict(scaler) if scaler else None,
+            feature_names=tuple(map(str, features)) if features else None,
+            class_names=tuple(map(str, names)) if names else None,
+            task=metadata.get("task"),
+            name=name,
+        )
 
     @classmethod
     def from_npz(cls, path) -> ExportModel:
@@ -81,10 +91,18 @@ class ExportModel:
 
     def network(self) -> Network:
         """An engine network with these weights (without the scaler)."""
-        spec = {"inputs": self.inputs, "layers": [
-            {"units": layer.units, "activation": layer.activation, "name": layer.name,
-             **({"alpha": layer.alpha} if layer.activation == "leaky_relu" else {})}
-            for layer in self.layers]}
+        spec = {
+            "inputs": self.inputs,
+            "layers": [
+                {
+                    "units": layer.units,
+                    "activation": layer.activation,
+                    "name": layer.name,
+                    **({"alpha": layer.alpha} if layer.activation == "leaky_relu" else {}),
+                }
+                for layer in self.layers
+            ],
+        }
         net = Network.from_spec(spec, seed=0)
         net.set_weights([(layer.weight, layer.bias) for layer in self.layers])
         return net
@@ -98,10 +116,13 @@ class ExportModel:
 
     def metadata(self) -> dict:
         """The JSON-ready description saved beside the weights."""
-        return {"name": self.name, "task": self.task,
-                "feature_names": list(self.feature_names) if self.feature_names else None,
-                "class_names": list(self.class_names) if self.class_names else None,
-                "scaler": self.scaler.to_dict() if self.scaler else None}
+        return {
+            "name": self.name,
+            "task": self.task,
+            "feature_names": list(self.feature_names) if self.feature_names else None,
+            "class_names": list(self.class_names) if self.class_names else None,
+            "scaler": self.scaler.to_dict() if self.scaler else None,
+        }
 
 
 def from_project(project, name: str = "network", allow_untrained: bool = False) -> ExportModel:
@@ -118,15 +139,25 @@ def from_project(project, name: str = "network", allow_untrained: bool = False) 
         raise ExportError(f"the network cannot be exported: {problems[0]}")
     net = Network.from_spec(doc.spec(), seed=doc.seed)
     if not allow_untrained and all(
-            np.array_equal(w, w0) and np.array_equal(b, b0)
-            for (w, b), (w0, b0) in zip(doc.weights(), net.get_weights())):
-        raise UntrainedError("the network is untrained: it still has its initial random "
-                             "weights. Train it first (Play in the studio, or nnstudio "
-                             "train), or export the initial weights on purpose "
-                             "(nnstudio export --untrained).")
+        np.array_equal(w, w0) and np.array_equal(b, b0)
+        for (w, b), (w0, b0) in zip(doc.weights(), net.get_weights())
+    ):
+        raise UntrainedError(
+            "the network is untrained: it still has its initial random "
+            "weights. Train it first (Play in the studio, or nnstudio "
+            "train), or export the initial weights on purpose "
+            "(nnstudio export --untrained)."
+        )
     net.set_weights(doc.weights())
     _, scaler = prepare_data(project)
     data = project.load_dataset()
-    return ExportModel.from_network(net, {
-        "scaler": scaler.to_dict(), "task": data.task, "feature_names": data.feature_names,
-        "class_names": data.class_names}, name=name)
+    return ExportModel.from_network(
+        net,
+        {
+            "scaler": scaler.to_dict(),
+            "task": data.task,
+            "feature_names": data.feature_names,
+            "class_names": data.class_names,
+        },
+        name=name,
+    )

@@ -9,7 +9,7 @@ from nnstudio.export.model import ExportModel
 from nnstudio.io.atomic import write_atomically
 from nnstudio.io.npz import save_npz
 
-FORWARD = '''
+FORWARD = """
 
 def _softmax(z, alpha):
     e = np.exp(z - z.max(axis=1, keepdims=True))
@@ -33,17 +33,21 @@ def predict(X) -> np.ndarray:
             z = x @ weights[name + ".weight"] + weights[name + ".bias"]
             x = ACTIVATIONS[activation](z, alpha)
     return x
-'''
+"""
 
 
 def module_code(model: ExportModel, weights_file: str, script: str) -> str:
-    layers = "".join(f"    ({layer.name!r}, {layer.activation!r}, {layer.alpha!r}),\n"
-                     for layer in model.layers)
+    layers = "".join(
+        f"    ({layer.name!r}, {layer.activation!r}, {layer.alpha!r}),\n" for layer in model.layers
+    )
     return codegen.module(
-        model, script, weights_file,
+        model,
+        script,
+        weights_file,
         f"A forward pass that needs only NumPy; the weights are in {weights_file}.",
         "import numpy as np\n",
-        f"# (layer, activation, leaky_relu slope)\nLAYERS = [\n{layers}]\n" + FORWARD)
+        f"# (layer, activation, leaky_relu slope)\nLAYERS = [\n{layers}]\n" + FORWARD,
+    )
 
 
 def write_npz(model: ExportModel, path: Path) -> list[Path]:

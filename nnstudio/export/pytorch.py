@@ -19,8 +19,12 @@ from nnstudio.export import codegen
 from nnstudio.export.model import ExportModel
 from nnstudio.io.atomic import write_atomically
 
-MODULES = {"sigmoid": "torch.nn.Sigmoid()", "tanh": "torch.nn.Tanh()",
-           "relu": "torch.nn.ReLU()", "softmax": "torch.nn.Softmax(dim=1)"}
+MODULES = {
+    "sigmoid": "torch.nn.Sigmoid()",
+    "tanh": "torch.nn.Tanh()",
+    "relu": "torch.nn.ReLU()",
+    "softmax": "torch.nn.Softmax(dim=1)",
+}
 
 
 def state_dict(model: ExportModel) -> dict[str, np.ndarray]:
@@ -37,13 +41,19 @@ def state_dict(model: ExportModel) -> dict[str, np.ndarray]:
 def safetensors_bytes(tensors: dict[str, np.ndarray], metadata: dict[str, str]) -> bytes:
     header, offset = {"__metadata__": metadata}, 0
     for name, array in tensors.items():
-        header[name] = {"dtype": "F32", "shape": list(array.shape),
-                        "data_offsets": [offset, offset + array.nbytes]}
+        header[name] = {
+            "dtype": "F32",
+            "shape": list(array.shape),
+            "data_offsets": [offset, offset + array.nbytes],
+        }
         offset += array.nbytes
     encoded = json.dumps(header, separators=(",", ":")).encode("utf-8")
     encoded += b" " * (-len(encoded) % 8)
-    return (struct.pack("<Q", len(encoded)) + encoded
-            + b"".join(array.tobytes() for array in tensors.values()))
+    return (
+        struct.pack("<Q", len(encoded))
+        + encoded
+        + b"".join(array.tobytes() for array in tensors.values())
+    )
 
 
 def module_code(model: ExportModel, weights_file: str, script: str) -> str:
@@ -57,10 +67,13 @@ def module_code(model: ExportModel, weights_file: str, script: str) -> str:
             lines.append(f"        {MODULES[layer.activation]},")
     layers = "\n".join(lines)
     return codegen.module(
-        model, script, weights_file,
+        model,
+        script,
+        weights_file,
         f"Builds the same torch.nn.Sequential and loads its weights from {weights_file}\n"
         "(pip install torch safetensors).",
-        "import numpy as np\nimport torch\nfrom safetensors.torch import load_file\n", f'''
+        "import numpy as np\nimport torch\nfrom safetensors.torch import load_file\n",
+        f"""
 
 def build() -> torch.nn.Sequential:
     return torch.nn.Sequential(
@@ -78,14 +91,18 @@ def predict(X) -> np.ndarray:
     scaled = (np.asarray(X, dtype=np.float64) - OFFSET) / SCALE
     with torch.no_grad():
         return load()(torch.as_tensor(scaled, dtype=torch.float32)).numpy()
-''')
+""",
+    )
 
 
 def write(model: ExportModel, path: Path) -> list[Path]:
     """``path`` (.safetensors) and its ``<stem>.py`` beside it."""
     script = path.with_suffix(".py")
-    metadata = {"format": "pt", "producer": f"nnstudio {__version__}",
-                "nnstudio": json.dumps(model.metadata())}
+    metadata = {
+        "format": "pt",
+        "producer": f"nnstudio {__version__}",
+        "nnstudio": json.dumps(model.metadata()),
+    }
     data = safetensors_bytes(state_dict(model), metadata)
     write_atomically(path, lambda f: f.write(data))
     code = module_code(model, path.name, script.name).encode("utf-8")

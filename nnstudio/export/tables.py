@@ -18,12 +18,24 @@ CSV_HEADER = ("layer", "parameter", "from", "to", "value")
 
 def to_json(model: ExportModel) -> str:
     """Every layer with ``weights`` as fan_in rows of fan_out numbers, and ``bias``."""
-    layers = [{"name": layer.name, "units": layer.units, "activation": layer.activation,
-               **({"alpha": layer.alpha} if layer.activation == "leaky_relu" else {}),
-               "weights": layer.weight.astype(float).tolist(),
-               "bias": layer.bias.astype(float).tolist()} for layer in model.layers]
-    document = {"format": JSON_FORMAT, "version": JSON_VERSION, "inputs": model.inputs,
-                **model.metadata(), "layers": layers}
+    layers = [
+        {
+            "name": layer.name,
+            "units": layer.units,
+            "activation": layer.activation,
+            **({"alpha": layer.alpha} if layer.activation == "leaky_relu" else {}),
+            "weights": layer.weight.astype(float).tolist(),
+            "bias": layer.bias.astype(float).tolist(),
+        }
+        for layer in model.layers
+    ]
+    document = {
+        "format": JSON_FORMAT,
+        "version": JSON_VERSION,
+        "inputs": model.inputs,
+        **model.metadata(),
+        "layers": layers,
+    }
     return json.dumps(document, indent=1, allow_nan=False) + "\n"
 
 
@@ -35,16 +47,26 @@ def from_json(text: str) -> ExportModel:
         document = json.loads(text)
         if document.get("format") != JSON_FORMAT:
             raise ExportError("not an nnstudio model JSON file")
-        layers = tuple(ExportLayer(d["name"], d["activation"],
-                                   np.asarray(d["weights"], np.float32).reshape(-1, d["units"]),
-                                   np.asarray(d["bias"], np.float32), d.get("alpha", 0.01))
-                       for d in document["layers"])
+        layers = tuple(
+            ExportLayer(
+                d["name"],
+                d["activation"],
+                np.asarray(d["weights"], np.float32).reshape(-1, d["units"]),
+                np.asarray(d["bias"], np.float32),
+                d.get("alpha", 0.01),
+            )
+            for d in document["layers"]
+        )
         scaler = document.get("scaler")
-        return ExportModel(document["inputs"], layers,
-                           Scaler.from_dict(scaler) if scaler else None,
-                           _tuple(document.get("feature_names")),
-                           _tuple(document.get("class_names")), document.get("task"),
-                           document.get("name", "network"))
+        return ExportModel(
+            document["inputs"],
+            layers,
+            Scaler.from_dict(scaler) if scaler else None,
+            _tuple(document.get("feature_names")),
+            _tuple(document.get("class_names")),
+            document.get("task"),
+            document.get("name", "network"),
+        )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ExportError(f"not a valid nnstudio model JSON file ({exc})") from None
 
@@ -72,14 +94,16 @@ def read_csv(text: str) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """{layer: (W, b)} from :func:`to_csv`'s table."""
     reader = csv.reader(io.StringIO(text))
     if tuple(next(reader, ())) != CSV_HEADER:
-        raise ExportError("not an nnstudio weights table: the header must be "
-                          + ",".join(CSV_HEADER))
+        raise ExportError(
+            "not an nnstudio weights table: the header must be " + ",".join(CSV_HEADER)
+        )
     entries: dict[str, list] = {}
     for line, row in enumerate(reader, start=2):
         try:
             layer, parameter, source, target, value = row
             entries.setdefault(layer, []).append(
-                (parameter, int(source) if source else -1, int(target), float(value)))
+                (parameter, int(source) if source else -1, int(target), float(value))
+            )
         except ValueError:
             raise ExportError(f"line {line} of the weights table is not valid: {row}") from None
     tables = {}

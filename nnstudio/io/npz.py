@@ -25,10 +25,18 @@ _MAX_BYTES = 1 << 30
 
 def save_npz(net: Network, path, metadata: dict | None = None) -> None:
     """Write ``net``'s weights and spec (and JSON-ready ``metadata``) to ``path``."""
-    model = {"format": FORMAT, "schema_version": VERSION, "dtype": net.dtype.name,
-             "network": net.spec.to_dict(), "metadata": metadata or {}}
-    arrays = {"model.json": np.frombuffer(
-        json.dumps(model, allow_nan=False).encode("utf-8"), dtype=np.uint8)}
+    model = {
+        "format": FORMAT,
+        "schema_version": VERSION,
+        "dtype": net.dtype.name,
+        "network": net.spec.to_dict(),
+        "metadata": metadata or {},
+    }
+    arrays = {
+        "model.json": np.frombuffer(
+            json.dumps(model, allow_nan=False).encode("utf-8"), dtype=np.uint8
+        )
+    }
     for layer, (w, b) in zip(net.layers, net.get_weights()):
         arrays[f"{layer.name}.weight"] = w
         if layer.bias is not None:
@@ -54,13 +62,16 @@ def read_npz(path) -> tuple[dict, dict[str, np.ndarray]]:
     try:
         model = json.loads(arrays.pop("model.json").tobytes().decode("utf-8"))
     except (KeyError, UnicodeDecodeError, json.JSONDecodeError):
-        raise NNStudioError(f"{path.name} has no valid model.json: not an nnstudio "
-                            "weights file") from None
+        raise NNStudioError(
+            f"{path.name} has no valid model.json: not an nnstudio weights file"
+        ) from None
     if not isinstance(model, dict) or model.get("format") != FORMAT:
         raise NNStudioError(f"{path.name} is not an nnstudio weights file")
     if model.get("schema_version", 0) > VERSION:
-        raise NNStudioError(f"{path.name} was written by a newer nnstudio (weights format "
-                            f"version {model.get('schema_version')}); please update nnstudio")
+        raise NNStudioError(
+            f"{path.name} was written by a newer nnstudio (weights format "
+            f"version {model.get('schema_version')}); please update nnstudio"
+        )
     return model, arrays
 
 
@@ -83,8 +94,7 @@ def read_weights(path) -> list[tuple[np.ndarray, np.ndarray]]:
     try:
         spec = Network.from_spec(model["network"], seed=0).spec
     except (KeyError, NNStudioError) as exc:
-        raise NNStudioError(f"{Path(path).name} has no valid network description ({exc})"
-                            ) from None
+        raise NNStudioError(f"{Path(path).name} has no valid network description ({exc})") from None
     return _in_layer_order(spec.layers, arrays, Path(path).name)
 
 

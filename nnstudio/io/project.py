@@ -57,19 +57,23 @@ def load_project(path) -> Project:
             infos = {info.filename: info for info in archive.infolist()}
             unknown = sorted(set(infos) - set(MEMBERS))
             if unknown:
-                raise ProjectError(f"{name} holds unexpected files ({', '.join(unknown)}); "
-                                   "it is not an nnstudio project")
+                raise ProjectError(
+                    f"{name} holds unexpected files ({', '.join(unknown)}); "
+                    "it is not an nnstudio project"
+                )
             if "project.json" not in infos:
                 raise ProjectError(f"{name} has no project.json: not an nnstudio project")
             for member, info in infos.items():
                 if info.file_size > MEMBERS[member] or (
-                        info.compress_size and info.file_size / info.compress_size > _MAX_RATIO
-                        and info.file_size > 1 << 20):
-                    raise ProjectError(f"{name}: {member} unpacks to "
-                                       f"{info.file_size / 2**20:.0f} MiB; refusing it")
+                    info.compress_size
+                    and info.file_size / info.compress_size > _MAX_RATIO
+                    and info.file_size > 1 << 20
+                ):
+                    raise ProjectError(
+                        f"{name}: {member} unpacks to {info.file_size / 2**20:.0f} MiB; refusing it"
+                    )
             text = _read_limited(archive, "project.json")
-            weights = (_read_limited(archive, "weights.npz") if "weights.npz" in infos
-                       else None)
+            weights = _read_limited(archive, "weights.npz") if "weights.npz" in infos else None
     except ProjectError:
         raise
     except (zipfile.BadZipFile, OSError, EOFError, zipfile.LargeZipFile) as exc:
@@ -103,8 +107,10 @@ def _migrate(body, name: str) -> dict:
     if not isinstance(version, int) or version < 1:
         raise ProjectError(f"{name} has no valid schema_version")
     if version > VERSION:
-        raise ProjectError(f"{name} was saved by a newer nnstudio (project format version "
-                           f"{version}, this one reads up to {VERSION}); please update")
+        raise ProjectError(
+            f"{name} was saved by a newer nnstudio (project format version "
+            f"{version}, this one reads up to {VERSION}); please update"
+        )
     return body  # version 1 is current: nothing to migrate yet
 
 

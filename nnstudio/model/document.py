@@ -53,8 +53,14 @@ class NetworkDocument:
     reset = Signal()
     weights_changed = Signal()
 
-    def __init__(self, inputs: int = 2, outputs: int = 1, hidden=((4, "tanh"),),
-                 output_activation: str = "sigmoid", seed: int = 0):
+    def __init__(
+        self,
+        inputs: int = 2,
+        outputs: int = 1,
+        hidden=((4, "tanh"),),
+        output_activation: str = "sigmoid",
+        seed: int = 0,
+    ):
         self.seed = seed
         self.loss: str | None = None
         self.initializer = DEFAULT_INITIALIZER
@@ -82,9 +88,14 @@ class NetworkDocument:
 
     def spec(self) -> dict:
         """The engine spec of this network (see docs/spec.md)."""
-        return {"inputs": self._layers[0].units, "initializer": self.initializer, "layers": [
-            {"units": layer.units, "activation": layer.activation, "name": layer.name}
-            for layer in self._layers[1:]]}
+        return {
+            "inputs": self._layers[0].units,
+            "initializer": self.initializer,
+            "layers": [
+                {"units": layer.units, "activation": layer.activation, "name": layer.name}
+                for layer in self._layers[1:]
+            ],
+        }
 
     def problems(self) -> list[str]:
         """What stops this network from training, in words ([] when it can)."""
@@ -101,8 +112,10 @@ class NetworkDocument:
             try:
                 self._weights = Network.from_spec(self.spec(), seed=self.seed).get_weights()
             except NNStudioError:
-                self._weights = [(np.zeros((a, b), np.float32), np.zeros(b, np.float32))
-                                 for a, b in zip(self.sizes[:-1], self.sizes[1:])]
+                self._weights = [
+                    (np.zeros((a, b), np.float32), np.zeros(b, np.float32))
+                    for a, b in zip(self.sizes[:-1], self.sizes[1:])
+                ]
         return self._weights
 
     def set_weights(self, weights: list[tuple[np.ndarray, np.ndarray]]) -> None:
@@ -156,8 +169,10 @@ class NetworkDocument:
         layer = self._layers[index]
         if layer.kind != DENSE:
             what = "features" if layer.kind == INPUT else "outputs"
-            raise DocumentError(f"the {layer.kind} layer follows the dataset ({layer.units} "
-                                f"{what}); choose another dataset to change it")
+            raise DocumentError(
+                f"the {layer.kind} layer follows the dataset ({layer.units} "
+                f"{what}); choose another dataset to change it"
+            )
         _check_units(units)
         self._replace(index, units=units)
 
@@ -179,23 +194,27 @@ class NetworkDocument:
             self._check_name(name)
         self._replace(index, name=name)
 
-    def bind_dataset(self, inputs: int, outputs: int, output_activation: str | None = None
-                     ) -> None:
+    def bind_dataset(self, inputs: int, outputs: int, output_activation: str | None = None) -> None:
         """Make the input and output layers fit a dataset's features and outputs."""
         _check_units(inputs)
         _check_units(outputs)
         self._layers[0] = replace(self._layers[0], units=inputs)
         out = self._layers[-1]
-        self._layers[-1] = replace(out, units=outputs,
-                                   activation=output_activation or out.activation)
+        self._layers[-1] = replace(
+            out, units=outputs, activation=output_activation or out.activation
+        )
         self._weights = None
         self.reset.emit()
         self.weights_changed.emit()
 
     def set_layers(self, layers: list[LayerState]) -> None:
         """Replace every layer at once (undo of compound edits, loading a project)."""
-        if (len(layers) < 2 or layers[0].kind != INPUT or layers[-1].kind != OUTPUT
-                or any(layer.kind != DENSE for layer in layers[1:-1])):
+        if (
+            len(layers) < 2
+            or layers[0].kind != INPUT
+            or layers[-1].kind != OUTPUT
+            or any(layer.kind != DENSE for layer in layers[1:-1])
+        ):
             raise DocumentError("a network is an input layer, hidden layers, an output layer")
         names = [layer.name for layer in layers]
         if len(set(names)) != len(names):
@@ -256,12 +275,14 @@ class NetworkDocument:
 
 
 def _check_units(units) -> None:
-    if isinstance(units, bool) or not isinstance(units, (int, np.integer)) or \
-            not 1 <= units <= MAX_UNITS:
+    if (
+        isinstance(units, bool)
+        or not isinstance(units, (int, np.integer))
+        or not 1 <= units <= MAX_UNITS
+    ):
         raise DocumentError(f"a layer has 1 to {MAX_UNITS:,} nodes, got {units!r}")
 
 
 def _check_activation(name: str) -> None:
     if name not in ACTIVATIONS:
-        raise DocumentError(f"unknown activation {name!r}; choose one of: "
-                            f"{', '.join(ACTIVATIONS)}")
+        raise DocumentError(f"unknown activation {name!r}; choose one of: {', '.join(ACTIVATIONS)}")

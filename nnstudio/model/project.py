@@ -30,14 +30,14 @@ class Project:
     dataset: dict = field(default_factory=lambda: dict(DEFAULT_DATASET))
     training: dict = field(default_factory=dict)
     layout: dict = field(default_factory=dict)
-    _loaded: tuple[str, datasets.Dataset] | None = field(default=None, repr=False,
-                                                         compare=False)
+    _loaded: tuple[str, datasets.Dataset] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def example(cls) -> Project:
         """The newcomer's start: a 2-4-4-1 network on the circle dataset."""
-        doc = NetworkDocument(inputs=2, outputs=1, hidden=((4, "tanh"), (4, "tanh")),
-                              output_activation="sigmoid")
+        doc = NetworkDocument(
+            inputs=2, outputs=1, hidden=((4, "tanh"), (4, "tanh")), output_activation="sigmoid"
+        )
         return cls(document=doc)
 
     def load_dataset(self) -> datasets.Dataset:
@@ -51,10 +51,20 @@ class Project:
     def to_dict(self) -> dict:
         doc = self.document
         return {
-            "network": {"layers": [
-                {"name": layer.name, "kind": layer.kind, "units": layer.units,
-                 "activation": layer.activation} for layer in doc.layers],
-                "seed": doc.seed, "loss": doc.loss, "initializer": doc.initializer},
+            "network": {
+                "layers": [
+                    {
+                        "name": layer.name,
+                        "kind": layer.kind,
+                        "units": layer.units,
+                        "activation": layer.activation,
+                    }
+                    for layer in doc.layers
+                ],
+                "seed": doc.seed,
+                "loss": doc.loss,
+                "initializer": doc.initializer,
+            },
             "dataset": self.dataset,
             "training": self.training,
             "layout": self.layout,
@@ -65,9 +75,15 @@ class Project:
         """Rebuild a project from :meth:`to_dict`'s form; raise DocumentError if bad."""
         try:
             network = data["network"]
-            layers = [LayerState(name=str(d["name"]), units=d["units"],
-                                 activation=str(d["activation"]), kind=d["kind"])
-                      for d in network["layers"]]
+            layers = [
+                LayerState(
+                    name=str(d["name"]),
+                    units=d["units"],
+                    activation=str(d["activation"]),
+                    kind=d["kind"],
+                )
+                for d in network["layers"]
+            ]
             if any(layer.kind not in (INPUT, DENSE, OUTPUT) for layer in layers):
                 raise DocumentError("unknown layer kind")
             doc = NetworkDocument()
@@ -78,8 +94,12 @@ class Project:
             dataset = data.get("dataset", dict(DEFAULT_DATASET))
             if not isinstance(dataset, dict) or not isinstance(dataset.get("name"), str):
                 raise DocumentError("the dataset reference is not valid")
-            return cls(document=doc, dataset=dataset, training=dict(data.get("training", {})),
-                       layout=dict(data.get("layout", {})))
+            return cls(
+                document=doc,
+                dataset=dataset,
+                training=dict(data.get("training", {})),
+                layout=dict(data.get("layout", {})),
+            )
         except (KeyError, TypeError, ValueError) as exc:
             if isinstance(exc, DocumentError):
                 raise

@@ -10,10 +10,21 @@ from nnstudio.engine.remote import RemoteTrainer, TrainerRecipe
 from nnstudio.engine.trainer import Trainer
 from nnstudio.model.project import Project
 
-DEFAULT_SETTINGS = {"optimizer": "adam", "lr": 0.01, "batch_size": 16, "epochs": None,
-                    "target_loss": None, "seed": 0, "test_split": 0.2,
-                    "validation_split": 0.0, "l1": 0.0, "l2": 0.0, "momentum": 0.0,
-                    "nesterov": False, "dtype": "float32"}
+DEFAULT_SETTINGS = {
+    "optimizer": "adam",
+    "lr": 0.01,
+    "batch_size": 16,
+    "epochs": None,
+    "target_loss": None,
+    "seed": 0,
+    "test_split": 0.2,
+    "validation_split": 0.0,
+    "l1": 0.0,
+    "l2": 0.0,
+    "momentum": 0.0,
+    "nesterov": False,
+    "dtype": "float32",
+}
 # settings that belong to the network (its file section) rather than to training
 NETWORK_SETTINGS = ("loss", "initializer")
 
@@ -33,8 +44,12 @@ def settings_of(project: Project) -> dict:
     """Every training setting, defaults filled in, with the network's loss (None: the
     one that suits the output) and initialiser."""
     doc = project.document
-    return {**DEFAULT_SETTINGS, **project.training, "loss": doc.loss,
-            "initializer": doc.initializer}
+    return {
+        **DEFAULT_SETTINGS,
+        **project.training,
+        "loss": doc.loss,
+        "initializer": doc.initializer,
+    }
 
 
 def prepare_data(project: Project) -> tuple[datasets.Split, datasets.Scaler]:
@@ -42,13 +57,18 @@ def prepare_data(project: Project) -> tuple[datasets.Split, datasets.Scaler]:
     validation split is a share of what the test split leaves."""
     settings = settings_of(project)
     test = settings["test_split"]
-    return datasets.prepare(project.load_dataset(), test=test,
-                            validation=settings["validation_split"] * (1 - test),
-                            scaling="standard", seed=settings["seed"])
+    return datasets.prepare(
+        project.load_dataset(),
+        test=test,
+        validation=settings["validation_split"] * (1 - test),
+        scaling="standard",
+        seed=settings["seed"],
+    )
 
 
-def make_run(project: Project, snapshot_interval: float = 1 / 30,
-             in_process: bool = True) -> TrainingRun:
+def make_run(
+    project: Project, snapshot_interval: float = 1 / 30, in_process: bool = True
+) -> TrainingRun:
     """Build a trainer for ``project`` starting from the document's current weights:
     here, or (``in_process=False``) a :class:`RemoteTrainer` that trains in a process
     of its own."""
@@ -63,16 +83,28 @@ def make_run(project: Project, snapshot_interval: float = 1 / 30,
         options["momentum"] = settings["momentum"]
         if settings["optimizer"] == "sgd" and settings["nesterov"]:
             options["nesterov"] = True
-    options.update(loss=doc.loss, optimizer=settings["optimizer"], lr=settings["lr"],
-                   batch_size=settings["batch_size"], epochs=settings["epochs"],
-                   target_loss=settings["target_loss"],
-                   l1=settings["l1"], l2=settings["l2"], seed=settings["seed"],
-                   snapshot_interval=snapshot_interval)
+    options.update(
+        loss=doc.loss,
+        optimizer=settings["optimizer"],
+        lr=settings["lr"],
+        batch_size=settings["batch_size"],
+        epochs=settings["epochs"],
+        target_loss=settings["target_loss"],
+        l1=settings["l1"],
+        l2=settings["l2"],
+        seed=settings["seed"],
+        snapshot_interval=snapshot_interval,
+    )
     if parts.validation is not None:
-        options["validation_data"] = (parts.validation.X,
-                                      parts.validation.targets(net.n_outputs))
-    recipe = TrainerRecipe(doc.spec(), settings["dtype"], net.get_weights(), parts.train.X,
-                           parts.train.targets(net.n_outputs), options)
+        options["validation_data"] = (parts.validation.X, parts.validation.targets(net.n_outputs))
+    recipe = TrainerRecipe(
+        doc.spec(),
+        settings["dtype"],
+        net.get_weights(),
+        parts.train.X,
+        parts.train.targets(net.n_outputs),
+        options,
+    )
     if in_process:
         return TrainingRun(net, Trainer(net, recipe.X, recipe.y, **options), parts, scaler, data)
     recipe.build()  # fails here, at once, if the settings cannot work

@@ -51,10 +51,16 @@ def create_window(args: list[str], ask=None) -> MainWindow:
     """The window for ``args`` ([] or [PROJECT]); offers an autosaved project first."""
     recovered = pending_recovery()
     if recovered is not None:
-        ask = ask or (lambda: QMessageBox.question(
-            None, "Recover unsaved work?",
-            "nnstudio did not close properly last time. Recover the autosaved network?")
-            == QMessageBox.StandardButton.Yes)
+        ask = ask or (
+            lambda: (
+                QMessageBox.question(
+                    None,
+                    "Recover unsaved work?",
+                    "nnstudio did not close properly last time. Recover the autosaved network?",
+                )
+                == QMessageBox.StandardButton.Yes
+            )
+        )
         if ask():
             window = MainWindow(recovered)
             window.editor.undo_stack.resetClean()

@@ -23,8 +23,7 @@ class Autosaver(QObject):
     """Saves the project to :func:`recovery_path` every ``interval_ms`` while it is
     modified; :meth:`discard` removes the file (after a save or a clean exit)."""
 
-    def __init__(self, project_getter, is_modified, interval_ms: int = INTERVAL_MS,
-                 parent=None):
+    def __init__(self, project_getter, is_modified, interval_ms: int = INTERVAL_MS, parent=None):
         super().__init__(parent)
         self._project, self._is_modified = project_getter, is_modified
         self.path = recovery_path()

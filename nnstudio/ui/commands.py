@@ -17,8 +17,14 @@ from nnstudio.model.project import Project
 class EditCommand(QUndoCommand):
     """An edit of the network, undone by restoring the layers (and dataset) it changed."""
 
-    def __init__(self, project: Project, text: str, edit: Callable[[], None],
-                 merge_id: int = -1, merge_key=None):
+    def __init__(
+        self,
+        project: Project,
+        text: str,
+        edit: Callable[[], None],
+        merge_id: int = -1,
+        merge_key=None,
+    ):
         super().__init__(text)
         self._project, self._edit = project, edit
         self._before = (project.document.layers, dict(project.dataset))
@@ -26,8 +32,7 @@ class EditCommand(QUndoCommand):
         self._merge_id, self._merge_key = merge_id, merge_key
 
     @classmethod
-    def apply(cls, project: Project, text: str, edit: Callable[[], None], **merge
-              ) -> EditCommand:
+    def apply(cls, project: Project, text: str, edit: Callable[[], None], **merge) -> EditCommand:
         """Run ``edit`` now (it may raise: then nothing happened) and return the command
         to push."""
         command = cls(project, text, edit, **merge)
@@ -65,8 +70,9 @@ class WeightsCommand(QUndoCommand):
     """Replace the network's weights (imported, or edited by hand); undo puts the old
     ones back."""
 
-    def __init__(self, project: Project, text: str, weights: list,
-                 applied: Callable[[], None] = lambda: None):
+    def __init__(
+        self, project: Project, text: str, weights: list, applied: Callable[[], None] = lambda: None
+    ):
         super().__init__(text)
         self._project, self._applied = project, applied
         self._before = [(w.copy(), b.copy()) for w, b in project.document.weights()]

@@ -20,8 +20,9 @@ class DatasetPanel(QWidget):
         self.choice = QComboBox()
         for entry in datasets.list():
             self.choice.addItem(entry["name"])
-            self.choice.setItemData(self.choice.count() - 1, entry["summary"],
-                                    Qt.ItemDataRole.ToolTipRole)
+            self.choice.setItemData(
+                self.choice.count() - 1, entry["summary"], Qt.ItemDataRole.ToolTipRole
+            )
         self.samples = QSpinBox()
         self.samples.setRange(4, 100_000)
         self.samples.setValue(400)
@@ -65,6 +66,9 @@ class DatasetPanel(QWidget):
 
     def _request(self, *_):
         name = self.choice.currentText()
-        params = ({"n_samples": self.samples.value(), "noise": round(self.noise.value(), 4),
-                   "seed": 0} if name in GENERATED else {})
+        params = (
+            {"n_samples": self.samples.value(), "noise": round(self.noise.value(), 4), "seed": 0}
+            if name in GENERATED
+            else {}
+        )
         self.sigDatasetRequested.emit({"name": name, "params": params})

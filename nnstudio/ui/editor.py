@@ -54,8 +54,9 @@ class Editor(QObject):
 
     def add_layer(self, kind: str, index: int) -> bool:
         if kind in ("input", "output"):
-            self.sigRefused.emit(f"A network has exactly one {kind} layer; drop a Dense "
-                                 "layer to add a hidden layer.")
+            self.sigRefused.emit(
+                f"A network has exactly one {kind} layer; drop a Dense layer to add a hidden layer."
+            )
             return False
         name = self.document.unique_name()
         layer = LayerState(name, DEFAULT_UNITS, DEFAULT_ACTIVATION)
@@ -74,22 +75,28 @@ class Editor(QObject):
 
     def set_units(self, index: int, units: int) -> bool:
         name = self.document[index].name
-        return self._push(f"Set {name} to {units} nodes",
-                          lambda: self.document.set_units(index, units),
-                          merge_id=MERGE_UNITS, merge_key=index)
+        return self._push(
+            f"Set {name} to {units} nodes",
+            lambda: self.document.set_units(index, units),
+            merge_id=MERGE_UNITS,
+            merge_key=index,
+        )
 
     def change_units(self, index: int, delta: int) -> bool:
         return self.set_units(index, self.document[index].units + delta)
 
     def set_activation(self, index: int, activation: str) -> bool:
         name = self.document[index].name
-        return self._push(f"Set {name} activation to {activation}",
-                          lambda: self.document.set_activation(index, activation))
+        return self._push(
+            f"Set {name} activation to {activation}",
+            lambda: self.document.set_activation(index, activation),
+        )
 
     def rename(self, index: int, name: str) -> bool:
         old = self.document[index].name
-        return self._push(f"Rename {old} to {name.strip()}",
-                          lambda: self.document.rename(index, name))
+        return self._push(
+            f"Rename {old} to {name.strip()}", lambda: self.document.rename(index, name)
+        )
 
     def set_dataset(self, reference: dict) -> bool:
         """Use another dataset; the input and output layers follow it (one undo step)."""
@@ -116,18 +123,27 @@ class Editor(QObject):
         doc = self.document
         fits = len(weights) == len(doc.sizes) - 1 and all(
             w.shape == (a, b) and bias.shape == (b,)
-            for (w, bias), a, b in zip(weights, doc.sizes[:-1], doc.sizes[1:]))
+            for (w, bias), a, b in zip(weights, doc.sizes[:-1], doc.sizes[1:])
+        )
         if not fits:
-            shape = "→".join(str(n) for n in [weights[0][0].shape[0],
-                                               *(w.shape[1] for w, _ in weights)]) \
-                if weights else "no layers"
-            self.sigRefused.emit(f"These weights are for a {shape} network; this one is "
-                                 + "→".join(map(str, doc.sizes)) + ".")
+            shape = (
+                "→".join(
+                    str(n) for n in [weights[0][0].shape[0], *(w.shape[1] for w, _ in weights)]
+                )
+                if weights
+                else "no layers"
+            )
+            self.sigRefused.emit(
+                f"These weights are for a {shape} network; this one is "
+                + "→".join(map(str, doc.sizes))
+                + "."
+            )
             return False
         if not self.before_weights_edit():
             return False
-        self.undo_stack.push(WeightsCommand(self.project, text, weights,
-                                            self.sigWeightsEdited.emit))
+        self.undo_stack.push(
+            WeightsCommand(self.project, text, weights, self.sigWeightsEdited.emit)
+        )
         return True
 
     def set_weight(self, pair: int, source: int, target: int, value: float) -> bool:
@@ -135,12 +151,16 @@ class Editor(QObject):
         weights = [(w.copy(), b.copy()) for w, b in self.document.weights()]
         weights[pair][0][source, target] = value
         layers = self.document.layers
-        return self.set_weights(weights, f"Set weight {layers[pair].name}[{source}] → "
-                                         f"{layers[pair + 1].name}[{target}] to {value:g}")
+        return self.set_weights(
+            weights,
+            f"Set weight {layers[pair].name}[{source}] → "
+            f"{layers[pair + 1].name}[{target}] to {value:g}",
+        )
 
     def set_bias(self, layer: int, node: int, value: float) -> bool:
         """One node's bias (``layer`` ≥ 1: the input layer has none)."""
         weights = [(w.copy(), b.copy()) for w, b in self.document.weights()]
         weights[layer - 1][1][node] = value
-        return self.set_weights(weights, f"Set bias of {self.document.layers[layer].name}"
-                                         f"[{node}] to {value:g}")
+        return self.set_weights(
+            weights, f"Set bias of {self.document.layers[layer].name}[{node}] to {value:g}"
+        )

@@ -55,8 +55,9 @@ class ConfusionTable(QTableWidget):
     def fit_rows(self) -> None:
         if self.rowCount():
             fitting = self.viewport().height() // self.rowCount()
-            self.verticalHeader().setDefaultSectionSize(max(ROW_HEIGHT[0],
-                                                            min(ROW_HEIGHT[1], fitting)))
+            self.verticalHeader().setDefaultSectionSize(
+                max(ROW_HEIGHT[0], min(ROW_HEIGHT[1], fitting))
+            )
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
@@ -75,8 +76,9 @@ class EvaluationPanel(QWidget):
         self.matrix.setToolTip("Rows: true class · columns: predicted class")
         self.input = QLineEdit()
         self.input.setPlaceholderText("features, comma-separated, e.g. 0.5, -1.2")
-        self.input.setToolTip("Raw feature values, as in the dataset; they are scaled as in "
-                              "training. Press Enter.")
+        self.input.setToolTip(
+            "Raw feature values, as in the dataset; they are scaled as in training. Press Enter."
+        )
         self.output = QLabel()
         self.output.setWordWrap(True)
         self.output.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -111,28 +113,41 @@ class EvaluationPanel(QWidget):
         parts, net = frame.parts, frame.net
         running = frame.snapshot is not None and frame.snapshot.status == "running"
         limit = SAMPLED_WHILE_TRAINING if running else None
-        splits = [(name, part) for name, part in
-                  (("train", parts.train), ("validation", parts.validation),
-                   ("test", parts.test)) if part is not None and part.n_samples]
+        splits = [
+            (name, part)
+            for name, part in (
+                ("train", parts.train),
+                ("validation", parts.validation),
+                ("test", parts.test),
+            )
+            if part is not None and part.n_samples
+        ]
         classification = frame.data.task == CLASSIFICATION
         lines, predicted = [], None
         for name, part in splits:
             X, y = part.X[:limit], part.y[:limit]
             outputs = net.predict(X)
-            counted = (f"{part.n_samples:,} samples" if len(X) == part.n_samples
-                       else f"estimated on {len(X):,} of {part.n_samples:,} samples")
+            counted = (
+                f"{part.n_samples:,} samples"
+                if len(X) == part.n_samples
+                else f"estimated on {len(X):,} of {part.n_samples:,} samples"
+            )
             if classification:
                 predicted = predicted_classes(outputs)
                 lines.append(f"{name}: {np.mean(predicted == y):.1%} accuracy ({counted})")
             else:
                 target = y.reshape(len(y), -1)
-                lines.append(f"{name}: mean squared error {np.mean((outputs - target) ** 2):.4g}"
-                             f" ({counted})")
+                lines.append(
+                    f"{name}: mean squared error {np.mean((outputs - target) ** 2):.4g} ({counted})"
+                )
         self.scores.setText("\n".join(lines))
         if classification and splits:
             name, part = splits[-1]
-            self._show_matrix(name, confusion_matrix(part.y[:limit], predicted, part.n_classes),
-                              frame.data.class_names)
+            self._show_matrix(
+                name,
+                confusion_matrix(part.y[:limit], predicted, part.n_classes),
+                frame.data.class_names,
+            )
         else:
             self.matrix_title.setText("")
             self.matrix.setRowCount(0)
@@ -170,16 +185,19 @@ class EvaluationPanel(QWidget):
         if frame is None:
             return
         try:
-            values = np.array([float(v) for v in self.input.text().replace(";", ",")
-                               .split(",") if v.strip()])
+            values = np.array(
+                [float(v) for v in self.input.text().replace(";", ",").split(",") if v.strip()]
+            )
         except ValueError:
             self.output.setText("⚠ Type numbers separated by commas.")
             return
         features = frame.data.feature_names
         if len(values) != len(features):
-            self.output.setText(f"⚠ This network takes {len(features)} features "
-                                f"({', '.join(features[:8])}{'…' if len(features) > 8 else ''})"
-                                f", got {len(values)}.")
+            self.output.setText(
+                f"⚠ This network takes {len(features)} features "
+                f"({', '.join(features[:8])}{'…' if len(features) > 8 else ''})"
+                f", got {len(values)}."
+            )
             return
         try:
             outputs = frame.net.predict(frame.scaler.transform(values[None, :]))[0]

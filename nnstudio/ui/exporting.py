@@ -26,8 +26,7 @@ class Exporter:
         return self.window.path.stem if self.window.path else "network"
 
     def _done(self, paths: list[Path]) -> None:
-        self.window.statusBar().showMessage(
-            "Exported " + ", ".join(str(p) for p in paths), 8000)
+        self.window.statusBar().showMessage("Exported " + ", ".join(str(p) for p in paths), 8000)
 
     def _failed(self, what: str, exc: Exception) -> None:
         QMessageBox.warning(self.window, f"Cannot export {what}", str(exc))
@@ -36,21 +35,28 @@ class Exporter:
         """Ask for a file and a format, then export the trained network."""
         window = self.window
         path, chosen = QFileDialog.getSaveFileName(
-            window, "Export model", self._stem() + ".onnx", ";;".join(MODEL_FILTERS),
-            next(k for k, f in MODEL_FILTERS.items() if f.name == "onnx"))
+            window,
+            "Export model",
+            self._stem() + ".onnx",
+            ";;".join(MODEL_FILTERS),
+            next(k for k, f in MODEL_FILTERS.items() if f.name == "onnx"),
+        )
         if not path:
             return
         fmt = MODEL_FILTERS.get(chosen) or next(
-            (f for f in FORMATS.values() if path.endswith(f.suffix)), FORMATS["onnx"])
+            (f for f in FORMATS.values() if path.endswith(f.suffix)), FORMATS["onnx"]
+        )
         path = Path(path if path.endswith(fmt.suffix) else path + fmt.suffix)
         try:
             try:
                 model = from_project(window.project, name=path.stem)
             except UntrainedError:
                 answer = QMessageBox.question(
-                    window, "Export an untrained network?",
+                    window,
+                    "Export an untrained network?",
                     "The network has not been trained: it still has its initial random "
-                    "weights. Export them anyway?")
+                    "weights. Export them anyway?",
+                )
                 if answer != QMessageBox.StandardButton.Yes:
                     return
                 model = from_project(window.project, name=path.stem, allow_untrained=True)
@@ -60,16 +66,23 @@ class Exporter:
 
     def export_diagram(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
-            self.window, "Export network diagram", self._stem() + ".png",
-            "PNG image (*.png);;SVG drawing (*.svg)")
+            self.window,
+            "Export network diagram",
+            self._stem() + ".png",
+            "PNG image (*.png);;SVG drawing (*.svg)",
+        )
         if path:
-            self._save(lambda p: images.save_scene(self.window.scene, p), path, ".png",
-                       "the diagram")
+            self._save(
+                lambda p: images.save_scene(self.window.scene, p), path, ".png", "the diagram"
+            )
 
     def export_plot(self, plot_item, title: str) -> None:
         path, _ = QFileDialog.getSaveFileName(
-            self.window, f"Export {title}", f"{self._stem()}-{title.replace(' ', '-')}.png",
-            "PNG image (*.png);;SVG drawing (*.svg);;CSV data (*.csv)")
+            self.window,
+            f"Export {title}",
+            f"{self._stem()}-{title.replace(' ', '-')}.png",
+            "PNG image (*.png);;SVG drawing (*.svg);;CSV data (*.csv)",
+        )
         if path:
             self._save(lambda p: images.save_plot(plot_item, p), path, ".png", title)
 
@@ -85,8 +98,9 @@ class Exporter:
     def import_weights(self) -> None:
         """Load the weights of an NPZ file into the network (undoable)."""
         window = self.window
-        path, _ = QFileDialog.getOpenFileName(window, "Import weights", "",
-                                              "nnstudio weights (*.npz)")
+        path, _ = QFileDialog.getOpenFileName(
+            window, "Import weights", "", "nnstudio weights (*.npz)"
+        )
         if not path:
             return
         try:

@@ -67,8 +67,9 @@ class Inspector(QWidget):
             self.activation.setCurrentText(layer.activation)
             self.name.setEnabled(True)
             self.units.setEnabled(layer.kind == DENSE)
-            self.units.setToolTip("" if layer.kind == DENSE else
-                                  f"The {layer.kind} layer follows the dataset")
+            self.units.setToolTip(
+                "" if layer.kind == DENSE else f"The {layer.kind} layer follows the dataset"
+            )
             self.activation.setEnabled(layer.kind != INPUT)
         for editor in editors:
             editor.blockSignals(False)

@@ -29,8 +29,10 @@ class LiveText(QWidget):
 
     def sizeHint(self) -> QSize:
         metrics = self.fontMetrics()
-        return QSize(metrics.horizontalAdvance(max(self._text.splitlines() or [""], key=len)),
-                     self._lines * metrics.lineSpacing() + 2)
+        return QSize(
+            metrics.horizontalAdvance(max(self._text.splitlines() or [""], key=len)),
+            self._lines * metrics.lineSpacing() + 2,
+        )
 
     def minimumSizeHint(self) -> QSize:
         return QSize(0, self.sizeHint().height())
@@ -38,5 +40,6 @@ class LiveText(QWidget):
     def paintEvent(self, event) -> None:
         painter = QPainter(self)
         painter.fillRect(self.rect(), self.palette().window())
-        painter.drawText(self.rect(), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         self._text)
+        painter.drawText(
+            self.rect(), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self._text
+        )

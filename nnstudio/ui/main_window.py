@@ -40,8 +40,12 @@ FILE_FILTER = f"nnstudio projects (*{SUFFIX})"
 class MainWindow(QMainWindow):
     """The studio window for one project at a time."""
 
-    def __init__(self, project: Project | None = None, path: Path | None = None,
-                 autosave_ms: int | None = None):
+    def __init__(
+        self,
+        project: Project | None = None,
+        path: Path | None = None,
+        autosave_ms: int | None = None,
+    ):
         super().__init__()
         self.resize(1400, 860)
         self.path = path
@@ -63,34 +67,42 @@ class MainWindow(QMainWindow):
         self.boundary_plot = BoundaryPlot()
         self._dock("Training", self.training_panel, Qt.DockWidgetArea.RightDockWidgetArea)
         self._dock("Loss", self.loss_plot, Qt.DockWidgetArea.BottomDockWidgetArea)
-        boundary_dock = self._dock("Decision boundary", self.boundary_plot,
-                                   Qt.DockWidgetArea.BottomDockWidgetArea)
+        boundary_dock = self._dock(
+            "Decision boundary", self.boundary_plot, Qt.DockWidgetArea.BottomDockWidgetArea
+        )
         self.evaluation = EvaluationPanel()
-        evaluation_dock = self._dock("Evaluation", self.evaluation,
-                                     Qt.DockWidgetArea.BottomDockWidgetArea)
+        evaluation_dock = self._dock(
+            "Evaluation", self.evaluation, Qt.DockWidgetArea.BottomDockWidgetArea
+        )
         self.tabifyDockWidget(boundary_dock, evaluation_dock)
         self.weights_view = WeightsView()
-        weights_dock = self._dock("Weights", self.weights_view,
-                                  Qt.DockWidgetArea.BottomDockWidgetArea)
+        weights_dock = self._dock(
+            "Weights", self.weights_view, Qt.DockWidgetArea.BottomDockWidgetArea
+        )
         self.tabifyDockWidget(evaluation_dock, weights_dock)
         for dock, view in ((evaluation_dock, self.evaluation), (weights_dock, self.weights_view)):
             dock.visibilityChanged.connect(lambda shown, v=view: shown and v.redraw_now())
         self.boundary_dock, self.weights_dock = boundary_dock, weights_dock
         boundary_dock.raise_()
-        self.training = TrainingController(self.project, self.training_panel, self.loss_plot,
-                                           self.boundary_plot, self)
+        self.training = TrainingController(
+            self.project, self.training_panel, self.loss_plot, self.boundary_plot, self
+        )
         self.exporter = Exporter(self)
         self.node_maps = NodeMaps(self.scene, lambda: self.boundary_plot.bounds, self)
         self._build_actions()
         self._connect()
         self.training.preview()
-        self.autosaver = Autosaver(lambda: self.project,
-                                   lambda: not self.editor.undo_stack.isClean(),
-                                   autosave_ms or 60_000, self)
+        self.autosaver = Autosaver(
+            lambda: self.project,
+            lambda: not self.editor.undo_stack.isClean(),
+            autosave_ms or 60_000,
+            self,
+        )
         self._show_dataset()
         self._update_title()
         self.statusBar().showMessage(
-            "Drag a Dense layer from the palette onto the canvas; select a layer to edit it.")
+            "Drag a Dense layer from the palette onto the canvas; select a layer to edit it."
+        )
         QTimer.singleShot(0, self.view.fit)
 
     # -- assembly ---------------------------------------------------------------------
@@ -121,35 +133,51 @@ class MainWindow(QMainWindow):
         self.new_action = self._action("&New", self.new_project, keys.New, "Start a new network")
         self.open_action = self._action("&Open…", self.open_dialog, keys.Open, "Open a project")
         self.save_action = self._action("&Save", self.save, keys.Save, "Save the project")
-        self.save_as_action = self._action("Save &As…", self.save_as, keys.SaveAs,
-                                           "Save the project under a new name")
+        self.save_as_action = self._action(
+            "Save &As…", self.save_as, keys.SaveAs, "Save the project under a new name"
+        )
         self.quit_action = self._action("&Quit", self.close, keys.Quit, "Quit nnstudio")
         exporter = self.exporter
         self.export_action = self._action(
-            "&Export model…", exporter.export_model, QKeySequence("Ctrl+E"),
-            "Export the trained network: ONNX, PyTorch, Keras, NumPy code, NPZ, JSON, CSV")
-        self.import_action = self._action("&Import weights…", exporter.import_weights,
-                                          tip="Load weights saved as NPZ into this network")
+            "&Export model…",
+            exporter.export_model,
+            QKeySequence("Ctrl+E"),
+            "Export the trained network: ONNX, PyTorch, Keras, NumPy code, NPZ, JSON, CSV",
+        )
+        self.import_action = self._action(
+            "&Import weights…",
+            exporter.import_weights,
+            tip="Load weights saved as NPZ into this network",
+        )
         self.export_diagram_action = self._action(
-            "Network &diagram…", exporter.export_diagram, tip="Save the diagram as PNG or SVG")
+            "Network &diagram…", exporter.export_diagram, tip="Save the diagram as PNG or SVG"
+        )
         self.export_loss_action = self._action(
-            "&Loss plot…", lambda: exporter.export_plot(self.loss_plot.plot.getPlotItem(),
-                                                        "loss plot"),
-            tip="Save the loss curve as PNG, SVG or CSV")
+            "&Loss plot…",
+            lambda: exporter.export_plot(self.loss_plot.plot.getPlotItem(), "loss plot"),
+            tip="Save the loss curve as PNG, SVG or CSV",
+        )
         self.export_boundary_action = self._action(
             "Decision &boundary…",
             lambda: exporter.export_plot(self.boundary_plot.getPlotItem(), "decision boundary"),
-            tip="Save the decision boundary plot as PNG, SVG or CSV")
+            tip="Save the decision boundary plot as PNG, SVG or CSV",
+        )
         self.delete_action = self._action(
-            "&Delete layer", lambda: self.editor.remove_layer(self.scene.selected_layer()),
-            keys.Delete, "Delete the selected hidden layer")
+            "&Delete layer",
+            lambda: self.editor.remove_layer(self.scene.selected_layer()),
+            keys.Delete,
+            "Delete the selected hidden layer",
+        )
         self.zoom_in_action = self._action("Zoom &in", self.view.zoom_in, keys.ZoomIn)
         self.zoom_out_action = self._action("Zoom &out", self.view.zoom_out, keys.ZoomOut)
         self.fit_action = self._action("&Fit to view", self.view.fit, QKeySequence("Ctrl+0"))
         self.changes_action = self._action(
-            "Show weight &changes", self.scene.show_changes, QKeySequence("Ctrl+D"),
+            "Show weight &changes",
+            self.scene.show_changes,
+            QKeySequence("Ctrl+D"),
             "Colour connections and nodes by how much each weight and bias has changed "
-            "since this was turned on, instead of by value")
+            "since this was turned on, instead of by value",
+        )
         self.changes_action.setCheckable(True)
         menu = self.menuBar().addMenu("&File")
         for action in (self.new_action, self.open_action):
@@ -160,8 +188,11 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         menu.addAction(self.export_action)
         pictures = menu.addMenu("Export &picture")
-        for action in (self.export_diagram_action, self.export_loss_action,
-                       self.export_boundary_action):
+        for action in (
+            self.export_diagram_action,
+            self.export_loss_action,
+            self.export_boundary_action,
+        ):
             pictures.addAction(action)
         menu.addAction(self.import_action)
         menu.addSeparator()
@@ -170,8 +201,13 @@ class MainWindow(QMainWindow):
         for action in (self.undo_action, self.redo_action, self.delete_action):
             edit.addAction(action)
         view = self.menuBar().addMenu("&View")
-        for action in (self.zoom_in_action, self.zoom_out_action, self.fit_action, None,
-                       self.changes_action):
+        for action in (
+            self.zoom_in_action,
+            self.zoom_out_action,
+            self.fit_action,
+            None,
+            self.changes_action,
+        ):
             view.addSeparator() if action is None else view.addAction(action)
         toolbar = self.addToolBar("Main")
         toolbar.setObjectName("Main")
@@ -181,9 +217,21 @@ class MainWindow(QMainWindow):
         stack.canRedoChanged.connect(redo.setEnabled)
         undo.setEnabled(False)
         redo.setEnabled(False)
-        for action in (self.new_action, self.open_action, self.save_action, None, undo, redo,
-                       self.delete_action, None, self.zoom_in_action, self.zoom_out_action,
-                       self.fit_action, None, self.changes_action):
+        for action in (
+            self.new_action,
+            self.open_action,
+            self.save_action,
+            None,
+            undo,
+            redo,
+            self.delete_action,
+            None,
+            self.zoom_in_action,
+            self.zoom_out_action,
+            self.fit_action,
+            None,
+            self.changes_action,
+        ):
             toolbar.addSeparator() if action is None else toolbar.addAction(action)
         self._refresh_recent()
 
@@ -231,8 +279,7 @@ class MainWindow(QMainWindow):
         except NNStudioError as exc:
             self.dataset_panel.show_reference(self.project.dataset, f"⚠ {exc}")
             return
-        self.dataset_panel.show_reference(self.project.dataset, data.description,
-                                          data.size_text)
+        self.dataset_panel.show_reference(self.project.dataset, data.description, data.size_text)
 
     def _front_view_for_data(self) -> None:
         """2-D data: the decision boundary in front; other data: the weights (image
@@ -249,8 +296,9 @@ class MainWindow(QMainWindow):
         self.setWindowModified(not self.editor.undo_stack.isClean())
 
     def rename_dialog(self, index: int) -> None:
-        name, ok = QInputDialog.getText(self, "Rename layer", "Name:",
-                                        text=self.project.document[index].name)
+        name, ok = QInputDialog.getText(
+            self, "Rename layer", "Name:", text=self.project.document[index].name
+        )
         if ok:
             self.editor.rename(index, name)
 
@@ -258,17 +306,28 @@ class MainWindow(QMainWindow):
         layers = self.project.document.layers
         self.training.prepare_weight_edit()
         value, ok = QInputDialog.getDouble(
-            self, "Edit weight", f"Weight {layers[pair].name}[{source}] → "
-            f"{layers[pair + 1].name}[{target}]:",
-            float(self.project.document.weights()[pair][0][source, target]), -1e6, 1e6, 4)
+            self,
+            "Edit weight",
+            f"Weight {layers[pair].name}[{source}] → {layers[pair + 1].name}[{target}]:",
+            float(self.project.document.weights()[pair][0][source, target]),
+            -1e6,
+            1e6,
+            4,
+        )
         if ok:
             self.editor.set_weight(pair, source, target, value)
 
     def edit_bias_dialog(self, layer: int, node: int) -> None:
         self.training.prepare_weight_edit()
         value, ok = QInputDialog.getDouble(
-            self, "Edit bias", f"Bias of {self.project.document.layers[layer].name}[{node}]:",
-            float(self.project.document.weights()[layer - 1][1][node]), -1e6, 1e6, 4)
+            self,
+            "Edit bias",
+            f"Bias of {self.project.document.layers[layer].name}[{node}]:",
+            float(self.project.document.weights()[layer - 1][1][node]),
+            -1e6,
+            1e6,
+            4,
+        )
         if ok:
             self.editor.set_bias(layer, node, value)
 
@@ -311,8 +370,9 @@ class MainWindow(QMainWindow):
         return self.save_to(self.path) if self.path else self.save_as()
 
     def save_as(self) -> bool:
-        path, _ = QFileDialog.getSaveFileName(self, "Save project", "untitled" + SUFFIX,
-                                              FILE_FILTER)
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save project", "untitled" + SUFFIX, FILE_FILTER
+        )
         if not path:
             return False
         path = Path(path)
@@ -339,8 +399,12 @@ class MainWindow(QMainWindow):
             return True
         buttons = QMessageBox.StandardButton
         answer = QMessageBox.question(
-            self, "Unsaved changes", "The network has unsaved changes. Save them?",
-            buttons.Save | buttons.Discard | buttons.Cancel, buttons.Save)
+            self,
+            "Unsaved changes",
+            "The network has unsaved changes. Save them?",
+            buttons.Save | buttons.Discard | buttons.Cancel,
+            buttons.Save,
+        )
         if answer == buttons.Save:
             return self.save()
         return answer == buttons.Discard

@@ -36,13 +36,13 @@ class CurveBuffer:
         while len(x) >= self.stride:
             take = min(len(x) // self.stride, self.capacity - self.size) * self.stride
             end = self.size + take // self.stride
-            self.x[self.size:end] = x[:take:self.stride]
-            self.y[self.size:end] = y[:take].reshape(-1, self.stride).mean(axis=1)
+            self.x[self.size : end] = x[: take : self.stride]
+            self.y[self.size : end] = y[:take].reshape(-1, self.stride).mean(axis=1)
             self.size, x, y = end, x[take:], y[take:]
             if self.size == self.capacity:
                 half = self.size // 2
-                self.x[:half] = self.x[:self.size:2]
-                self.y[:half] = (self.y[:self.size:2] + self.y[1:self.size:2]) / 2
+                self.x[:half] = self.x[: self.size : 2]
+                self.y[:half] = (self.y[: self.size : 2] + self.y[1 : self.size : 2]) / 2
                 self.size, self.stride = half, 2 * self.stride
         self._waiting = (x, y)
 
@@ -51,7 +51,7 @@ class CurveBuffer:
         self._waiting = (np.empty(0), np.empty(0))
 
     def data(self) -> tuple[np.ndarray, np.ndarray]:
-        return self.x[:self.size], self.y[:self.size]
+        return self.x[: self.size], self.y[: self.size]
 
 
 class StickyRange:
@@ -94,11 +94,17 @@ class LossPlot(QWidget):
         self.plot.setLabel("left", "loss")
         self.plot.addLegend(offset=(-10, 10), brush=LEGEND_BRUSH)
         # a noisy curve of thousands of points: antialiased, it takes ~10 ms to paint
-        self.train = self.plot.plot(pen=pg.mkPen((32, 110, 200), width=1), name="training",
-                                    antialias=False)
-        self.validation = self.plot.plot(pen=pg.mkPen((232, 120, 20), width=2),
-                                         symbol="o", symbolSize=4, symbolPen=None,
-                                         symbolBrush=(232, 120, 20), name="validation")
+        self.train = self.plot.plot(
+            pen=pg.mkPen((32, 110, 200), width=1), name="training", antialias=False
+        )
+        self.validation = self.plot.plot(
+            pen=pg.mkPen((232, 120, 20), width=2),
+            symbol="o",
+            symbolSize=4,
+            symbolPen=None,
+            symbolBrush=(232, 120, 20),
+            name="validation",
+        )
         for curve in (self.train, self.validation):
             curve.setDownsampling(auto=True, method="peak")
             curve.setClipToView(True)
@@ -114,10 +120,12 @@ class LossPlot(QWidget):
         self.accuracy.setYRange(0, 1, padding=0.02)
         self.accuracy.addLegend(offset=(-10, -10), brush=LEGEND_BRUSH)
         self.accuracy.setXLink(self.plot)
-        self.train_accuracy = self.accuracy.plot(pen=pg.mkPen((32, 110, 200), width=2),
-                                                 name="training")
-        self.val_accuracy = self.accuracy.plot(pen=pg.mkPen((232, 120, 20), width=2),
-                                               name="validation")
+        self.train_accuracy = self.accuracy.plot(
+            pen=pg.mkPen((32, 110, 200), width=2), name="training"
+        )
+        self.val_accuracy = self.accuracy.plot(
+            pen=pg.mkPen((232, 120, 20), width=2), name="validation"
+        )
         self.accuracy.hide()
         self.log_scale = QCheckBox("log scale")
         self.log_scale.toggled.connect(self._set_log_scale)
@@ -203,8 +211,10 @@ class BoundaryPlot(pg.PlotWidget):
         self.test_points = pg.ScatterPlotItem(size=7, brush=pg.mkBrush(255, 255, 255, 200))
         self.addItem(self.test_points)
         self.show_test = QCheckBox("test points", self)
-        self.show_test.setToolTip("Also show the test split (white dots ringed in their "
-                                  "class colour): data the network never trains on")
+        self.show_test.setToolTip(
+            "Also show the test split (white dots ringed in their "
+            "class colour): data the network never trains on"
+        )
         self.show_test.move(8, 4)
         self.show_test.toggled.connect(self.test_points.setVisible)
         self.test_points.setVisible(False)
@@ -216,8 +226,13 @@ class BoundaryPlot(pg.PlotWidget):
         self._rect = QRectF(0, 0, 1, 1)
         self.getViewBox().sigRangeChanged.connect(self._follow_view)
 
-    def set_data(self, X: np.ndarray, labels: np.ndarray, n_classes: int | None,
-                 test: tuple[np.ndarray, np.ndarray] | None = None) -> None:
+    def set_data(
+        self,
+        X: np.ndarray,
+        labels: np.ndarray,
+        n_classes: int | None,
+        test: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> None:
         """The 2-D points to show (scaled features) and their classes (or values); the
         test split's ``(X, labels)`` are shown on request."""
         lo, hi = X.min(axis=0), X.max(axis=0)
@@ -226,12 +241,18 @@ class BoundaryPlot(pg.PlotWidget):
         self._bounds = (x0, x1, y0, y1)
         self._palette = class_colors(n_classes or 2)
         self._regression = not n_classes
-        brushes = ([pg.mkBrush(*self._palette[int(c)]) for c in labels] if n_classes
-                   else [pg.mkBrush(120, 120, 120)] * len(labels))
+        brushes = (
+            [pg.mkBrush(*self._palette[int(c)]) for c in labels]
+            if n_classes
+            else [pg.mkBrush(120, 120, 120)] * len(labels)
+        )
         self.points.setData(pos=X, brush=brushes)
         if test is not None and len(test[0]):
-            pens = ([pg.mkPen(self._palette[int(c)], width=2) for c in test[1]] if n_classes
-                    else [pg.mkPen(120, 120, 120, width=2)] * len(test[1]))
+            pens = (
+                [pg.mkPen(self._palette[int(c)], width=2) for c in test[1]]
+                if n_classes
+                else [pg.mkPen(120, 120, 120, width=2)] * len(test[1])
+            )
             self.test_points.setData(pos=test[0], pen=pens)
         else:
             self.test_points.clear()
@@ -283,18 +304,36 @@ class BoundaryPlot(pg.PlotWidget):
         else:
             probs = out
         cls = probs.argmax(axis=1)
-        strength = np.clip((probs.max(axis=1) - 1 / probs.shape[1]) * probs.shape[1] /
-                           (probs.shape[1] - 1), 0, 1) if probs.shape[1] > 1 else np.ones(len(p))
+        strength = (
+            np.clip(
+                (probs.max(axis=1) - 1 / probs.shape[1]) * probs.shape[1] / (probs.shape[1] - 1),
+                0,
+                1,
+            )
+            if probs.shape[1] > 1
+            else np.ones(len(p))
+        )
         colors = np.asarray(self._palette, float)[cls % len(self._palette)]
         rgb = 255 - (255 - colors) * (0.15 + 0.45 * strength[:, None])
         self._show(rgb)
 
     def _show(self, rgb: np.ndarray) -> None:
-        self.image.setImage(rgb.reshape(*self._shape, 3).astype(np.uint8), levels=(0, 255),
-                            rect=self._rect)
+        self.image.setImage(
+            rgb.reshape(*self._shape, 3).astype(np.uint8), levels=(0, 255), rect=self._rect
+        )
 
 
 def class_colors(n: int) -> list[tuple[int, int, int]]:
-    base = [(232, 120, 20), (32, 110, 200), (60, 160, 80), (170, 80, 170), (200, 60, 60),
-            (120, 120, 40), (40, 160, 170), (230, 170, 30), (110, 70, 40), (90, 90, 90)]
+    base = [
+        (232, 120, 20),
+        (32, 110, 200),
+        (60, 160, 80),
+        (170, 80, 170),
+        (200, 60, 60),
+        (120, 120, 40),
+        (40, 160, 170),
+        (230, 170, 30),
+        (110, 70, 40),
+        (90, 90, 90),
+    ]
     return [base[i % len(base)] for i in range(max(n, 2))]

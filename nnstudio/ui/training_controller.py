@@ -61,8 +61,14 @@ class TrainingController(QObject):
     sigMessage = Signal(str)
     sigFrame = Signal(object)  # Frame, on the data views' turn
 
-    def __init__(self, project: Project, panel: TrainingPanel, loss_plot: LossPlot,
-                 boundary: BoundaryPlot, parent=None):
+    def __init__(
+        self,
+        project: Project,
+        panel: TrainingPanel,
+        loss_plot: LossPlot,
+        boundary: BoundaryPlot,
+        parent=None,
+    ):
         super().__init__(parent)
         self.project, self.panel = project, panel
         self.loss_plot, self.boundary = loss_plot, boundary
@@ -95,8 +101,11 @@ class TrainingController(QObject):
     @property
     def training(self) -> bool:
         """True while a run trains (not paused, not finished)."""
-        return (self.bridge.running and self.bridge.trainer is not None
-                and not self.bridge.trainer.paused)
+        return (
+            self.bridge.running
+            and self.bridge.trainer is not None
+            and not self.bridge.trainer.paused
+        )
 
     def set_project(self, project: Project) -> None:
         self.shutdown()
@@ -119,16 +128,18 @@ class TrainingController(QObject):
             return
         self._choose_curves(data, parts)
         if data.is_2d:
-            self.boundary.set_data(parts.train.X, parts.train.y, parts.train.n_classes,
-                                   _points(parts.test))
+            self.boundary.set_data(
+                parts.train.X, parts.train.y, parts.train.n_classes, _points(parts.test)
+            )
             self.boundary.update_from(net)
         else:
             self.boundary.clear_data()
         self.sigFrame.emit(Frame(net, parts, scaler, data))
 
     def _choose_curves(self, data: datasets.Dataset, parts: datasets.Split) -> None:
-        self.loss_plot.show_curves(accuracy=data.task == datasets.CLASSIFICATION,
-                                   validation=parts.validation is not None)
+        self.loss_plot.show_curves(
+            accuracy=data.task == datasets.CLASSIFICATION, validation=parts.validation is not None
+        )
 
     def invalidate(self) -> None:
         """The network or data changed: the next Play starts a new run."""
@@ -144,9 +155,11 @@ class TrainingController(QObject):
         was_training = self.training
         self.pause()
         answer = QMessageBox.question(
-            None, "Change the network?",
+            None,
+            "Change the network?",
             "Training is paused. Changing the network ends this training run "
-            "(the weights trained so far are kept where the layers still fit). Go ahead?")
+            "(the weights trained so far are kept where the layers still fit). Go ahead?",
+        )
         if answer == QMessageBox.StandardButton.Yes:
             self.invalidate()
             return True
@@ -183,12 +196,13 @@ class TrainingController(QObject):
         self._display_net = Network.from_spec(doc.spec(), dtype=self.run.net.dtype.name)
         self._choose_curves(self.run.data, self.run.parts)
         if settings_of(self.project)["validation_split"] and self.run.parts.validation is None:
-            self.sigMessage.emit("The validation split is too small to hold a sample of "
-                                 "this dataset: training runs without validation.")
+            self.sigMessage.emit(
+                "The validation split is too small to hold a sample of "
+                "this dataset: training runs without validation."
+            )
         train = self.run.parts.train
         if train.is_2d:
-            self.boundary.set_data(train.X, train.y, train.n_classes,
-                                   _points(self.run.parts.test))
+            self.boundary.set_data(train.X, train.y, train.n_classes, _points(self.run.parts.test))
         self.bridge.start(self.run.trainer, paused=paused)
         return True
 
@@ -231,8 +245,11 @@ class TrainingController(QObject):
         """The learning rate changes live; any other change starts a new run (a new
         seed or initialiser also draws new initial weights)."""
         old, doc = settings_of(self.project), self.project.document
-        self.project.training = {key: value for key, value in {
-            **self.project.training, **settings}.items() if key not in NETWORK_SETTINGS}
+        self.project.training = {
+            key: value
+            for key, value in {**self.project.training, **settings}.items()
+            if key not in NETWORK_SETTINGS
+        }
         if self.bridge.trainer is not None and settings["lr"] != old["lr"]:
             self.bridge.trainer.lr = settings["lr"]
         if any(settings[k] != old[k] for k in settings if k != "lr"):
@@ -247,8 +264,9 @@ class TrainingController(QObject):
     def _on_snapshot(self, snapshot: Snapshot) -> None:
         self.snapshots += 1
         first = snapshot.step - len(snapshot.losses) + 1
-        self.loss_plot.add(first, snapshot.losses, snapshot.epochs,
-                           self.bridge.trainer.steps_per_epoch)
+        self.loss_plot.add(
+            first, snapshot.losses, snapshot.epochs, self.bridge.trainer.steps_per_epoch
+        )
         self.latest = snapshot
         if snapshot.status == DIVERGED:
             self.panel.show_banner(snapshot.message)
@@ -286,10 +304,15 @@ class TrainingController(QObject):
                 self._display_net.set_weights(snapshot.weights)
                 if run.parts.train.is_2d:
                     self.boundary.update_from(self._display_net)
-                self.sigFrame.emit(Frame(self._display_net, run.parts, run.scaler, run.data,
-                                         snapshot))
-        self.panel.show_counters(snapshot.epoch, snapshot.step,
-                                 None if last else snapshot.samples_per_second, snapshot.metrics)
+                self.sigFrame.emit(
+                    Frame(self._display_net, run.parts, run.scaler, run.data, snapshot)
+                )
+        self.panel.show_counters(
+            snapshot.epoch,
+            snapshot.step,
+            None if last else snapshot.samples_per_second,
+            snapshot.metrics,
+        )
         self._pace(snapshot)
 
     def _pace(self, snapshot: Snapshot) -> None:
@@ -306,8 +329,7 @@ class TrainingController(QObject):
         used = (cpu - start_cpu) / (wall - start_wall)
         free = CORES - self._trainer_cores
         allowed = max(BUSY_MACHINE_GUI_SHARE, min(1.0, free))
-        interval = int(min(max(self.timer.interval() * used / allowed, FRAME_MS),
-                           SLOWEST_FRAME_MS))
+        interval = int(min(max(self.timer.interval() * used / allowed, FRAME_MS), SLOWEST_FRAME_MS))
         self.timer.setInterval(interval)
         # two snapshots a frame (at most 30 a second): each costs both processes a copy
         # of the weights

@@ -26,8 +26,9 @@ from nnstudio.ui.live_text import LiveText
 AUTOMATIC_LOSS = "automatic"
 
 
-def _spin(low: float, high: float, step: float, decimals: int, tip: str,
-          off: str | None = None) -> QDoubleSpinBox:
+def _spin(
+    low: float, high: float, step: float, decimals: int, tip: str, off: str | None = None
+) -> QDoubleSpinBox:
     box = QDoubleSpinBox()
     box.setRange(low, high)
     box.setSingleStep(step)
@@ -59,13 +60,11 @@ class TrainingPanel(QWidget):
         self.reset = QPushButton("⟲ Reset")
         self.reset.setToolTip("Re-initialise the weights from the seed")
         buttons = QGridLayout()
-        for i, button in enumerate((self.play, self.pause, self.step, self.step_epoch,
-                                    self.reset)):
+        for i, button in enumerate((self.play, self.pause, self.step, self.step_epoch, self.reset)):
             buttons.addWidget(button, i // 3, i % 3)
         self.banner = QLabel()
         self.banner.setWordWrap(True)
-        self.banner.setStyleSheet("background:#fde2e1;color:#8a1c1c;padding:6px;"
-                                  "border-radius:4px")
+        self.banner.setStyleSheet("background:#fde2e1;color:#8a1c1c;padding:6px;border-radius:4px")
         self.banner.hide()
         self.counters = LiveText("epoch 0 · step 0 · not training\nloss –")
         self._build_settings()
@@ -82,9 +81,13 @@ class TrainingPanel(QWidget):
         self.step_epoch.clicked.connect(self.sigStepEpoch)
         self.reset.clicked.connect(self.sigReset)
         for widget in self._widgets.values():
-            signal = (widget.currentTextChanged if isinstance(widget, QComboBox)
-                      else widget.toggled if isinstance(widget, QCheckBox)
-                      else widget.valueChanged)
+            signal = (
+                widget.currentTextChanged
+                if isinstance(widget, QComboBox)
+                else widget.toggled
+                if isinstance(widget, QCheckBox)
+                else widget.valueChanged
+            )
             signal.connect(self._emit_settings)
         self.show_settings({**DEFAULT_SETTINGS, "loss": None, "initializer": "glorot_uniform"})
         self.set_running(False)
@@ -92,8 +95,13 @@ class TrainingPanel(QWidget):
     def _build_settings(self) -> None:
         optimizer = QComboBox()
         optimizer.addItems(list(OPTIMIZERS))
-        lr = _spin(1e-5, 10.0, 0.001, 5,
-                   "Learning rate: takes effect at the next step, even while training")
+        lr = _spin(
+            1e-5,
+            10.0,
+            0.001,
+            5,
+            "Learning rate: takes effect at the next step, even while training",
+        )
         batch_size = QSpinBox()
         batch_size.setRange(1, 65536)
         epochs = QSpinBox()
@@ -101,8 +109,10 @@ class TrainingPanel(QWidget):
         epochs.setSpecialValueText("until paused")
         seed = QSpinBox()
         seed.setRange(0, 2**31 - 1)
-        seed.setToolTip("Drives the initial weights, the shuffling and the splits: the same "
-                        "seed gives the same run")
+        seed.setToolTip(
+            "Drives the initial weights, the shuffling and the splits: the same "
+            "seed gives the same run"
+        )
         loss = QComboBox()
         loss.addItems([AUTOMATIC_LOSS, *LOSSES])
         loss.setToolTip("automatic: cross-entropy for sigmoid/softmax outputs, else mse")
@@ -115,32 +125,67 @@ class TrainingPanel(QWidget):
         initializer.setToolTip("How the initial weights are drawn (Reset draws them again)")
         dtype = QComboBox()
         dtype.addItems(["float32", "float64"])
-        validation = _spin(0.0, 0.5, 0.05, 2,
-                           "Share of the training samples held out for the validation curve",
-                           off="none")
+        validation = _spin(
+            0.0,
+            0.5,
+            0.05,
+            2,
+            "Share of the training samples held out for the validation curve",
+            off="none",
+        )
         test = _spin(0.05, 0.5, 0.05, 2, "Share of the samples kept for testing")
-        target = _spin(0.0, 100.0, 0.001, 4, "Stop once an epoch's mean loss is this low",
-                       off="none")
-        self._widgets = {"optimizer": optimizer, "lr": lr, "batch_size": batch_size,
-                         "epochs": epochs, "seed": seed, "loss": loss, "momentum": momentum,
-                         "nesterov": nesterov, "l1": l1, "l2": l2, "initializer": initializer,
-                         "dtype": dtype, "validation_split": validation, "test_split": test,
-                         "target_loss": target}
+        target = _spin(
+            0.0, 100.0, 0.001, 4, "Stop once an epoch's mean loss is this low", off="none"
+        )
+        self._widgets = {
+            "optimizer": optimizer,
+            "lr": lr,
+            "batch_size": batch_size,
+            "epochs": epochs,
+            "seed": seed,
+            "loss": loss,
+            "momentum": momentum,
+            "nesterov": nesterov,
+            "l1": l1,
+            "l2": l2,
+            "initializer": initializer,
+            "dtype": dtype,
+            "validation_split": validation,
+            "test_split": test,
+            "target_loss": target,
+        }
         self.optimizer, self.lr, self.batch_size, self.epochs, self.seed = (
-            optimizer, lr, batch_size, epochs, seed)
+            optimizer,
+            lr,
+            batch_size,
+            epochs,
+            seed,
+        )
         self.form = QFormLayout()
-        for label, key in (("Optimizer", "optimizer"), ("Learning rate", "lr"),
-                           ("Batch size", "batch_size"), ("Stop after epochs", "epochs"),
-                           ("Seed", "seed")):
+        for label, key in (
+            ("Optimizer", "optimizer"),
+            ("Learning rate", "lr"),
+            ("Batch size", "batch_size"),
+            ("Stop after epochs", "epochs"),
+            ("Seed", "seed"),
+        ):
             self.form.addRow(label, self._widgets[key])
         self.more = QCollapsible("More settings")
         inner = QWidget()
         more = QFormLayout(inner)
         more.setContentsMargins(0, 0, 0, 0)
-        for label, key in (("Loss", "loss"), ("Momentum", "momentum"), ("", "nesterov"),
-                           ("L1", "l1"), ("L2", "l2"), ("Initialiser", "initializer"),
-                           ("Precision", "dtype"), ("Validation split", "validation_split"),
-                           ("Test split", "test_split"), ("Stop at loss", "target_loss")):
+        for label, key in (
+            ("Loss", "loss"),
+            ("Momentum", "momentum"),
+            ("", "nesterov"),
+            ("L1", "l1"),
+            ("L2", "l2"),
+            ("Initialiser", "initializer"),
+            ("Precision", "dtype"),
+            ("Validation split", "validation_split"),
+            ("Test split", "test_split"),
+            ("Stop at loss", "target_loss"),
+        ):
             more.addRow(label, self._widgets[key])
         self.more.addWidget(inner)
 

@@ -17,8 +17,9 @@ HISTOGRAM_SAMPLE = 20_000  # weights per layer the histogram is drawn from
 MAX_TILES = 64
 
 
-def tile_mosaic(weights: np.ndarray, image_shape: tuple[int, int],
-                max_tiles: int = MAX_TILES) -> np.ndarray:
+def tile_mosaic(
+    weights: np.ndarray, image_shape: tuple[int, int], max_tiles: int = MAX_TILES
+) -> np.ndarray:
     """First-layer weights (pixels, units) as a grid of images, one per unit, each
     scaled to its own largest |weight| into [-1, 1]; gaps between tiles are 0."""
     h, w = image_shape
@@ -29,8 +30,9 @@ def tile_mosaic(weights: np.ndarray, image_shape: tuple[int, int],
     for k in range(units):
         tile = weights[:, k].reshape(h, w)
         r, c = divmod(k, columns)
-        mosaic[r * (h + 1):r * (h + 1) + h, c * (w + 1):c * (w + 1) + w] = \
-            tile / max(float(np.abs(tile).max()), 1e-12)
+        mosaic[r * (h + 1) : r * (h + 1) + h, c * (w + 1) : c * (w + 1) + w] = tile / max(
+            float(np.abs(tile).max()), 1e-12
+        )
     return mosaic
 
 
@@ -53,9 +55,12 @@ class WeightsView(QWidget):
         self.gradients = pg.PlotWidget()
         self.gradients.getViewBox().enableAutoRange(y=False)
         self._gradient_range = StickyRange(padding=0.5, min_span=1.0)  # in decades
-        self.gradient_curve = self.gradients.plot(pen=pg.mkPen((32, 110, 200), width=2),
-                                                  symbol="o", symbolSize=8,
-                                                  symbolBrush=(32, 110, 200))
+        self.gradient_curve = self.gradients.plot(
+            pen=pg.mkPen((32, 110, 200), width=2),
+            symbol="o",
+            symbolSize=8,
+            symbolBrush=(32, 110, 200),
+        )
         self.histograms = pg.PlotWidget()
         self.histograms.setTitle("Weights per layer", size="9pt")
         self.histograms.addLegend(offset=(-10, 10), brush=LEGEND_BRUSH)
@@ -97,8 +102,9 @@ class WeightsView(QWidget):
         shape = frame.data.image_shape
         if shape is not None and weights[0][0].shape[0] == shape[0] * shape[1]:
             mosaic = tile_mosaic(weights[0][0], shape)
-            resized = self.tile_image.image is None or \
-                self.tile_image.image.shape[:2] != mosaic.shape
+            resized = (
+                self.tile_image.image is None or self.tile_image.image.shape[:2] != mosaic.shape
+            )
             self.tile_image.setImage(colors.matrix_image_array(mosaic, 1.0), levels=(0, 255))
             if resized:
                 self.tiles.autoRange(padding=0.02)
@@ -110,21 +116,25 @@ class WeightsView(QWidget):
         if len(self._curves) != len(names):
             self.histograms.clear()
             palette = class_colors(len(names))
-            self._curves = [self.histograms.plot(stepMode="center", name=name,
-                                                 pen=pg.mkPen(palette[i], width=1.5))
-                            for i, name in enumerate(names)]
+            self._curves = [
+                self.histograms.plot(
+                    stepMode="center", name=name, pen=pg.mkPen(palette[i], width=1.5)
+                )
+                for i, name in enumerate(names)
+            ]
         edges_seen, heights = [], [0.0]
         for curve, name, w in zip(self._curves, names, matrices):
-            sample = w.ravel()[::max(1, w.size // HISTOGRAM_SAMPLE)]  # an even spread
+            sample = w.ravel()[:: max(1, w.size // HISTOGRAM_SAMPLE)]  # an even spread
             counts, edges = np.histogram(sample, bins=BINS)
             curve.setData(edges, counts / max(sample.size, 1))
             curve.opts["name"] = name
             edges_seen.append(edges[[0, -1]])
             heights.append(counts.max() / max(sample.size, 1))
         x_range, y_range = self._histogram_ranges
-        for fitted, set_range in ((x_range.fit(np.concatenate(edges_seen)),
-                                   self.histograms.setXRange),
-                                  (y_range.fit(np.array(heights)), self.histograms.setYRange)):
+        for fitted, set_range in (
+            (x_range.fit(np.concatenate(edges_seen)), self.histograms.setXRange),
+            (y_range.fit(np.array(heights)), self.histograms.setYRange),
+        ):
             if fitted is not None:
                 set_range(*fitted, padding=0)
 
@@ -132,8 +142,11 @@ class WeightsView(QWidget):
         """RMS gradient per layer on a log axis (plotted as log10, labelled in powers of
         ten, at most a few: a small plot); the plot stays in place (empty, with a
         note in its title) before training, so the layout never jumps."""
-        title = ("Gradient size per layer (RMS of dL/dW)" if rms.size else
-                 "Gradient sizes appear once training runs")
+        title = (
+            "Gradient size per layer (RMS of dL/dW)"
+            if rms.size
+            else "Gradient sizes appear once training runs"
+        )
         if title != self.gradients.plotItem.titleLabel.text:
             self.gradients.setTitle(title, size="9pt")
         decades = np.log10(rms)

@@ -40,9 +40,14 @@ def test_spiral_arms_and_blob_classes_set_the_class_count():
         datasets.load("spiral", arms=4)
 
 
-@pytest.mark.parametrize("params,message", [
-    ({"n_samples": 0}, "n_samples"), ({"noise": -1}, "noise"), ({"colour": 1}, "colour"),
-])
+@pytest.mark.parametrize(
+    "params,message",
+    [
+        ({"n_samples": 0}, "n_samples"),
+        ({"noise": -1}, "noise"),
+        ({"colour": 1}, "colour"),
+    ],
+)
 def test_bad_parameters_are_refused(params, message):
     with pytest.raises(DataError, match=message):
         datasets.load("circle", **params)
@@ -59,18 +64,39 @@ def test_truth_tables():
 def _train_and_score(data, hidden, epochs, lr=0.01, seed=0, activation="tanh"):
     parts, _ = datasets.prepare(data, test=0.25, scaling="standard", seed=seed)
     k = data.n_classes
-    net = nnstudio.Network.from_spec({"inputs": data.n_features, "layers": [
-        *({"units": u, "activation": activation} for u in hidden),
-        {"units": k, "activation": "softmax"}]}, seed=seed)
-    nnstudio.fit(net, parts.train.X, parts.train.y, optimizer="adam", lr=lr, epochs=epochs,
-                 batch_size=16, seed=seed)
+    net = nnstudio.Network.from_spec(
+        {
+            "inputs": data.n_features,
+            "layers": [
+                *({"units": u, "activation": activation} for u in hidden),
+                {"units": k, "activation": "softmax"},
+            ],
+        },
+        seed=seed,
+    )
+    nnstudio.fit(
+        net,
+        parts.train.X,
+        parts.train.y,
+        optimizer="adam",
+        lr=lr,
+        epochs=epochs,
+        batch_size=16,
+        seed=seed,
+    )
     return np.mean(net.predict(parts.test.X).argmax(axis=1) == parts.test.y)
 
 
-@pytest.mark.parametrize("name,hidden,epochs,target", [
-    ("circle", [8], 100, 0.95), ("xor", [8], 100, 0.95), ("gaussians", [4], 50, 0.95),
-    ("moons", [8], 100, 0.95), ("blobs", [8], 50, 0.95),
-])
+@pytest.mark.parametrize(
+    "name,hidden,epochs,target",
+    [
+        ("circle", [8], 100, 0.95),
+        ("xor", [8], 100, 0.95),
+        ("gaussians", [4], 50, 0.95),
+        ("moons", [8], 100, 0.95),
+        ("blobs", [8], 50, 0.95),
+    ],
+)
 def test_engine_solves_the_2d_sets(name, hidden, epochs, target):
     assert _train_and_score(datasets.load(name, n_samples=400), hidden, epochs) >= target
 

@@ -11,8 +11,9 @@ from nnstudio import datasets
 from nnstudio.datasets import load_csv, load_idx, load_npz, read_idx, write_idx
 from nnstudio.errors import DataError
 
-FUZZ = settings(max_examples=150, deadline=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture])
+FUZZ = settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 
 def _write(tmp_path, name, text):
@@ -23,9 +24,11 @@ def _write(tmp_path, name, text):
 
 # -- CSV ------------------------------------------------------------------------------
 
+
 def test_csv_with_header_and_string_labels_round_trips(tmp_path):
-    path = _write(tmp_path, "flowers.csv", "length,width,kind\n1.5,2,rose\n3,4.25,tulip\n"
-                  "5,6,rose\n")
+    path = _write(
+        tmp_path, "flowers.csv", "length,width,kind\n1.5,2,rose\n3,4.25,tulip\n5,6,rose\n"
+    )
     data = load_csv(path)
     assert data.feature_names == ("length", "width")
     assert data.class_names == ("rose", "tulip")
@@ -62,18 +65,21 @@ def test_gzipped_csv(tmp_path):
     assert load_csv(path).class_names == ("x", "y")
 
 
-@pytest.mark.parametrize("text,message", [
-    ("", "is empty"),
-    ("\n\n", "is empty"),
-    ("a,b,label\n", "has a header but no data rows"),
-    ("a,b,label\n1,2,x\n3,4\n", "line 3: 2 fields, expected 3"),
-    ("a,b,label\n1,2,x\n3,four,y\n", "line 3, column 'b': 'four' is not a number"),
-    ("a,b,label\n1,2,x\n3,nan,y\n", "line 3, column 'b': 'nan' is not a finite number"),
-    ("a,b,label\n1,inf,x\n3,1,y\n", "line 2, column 'b': 'inf' is not a finite number"),
-    ("a,b,label\n1,,x\n3,1,y\n", "line 2, column 'b' is empty"),
-    ("a,b,label\n1,2,x\n3,4,x\n", "holds one class only ('x')"),
-    ("a,b,label\n1,2,x\n3,4,\n", "line 3: the label ('label') is empty"),
-])
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        ("", "is empty"),
+        ("\n\n", "is empty"),
+        ("a,b,label\n", "has a header but no data rows"),
+        ("a,b,label\n1,2,x\n3,4\n", "line 3: 2 fields, expected 3"),
+        ("a,b,label\n1,2,x\n3,four,y\n", "line 3, column 'b': 'four' is not a number"),
+        ("a,b,label\n1,2,x\n3,nan,y\n", "line 3, column 'b': 'nan' is not a finite number"),
+        ("a,b,label\n1,inf,x\n3,1,y\n", "line 2, column 'b': 'inf' is not a finite number"),
+        ("a,b,label\n1,,x\n3,1,y\n", "line 2, column 'b' is empty"),
+        ("a,b,label\n1,2,x\n3,4,x\n", "holds one class only ('x')"),
+        ("a,b,label\n1,2,x\n3,4,\n", "line 3: the label ('label') is empty"),
+    ],
+)
 def test_bad_csv_files_get_a_message_naming_the_place(tmp_path, text, message):
     path = _write(tmp_path, "bad.csv", text)
     with pytest.raises(DataError) as info:
@@ -109,6 +115,7 @@ def test_binary_garbage_is_not_utf8(tmp_path):
 
 # -- NPZ ------------------------------------------------------------------------------
 
+
 def test_npz_round_trip_with_string_labels_and_other_keys(tmp_path):
     X = np.random.default_rng(0).normal(size=(6, 3))
     np.savez(tmp_path / "d.npz", features=X, target=np.array(["b", "a"] * 3))
@@ -125,14 +132,17 @@ def test_npz_one_hot_and_regression_targets(tmp_path):
     assert load_npz(tmp_path / "r.npz").task == "regression"
 
 
-@pytest.mark.parametrize("arrays,message", [
-    ({"X": np.zeros((3, 2))}, "has no array 'y'; it has: X"),
-    ({"X": np.zeros((3, 2)), "y": np.zeros(4)}, "3 rows in 'X' but 4 in 'y'"),
-    ({"X": np.zeros((3, 2, 2)), "y": np.zeros(3)}, "must be 2-D"),
-    ({"X": np.array([[1.0], [np.nan]]), "y": np.array([0, 1])}, "NaN or infinite values"),
-    ({"X": np.zeros((0, 2)), "y": np.zeros(0)}, "is empty"),
-    ({"X": np.zeros((2, 2)), "y": np.array([1, 1])}, "one class only"),
-])
+@pytest.mark.parametrize(
+    "arrays,message",
+    [
+        ({"X": np.zeros((3, 2))}, "has no array 'y'; it has: X"),
+        ({"X": np.zeros((3, 2)), "y": np.zeros(4)}, "3 rows in 'X' but 4 in 'y'"),
+        ({"X": np.zeros((3, 2, 2)), "y": np.zeros(3)}, "must be 2-D"),
+        ({"X": np.array([[1.0], [np.nan]]), "y": np.array([0, 1])}, "NaN or infinite values"),
+        ({"X": np.zeros((0, 2)), "y": np.zeros(0)}, "is empty"),
+        ({"X": np.zeros((2, 2)), "y": np.array([1, 1])}, "one class only"),
+    ],
+)
 def test_bad_npz_files_get_a_message(tmp_path, arrays, message):
     np.savez(tmp_path / "bad.npz", **arrays)
     with pytest.raises(DataError, match=message):
@@ -146,6 +156,7 @@ def test_npz_with_pickled_objects_is_refused_without_unpickling(tmp_path):
 
 
 # -- IDX ------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("compress", [False, True])
 def test_idx_pair_round_trips_like_mnist(tmp_path, compress):
@@ -202,9 +213,9 @@ def test_load_by_name_or_path_and_unknown_names(tmp_path):
 
 # -- fuzzing: only DataError may escape -----------------------------------------------
 
+
 @FUZZ
-@given(text=st.text(alphabet=st.sampled_from(list("0123456789.,;\t\n -eEnaifxy\"'")),
-                    max_size=200))
+@given(text=st.text(alphabet=st.sampled_from(list("0123456789.,;\t\n -eEnaifxy\"'")), max_size=200))
 def test_fuzz_csv_raises_only_data_error(tmp_path, text):
     path = tmp_path / "fuzz.csv"
     path.write_text(text)
@@ -225,8 +236,10 @@ def test_fuzz_npz_raises_only_data_error(tmp_path, content):
 
 
 @FUZZ
-@given(X=st.lists(st.floats(allow_nan=True, allow_infinity=True), min_size=0, max_size=12),
-       y=st.lists(st.integers(-3, 3), min_size=0, max_size=12))
+@given(
+    X=st.lists(st.floats(allow_nan=True, allow_infinity=True), min_size=0, max_size=12),
+    y=st.lists(st.integers(-3, 3), min_size=0, max_size=12),
+)
 def test_fuzz_npz_arrays_raise_only_data_error(tmp_path, X, y):
     path = tmp_path / "fuzz.npz"
     np.savez(path, X=np.array(X, dtype=np.float64), y=np.array(y, dtype=np.int64))
@@ -249,8 +262,11 @@ def test_fuzz_idx_raises_only_data_error(tmp_path, content, gz):
 
 
 @FUZZ
-@given(dims=st.lists(st.integers(0, 5), min_size=1, max_size=3),
-       extra=st.integers(-3, 3), code=st.sampled_from([0x08, 0x09, 0x0B, 0x0C, 0x0D, 0x0E]))
+@given(
+    dims=st.lists(st.integers(0, 5), min_size=1, max_size=3),
+    extra=st.integers(-3, 3),
+    code=st.sampled_from([0x08, 0x09, 0x0B, 0x0C, 0x0D, 0x0E]),
+)
 def test_fuzz_idx_headers_raise_only_data_error(tmp_path, dims, extra, code):
     itemsize = {0x08: 1, 0x09: 1, 0x0B: 2, 0x0C: 4, 0x0D: 4, 0x0E: 8}[code]
     header = bytes([0, 0, code, len(dims)]) + np.array(dims, ">u4").tobytes()

@@ -11,8 +11,9 @@ from nnstudio.errors import DataError
 def _sorted_by_class(n_per_class=(50, 30, 20)):
     y = np.concatenate([np.full(n, c) for c, n in enumerate(n_per_class)])
     X = np.c_[np.arange(len(y)), y * 10.0]
-    return Dataset(X=X, y=y, task="classification", feature_names=("i", "c"),
-                   class_names=("a", "b", "c"))
+    return Dataset(
+        X=X, y=y, task="classification", feature_names=("i", "c"), class_names=("a", "b", "c")
+    )
 
 
 def test_split_is_stratified_even_for_a_file_sorted_by_class():

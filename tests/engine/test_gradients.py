@@ -45,13 +45,18 @@ def _numeric_gradient(net, loss, X, y, l1, l2, h=1e-6):
 def test_backprop_matches_central_differences(hidden, loss_name, output, l1, l2):
     rng = np.random.default_rng(abs(hash((hidden, loss_name, output))) % 2**32)
     k = 3
-    spec = {"inputs": 4, "layers": [
-        {"units": 5, "activation": hidden},
-        {"units": 4, "activation": "tanh"},
-        {"units": k, "activation": output},
-    ]}
+    spec = {
+        "inputs": 4,
+        "layers": [
+            {"units": 5, "activation": hidden},
+            {"units": 4, "activation": "tanh"},
+            {"units": k, "activation": output},
+        ],
+    }
     net = Network.from_spec(spec, seed=1, dtype="float64")
-    net.parameters[net.n_weights:] = rng.normal(scale=0.3, size=net.parameters.size - net.n_weights)
+    net.parameters[net.n_weights :] = rng.normal(
+        scale=0.3, size=net.parameters.size - net.n_weights
+    )
     loss = get_loss(loss_name, net.output_activation)
     X, y = rng.normal(size=(7, 4)), _targets(loss_name, rng, 7, k)
 
@@ -66,9 +71,16 @@ def test_backprop_matches_central_differences(hidden, loss_name, output, l1, l2)
 
 
 def test_bias_free_layers_get_no_bias_gradient():
-    net = Network.from_spec({"inputs": 2, "layers": [
-        {"units": 3, "activation": "tanh", "use_bias": False},
-        {"units": 1, "activation": "sigmoid"}]}, dtype="float64")
+    net = Network.from_spec(
+        {
+            "inputs": 2,
+            "layers": [
+                {"units": 3, "activation": "tanh", "use_bias": False},
+                {"units": 1, "activation": "sigmoid"},
+            ],
+        },
+        dtype="float64",
+    )
     assert net.count_params() == 2 * 3 + 3 * 1 + 1
     loss = get_loss(None, net.output_activation)
     X, y = np.random.default_rng(0).normal(size=(5, 2)), np.ones((5, 1))

@@ -6,9 +6,14 @@ from nnstudio.engine.network import Network
 
 
 def test_layer_outputs_are_each_layers_activations_and_end_in_predict():
-    net = Network.from_spec({"inputs": 2, "layers": [{"units": 3, "activation": "relu"},
-                                                     {"units": 2, "activation": "softmax"}]},
-                            seed=3, dtype="float64")
+    net = Network.from_spec(
+        {
+            "inputs": 2,
+            "layers": [{"units": 3, "activation": "relu"}, {"units": 2, "activation": "softmax"}],
+        },
+        seed=3,
+        dtype="float64",
+    )
     X = np.random.default_rng(0).normal(size=(5, 2))
     hidden, out = net.layer_outputs(X)
     (w0, b0), _ = net.get_weights()

@@ -95,8 +95,10 @@ def test_adam_two_steps():
 
 
 def test_amsgrad_keeps_the_largest_second_moment():
-    plain, ams = _run("adam", 3, lr=0.1, betas=(0.5, 0.5)), _run(
-        "adam", 3, lr=0.1, betas=(0.5, 0.5), amsgrad=True)
+    plain, ams = (
+        _run("adam", 3, lr=0.1, betas=(0.5, 0.5)),
+        _run("adam", 3, lr=0.1, betas=(0.5, 0.5), amsgrad=True),
+    )
     # the second weight's g² falls from 4 to 0.25 on step 3: AMSGrad steps smaller there
     assert abs(ams[1] - (-2)) < abs(plain[1] - (-2))
     assert not np.allclose(plain, ams)
@@ -111,10 +113,17 @@ def test_learning_rate_can_change_between_steps():
     assert params[0] == pytest.approx(1 - 0.1 - 0.5)
 
 
-@pytest.mark.parametrize("name,options", [
-    ("nope", {}), ("sgd", {"lr": -1}), ("sgd", {"nesterov": True}),
-    ("adam", {"betas": (1.0, 0.9)}), ("adam", {"momentum": 0.9}), ("rmsprop", {"alpha": 2}),
-])
+@pytest.mark.parametrize(
+    "name,options",
+    [
+        ("nope", {}),
+        ("sgd", {"lr": -1}),
+        ("sgd", {"nesterov": True}),
+        ("adam", {"betas": (1.0, 0.9)}),
+        ("adam", {"momentum": 0.9}),
+        ("rmsprop", {"alpha": 2}),
+    ],
+)
 def test_bad_settings_raise_a_clear_error(name, options):
     with pytest.raises(TrainingConfigError):
         get_optimizer(name, np.zeros(2), **options)
@@ -138,8 +147,12 @@ def test_matches_torch_optim_over_many_steps(name, options):
     ours = params.copy()
     opt = get_optimizer(name, ours, **options)
     theirs = torch.tensor(params, requires_grad=True)
-    cls = {"sgd": torch.optim.SGD, "adagrad": torch.optim.Adagrad,
-           "rmsprop": torch.optim.RMSprop, "adam": torch.optim.Adam}[name]
+    cls = {
+        "sgd": torch.optim.SGD,
+        "adagrad": torch.optim.Adagrad,
+        "rmsprop": torch.optim.RMSprop,
+        "adam": torch.optim.Adam,
+    }[name]
     torch_opt = cls([theirs], **options)
     for g in grads:
         opt.step(ours, g.copy())

@@ -9,8 +9,10 @@ from nnstudio.engine.network import Network
 from nnstudio.engine.remote import RemoteTrainer, TrainerRecipe, TrainingProcessError
 from nnstudio.engine.snapshot import FINISHED, PAUSED, STOPPED
 
-SPEC = {"inputs": 2, "layers": [{"units": 6, "activation": "tanh"},
-                                {"units": 1, "activation": "sigmoid"}]}
+SPEC = {
+    "inputs": 2,
+    "layers": [{"units": 6, "activation": "tanh"}, {"units": 1, "activation": "sigmoid"}],
+}
 
 
 def _recipe(**options):
@@ -18,8 +20,9 @@ def _recipe(**options):
     X = rng.normal(size=(120, 2))
     y = (X[:, 0] * X[:, 1] > 0).astype(float)
     net = Network.from_spec(SPEC, seed=1)
-    return TrainerRecipe(SPEC, "float32", net.get_weights(), X, y,
-                         {"batch_size": 10, "lr": 0.05, **options})
+    return TrainerRecipe(
+        SPEC, "float32", net.get_weights(), X, y, {"batch_size": 10, "lr": 0.05, **options}
+    )
 
 
 class Driver:
@@ -38,6 +41,7 @@ class Driver:
 
     def wait_for(self, condition, timeout=30.0):
         import time
+
         deadline = time.monotonic() + timeout
         while not (self.snapshots and condition(self.snapshots[-1])):
             assert self.thread.is_alive() or self.snapshots, f"ended: {self.error}"
@@ -116,8 +120,9 @@ def test_bad_weights_are_refused_at_once_and_a_failing_process_is_reported():
     trainer = RemoteTrainer(_recipe())
     with pytest.raises(Exception, match="shape|expected"):
         trainer.set_weights([(np.zeros((3, 6)), np.zeros(6))])
-    broken = TrainerRecipe(SPEC, "float32", _recipe().weights, np.zeros((5, 2)),
-                           np.zeros((5, 3)), {"batch_size": 2})  # 3 targets, 1 output
+    broken = TrainerRecipe(
+        SPEC, "float32", _recipe().weights, np.zeros((5, 2)), np.zeros((5, 3)), {"batch_size": 2}
+    )  # 3 targets, 1 output
     driver = Driver(RemoteTrainer(broken))
     driver.finish()
     assert driver.error is not None and "TrainingConfigError" in str(driver.error)

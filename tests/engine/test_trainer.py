@@ -9,8 +9,10 @@ import nnstudio
 from nnstudio.engine.trainer import DIVERGED, FINISHED, PAUSED, STOPPED, Trainer
 from nnstudio.errors import SpecError, TrainingConfigError, TrainingDiverged
 
-SPEC = {"inputs": 2, "layers": [{"units": 8, "activation": "tanh"},
-                                {"units": 1, "activation": "sigmoid"}]}
+SPEC = {
+    "inputs": 2,
+    "layers": [{"units": 8, "activation": "tanh"}, {"units": 1, "activation": "sigmoid"}],
+}
 
 
 def _blobs(n=200, seed=0):
@@ -110,8 +112,9 @@ def test_live_learning_rate_change_is_used_by_the_next_step():
 def test_divergence_restores_finite_weights_and_says_what_to_do():
     X, y = _blobs()
     X = X * 1e3
-    net = nnstudio.Network.from_spec({"inputs": 2, "layers": [
-        {"units": 8, "activation": "relu"}, {"units": 1}]})
+    net = nnstudio.Network.from_spec(
+        {"inputs": 2, "layers": [{"units": 8, "activation": "relu"}, {"units": 1}]}
+    )
     with pytest.raises(TrainingDiverged, match="lower learning rate") as info:
         nnstudio.fit(net, X, y * 1e3, optimizer="sgd", lr=10.0, epochs=50)
     assert np.isfinite(net.parameters).all()
@@ -120,8 +123,9 @@ def test_divergence_restores_finite_weights_and_says_what_to_do():
 
 def test_divergence_is_a_final_snapshot_for_the_gui():
     X, y = _blobs()
-    net = nnstudio.Network.from_spec({"inputs": 2, "layers": [
-        {"units": 8, "activation": "relu"}, {"units": 1}]})
+    net = nnstudio.Network.from_spec(
+        {"inputs": 2, "layers": [{"units": 8, "activation": "relu"}, {"units": 1}]}
+    )
     snapshots = list(Trainer(net, X * 1e3, y * 1e3, optimizer="sgd", lr=10.0, epochs=50).run())
     assert snapshots[-1].status == DIVERGED
     assert "learning rate" in snapshots[-1].message
@@ -130,8 +134,15 @@ def test_divergence_is_a_final_snapshot_for_the_gui():
 
 def test_stops_at_the_target_loss():
     X, y = _blobs()
-    history = nnstudio.fit(nnstudio.Network.from_spec(SPEC), X, y, optimizer="adam", lr=0.05,
-                           epochs=500, target_loss=0.3)
+    history = nnstudio.fit(
+        nnstudio.Network.from_spec(SPEC),
+        X,
+        y,
+        optimizer="adam",
+        lr=0.05,
+        epochs=500,
+        target_loss=0.3,
+    )
     assert history["loss"][-1] <= 0.3 < history["loss"][-2]
 
 
@@ -167,29 +178,35 @@ def test_each_epoch_shuffles_rows_together_and_keeps_them_all():
     assert not np.array_equal(first, trainer._epoch_X)  # a new order each epoch
 
 
-@pytest.mark.parametrize("spec,message", [
-    ({"inputs": 2, "layers": [{"units": 2, "activation": "swish"}]}, "unknown activation"),
-    ({"inputs": 2, "layers": [{"units": 1, "activation": "softmax"}]}, "at least 2 units"),
-    ({"inputs": 0, "layers": [{"units": 1}]}, "inputs must be"),
-    ({"inputs": 2, "layers": []}, "non-empty list"),
-    ({"inputs": 2, "layers": [{"units": 2, "actvation": "relu"}]}, "unknown keys"),
-    ({"inputs": 2, "layers": [{"units": 2, "initializer": "ones"}]}, "unknown initializer"),
-])
+@pytest.mark.parametrize(
+    "spec,message",
+    [
+        ({"inputs": 2, "layers": [{"units": 2, "activation": "swish"}]}, "unknown activation"),
+        ({"inputs": 2, "layers": [{"units": 1, "activation": "softmax"}]}, "at least 2 units"),
+        ({"inputs": 0, "layers": [{"units": 1}]}, "inputs must be"),
+        ({"inputs": 2, "layers": []}, "non-empty list"),
+        ({"inputs": 2, "layers": [{"units": 2, "actvation": "relu"}]}, "unknown keys"),
+        ({"inputs": 2, "layers": [{"units": 2, "initializer": "ones"}]}, "unknown initializer"),
+    ],
+)
 def test_networks_that_cannot_work_are_refused(spec, message):
     with pytest.raises(SpecError, match=message):
         nnstudio.Network.from_spec(spec)
 
 
-@pytest.mark.parametrize("kwargs,y,message", [
-    ({"loss": "categorical_crossentropy"}, np.zeros((4, 3)), "needs a softmax output"),
-    ({"loss": "binary_crossentropy"}, np.full(4, 2.0), "between 0 and 1"),
-    ({}, np.zeros((4, 2)), r"labels have shape \(4, 2\)"),
-    ({}, np.zeros(3), "4 input rows but 3 labels"),
-    ({"optimizer": "adamw"}, np.zeros(4), "unknown optimizer"),
-    ({"batch_size": 0}, np.zeros(4), "batch_size"),
-    ({"validation_split": 0.1}, np.zeros(4), "leaves no samples"),
-    ({}, np.array([0, 1, np.nan, 0]), "NaN"),
-])
+@pytest.mark.parametrize(
+    "kwargs,y,message",
+    [
+        ({"loss": "categorical_crossentropy"}, np.zeros((4, 3)), "needs a softmax output"),
+        ({"loss": "binary_crossentropy"}, np.full(4, 2.0), "between 0 and 1"),
+        ({}, np.zeros((4, 2)), r"labels have shape \(4, 2\)"),
+        ({}, np.zeros(3), "4 input rows but 3 labels"),
+        ({"optimizer": "adamw"}, np.zeros(4), "unknown optimizer"),
+        ({"batch_size": 0}, np.zeros(4), "batch_size"),
+        ({"validation_split": 0.1}, np.zeros(4), "leaves no samples"),
+        ({}, np.array([0, 1, np.nan, 0]), "NaN"),
+    ],
+)
 def test_data_and_settings_that_cannot_work_are_refused_before_training(kwargs, y, message):
     net = nnstudio.Network.from_spec(SPEC)
     before = net.parameters.copy()
@@ -199,8 +216,9 @@ def test_data_and_settings_that_cannot_work_are_refused_before_training(kwargs, 
 
 
 def test_class_labels_out_of_range_are_refused():
-    net = nnstudio.Network.from_spec({"inputs": 2, "layers": [
-        {"units": 3, "activation": "softmax"}]})
+    net = nnstudio.Network.from_spec(
+        {"inputs": 2, "layers": [{"units": 3, "activation": "softmax"}]}
+    )
     with pytest.raises(TrainingConfigError, match="from 0 to 2"):
         nnstudio.fit(net, np.zeros((2, 2)), [0, 3])
 
@@ -220,6 +238,7 @@ def test_set_weights_validates_shapes():
 
 def _wait_for(condition, timeout=5.0):
     import time
+
     deadline = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < deadline, "timed out"
@@ -230,10 +249,20 @@ def test_snapshots_report_each_layers_gradient_size_and_it_vanishes_in_deep_sigm
     rng = np.random.default_rng(0)
     X = rng.normal(size=(64, 4)).astype(np.float32)
     y = (X[:, :1] > 0).astype(np.float32)
-    deep = {"inputs": 4, "layers": [{"units": 16, "activation": "sigmoid"}] * 6
-            + [{"units": 1, "activation": "sigmoid"}]}
-    trainer = Trainer(nnstudio.Network.from_spec(deep, seed=0), X, y, batch_size=64,
-                      epochs=1, optimizer="sgd", lr=0.1)
+    deep = {
+        "inputs": 4,
+        "layers": [{"units": 16, "activation": "sigmoid"}] * 6
+        + [{"units": 1, "activation": "sigmoid"}],
+    }
+    trainer = Trainer(
+        nnstudio.Network.from_spec(deep, seed=0),
+        X,
+        y,
+        batch_size=64,
+        epochs=1,
+        optimizer="sgd",
+        lr=0.1,
+    )
     last = list(trainer.run())[-1]
     assert len(last.gradient_rms) == 7
     assert all(g > 0 for g in last.gradient_rms)
@@ -247,8 +276,7 @@ def test_weights_set_while_paused_are_reported_and_trained_from():
     trainer = Trainer(nnstudio.Network.from_spec(SPEC, seed=0), X, y, batch_size=10)
     trainer.pause()
     snapshots = []
-    worker = threading.Thread(target=lambda: snapshots.extend(
-        trainer.run()))
+    worker = threading.Thread(target=lambda: snapshots.extend(trainer.run()))
     worker.start()
     _wait_for(lambda: snapshots and snapshots[-1].status == "paused")
     edited = [(w.copy(), b.copy()) for w, b in trainer.net.get_weights()]

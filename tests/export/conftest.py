@@ -7,11 +7,15 @@ import nnstudio
 from nnstudio.datasets import Scaler
 from nnstudio.export import ExportModel
 
-SPEC = {"inputs": 3, "layers": [
-    {"units": 6, "activation": "leaky_relu", "alpha": 0.1},
-    {"units": 5, "activation": "tanh"},
-    {"units": 4, "activation": "linear"},
-    {"units": 3, "activation": "softmax"}]}
+SPEC = {
+    "inputs": 3,
+    "layers": [
+        {"units": 6, "activation": "leaky_relu", "alpha": 0.1},
+        {"units": 5, "activation": "tanh"},
+        {"units": 4, "activation": "linear"},
+        {"units": 3, "activation": "softmax"},
+    ],
+}
 
 
 @pytest.fixture(scope="session")
@@ -27,13 +31,26 @@ def model(raw_data):
     X, y = raw_data
     scaler = Scaler.fit(X)
     net = nnstudio.Network.from_spec(SPEC, seed=4)
-    nnstudio.fit(net, scaler.transform(X).astype(np.float32), y,
-                 loss="categorical_crossentropy", optimizer="adam", lr=0.01, epochs=20,
-                 batch_size=16)
-    return ExportModel.from_network(net, {"scaler": scaler.to_dict(),
-                                          "class_names": ["low", "mid", "high"],
-                                          "feature_names": ["a", "b", "c"],
-                                          "task": "classification"}, name="demo")
+    nnstudio.fit(
+        net,
+        scaler.transform(X).astype(np.float32),
+        y,
+        loss="categorical_crossentropy",
+        optimizer="adam",
+        lr=0.01,
+        epochs=20,
+        batch_size=16,
+    )
+    return ExportModel.from_network(
+        net,
+        {
+            "scaler": scaler.to_dict(),
+            "class_names": ["low", "mid", "high"],
+            "feature_names": ["a", "b", "c"],
+            "task": "classification",
+        },
+        name="demo",
+    )
 
 
 @pytest.fixture

@@ -24,9 +24,14 @@ def _installed(*modules):
 def _run_script(script, inputs, tmp_path, env=None):
     csv = tmp_path / "inputs.csv"
     np.savetxt(csv, inputs, delimiter=",")
-    result = subprocess.run([sys.executable, str(script), str(csv)], capture_output=True,
-                            text=True, timeout=300, env={**os.environ, **(env or {})},
-                            cwd=tmp_path.parent)
+    result = subprocess.run(
+        [sys.executable, str(script), str(csv)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, **(env or {})},
+        cwd=tmp_path.parent,
+    )
     assert result.returncode == 0, result.stderr
     return np.loadtxt(result.stdout.splitlines(), delimiter=",", ndmin=2)
 
@@ -101,16 +106,26 @@ def test_safetensors_has_sequential_names_and_out_in_layout(model, tmp_path):
     assert [p.name for p in written] == ["m.safetensors", "m.py"]
     tensors = load_file(str(written[0]))
     # Linear, LeakyReLU, Linear, Tanh, Linear (linear: no module), Linear, Softmax
-    assert sorted(tensors) == ["0.bias", "0.weight", "2.bias", "2.weight", "4.bias",
-                               "4.weight", "5.bias", "5.weight"]
+    assert sorted(tensors) == [
+        "0.bias",
+        "0.weight",
+        "2.bias",
+        "2.weight",
+        "4.bias",
+        "4.weight",
+        "5.bias",
+        "5.weight",
+    ]
     np.testing.assert_array_equal(tensors["0.weight"], model.layers[0].weight.T)
     np.testing.assert_array_equal(tensors["5.bias"], model.layers[3].bias)
     for name, expected in pytorch.state_dict(model).items():
         np.testing.assert_array_equal(tensors[name], expected)
 
 
-@pytest.mark.skipif(not _installed("torch", "safetensors"),
-                    reason="torch==2.13.0 is not installed (pip install 'nnstudio[bench]')")
+@pytest.mark.skipif(
+    not _installed("torch", "safetensors"),
+    reason="torch==2.13.0 is not installed (pip install 'nnstudio[bench]')",
+)
 def test_generated_pytorch_module_predicts_the_same(model, inputs, tmp_path):
     export(model, "pytorch", tmp_path / "m.safetensors")
     out = _run_script(tmp_path / "m.py", inputs, tmp_path)
@@ -124,24 +139,22 @@ def test_keras_weights_file_has_the_keras_3_layout(model, tmp_path):
     written = export(model, "keras", tmp_path / "m.weights.h5")
     assert [p.name for p in written] == ["m.weights.h5", "m.py"]
     with h5py.File(written[0]) as h5:
-        assert sorted(h5["layers"]) == ["dense", "dense_1", "dense_2", "dense_3",
-                                        "leaky_re_lu"]
+        assert sorted(h5["layers"]) == ["dense", "dense_1", "dense_2", "dense_3", "leaky_re_lu"]
         np.testing.assert_array_equal(h5["layers/dense/vars/0"][()], model.layers[0].weight)
         np.testing.assert_array_equal(h5["layers/dense_3/vars/1"][()], model.layers[3].bias)
         assert len(h5["layers/leaky_re_lu/vars"]) == 0 and "vars" in h5
 
 
-@pytest.mark.skipif(not _installed("keras", "h5py", "torch"),
-                    reason="keras with a backend (torch) is not installed")
-def test_generated_keras_module_loads_the_weights_and_predicts_the_same(model, inputs,
-                                                                        tmp_path):
+@pytest.mark.skipif(
+    not _installed("keras", "h5py", "torch"), reason="keras with a backend (torch) is not installed"
+)
+def test_generated_keras_module_loads_the_weights_and_predicts_the_same(model, inputs, tmp_path):
     export(model, "keras", tmp_path / "m.weights.h5")
     out = _run_script(tmp_path / "m.py", inputs, tmp_path, env={"KERAS_BACKEND": "torch"})
     assert np.abs(out - model.predict(inputs)).max() <= 1e-5
 
 
-def test_generated_numpy_code_needs_only_numpy_and_predicts_the_same(model, inputs,
-                                                                     tmp_path):
+def test_generated_numpy_code_needs_only_numpy_and_predicts_the_same(model, inputs, tmp_path):
     written = export(model, "numpy", tmp_path / "predict.py")
     assert [p.name for p in written] == ["predict.py", "predict.npz"]
     source = written[0].read_text()
@@ -181,8 +194,9 @@ def test_an_invalid_network_and_bad_requests_give_clear_errors(model, tmp_path):
 
 
 def test_a_float64_network_exports_as_float32(tmp_path):
-    net = nnstudio.Network.from_spec({"inputs": 2, "layers": [{"units": 1}]}, seed=0,
-                                     dtype="float64")
+    net = nnstudio.Network.from_spec(
+        {"inputs": 2, "layers": [{"units": 1}]}, seed=0, dtype="float64"
+    )
     model = ExportModel.from_network(net)
     assert model.layers[0].weight.dtype == np.float32
     [path] = export(model, "npz", tmp_path / "m.npz")

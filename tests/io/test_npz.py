@@ -10,8 +10,13 @@ import nnstudio
 from nnstudio.errors import NNStudioError, SpecError
 from nnstudio.io.npz import load_npz, read_npz, save_npz
 
-SPEC = {"inputs": 3, "layers": [{"units": 4, "activation": "relu", "name": "hidden"},
-                                {"units": 2, "activation": "softmax", "use_bias": False}]}
+SPEC = {
+    "inputs": 3,
+    "layers": [
+        {"units": 4, "activation": "relu", "name": "hidden"},
+        {"units": 2, "activation": "softmax", "use_bias": False},
+    ],
+}
 
 
 def test_round_trip_keeps_weights_spec_and_metadata(tmp_path):

@@ -55,10 +55,13 @@ def test_a_failed_save_leaves_the_previous_file_intact(tmp_path, monkeypatch):
     assert [p.name for p in tmp_path.iterdir()] == ["p.nnsp"]
 
 
-@pytest.mark.parametrize("content,message", [
-    (b"", "not a readable project file"),
-    (b"garbage", "not a readable project file"),
-])
+@pytest.mark.parametrize(
+    "content,message",
+    [
+        (b"", "not a readable project file"),
+        (b"garbage", "not a readable project file"),
+    ],
+)
 def test_corrupt_files_are_refused(tmp_path, content, message):
     path = tmp_path / "p.nnsp"
     path.write_bytes(content)
@@ -74,15 +77,27 @@ def test_a_newer_project_is_refused_with_a_clear_message(tmp_path):
         load_project(path)
 
 
-@pytest.mark.parametrize("members,message", [
-    ({"project.json": "{not json"}, "not valid JSON"),
-    ({"project.json": json.dumps({"format": "other"})}, "not an nnstudio project"),
-    ({"weights.npz": b""}, "no project.json"),
-    ({"project.json": "{}", "../evil.sh": "rm -rf /"}, "unexpected files"),
-    ({"project.json": json.dumps({"format": "nnstudio.project", "schema_version": 1,
-                                  "network": {"layers": [{"name": "a"}]}})},
-     "network is not valid"),
-])
+@pytest.mark.parametrize(
+    "members,message",
+    [
+        ({"project.json": "{not json"}, "not valid JSON"),
+        ({"project.json": json.dumps({"format": "other"})}, "not an nnstudio project"),
+        ({"weights.npz": b""}, "no project.json"),
+        ({"project.json": "{}", "../evil.sh": "rm -rf /"}, "unexpected files"),
+        (
+            {
+                "project.json": json.dumps(
+                    {
+                        "format": "nnstudio.project",
+                        "schema_version": 1,
+                        "network": {"layers": [{"name": "a"}]},
+                    }
+                )
+            },
+            "network is not valid",
+        ),
+    ],
+)
 def test_malformed_projects_are_refused(tmp_path, members, message):
     path = tmp_path / "p.nnsp"
     _rewrite(path, **members)

@@ -21,10 +21,15 @@ def _record(doc):
 
 def test_default_layout_and_spec(doc):
     assert doc.sizes == [2, 4, 3, 1]
-    assert doc.spec() == {"inputs": 2, "initializer": "glorot_uniform", "layers": [
-        {"units": 4, "activation": "tanh", "name": "hidden_1"},
-        {"units": 3, "activation": "relu", "name": "hidden_2"},
-        {"units": 1, "activation": "sigmoid", "name": "output"}]}
+    assert doc.spec() == {
+        "inputs": 2,
+        "initializer": "glorot_uniform",
+        "layers": [
+            {"units": 4, "activation": "tanh", "name": "hidden_1"},
+            {"units": 3, "activation": "relu", "name": "hidden_2"},
+            {"units": 1, "activation": "sigmoid", "name": "output"},
+        ],
+    }
     assert doc.problems() == []
 
 
@@ -62,19 +67,22 @@ def test_units_activation_rename(doc):
     assert events == [("layer_changed", 1), ("layer_changed", 2), ("layer_changed", 1)]
 
 
-@pytest.mark.parametrize("edit,message", [
-    (lambda d: d.set_units(0, 3), "input layer follows the dataset"),
-    (lambda d: d.set_units(3, 3), "output layer follows the dataset"),
-    (lambda d: d.remove_layer(0), "input layer cannot be deleted"),
-    (lambda d: d.remove_layer(3), "output layer cannot be deleted"),
-    (lambda d: d.set_units(1, 0), "1 to 100,000 nodes"),
-    (lambda d: d.set_activation(1, "swish"), "unknown activation"),
-    (lambda d: d.set_activation(0, "relu"), "input layer has no activation"),
-    (lambda d: d.insert_layer(0, LayerState("x", 2)), "between the input and the output"),
-    (lambda d: d.rename(1, "hidden_2"), "already called 'hidden_2'"),
-    (lambda d: d.rename(1, "  "), "needs a name"),
-    (lambda d: d.move_layer(3, 1), "output layer stays"),
-])
+@pytest.mark.parametrize(
+    "edit,message",
+    [
+        (lambda d: d.set_units(0, 3), "input layer follows the dataset"),
+        (lambda d: d.set_units(3, 3), "output layer follows the dataset"),
+        (lambda d: d.remove_layer(0), "input layer cannot be deleted"),
+        (lambda d: d.remove_layer(3), "output layer cannot be deleted"),
+        (lambda d: d.set_units(1, 0), "1 to 100,000 nodes"),
+        (lambda d: d.set_activation(1, "swish"), "unknown activation"),
+        (lambda d: d.set_activation(0, "relu"), "input layer has no activation"),
+        (lambda d: d.insert_layer(0, LayerState("x", 2)), "between the input and the output"),
+        (lambda d: d.rename(1, "hidden_2"), "already called 'hidden_2'"),
+        (lambda d: d.rename(1, "  "), "needs a name"),
+        (lambda d: d.move_layer(3, 1), "output layer stays"),
+    ],
+)
 def test_refused_edits_change_nothing(doc, edit, message):
     before = doc.layers
     with pytest.raises(DocumentError, match=message):

@@ -32,8 +32,9 @@ def isolated_home(tmp_path, monkeypatch, qapp):
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     QCoreApplication.setOrganizationName("nnstudio-tests")
     QCoreApplication.setApplicationName("nnstudio")
-    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope,
-                      str(tmp_path / "config"))
+    QSettings.setPath(
+        QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp_path / "config")
+    )
     QSettings().clear()
     yield tmp_path
 
@@ -52,8 +53,7 @@ def no_modal_dialogs(monkeypatch):
     changes?" gets Discard; tests that care patch these again."""
     from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
-    monkeypatch.setattr(QMessageBox, "question",
-                        lambda *a, **k: QMessageBox.StandardButton.Discard)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)
     monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: QMessageBox.StandardButton.Ok)
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("", False))
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: ("", ""))

@@ -11,13 +11,15 @@ from nnstudio.ui.main_window import MainWindow
 
 
 def test_run_opens_the_window_and_keeps_its_objects_out_of_full_collections(
-        qapp, qtbot, monkeypatch):
+    qapp, qtbot, monkeypatch
+):
     seen = {}
     monkeypatch.setattr(studio, "one_blas_thread", lambda: seen.setdefault("blas", True))
 
     def look_and_quit():
-        windows = [w for w in QApplication.topLevelWidgets()
-                   if isinstance(w, MainWindow) and w.isVisible()]
+        windows = [
+            w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()
+        ]
         seen["windows"] = windows
         seen["frozen"] = gc.get_freeze_count()
         for window in windows:

@@ -29,8 +29,9 @@ app.exec()
 
 def test_killed_session_is_recovered_on_next_launch(qtbot, isolated_home):
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    child = subprocess.Popen([sys.executable, "-c", CHILD], env=env, stdout=subprocess.PIPE,
-                             text=True)
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD], env=env, stdout=subprocess.PIPE, text=True
+    )
     try:
         assert child.stdout.readline().strip() == "edited"
         deadline = time.monotonic() + 20

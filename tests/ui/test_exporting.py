@@ -41,7 +41,8 @@ def test_export_the_trained_model_as_onnx_from_the_file_menu(window, monkeypatch
     assert path.is_file()
     assert "Exported" in window.statusBar().currentMessage()
     model = ExportModel.from_network(
-        nnstudio.Network.from_spec(window.project.document.spec()), None)
+        nnstudio.Network.from_spec(window.project.document.spec()), None
+    )
     X = np.random.default_rng(0).normal(size=(5, 2)).astype(np.float32)
     out = onnxruntime.InferenceSession(str(path)).run(None, {"input": X})[0]
     assert out.shape == (5, 1) and np.all((out > 0) & (out < 1))
@@ -50,12 +51,10 @@ def test_export_the_trained_model_as_onnx_from_the_file_menu(window, monkeypatch
 
 def test_exporting_an_untrained_network_asks_first(window, monkeypatch, tmp_path):
     _answer_save(monkeypatch, tmp_path / "net.json", "json")
-    monkeypatch.setattr(QMessageBox, "question",
-                        lambda *a, **k: QMessageBox.StandardButton.No)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
     window.export_action.trigger()
     assert not (tmp_path / "net.json").exists()
-    monkeypatch.setattr(QMessageBox, "question",
-                        lambda *a, **k: QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     window.export_action.trigger()
     assert json.loads((tmp_path / "net.json").read_text())["layers"][0]["units"] == 4
 
@@ -75,14 +74,20 @@ def test_diagram_and_plots_export_as_pictures_and_data(window, monkeypatch, tmp_
         window.export_diagram_action.trigger()
     image = QImage(str(tmp_path / "net.png"))
     assert not image.isNull() and image.width() > 400
-    coloured = sum(image.pixelColor(x, y).saturationF() > 0.4
-                   for x in range(0, image.width(), 4) for y in range(0, image.height(), 4))
+    coloured = sum(
+        image.pixelColor(x, y).saturationF() > 0.4
+        for x in range(0, image.width(), 4)
+        for y in range(0, image.height(), 4)
+    )
     assert coloured > 50  # the weight-coloured connections are drawn
     ElementTree.parse(tmp_path / "net.svg")  # well-formed SVG
     for name in ("loss.svg", "loss.csv", "boundary.png"):
         _answer_save(monkeypatch, tmp_path / name)
-        action = window.export_boundary_action if name.startswith("boundary") \
+        action = (
+            window.export_boundary_action
+            if name.startswith("boundary")
             else window.export_loss_action
+        )
         action.trigger()
         assert (tmp_path / name).stat().st_size > 0
     assert not QImage(str(tmp_path / "boundary.png")).isNull()
@@ -92,8 +97,9 @@ def test_import_weights_from_npz_is_undoable(window, monkeypatch, tmp_path):
     net = nnstudio.Network.from_spec(window.project.document.spec(), seed=42)
     save_npz(net, tmp_path / "w.npz")
     before = [w.copy() for w, _ in window.project.document.weights()]
-    monkeypatch.setattr(QFileDialog, "getOpenFileName",
-                        lambda *a, **k: (str(tmp_path / "w.npz"), ""))
+    monkeypatch.setattr(
+        QFileDialog, "getOpenFileName", lambda *a, **k: (str(tmp_path / "w.npz"), "")
+    )
     window.import_action.trigger()
     for (w, b), (w2, b2) in zip(window.project.document.weights(), net.get_weights()):
         np.testing.assert_array_equal(w, w2)
@@ -103,18 +109,19 @@ def test_import_weights_from_npz_is_undoable(window, monkeypatch, tmp_path):
         np.testing.assert_array_equal(w, w0)
 
 
-def test_importing_weights_of_another_shape_is_refused_with_the_shapes(window, monkeypatch,
-                                                                      tmp_path):
-    net = nnstudio.Network.from_spec({"inputs": 2, "layers": [{"units": 8},
-                                                              {"units": 1}]}, seed=1)
+def test_importing_weights_of_another_shape_is_refused_with_the_shapes(
+    window, monkeypatch, tmp_path
+):
+    net = nnstudio.Network.from_spec({"inputs": 2, "layers": [{"units": 8}, {"units": 1}]}, seed=1)
     save_npz(net, tmp_path / "other.npz")
     (tmp_path / "broken.npz").write_bytes(b"not a zip")
     warnings = []
     monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warnings.append(a[2]))
     before = [w.copy() for w, _ in window.project.document.weights()]
     for name in ("other.npz", "broken.npz"):
-        monkeypatch.setattr(QFileDialog, "getOpenFileName",
-                            lambda *a, n=name, **k: (str(tmp_path / n), ""))
+        monkeypatch.setattr(
+            QFileDialog, "getOpenFileName", lambda *a, n=name, **k: (str(tmp_path / n), "")
+        )
         window.import_action.trigger()
     assert "2→8→1 network; this one is 2→4→4→1" in window.statusBar().currentMessage()
     assert warnings and "broken.npz" in warnings[0]

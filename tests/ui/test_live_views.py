@@ -12,8 +12,12 @@ from nnstudio.ui.weights_view import decade_ticks, tile_mosaic
 def _train_epochs(window, qtbot, epochs):
     for epoch in range(1, epochs + 1):
         window.training_panel.step_epoch.click()
-        qtbot.waitUntil(lambda e=epoch: window.training.latest is not None
-                        and window.training.latest.epoch == e, timeout=10000)
+        qtbot.waitUntil(
+            lambda e=epoch: (
+                window.training.latest is not None and window.training.latest.epoch == e
+            ),
+            timeout=10000,
+        )
 
 
 def test_confusion_matrix_counts_true_rows_against_predicted_columns():
@@ -21,8 +25,7 @@ def test_confusion_matrix_counts_true_rows_against_predicted_columns():
     np.testing.assert_array_equal(counts, [[1, 1, 0], [0, 1, 0], [1, 0, 2]])
 
 
-def test_hidden_nodes_show_what_they_respond_to_and_follow_training(window, qtbot,
-                                                                   monkeypatch):
+def test_hidden_nodes_show_what_they_respond_to_and_follow_training(window, qtbot, monkeypatch):
     hidden = window.scene.layer_items[1]
     assert hidden.node_images is not None and len(hidden.node_images) == 4
     before = hidden.node_images[0].copy()
@@ -101,7 +104,7 @@ def test_the_predict_box_answers_typed_inputs_and_explains_bad_ones(window, qtbo
 
 def test_tile_mosaic_puts_each_unit_in_its_own_scaled_tile():
     weights = np.zeros((4, 3))
-    weights[:, 0] = [1, 0, 0, -2]   # unit 0: 2×2 image
+    weights[:, 0] = [1, 0, 0, -2]  # unit 0: 2×2 image
     weights[:, 2] = [0, 5, 0, 0]
     mosaic = tile_mosaic(weights, (2, 2))
     assert mosaic.shape == (5, 5)  # 2×2 grid of 2×2 tiles with 1-pixel gaps
@@ -124,15 +127,19 @@ def test_weights_view_shows_histograms_gradients_and_digit_tiles(window, qtbot):
     window.findChild(QDockWidget, "Weights").raise_()
     view = window.weights_view
     # 16 units: a 4×4 grid of 8×8 tiles (the throttled view still draws the last edit)
-    qtbot.waitUntil(lambda: view.tile_image.image is not None
-                    and view.tile_image.image.shape[:2] == (35, 35), timeout=5000)
+    qtbot.waitUntil(
+        lambda: view.tile_image.image is not None and view.tile_image.image.shape[:2] == (35, 35),
+        timeout=5000,
+    )
     assert view.tiles.isVisible()
     assert len(view._curves) == 3
     _train_epochs(window, qtbot, 1)
-    qtbot.waitUntil(lambda: view.gradient_curve.yData is not None
-                    and len(view.gradient_curve.yData) == 3, timeout=5000)
+    qtbot.waitUntil(
+        lambda: view.gradient_curve.yData is not None and len(view.gradient_curve.yData) == 3,
+        timeout=5000,
+    )
     rms = np.array(view.frame.snapshot.gradient_rms)
-    assert np.all(rms > 0) and np.allclose(10 ** view.gradient_curve.yData, rms)
+    assert np.all(rms > 0) and np.allclose(10**view.gradient_curve.yData, rms)
     low, high = view.gradients.getViewBox().viewRange()[1]
     assert low < np.log10(rms).min() <= np.log10(rms).max() < high
     window.training.shutdown()
@@ -168,7 +175,8 @@ def test_hovered_weight_follows_training_in_the_inspector(window, qtbot):
 
 
 def test_double_click_edits_a_weight_while_paused_and_training_goes_on_from_it(
-        window, qtbot, monkeypatch):
+    window, qtbot, monkeypatch
+):
     from PySide6.QtWidgets import QInputDialog
 
     _train_epochs(window, qtbot, 1)
@@ -179,16 +187,18 @@ def test_double_click_edits_a_weight_while_paused_and_training_goes_on_from_it(
     monkeypatch.setattr(QInputDialog, "getDouble", lambda *a, **k: (2.5, True))
     qtbot.mouseDClick(window.view.viewport(), Qt.MouseButton.LeftButton, pos=pos)
     assert window.project.document.weights()[0][0][i, j] == np.float32(2.5)
-    qtbot.waitUntil(lambda: window.training.latest.weights[0][0][i, j] == np.float32(2.5),
-                    timeout=5000)  # the paused run took the edit and reported it
+    qtbot.waitUntil(
+        lambda: window.training.latest.weights[0][0][i, j] == np.float32(2.5), timeout=5000
+    )  # the paused run took the edit and reported it
     step = window.training.latest.step
     window.training_panel.step.click()
     qtbot.waitUntil(lambda: window.training.latest.step == step + 1, timeout=5000)
     assert abs(window.project.document.weights()[0][0][i, j] - 2.5) < 0.1
     assert window.editor.undo_stack.undoText().startswith("Set weight input")
     window.editor.undo_stack.undo()  # back to the weights before the edit, in the run too
-    qtbot.waitUntil(lambda: window.training.latest.weights[0][0][i, j] != np.float32(2.5),
-                    timeout=5000)
+    qtbot.waitUntil(
+        lambda: window.training.latest.weights[0][0][i, j] != np.float32(2.5), timeout=5000
+    )
 
 
 def test_double_click_a_node_edits_its_bias(window, qtbot, monkeypatch):
@@ -198,8 +208,9 @@ def test_double_click_a_node_edits_its_bias(window, qtbot, monkeypatch):
     pos = window.view.mapFromScene(layer.node_position(1))
     monkeypatch.setattr(QInputDialog, "getDouble", lambda *a, **k: (-0.75, True))
     qtbot.mouseDClick(window.view.viewport(), Qt.MouseButton.LeftButton, pos=pos)
-    qtbot.waitUntil(lambda: window.project.document.weights()[1][1][1] == np.float32(-0.75),
-                    timeout=3000)
+    qtbot.waitUntil(
+        lambda: window.project.document.weights()[1][1][1] == np.float32(-0.75), timeout=3000
+    )
     window.editor.undo_stack.undo()
     assert window.project.document.weights()[1][1][1] != np.float32(-0.75)
 
@@ -211,13 +222,13 @@ def test_weight_change_view_colours_by_change_since_turned_on(window, qtbot):
     start = [w.copy() for w, _ in window.project.document.weights()]
     _train_epochs(window, qtbot, 2)
     shown = window.scene.connection_items[0]._weights
-    np.testing.assert_allclose(shown, window.project.document.weights()[0][0] - start[0],
-                               atol=1e-6)
+    np.testing.assert_allclose(shown, window.project.document.weights()[0][0] - start[0], atol=1e-6)
     assert np.abs(shown).max() > 0
     assert "change of weight" in window.scene.connection_items[0].value_label
     window.changes_action.trigger()
-    np.testing.assert_array_equal(window.scene.connection_items[0]._weights,
-                                  window.project.document.weights()[0][0])
+    np.testing.assert_array_equal(
+        window.scene.connection_items[0]._weights, window.project.document.weights()[0][0]
+    )
 
 
 def test_test_points_show_on_request_behind_the_boundary(window, qtbot):
@@ -225,8 +236,7 @@ def test_test_points_show_on_request_behind_the_boundary(window, qtbot):
 
     plot = window.boundary_plot
     assert not plot.test_points.isVisible()
-    qtbot.mouseClick(plot.show_test, Qt.MouseButton.LeftButton,
-                     pos=plot.show_test.rect().center())
+    qtbot.mouseClick(plot.show_test, Qt.MouseButton.LeftButton, pos=plot.show_test.rect().center())
     assert plot.test_points.isVisible()
     parts, _ = prepare_data(window.project)
     np.testing.assert_allclose(np.c_[plot.test_points.getData()], parts.test.X)

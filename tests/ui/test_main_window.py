@@ -36,17 +36,25 @@ def drop_from_palette(window, kind_row, scene_point):
     pos = QPointF(viewport_point(window, scene_point))
     action = Qt.DropAction.CopyAction
     buttons, mods = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
-    for event in (QDragEnterEvent(pos.toPoint(), action, mime, buttons, mods),
-                  QDragMoveEvent(pos.toPoint(), action, mime, buttons, mods),
-                  QDropEvent(pos, action, mime, buttons, mods)):
+    for event in (
+        QDragEnterEvent(pos.toPoint(), action, mime, buttons, mods),
+        QDragMoveEvent(pos.toPoint(), action, mime, buttons, mods),
+        QDropEvent(pos, action, mime, buttons, mods),
+    ):
         QApplication.sendEvent(target, event)
 
 
 def mouse(window, kind, scene_point, buttons=Qt.MouseButton.LeftButton):
     pos = QPointF(viewport_point(window, scene_point))
     button = Qt.MouseButton.NoButton if kind == QEvent.Type.MouseMove else Qt.MouseButton.LeftButton
-    event = QMouseEvent(kind, pos, window.view.viewport().mapToGlobal(pos), button, buttons,
-                        Qt.KeyboardModifier.NoModifier)
+    event = QMouseEvent(
+        kind,
+        pos,
+        window.view.viewport().mapToGlobal(pos),
+        button,
+        buttons,
+        Qt.KeyboardModifier.NoModifier,
+    )
     QApplication.sendEvent(window.view.viewport(), event)
 
 
@@ -217,8 +225,9 @@ def test_a_784_128_10_network_draws_collapsed(window, qtbot):
     w = window.project.document.weights()[0][0]
     rect = matrix._matrix_rect
     # the pixel at (source column 700, target row 5) shows weight w[700, 5]
-    point = QPointF(rect.left() + (700.5 / 784) * rect.width(),
-                    rect.top() + (5.5 / 128) * rect.height())
+    point = QPointF(
+        rect.left() + (700.5 / 784) * rect.width(), rect.top() + (5.5 / 128) * rect.height()
+    )
     assert matrix.connection_at(point) == (700, 5)
     assert matrix._weights[700, 5] == w[700, 5]
     assert not window.view.grab().isNull()
@@ -249,10 +258,16 @@ def test_wheel_zooms_and_fit_shows_everything(window, qtbot):
 
     before = window.view.zoom
     center = QPointF(window.view.viewport().rect().center())
-    wheel = QWheelEvent(center, window.view.mapToGlobal(center.toPoint()).toPointF(),
-                        QPointF(0, 0).toPoint(), QPointF(0, 120).toPoint(),
-                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
-                        Qt.ScrollPhase.NoScrollPhase, False)
+    wheel = QWheelEvent(
+        center,
+        window.view.mapToGlobal(center.toPoint()).toPointF(),
+        QPointF(0, 0).toPoint(),
+        QPointF(0, 120).toPoint(),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
     QApplication.sendEvent(window.view.viewport(), wheel)
     assert window.view.zoom == pytest.approx(before * 1.2)
     window.fit_action.trigger()
@@ -282,9 +297,14 @@ def test_dragging_the_background_pans(window, qtbot):
     start = QPointF(viewport_point(window, empty))
     for step in range(1, 6):
         pos = start + QPointF(-20 * step, -10 * step)
-        event = QMouseEvent(QEvent.Type.MouseMove, pos, window.view.viewport().mapToGlobal(pos),
-                            Qt.MouseButton.NoButton, Qt.MouseButton.LeftButton,
-                            Qt.KeyboardModifier.NoModifier)
+        event = QMouseEvent(
+            QEvent.Type.MouseMove,
+            pos,
+            window.view.viewport().mapToGlobal(pos),
+            Qt.MouseButton.NoButton,
+            Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.NoModifier,
+        )
         QApplication.sendEvent(window.view.viewport(), event)
     after = window.view.mapToScene(window.view.viewport().rect().center())
     assert after.x() > before.x() + 50 and after.y() > before.y() + 25

@@ -92,9 +92,18 @@ def test_accuracy_curves_appear_for_classification_epochs(qtbot):
     plot.add(0, np.ones(10), (), 10)
     plot.redraw()
     assert plot.accuracy.isVisible() and plot.train_accuracy.getData()[0] is None
-    epochs = tuple(MappingProxyType({"epoch": e, "loss": 1.0 / e, "accuracy": 0.5 + e / 10,
-                                     "val_loss": 1.2 / e, "val_accuracy": 0.4 + e / 10})
-                   for e in (1, 2, 3))
+    epochs = tuple(
+        MappingProxyType(
+            {
+                "epoch": e,
+                "loss": 1.0 / e,
+                "accuracy": 0.5 + e / 10,
+                "val_loss": 1.2 / e,
+                "val_accuracy": 0.4 + e / 10,
+            }
+        )
+        for e in (1, 2, 3)
+    )
     plot.add(10, np.ones(20), epochs, 10)
     plot.redraw()
     x, y = plot.train_accuracy.getData()
@@ -115,8 +124,7 @@ def test_validation_has_a_legend_entry_only_when_the_run_has_validation(qtbot):
     assert legend_names(plot.plot) == legend_names(plot.accuracy) == ["training"]
     plot.show_curves(accuracy=True, validation=True)
     plot.show_curves(accuracy=True, validation=True)  # listed once, however often asked
-    assert legend_names(plot.plot) == legend_names(plot.accuracy) == ["training",
-                                                                      "validation"]
+    assert legend_names(plot.plot) == legend_names(plot.accuracy) == ["training", "validation"]
 
 
 def test_the_decision_plane_fills_the_view_and_follows_zooming_out(qtbot):
@@ -126,8 +134,9 @@ def test_the_decision_plane_fills_the_view_and_follows_zooming_out(qtbot):
     plot.show()
     X = np.random.default_rng(0).normal(size=(50, 2))
     plot.set_data(X, (X[:, 0] > 0).astype(int), 2)
-    plot.update_from(Network.from_spec({"inputs": 2, "layers": [
-        {"units": 1, "activation": "sigmoid"}]}, seed=0))
+    plot.update_from(
+        Network.from_spec({"inputs": 2, "layers": [{"units": 1, "activation": "sigmoid"}]}, seed=0)
+    )
     view = plot.getViewBox()
 
     def coloured():

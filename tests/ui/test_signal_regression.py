@@ -22,7 +22,8 @@ print(len(received), all(received))
 
 
 def test_twenty_thousand_signals_reach_a_python_slot():
-    result = subprocess.run([sys.executable, "-c", CHILD], capture_output=True, text=True,
-                            timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", CHILD], capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, f"interpreter died: {result.returncode} {result.stderr}"
     assert result.stdout.split() == ["20000", "True"]

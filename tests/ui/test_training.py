@@ -30,8 +30,10 @@ def test_play_trains_and_every_view_follows(window, qtbot):
 
 def test_step_trains_exactly_one_batch(window, qtbot):
     window.training_panel.step.click()
-    qtbot.waitUntil(lambda: window.training.latest is not None and
-                    window.training.latest.step == 1, timeout=5000)
+    qtbot.waitUntil(
+        lambda: window.training.latest is not None and window.training.latest.step == 1,
+        timeout=5000,
+    )
     window.training_panel.step.click()
     qtbot.waitUntil(lambda: window.training.latest.step == 2, timeout=5000)
     qtbot.wait(100)
@@ -61,13 +63,13 @@ def test_learning_rate_changes_live(window, qtbot):
 
 
 def test_a_divergent_run_pauses_with_a_banner_and_finite_weights(window, qtbot):
-    window.editor.set_dataset({"name": "plane", "params": {"n_samples": 200, "seed": 0,
-                                                           "noise": 0.0}})
+    window.editor.set_dataset(
+        {"name": "plane", "params": {"n_samples": 200, "seed": 0, "noise": 0.0}}
+    )
     window.editor.set_activation(1, "relu")
     window.editor.set_activation(2, "relu")
     window.project.training.update({"optimizer": "sgd"})
-    window.training_panel.show_settings({**window.training_panel.settings(),
-                                         "optimizer": "sgd"})
+    window.training_panel.show_settings({**window.training_panel.settings(), "optimizer": "sgd"})
     window.training_panel.lr.setValue(10.0)
     window.training.play()
     qtbot.waitUntil(lambda: window.training_panel.banner.isVisible(), timeout=15000)
@@ -97,13 +99,13 @@ def test_editing_the_network_while_training_pauses_and_asks(window, qtbot, monke
     window.training.play()
     qtbot.waitUntil(lambda: window.training.snapshots > 2, timeout=10000)
     asked = []
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a[1]) or
-                        QMessageBox.StandardButton.No)
+    monkeypatch.setattr(
+        QMessageBox, "question", lambda *a, **k: asked.append(a[1]) or QMessageBox.StandardButton.No
+    )
     assert not window.editor.add_layer("dense", 1)
     assert asked == ["Change the network?"] and window.project.document.sizes == [2, 4, 4, 1]
     assert window.training.training  # carried on
-    monkeypatch.setattr(QMessageBox, "question",
-                        lambda *a, **k: QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     assert window.editor.add_layer("dense", 1)
     assert not window.training.bridge.running
 
@@ -112,8 +114,16 @@ def test_twenty_thousand_snapshots_reach_the_gui(qtbot):
     rng = np.random.default_rng(0)
     X = rng.normal(size=(4, 2))
     net = nnstudio.Network.from_spec({"inputs": 2, "layers": [{"units": 1}]})
-    trainer = Trainer(net, X, X[:, :1], optimizer="sgd", lr=1e-3, batch_size=4,
-                      epochs=20_000, snapshot_interval=0.0)
+    trainer = Trainer(
+        net,
+        X,
+        X[:, :1],
+        optimizer="sgd",
+        lr=1e-3,
+        batch_size=4,
+        epochs=20_000,
+        snapshot_interval=0.0,
+    )
     bridge = TrainingBridge()
     received = []
     bridge.sigSnapshot.connect(lambda s: received.append(s.step))
@@ -140,8 +150,9 @@ def test_more_settings_reach_the_run(window, qtbot):
     settings["optimizer"].setCurrentText("sgd")
     settings["lr"].setValue(0.1)
     settings["momentum"].setValue(0.9)
-    qtbot.mouseClick(settings["nesterov"], Qt.MouseButton.LeftButton,
-                     pos=settings["nesterov"].rect().center())
+    qtbot.mouseClick(
+        settings["nesterov"], Qt.MouseButton.LeftButton, pos=settings["nesterov"].rect().center()
+    )
     legend = window.loss_plot.plot.getPlotItem().legend
     assert legend.getLabel(window.loss_plot.validation) is None  # no split, no entry
     settings["validation_split"].setValue(0.25)
@@ -149,8 +160,10 @@ def test_more_settings_reach_the_run(window, qtbot):
     settings["target_loss"].setValue(0.35)
     settings["loss"].setCurrentText("mse")
     panel.play.click()
-    qtbot.waitUntil(lambda: window.training.latest is not None
-                    and window.training.latest.status == "finished", timeout=60000)
+    qtbot.waitUntil(
+        lambda: window.training.latest is not None and window.training.latest.status == "finished",
+        timeout=60000,
+    )
     options = window.training.run.trainer.recipe.options
     assert options["nesterov"] and options["momentum"] == 0.9 and options["loss"] == "mse"
     metrics = window.training.latest.metrics
@@ -202,12 +215,17 @@ def test_counters_change_without_re_laying_out_the_window(window, qtbot):
 def test_while_training_each_frame_draws_one_group_of_views_in_turn(window, qtbot):
     drawn = []
     controller = window.training
-    for name, obj, method in (("curves", window.loss_plot, "redraw"),
-                              ("canvas", window.project.document, "set_weights"),
-                              ("data views", window.boundary_plot, "update_from")):
+    for name, obj, method in (
+        ("curves", window.loss_plot, "redraw"),
+        ("canvas", window.project.document, "set_weights"),
+        ("data views", window.boundary_plot, "update_from"),
+    ):
         original = getattr(obj, method)
-        setattr(obj, method, lambda *a, _name=name, _original=original: (
-            drawn.append(_name), _original(*a))[1])
+        setattr(
+            obj,
+            method,
+            lambda *a, _name=name, _original=original: (drawn.append(_name), _original(*a))[1],
+        )
     frames = []
     original_draw = controller._draw
 

@@ -83,8 +83,9 @@ class LayerItem(QGraphicsObject):
             flags |= QGraphicsItem.GraphicsItemFlag.ItemIsMovable
         self.setFlags(flags | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges)
         self.setAcceptHoverEvents(True)
-        self.setCursor(Qt.CursorShape.OpenHandCursor if layer.kind == DENSE
-                       else Qt.CursorShape.ArrowCursor)
+        self.setCursor(
+            Qt.CursorShape.OpenHandCursor if layer.kind == DENSE else Qt.CursorShape.ArrowCursor
+        )
         top = self.offsets[0] - self.radius if len(self.offsets) else 0
         self._top = top - HEADER_HEIGHT
         bottom = (self.offsets[-1] if len(self.offsets) else 0) + self.radius + 6
@@ -126,14 +127,23 @@ class LayerItem(QGraphicsObject):
         bold = QFont(normal)
         bold.setBold(True)
         title = QRectF(-COLUMN_WIDTH / 2 + 20, self._top + 2, COLUMN_WIDTH - 40, 20)
-        name = QFontMetrics(bold).elidedText(self.layer.name, Qt.TextElideMode.ElideRight,
-                                             int(title.width()))
-        subtitle = (f"{self.layer.units} · {self.layer.activation}"
-                    if self.layer.kind != INPUT else f"{self.layer.units} inputs")
+        name = QFontMetrics(bold).elidedText(
+            self.layer.name, Qt.TextElideMode.ElideRight, int(title.width())
+        )
+        subtitle = (
+            f"{self.layer.units} · {self.layer.activation}"
+            if self.layer.kind != INPUT
+            else f"{self.layer.units} inputs"
+        )
         # a backing just as wide as the text: connections that pass behind the header
         # (into a single output node, say) stay visible beside it and faintly under it
-        width = max(QFontMetrics(bold).horizontalAdvance(name),
-                    QFontMetrics(normal).horizontalAdvance(subtitle)) + 12
+        width = (
+            max(
+                QFontMetrics(bold).horizontalAdvance(name),
+                QFontMetrics(normal).horizontalAdvance(subtitle),
+            )
+            + 12
+        )
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor(252, 252, 253, 170))
         painter.drawRoundedRect(QRectF(-width / 2, self._top + 1, width, 40), 6, 6)
@@ -142,8 +152,11 @@ class LayerItem(QGraphicsObject):
         painter.drawText(title, Qt.AlignmentFlag.AlignCenter, name)
         painter.setFont(normal)
         painter.setPen(QColor(100, 100, 100))
-        painter.drawText(QRectF(-COLUMN_WIDTH / 2, self._top + 21, COLUMN_WIDTH, 18),
-                         Qt.AlignmentFlag.AlignCenter, subtitle)
+        painter.drawText(
+            QRectF(-COLUMN_WIDTH / 2, self._top + 21, COLUMN_WIDTH, 18),
+            Qt.AlignmentFlag.AlignCenter,
+            subtitle,
+        )
         for delta, rect in self._buttons.items():
             painter.setPen(QPen(QColor(150, 150, 150), 1))
             painter.setBrush(QColor(250, 250, 250))
@@ -151,9 +164,11 @@ class LayerItem(QGraphicsObject):
             painter.setPen(QColor(60, 60, 60))
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, "+" if delta > 0 else "−")
         painter.setPen(QPen(QColor(90, 90, 90), 1 if self.radius > 4 else 0.5))
-        fills = ([INPUT_FILL] * len(self.offsets) if self.layer.kind == INPUT
-                 or len(self._bias_bins) != len(self.offsets)
-                 else [NODE_FILLS[b] for b in self._bias_bins])
+        fills = (
+            [INPUT_FILL] * len(self.offsets)
+            if self.layer.kind == INPUT or len(self._bias_bins) != len(self.offsets)
+            else [NODE_FILLS[b] for b in self._bias_bins]
+        )
         for k, offset in enumerate(self.offsets):
             node = self.shown[k]
             painter.setBrush(fills[k])
@@ -165,8 +180,11 @@ class LayerItem(QGraphicsObject):
             gap = (self.offsets[SHOWN_AT_EACH_END - 1] + self.offsets[SHOWN_AT_EACH_END]) / 2
             painter.setPen(QColor(90, 90, 90))
             hidden = self.layer.units - 2 * SHOWN_AT_EACH_END
-            painter.drawText(QRectF(-COLUMN_WIDTH / 2, gap - 16, COLUMN_WIDTH, 32),
-                             Qt.AlignmentFlag.AlignCenter, f"⋮\n{hidden:,} more")
+            painter.drawText(
+                QRectF(-COLUMN_WIDTH / 2, gap - 16, COLUMN_WIDTH, 32),
+                Qt.AlignmentFlag.AlignCenter,
+                f"⋮\n{hidden:,} more",
+            )
 
     def _paint_inside(self, painter: QPainter, centre: QPointF, image: QImage) -> None:
         """A round picture (transparent corners) inside the node, under its outline."""
@@ -178,12 +196,16 @@ class LayerItem(QGraphicsObject):
         painter.setBrush(brush)
 
     def _describe(self) -> str:
-        role = {"input": "Input layer: follows the dataset's features",
-                "output": "Output layer: follows the dataset's outputs",
-                "dense": "Hidden layer: drag sideways to reorder, +/− for nodes, "
-                         "double-click to rename"}[self.layer.kind]
-        return f"<b>{self.layer.name}</b> — {self.layer.units} nodes, " \
-               f"{self.layer.activation}<br>{role}"
+        role = {
+            "input": "Input layer: follows the dataset's features",
+            "output": "Output layer: follows the dataset's outputs",
+            "dense": "Hidden layer: drag sideways to reorder, +/− for nodes, "
+            "double-click to rename",
+        }[self.layer.kind]
+        return (
+            f"<b>{self.layer.name}</b> — {self.layer.units} nodes, "
+            f"{self.layer.activation}<br>{role}"
+        )
 
     def node_at(self, y: float) -> int | None:
         if not len(self.offsets):
@@ -200,9 +222,12 @@ class LayerItem(QGraphicsObject):
         node = self.hovered_node
         if node is None:
             return self._describe()
-        value = ("" if self.layer.kind == INPUT
-                 else f"<br>{self.value_label} {float(self.biases[node]):+.4f}"
-                      "<br><i>double-click to edit</i>")
+        value = (
+            ""
+            if self.layer.kind == INPUT
+            else f"<br>{self.value_label} {float(self.biases[node]):+.4f}"
+            "<br><i>double-click to edit</i>"
+        )
         return f"<b>{self.layer.name}</b> node {node}{value}"
 
     def hoverMoveEvent(self, event):
@@ -248,9 +273,11 @@ class ConnectionsItem(QGraphicsItem):
     def __init__(self, source: LayerItem, target: LayerItem):
         super().__init__()
         self.source, self.target = source, target
-        self.as_matrix = (source.layer.units * target.layer.units > LINES_UP_TO
-                          or len(source.shown) < source.layer.units
-                          or len(target.shown) < target.layer.units)
+        self.as_matrix = (
+            source.layer.units * target.layer.units > LINES_UP_TO
+            or len(source.shown) < source.layer.units
+            or len(target.shown) < target.layer.units
+        )
         src = np.array([source.node_position(k).toTuple() for k in range(len(source.shown))])
         dst = np.array([target.node_position(k).toTuple() for k in range(len(target.shown))])
         self._src = src + [source.radius, 0]
@@ -271,13 +298,15 @@ class ConnectionsItem(QGraphicsItem):
             y_max = max(bottom, src[:, 1].max(), dst[:, 1].max())
             self._rect = QRectF(src[0][0], y_min - 2, dst[0][0] - src[0][0], y_max - y_min + 4)
         else:
-            self._pairs = np.array(np.meshgrid(np.arange(len(src)), np.arange(len(dst)),
-                                               indexing="ij")).reshape(2, -1)
+            self._pairs = np.array(
+                np.meshgrid(np.arange(len(src)), np.arange(len(dst)), indexing="ij")
+            ).reshape(2, -1)
             a, b = self._src[self._pairs[0]], self._dst[self._pairs[1]]
             self._lines = [QLineF(*p, *q) for p, q in zip(a, b)]
             xs, ys = np.r_[src[:, 0], dst[:, 0]], np.r_[src[:, 1], dst[:, 1]]
-            self._rect = QRectF(xs.min(), ys.min() - 2, xs.max() - xs.min(),
-                                ys.max() - ys.min() + 4)
+            self._rect = QRectF(
+                xs.min(), ys.min() - 2, xs.max() - xs.min(), ys.max() - ys.min() + 4
+            )
         self.hovered: tuple[int, int] | None = None
         self.value_label = "weight"
         self._bins = np.empty(0, np.int64)
@@ -307,8 +336,9 @@ class ConnectionsItem(QGraphicsItem):
             order = np.argsort(bins, kind="stable")
             edges = np.searchsorted(bins[order], np.arange(2 * colors.BINS + 1))
             lines = self._lines
-            self._by_bin = [[lines[i] for i in order[edges[b]:edges[b + 1]]]
-                            for b in range(2 * colors.BINS)]
+            self._by_bin = [
+                [lines[i] for i in order[edges[b] : edges[b + 1]]] for b in range(2 * colors.BINS)
+            ]
         self.update()
 
     def boundingRect(self) -> QRectF:
@@ -362,12 +392,17 @@ class ConnectionsItem(QGraphicsItem):
     def hover_text(self) -> str:
         """The tooltip for the connection under the pointer (its current value)."""
         if self.hovered is None:
-            return (f"{self._weights.shape[0]} × {self._weights.shape[1]} weights"
-                    if self.as_matrix else "")
+            return (
+                f"{self._weights.shape[0]} × {self._weights.shape[1]} weights"
+                if self.as_matrix
+                else ""
+            )
         i, j = self.hovered
-        return (f"{self.value_label} {self.source.layer.name}[{i}] → "
-                f"{self.target.layer.name}[{j}]: {self._weights[i, j]:+.4f}"
-                "<br><i>double-click to edit</i>")
+        return (
+            f"{self.value_label} {self.source.layer.name}[{i}] → "
+            f"{self.target.layer.name}[{j}]: {self._weights[i, j]:+.4f}"
+            "<br><i>double-click to edit</i>"
+        )
 
     def hoverMoveEvent(self, event):
         self.hovered = self.connection_at(event.pos())

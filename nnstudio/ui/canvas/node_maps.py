@@ -28,8 +28,9 @@ def plane(bounds: tuple[float, float, float, float], grid: int = GRID) -> np.nda
     return np.c_[gx.ravel(), gy.ravel()]
 
 
-def node_images(net: Network, points: np.ndarray, activations: list[str],
-                grid: int = GRID) -> list[list[QImage] | None]:
+def node_images(
+    net: Network, points: np.ndarray, activations: list[str], grid: int = GRID
+) -> list[list[QImage] | None]:
     """Per hidden layer, one picture per node (None for layers too big to show)."""
     outputs = net.layer_outputs(points)[:-1]
     maps = []

@@ -56,9 +56,16 @@ class NetworkScene(QGraphicsScene):
         self.rebuild()
 
     def _subscribe(self, document: NetworkDocument, connect: bool) -> None:
-        pairs = [(event, self._on_structure_changed) for event in (
-            document.layer_added, document.layer_removed, document.layer_moved,
-            document.layer_changed, document.reset)]
+        pairs = [
+            (event, self._on_structure_changed)
+            for event in (
+                document.layer_added,
+                document.layer_removed,
+                document.layer_moved,
+                document.layer_changed,
+                document.reset,
+            )
+        ]
         pairs.append((document.weights_changed, self._on_weights_changed))
         for event, slot in pairs:
             event.connect(slot) if connect else event.disconnect(slot)
@@ -128,15 +135,15 @@ class NetworkScene(QGraphicsScene):
 
     def show_changes(self, on: bool) -> None:
         """Colour by how much each weight and bias changed since now (on), or by value."""
-        self.baseline = [(w.copy(), b.copy()) for w, b in self.document.weights()] if on \
-            else None
+        self.baseline = [(w.copy(), b.copy()) for w, b in self.document.weights()] if on else None
         self._on_weights_changed()
 
     @property
     def showing_changes(self) -> bool:
         """True while colours show changes (the network still has the baseline's shape)."""
         return self.baseline is not None and [w.shape for w, _ in self.baseline] == [
-            w.shape for w, _ in self.document.weights()]
+            w.shape for w, _ in self.document.weights()
+        ]
 
     def displayed_weights(self) -> list:
         """The values drawn: the weights, or their changes since the baseline."""
@@ -149,8 +156,9 @@ class NetworkScene(QGraphicsScene):
         weights = self.displayed_weights()
         self.scale = colors.scale_of(weights)
         prefix = "change of " if self.showing_changes else ""
-        for (w, b), connections, target in zip(weights, self.connection_items,
-                                               self.layer_items[1:]):
+        for (w, b), connections, target in zip(
+            weights, self.connection_items, self.layer_items[1:]
+        ):
             connections.value_label = prefix + "weight"
             target.value_label = prefix + "bias"
             connections.set_weights(np.asarray(w), self.scale)

@@ -28,8 +28,7 @@ class NetworkView(QGraphicsView):
 
     def __init__(self, scene: NetworkScene, parent=None):
         super().__init__(scene, parent)
-        self.setRenderHints(QPainter.RenderHint.Antialiasing
-                            | QPainter.RenderHint.TextAntialiasing)
+        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
         self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
@@ -120,7 +119,10 @@ class NetworkView(QGraphicsView):
         painter.setPen(QColor(70, 70, 70))
         text = QRectF(bar.left(), bar.bottom() + 2, bar.width(), 16)
         painter.drawText(text, Qt.AlignmentFlag.AlignLeft, f"{-scale:.2g}")
-        painter.drawText(text, Qt.AlignmentFlag.AlignHCenter,
-                         "change" if self.scene().showing_changes else "weight")
+        painter.drawText(
+            text,
+            Qt.AlignmentFlag.AlignHCenter,
+            "change" if self.scene().showing_changes else "weight",
+        )
         painter.drawText(text, Qt.AlignmentFlag.AlignRight, f"+{scale:.2g}")
         painter.restore()
