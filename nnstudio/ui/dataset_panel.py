@@ -2,16 +2,32 @@
 
 from __future__ import annotations
 
+import inspect
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QFormLayout, QLabel, QSpinBox, QWidget
 
 from nnstudio import datasets
 
-GENERATED = [d["name"] for d in datasets.list() if "n_samples" in d["parameters"]]
+
+def default_params(name: str) -> dict:
+    """What the panel asks for on a first visit to ``name``: its generator's own
+    samples, noise and seed (sine is noisier than the others, for one); {} for the
+    fixed sets and files."""
+    make = datasets.BUILTIN.get(name)
+    if make is None:
+        return {}
+    signature = inspect.signature(make).parameters
+    return {
+        key: signature[key].default for key in ("n_samples", "noise", "seed") if key in signature
+    }
 
 
 class DatasetPanel(QWidget):
-    """Emits ``sigDatasetRequested(reference)`` with {"name": ..., "params": {...}}."""
+    """Emits ``sigDatasetRequested(reference)`` with {"name": ..., "params": {...}}.
+
+    Each dataset keeps its own parameters: the panel remembers, per name, the last ones
+    shown or asked for, and asks for those again when the dataset is chosen again."""
 
     sigDatasetRequested = Signal(dict)
 
@@ -43,32 +59,48 @@ class DatasetPanel(QWidget):
         self.form.addRow("Noise", self.noise)
         self.form.addRow(self.size)
         self.form.addRow(self.about)
-        self.choice.activated.connect(self._request)
-        self.samples.valueChanged.connect(self._request)
-        self.noise.valueChanged.connect(self._request)
+        self._params: dict[str, dict] = {}  # per dataset name, its last parameters
+        self.choice.activated.connect(self._on_choice_changed)
+        self.samples.valueChanged.connect(lambda n: self._on_param_changed("n_samples", n))
+        self.noise.valueChanged.connect(lambda v: self._on_param_changed("noise", round(v, 4)))
+
+    def params_for(self, name: str) -> dict:
+        """The parameters the panel would ask for with ``name``: the last ones shown or
+        asked for, else the dataset's defaults."""
+        return dict(self._params.get(name, default_params(name)))
 
     def show_reference(self, reference: dict, description: str = "", size: str = "") -> None:
-        """Show the project's dataset without asking for a change. Samples and noise
-        are only shown for the generated sets; ``size`` says what the data holds."""
-        for widget in (self.choice, self.samples, self.noise):
-            widget.blockSignals(True)
-        self.choice.setCurrentText(reference["name"])
-        params = reference.get("params", {})
-        self.samples.setValue(params.get("n_samples", self.samples.value()))
-        self.noise.setValue(params.get("noise", 0.0))
-        generated = reference["name"] in GENERATED
-        self.form.setRowVisible(self.samples, generated)
-        self.form.setRowVisible(self.noise, generated)
+        """Show the project's dataset without asking for a change (also to undo a
+        refused request). Samples and noise are shown for the sets that take them;
+        ``size`` says what the data holds."""
+        name = reference["name"]
+        self._params[name] = {**default_params(name), **reference.get("params", {})}
+        self._show(name)
         self.size.setText(size)
         self.about.setText(description)
+
+    def _show(self, name: str) -> None:
+        """Put ``name`` and its parameters in the widgets, without emitting."""
+        params = self.params_for(name)
+        for widget in (self.choice, self.samples, self.noise):
+            widget.blockSignals(True)
+        self.choice.setCurrentText(name)
+        for key, widget in (("n_samples", self.samples), ("noise", self.noise)):
+            if key in params:
+                widget.setValue(params[key])
+            self.form.setRowVisible(widget, key in params)
         for widget in (self.choice, self.samples, self.noise):
             widget.blockSignals(False)
 
-    def _request(self, *_):
+    def _on_choice_changed(self, *_):
         name = self.choice.currentText()
-        params = (
-            {"n_samples": self.samples.value(), "noise": round(self.noise.value(), 4), "seed": 0}
-            if name in GENERATED
-            else {}
-        )
-        self.sigDatasetRequested.emit({"name": name, "params": params})
+        self._show(name)
+        self._request(name, self.params_for(name))
+
+    def _on_param_changed(self, key: str, value) -> None:
+        name = self.choice.currentText()
+        self._request(name, {**self.params_for(name), key: value})
+
+    def _request(self, name: str, params: dict) -> None:
+        self._params[name] = params
+        self.sigDatasetRequested.emit({"name": name, "params": dict(params)})

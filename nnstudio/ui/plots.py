@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtWidgets import QCheckBox, QVBoxLayout, QWidget
 
 from nnstudio.engine.network import Network
@@ -14,6 +14,19 @@ MAX_POINTS = 200_000
 GRID = 80
 # legends sit over the data in a corner: a light backing keeps their text readable
 LEGEND_BRUSH = pg.mkBrush(255, 255, 255, 210)
+# overlaid runs: a qualitative palette without the live run's blue and orange
+RUN_COLORS = [
+    (44, 160, 44),
+    (148, 103, 189),
+    (214, 39, 40),
+    (140, 86, 75),
+    (227, 119, 194),
+    (127, 127, 127),
+    (188, 189, 34),
+    (23, 190, 207),
+]
+OVERLAY_CURVES = ("loss", "val_loss", "accuracy", "val_accuracy")
+EMPTY = np.empty(0)
 
 
 class CurveBuffer:
@@ -85,7 +98,8 @@ class StickyRange:
 
 class LossPlot(QWidget):
     """Training loss per step, validation loss per epoch (log scale on request), and
-    below it the accuracy per epoch, training and validation, for classification."""
+    below it the accuracy per epoch, training and validation, for classification.
+    Other runs can be overlaid for comparison (:meth:`set_overlays`)."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -117,7 +131,6 @@ class LossPlot(QWidget):
         self.accuracy = pg.PlotWidget()
         self.accuracy.setLabel("bottom", "step")
         self.accuracy.setLabel("left", "accuracy")
-        self.accuracy.setYRange(0, 1, padding=0.02)
         self.accuracy.addLegend(offset=(-10, -10), brush=LEGEND_BRUSH)
         self.accuracy.setXLink(self.plot)
         self.train_accuracy = self.accuracy.plot(
@@ -136,7 +149,10 @@ class LossPlot(QWidget):
         layout.addWidget(self.log_scale)
         self.steps, self.val = CurveBuffer(), CurveBuffer(20_000)
         self.accuracies = {"accuracy": CurveBuffer(20_000), "val_accuracy": CurveBuffer(20_000)}
-        self.redraw()  # the axes a run starts with, before it starts
+        # per overlaid run, its curves keyed as in OVERLAY_CURVES; the axes fit these too
+        self.overlay_curves: list[dict[str, pg.PlotDataItem]] = []
+        self._overlay_end, self._overlay_losses = 0.0, EMPTY
+        self.clear()  # the axes a run starts with, before it starts
 
     def add(self, first_step: int, losses: np.ndarray, epochs, steps_per_epoch: int) -> None:
         if len(losses):
@@ -154,16 +170,66 @@ class LossPlot(QWidget):
         self.val_accuracy.setData(*self.accuracies["val_accuracy"].data())
         if not self._following:
             return
-        last = float(x[-1]) if len(x) else 0.0
+        live = float(x[-1]) if len(x) else 0.0
+        last = max(live, self._overlay_end)
         if not 0 < last <= self._x_limit <= 4 * max(last, 25.0):
-            self._x_limit = max(100.0, 2.0 * last)
+            self._x_limit = max(100.0, 2.0 * live, self._overlay_end)
             self.plot.setXRange(0, self._x_limit, padding=0.02)
-        losses = np.r_[y, self.val.data()[1]]
+        losses = np.r_[y, self.val.data()[1], self._overlay_losses]
         if self.log_scale.isChecked():
             losses = np.log10(losses[losses > 0])
         y_range = self._y_range.fit(losses)
         if y_range is not None:
             self.plot.setYRange(*y_range, padding=0)
+
+    def set_overlays(
+        self, overlays: list[tuple[str, dict[str, tuple[np.ndarray, np.ndarray]]]]
+    ) -> None:
+        """Other runs to compare with the live one, replacing those shown before.
+
+        Each ``(label, curves)`` gets a colour of its own and one legend entry; curves
+        are keyed "loss", "val_loss" (dashed), "accuracy" and "val_accuracy" (dashed, on
+        the accuracy plot), each an ``(x, y)`` pair with x in steps. The axes fit them.
+        """
+        legend = self.plot.getPlotItem().legend
+        while len(self.overlay_curves) > len(overlays):
+            for key, item in self.overlay_curves.pop().items():
+                self._plot_for(key).removeItem(item)  # and its legend entry
+        while len(self.overlay_curves) < len(overlays):
+            self.overlay_curves.append(self._new_overlay(len(self.overlay_curves)))
+        ends, losses = [0.0], []
+        for run, (label, curves) in zip(self.overlay_curves, overlays):
+            legend.removeItem(run["loss"])  # re-listed in order, under its new label
+            legend.addItem(run["loss"], label)
+            for key, item in run.items():
+                x, y = (np.asarray(v, dtype=float) for v in curves.get(key, (EMPTY, EMPTY)))
+                item.setData(x, y)
+                x = x[np.isfinite(x)]
+                ends.append(float(x.max()) if x.size else 0.0)
+                if "loss" in key:
+                    losses.append(_range_extremes(y))
+        self._overlay_end = max(ends)
+        self._overlay_losses = np.concatenate(losses) if losses else EMPTY
+        self._x_limit = 0.0  # fit the axes to what is shown now
+        self._y_range.reset()
+        self.redraw()
+
+    def _plot_for(self, key: str) -> pg.PlotWidget:
+        return self.accuracy if "accuracy" in key else self.plot
+
+    def _new_overlay(self, index: int) -> dict[str, pg.PlotDataItem]:
+        """The curves of the ``index``-th overlaid run, created empty behind the live run."""
+        color = RUN_COLORS[index % len(RUN_COLORS)]
+        run = {}
+        for key in OVERLAY_CURVES:
+            style = Qt.PenStyle.DashLine if key.startswith("val_") else Qt.PenStyle.SolidLine
+            item = pg.PlotDataItem(pen=pg.mkPen(color, width=1.5, style=style), antialias=False)
+            self._plot_for(key).addItem(item)  # sets the plot's sampling: ours comes after
+            item.setDownsampling(auto=True, method="peak")
+            item.setClipToView(True)
+            item.setZValue(-1)
+            run[key] = item
+        return run
 
     def _set_log_scale(self, on: bool) -> None:
         self.plot.setLogMode(y=on)
@@ -189,11 +255,25 @@ class LossPlot(QWidget):
         self._following = False
 
     def clear(self) -> None:
+        """Forget the live run: the axes start as before any run (loss and accuracy
+        0–1, steps 0–100), or fit the overlays, and follow the next run's data."""
         for buffer in (self.steps, self.val, *self.accuracies.values()):
             buffer.clear()
         self._x_limit, self._following = 0.0, True
         self._y_range.reset()
+        self.plot.setYRange(0, 1, padding=0)
+        self.accuracy.setYRange(0, 1, padding=0.02)
         self.redraw()
+
+
+def _range_extremes(values: np.ndarray) -> np.ndarray:
+    """The finite minimum and maximum of ``values`` and their smallest positive value:
+    all that :meth:`StickyRange.fit` needs of them, on a linear or a log axis."""
+    finite = values[np.isfinite(values)]
+    positive = finite[finite > 0]
+    return np.r_[
+        finite.min(initial=np.inf), finite.max(initial=-np.inf), positive.min(initial=np.inf)
+    ]
 
 
 class BoundaryPlot(pg.PlotWidget):

@@ -3,6 +3,7 @@ decision plane."""
 
 import numpy as np
 import pytest
+from PySide6.QtCore import Qt
 
 from nnstudio.engine.network import Network
 from nnstudio.ui.plots import BoundaryPlot, CurveBuffer, LossPlot, StickyRange
@@ -149,3 +150,98 @@ def test_the_decision_plane_fills_the_view_and_follows_zooming_out(qtbot):
     (x0, x1), _ = view.viewRange()
     assert np.allclose([coloured().left(), coloured().right()], [x0, x1])
     assert plot.bounds[1] - plot.bounds[0] < (x1 - x0) / 3  # the data's own bounds stay
+
+
+def test_clear_after_a_diverged_run_shows_the_initial_axes_and_follows_the_next_run(qtbot):
+    fresh, plot = LossPlot(), LossPlot()
+    for widget in (fresh, plot):
+        qtbot.addWidget(widget)
+    view = plot.plot.getViewBox()
+    plot.add(0, np.geomspace(1.0, 1e27, 500), (), 10)  # a diverging run
+    plot.redraw()
+    plot.accuracy.setYRange(0.9, 0.95)
+    assert view.viewRange()[1][1] > 1e26 and "e+27" in plot.plot.getAxis("left").labelString()
+    plot.clear()
+    assert view.viewRange() == fresh.plot.getViewBox().viewRange()  # steps 0–100 as well
+    assert plot.accuracy.getViewBox().viewRange() == fresh.accuracy.getViewBox().viewRange()
+    assert "e+" not in plot.plot.getAxis("left").labelString()
+    plot.add(0, np.linspace(0.5, 0.4, 50), (), 10)
+    plot.redraw()
+    low, high = view.viewRange()[1]
+    assert low < 0.4 and 0.5 < high < 0.6  # fits the new run
+
+
+def overlay_entries(plot: LossPlot) -> dict:
+    """The loss legend's entries for overlaid runs: label -> the curve it stands for."""
+    return {
+        label.text: sample.item
+        for sample, label in plot.plot.getPlotItem().legend.items
+        if label.text not in ("training", "validation")
+    }
+
+
+def run_curves(steps: int, loss: float) -> dict:
+    epochs = np.arange(1, steps // 100 + 1) * 100.0
+    return {
+        "loss": (np.arange(steps, dtype=float), np.full(steps, loss)),
+        "val_loss": (epochs, np.full(len(epochs), 1.1 * loss)),
+        "accuracy": (epochs, np.linspace(0.5, 0.9, len(epochs))),
+        "val_accuracy": (epochs, np.linspace(0.4, 0.8, len(epochs))),
+    }
+
+
+def test_overlaid_runs_have_a_colour_and_a_legend_entry_each_and_can_be_replaced(qtbot):
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    plot.show_curves(accuracy=True, validation=True)
+    items = len(plot.plot.getPlotItem().listDataItems())
+    accuracy_items = len(plot.accuracy.getPlotItem().listDataItems())
+    sgd, adam = run_curves(1000, 0.7), run_curves(600, 0.3)
+    plot.set_overlays([("SGD", sgd), ("Adam", adam)])
+    entries = overlay_entries(plot)
+    assert list(entries) == ["SGD", "Adam"]  # one entry per run, not per curve
+    for label, curves in (("SGD", sgd), ("Adam", adam)):
+        np.testing.assert_array_equal(entries[label].getData()[1], curves["loss"][1])
+    pens = [run["loss"].opts["pen"] for run in plot.overlay_curves]
+    live = {plot.train.opts["pen"].color().name(), plot.validation.opts["pen"].color().name()}
+    colours = {pen.color().name() for pen in pens}
+    assert len(colours) == 2 and not colours & live
+    for run in plot.overlay_curves:
+        colour = run["loss"].opts["pen"].color().name()
+        assert run["val_loss"].opts["pen"].style() == Qt.PenStyle.DashLine
+        assert run["loss"].opts["pen"].style() == Qt.PenStyle.SolidLine
+        assert run["val_loss"] in plot.plot.getPlotItem().listDataItems()
+        for key in ("accuracy", "val_accuracy"):  # on the accuracy plot, in the run's colour
+            assert run[key] in plot.accuracy.getPlotItem().listDataItems()
+            assert run[key].opts["pen"].color().name() == colour
+    for key, (x, y) in adam.items():
+        np.testing.assert_array_equal(plot.overlay_curves[1][key].getData(), (x, y))
+    for _ in range(5):  # replaced, not piled up
+        plot.set_overlays([("Adam", adam)])
+    assert list(overlay_entries(plot)) == ["Adam"]
+    assert len(plot.plot.getPlotItem().listDataItems()) == items + 2
+    assert len(plot.accuracy.getPlotItem().listDataItems()) == accuracy_items + 2
+    np.testing.assert_array_equal(overlay_entries(plot)["Adam"].getData()[1], adam["loss"][1])
+    plot.set_overlays([])
+    assert overlay_entries(plot) == {}
+    assert len(plot.plot.getPlotItem().listDataItems()) == items
+    assert len(plot.accuracy.getPlotItem().listDataItems()) == accuracy_items
+    assert plot.train.getData()[0] is None  # the live run's curves are untouched
+
+
+def test_the_axes_cover_an_overlaid_longer_run_and_keep_following_the_live_one(qtbot):
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    view = plot.plot.getViewBox()
+    plot.add(0, np.linspace(1.0, 0.5, 50), (), 10)
+    plot.redraw()
+    assert view.viewRange()[0][1] < 1000
+    plot.set_overlays([("long run", run_curves(5000, 3.0))])
+    (_, x1), (_, y1) = view.viewRange()
+    assert x1 >= 5000 and y1 > 3.3  # the whole overlay, validation included
+    plot.add(50, np.full(8000, 0.5), (), 10)
+    plot.redraw()
+    assert view.viewRange()[0][1] >= 8050  # the live run, now longer, still followed
+    plot.clear()  # a new live run: the overlay stays, and the axes fit it
+    (_, x1), (_, y1) = view.viewRange()
+    assert 5000 <= x1 < 8000 and y1 > 3.3
