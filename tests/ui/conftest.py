@@ -3,8 +3,12 @@ temporary home, garbage collected on the GUI thread only (as in the studio), and
 thread or timer left running after a test."""
 
 import gc
+import time
+import traceback
+import weakref
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QSettings, QThread
 
 from nnstudio.ui.app import collect_garbage_on_gui_thread
@@ -39,12 +43,56 @@ def isolated_home(tmp_path, monkeypatch, qapp):
     yield tmp_path
 
 
+class StartedThreads:
+    """Every QThread started while it is installed, with where it was started.
+
+    ``qapp.findChildren(QThread)`` sees only threads parented to the application; the
+    training bridge's ``QThread()`` has no parent. Like napari's ``dangling_qthreads``,
+    this wraps ``QThread.start`` instead, so any thread started from Python is seen. The
+    threads are held weakly: recording one changes nothing about when it is freed (a
+    thread whose wrapper is gone is not running)."""
+
+    def __init__(self):
+        self.threads = weakref.WeakKeyDictionary()
+
+    def install(self, monkeypatch):
+        original_start = QThread.start
+        recorded = self.threads
+
+        def start(thread, *args, **kwargs):
+            recorded[thread] = "".join(traceback.format_stack(limit=8)[:-1])
+            return original_start(thread, *args, **kwargs)
+
+        monkeypatch.setattr(QThread, "start", start)
+
+    def running(self, grace_ms: int = 0):
+        """The recorded threads still running after waiting up to ``grace_ms`` in all."""
+        deadline = time.monotonic() + grace_ms / 1000
+        left = []
+        for thread, where in list(self.threads.items()):
+            if not shiboken6.isValid(thread):  # the C++ thread was deleted: not running
+                continue
+            remaining = max(0, int((deadline - time.monotonic()) * 1000))
+            if thread.isRunning() and not thread.wait(remaining):
+                left.append((thread, where))
+        return left
+
+
 @pytest.fixture(autouse=True)
-def no_threads_left_running(qapp):
-    before = set(QThread.currentThread().children()) if QThread.currentThread() else set()
-    yield
-    leftovers = [t for t in qapp.findChildren(QThread) if t.isRunning() and t not in before]
-    assert not leftovers, f"threads left running: {leftovers}"
+def no_threads_left_running(monkeypatch, qapp):
+    """Fail a test that leaves a QThread running (after a short grace period for one
+    that is finishing). Yields the recorder, so a test can look at what it saw."""
+    started = StartedThreads()
+    started.install(monkeypatch)
+    yield started
+    leftovers = started.running(grace_ms=500)
+    for thread, _ in leftovers:  # do not let it run into the next test
+        thread.quit()
+        thread.wait(2000)
+    assert not leftovers, "threads left running:\n" + "\n".join(
+        f"{thread!r} ({thread.objectName() or 'unnamed'}), started at\n{where}"
+        for thread, where in leftovers
+    )
 
 
 @pytest.fixture(autouse=True)
