@@ -85,7 +85,9 @@ def gui_rate(window: MainWindow, seconds: float) -> dict:
     controller.timer.timeout.disconnect()
     controller.timer.timeout.connect(timed_draw)
     snapshots = []
-    controller.bridge.sigSnapshot.connect(lambda s: snapshots.append((time.perf_counter(), s.step)))
+    controller.bridge.sigSnapshot.connect(
+        lambda generation, s: snapshots.append((time.perf_counter(), s.step))
+    )
     clock = QElapsedTimer()
     ticker = QTimer()
     ticker.setInterval(10)

@@ -207,6 +207,7 @@ class Trainer:
                             or commands.new_weights is not None
                         )
                     )
+                last_emit = time.perf_counter()  # time paused is no training time
                 continue
             pause_announced = False
 

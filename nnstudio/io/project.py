@@ -1,8 +1,12 @@
-"""Project files (``.nnsp``): a zip of ``project.json`` and, once trained, ``weights.npz``.
+"""Project files (``.nnsp``): a zip of ``project.json`` (the design, the data choice,
+the training settings, the runs' descriptions), ``weights.npz`` (the network's current
+weights in their own precision, once trained, imported or edited: until then they are
+the ones its seed draws) and ``runs.npz`` (the runs' histories, checkpoints
+and weights).
 
-Saved atomically; versioned (``format``, ``schema_version``: older files are migrated,
-newer ones refused); loaded safely: only the two known members, sizes checked before
-reading (no zip bombs), no pickle.
+Saved atomically; versioned (``format``, ``schema_version``: version 1 files — no runs,
+weights only if saved trained — are read as they are; newer ones refused); loaded
+safely: only the known members, sizes checked before reading (no zip bombs), no pickle.
 """
 
 from __future__ import annotations
@@ -16,13 +20,14 @@ import numpy as np
 
 from nnstudio.errors import NNStudioError
 from nnstudio.io.atomic import write_atomically
+from nnstudio.io.runs import RunsFileError, runs_from_file, runs_to_file
 from nnstudio.model.document import DocumentError
 from nnstudio.model.project import Project
 
 FORMAT = "nnstudio.project"
-VERSION = 1
+VERSION = 2
 SUFFIX = ".nnsp"
-MEMBERS = {"project.json": 16 << 20, "weights.npz": 512 << 20}
+MEMBERS = {"project.json": 16 << 20, "weights.npz": 512 << 20, "runs.npz": 2 << 30}
 _MAX_RATIO = 200
 
 
@@ -30,20 +35,27 @@ class ProjectError(NNStudioError):
     """A project file that cannot be opened or saved."""
 
 
-def save_project(project: Project, path, trained: bool = False) -> None:
-    """Write ``project`` to ``path`` atomically; ``trained`` adds the weights."""
-    body = {"format": FORMAT, "schema_version": VERSION, **project.to_dict()}
+def save_project(project: Project, path) -> None:
+    """Write ``project`` — its weights and runs included — to ``path`` atomically."""
+    runs, run_arrays = runs_to_file(project.runs)
+    body = {"format": FORMAT, "schema_version": VERSION, **project.to_dict(), "runs": runs}
     text = json.dumps(body, indent=2, allow_nan=False)
 
     def write(f):
         with zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED) as archive:
             archive.writestr("project.json", text)
-            if trained:
-                buffer = io.BytesIO()
-                np.savez(buffer, **project.weights_arrays())
-                archive.writestr("weights.npz", buffer.getvalue())
+            if project.document.explicit_weights() is not None:
+                archive.writestr("weights.npz", _npz(project.weights_arrays()))
+            if run_arrays:
+                archive.writestr("runs.npz", _npz(run_arrays))
 
     write_atomically(path, write)
+
+
+def _npz(arrays: dict[str, np.ndarray]) -> bytes:
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    return buffer.getvalue()
 
 
 def load_project(path) -> Project:
@@ -73,7 +85,10 @@ def load_project(path) -> Project:
                         f"{name}: {member} unpacks to {info.file_size / 2**20:.0f} MiB; refusing it"
                     )
             text = _read_limited(archive, "project.json")
-            weights = _read_limited(archive, "weights.npz") if "weights.npz" in infos else None
+            weights, runs = (
+                _read_limited(archive, member) if member in infos else None
+                for member in ("weights.npz", "runs.npz")
+            )
     except ProjectError:
         raise
     except (zipfile.BadZipFile, OSError, EOFError, zipfile.LargeZipFile) as exc:
@@ -87,7 +102,8 @@ def load_project(path) -> Project:
         project = Project.from_dict(body)
         if weights is not None:
             _load_weights(project, weights, name)
-    except DocumentError as exc:
+        project.runs = runs_from_file(body.get("runs", []), _arrays(runs, name) if runs else {})
+    except (DocumentError, RunsFileError) as exc:
         raise ProjectError(f"{name}: {exc}") from None
     return project
 
@@ -111,22 +127,31 @@ def _migrate(body, name: str) -> dict:
             f"{name} was saved by a newer nnstudio (project format version "
             f"{version}, this one reads up to {VERSION}); please update"
         )
-    return body  # version 1 is current: nothing to migrate yet
+    if version == 1:  # no runs yet; weights.npz only if saved trained
+        body = {**body, "schema_version": VERSION, "runs": []}
+    return body
+
+
+def _arrays(data: bytes, name: str) -> dict[str, np.ndarray]:
+    try:
+        with np.load(io.BytesIO(data), allow_pickle=False) as npz:
+            return {key: npz[key] for key in npz.keys()}
+    except (ValueError, OSError, zipfile.BadZipFile, EOFError) as exc:
+        raise ProjectError(f"{name}: its arrays are not readable ({exc})") from None
 
 
 def _load_weights(project: Project, data: bytes, name: str) -> None:
-    try:
-        with np.load(io.BytesIO(data), allow_pickle=False) as npz:
-            arrays = {key: npz[key] for key in npz.keys()}
-    except (ValueError, OSError, zipfile.BadZipFile, EOFError) as exc:
-        raise ProjectError(f"{name}: weights.npz is not readable ({exc})") from None
+    arrays = _arrays(data, name)
     doc = project.document
     weights = []
     for layer in doc.layers[1:]:
         try:
-            w = arrays[f"{layer.name}.weight"].astype(np.float32)
-            b = arrays[f"{layer.name}.bias"].astype(np.float32)
+            w, b = arrays[f"{layer.name}.weight"], arrays[f"{layer.name}.bias"]
         except KeyError:
             raise ProjectError(f"{name}: weights.npz lacks layer {layer.name!r}") from None
+        if w.dtype not in (np.float32, np.float64) or b.dtype != w.dtype:
+            raise ProjectError(f"{name}: the weights of {layer.name!r} are not float32/64")
+        if not (np.isfinite(w).all() and np.isfinite(b).all()):
+            raise ProjectError(f"{name}: the weights of {layer.name!r} are not all finite")
         weights.append((w, b))
     doc.set_weights(weights)

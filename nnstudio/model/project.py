@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass, field
 
 import numpy as np
+from psygnal import Signal
 
 from nnstudio import datasets
 from nnstudio.model.document import (
@@ -17,6 +18,7 @@ from nnstudio.model.document import (
     LayerState,
     NetworkDocument,
 )
+from nnstudio.model.runs import Runs
 
 DEFAULT_DATASET = {"name": "circle", "params": {"n_samples": 400, "noise": 0.1, "seed": 0}}
 
@@ -24,13 +26,17 @@ DEFAULT_DATASET = {"name": "circle", "params": {"n_samples": 400, "noise": 0.1, 
 @dataclass
 class Project:
     """Everything a ``.nnsp`` file holds. ``dataset`` names a built-in dataset (with its
-    parameters) or a file; ``training`` holds the training settings."""
+    parameters) or a file; ``training`` holds the training settings; ``runs`` what was
+    trained. ``settings_changed()`` follows any change of the training settings."""
 
     document: NetworkDocument
     dataset: dict = field(default_factory=lambda: dict(DEFAULT_DATASET))
     training: dict = field(default_factory=dict)
     layout: dict = field(default_factory=dict)
+    runs: Runs = field(default_factory=Runs)
     _loaded: tuple[str, datasets.Dataset] | None = field(default=None, repr=False, compare=False)
+
+    settings_changed = Signal()
 
     @classmethod
     def example(cls) -> Project:

@@ -27,6 +27,24 @@ DEFAULT_SETTINGS = {
 }
 # settings that belong to the network (its file section) rather than to training
 NETWORK_SETTINGS = ("loss", "initializer")
+# what the studio calls each setting (undo texts, run comparisons)
+SETTING_NAMES = {
+    "optimizer": "optimizer",
+    "lr": "learning rate",
+    "batch_size": "batch size",
+    "epochs": "epochs",
+    "target_loss": "stop at loss",
+    "seed": "seed",
+    "test_split": "test split",
+    "validation_split": "validation split",
+    "l1": "L1",
+    "l2": "L2",
+    "momentum": "momentum",
+    "nesterov": "Nesterov",
+    "dtype": "precision",
+    "loss": "loss",
+    "initializer": "initialiser",
+}
 
 
 @dataclass
@@ -50,6 +68,23 @@ def settings_of(project: Project) -> dict:
         "loss": doc.loss,
         "initializer": doc.initializer,
     }
+
+
+def use_settings(project: Project, settings: dict) -> None:
+    """Make ``settings`` the project's (a new seed or initialiser draws new initial
+    weights) and emit ``project.settings_changed``."""
+    doc, old = project.document, settings_of(project)
+    project.training = {
+        key: value
+        for key, value in {**project.training, **settings}.items()
+        if key not in NETWORK_SETTINGS
+    }
+    doc.loss = settings.get("loss", doc.loss)
+    if settings.get("initializer", old["initializer"]) != old["initializer"]:
+        doc.set_initializer(settings["initializer"])
+    if settings.get("seed", old["seed"]) != old["seed"]:
+        doc.set_seed(settings["seed"])
+    project.settings_changed.emit()
 
 
 def prepare_data(project: Project) -> tuple[datasets.Split, datasets.Scaler]:

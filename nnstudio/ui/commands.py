@@ -1,8 +1,10 @@
 """Undo commands. Each changes only the project's model; the views follow its events.
 
-The first ``redo`` runs the edit through the document's own method (so its precise
-event fires and invalid edits raise before anything is pushed); undo and later redos
-restore the exact layer lists recorded around it.
+An edit and its undo are inverse calls of the document's own methods (insert ↔ remove
+at the same index, a rename ↔ the rename back), so each fires its precise event. The
+weights around an edit are recorded: undo puts back exactly the weights that were
+there before it, unless the network trained since, in which case that training is kept
+wherever it still fits (as any edit keeps it).
 """
 
 from __future__ import annotations
@@ -11,47 +13,65 @@ from collections.abc import Callable
 
 from PySide6.QtGui import QUndoCommand
 
-from nnstudio.model.project import Project
+from nnstudio.model.document import NetworkDocument
+
+MERGE_UNITS, MERGE_SETTINGS = 1, 2
+
+# forward(weights) / backward(weights): the edit and its inverse; ``weights`` is the
+# exact weights to end with, or None to keep what still fits
+Edit = Callable[[list | None], None]
 
 
-class EditCommand(QUndoCommand):
-    """An edit of the network, undone by restoring the layers (and dataset) it changed."""
+class InverseCommand(QUndoCommand):
+    """An edit of the project, undone by its inverse edit."""
 
     def __init__(
         self,
-        project: Project,
+        document: NetworkDocument,
         text: str,
-        edit: Callable[[], None],
+        forward: Edit,
+        backward: Edit,
         merge_id: int = -1,
         merge_key=None,
     ):
         super().__init__(text)
-        self._project, self._edit = project, edit
-        self._before = (project.document.layers, dict(project.dataset))
-        self._after = None
+        self._document, self._forward, self._backward = document, forward, backward
+        self._before = document.explicit_weights()
+        self._after: list | None = None
+        self._applied = False
         self._merge_id, self._merge_key = merge_id, merge_key
 
     @classmethod
-    def apply(cls, project: Project, text: str, edit: Callable[[], None], **merge) -> EditCommand:
-        """Run ``edit`` now (it may raise: then nothing happened) and return the command
-        to push."""
-        command = cls(project, text, edit, **merge)
-        edit()
-        command._after = (project.document.layers, dict(project.dataset))
+    def apply(
+        cls, document: NetworkDocument, text: str, forward: Edit, backward: Edit, **merge
+    ) -> InverseCommand:
+        """Make the edit now (it may raise: then nothing happened) and return the
+        command to push."""
+        command = cls(document, text, forward, backward, **merge)
+        forward(None)
+        command._after = document.explicit_weights()
+        command._applied = True
         return command
 
     def redo(self):
-        current = (self._project.document.layers, self._project.dataset)
-        if self._after is not None and current != self._after:
-            self._restore(self._after)
+        if self._applied:  # the edit was made by apply(); the stack calls redo on push
+            self._applied = False
+            return
+        self._forward(self._exact(self._before, self._after))
 
     def undo(self):
-        self._restore(self._before)
+        self._backward(self._exact(self._after, self._before))
 
-    def _restore(self, state):
-        layers, dataset = state
-        self._project.dataset = dict(dataset)
-        self._project.document.set_layers(list(layers))
+    def _exact(self, expected: list | None, wanted: list | None) -> list | None:
+        """``wanted`` if the weights are still those the edit left (``expected``), else
+        None: the edit keeps whatever training happened since."""
+        current = self._document.explicit_weights()
+        same = (current is None and expected is None) or (
+            current is not None
+            and expected is not None
+            and all(a is b for pair, old in zip(current, expected) for a, b in zip(pair, old))
+        )
+        return wanted if same else None
 
     def id(self):
         return self._merge_id
@@ -59,11 +79,8 @@ class EditCommand(QUndoCommand):
     def mergeWith(self, other):
         if other.id() != self._merge_id or other._merge_key != self._merge_key:
             return False
-        self._after = other._after
+        self._forward, self._after = other._forward, other._after
         return True
-
-
-MERGE_UNITS = 1
 
 
 class WeightsCommand(QUndoCommand):
@@ -71,11 +88,15 @@ class WeightsCommand(QUndoCommand):
     ones back."""
 
     def __init__(
-        self, project: Project, text: str, weights: list, applied: Callable[[], None] = lambda: None
+        self,
+        document: NetworkDocument,
+        text: str,
+        weights: list,
+        applied: Callable[[], None] = lambda: None,
     ):
         super().__init__(text)
-        self._project, self._applied = project, applied
-        self._before = [(w.copy(), b.copy()) for w, b in project.document.weights()]
+        self._document, self._applied = document, applied
+        self._before = [(w.copy(), b.copy()) for w, b in document.weights()]
         self._after = [(w.copy(), b.copy()) for w, b in weights]
 
     def redo(self):
@@ -85,5 +106,5 @@ class WeightsCommand(QUndoCommand):
         self._set(self._before)
 
     def _set(self, weights: list) -> None:
-        self._project.document.set_weights([(w.copy(), b.copy()) for w, b in weights])
+        self._document.set_weights([(w.copy(), b.copy()) for w, b in weights])
         self._applied()

@@ -9,7 +9,8 @@ from nnstudio import datasets
 from nnstudio.errors import NNStudioError
 from nnstudio.model.document import LayerState
 from nnstudio.model.project import Project
-from nnstudio.ui.commands import MERGE_UNITS, EditCommand, WeightsCommand
+from nnstudio.model.training import SETTING_NAMES, settings_of, use_settings
+from nnstudio.ui.commands import MERGE_SETTINGS, MERGE_UNITS, InverseCommand, WeightsCommand
 
 DEFAULT_UNITS = 4
 DEFAULT_ACTIVATION = "tanh"
@@ -41,11 +42,14 @@ class Editor(QObject):
     def document(self):
         return self.project.document
 
-    def _push(self, text: str, edit, **merge) -> bool:
-        if not self.before_edit():
+    def _push(self, text: str, forward, backward, keeps_run: bool = False, **merge) -> bool:
+        """Make an edit as an undoable command (``forward``/``backward``: see
+        :class:`~nnstudio.ui.commands.InverseCommand`); a refused edit changes nothing.
+        Unless the edit ``keeps_run`` (the learning rate), a live run ends first."""
+        if not keeps_run and not self.before_edit():
             return False
         try:
-            command = EditCommand.apply(self.project, text, edit, **merge)
+            command = InverseCommand.apply(self.document, text, forward, backward, **merge)
         except NNStudioError as exc:
             self.sigRefused.emit(str(exc))
             return False
@@ -58,26 +62,41 @@ class Editor(QObject):
                 f"A network has exactly one {kind} layer; drop a Dense layer to add a hidden layer."
             )
             return False
-        name = self.document.unique_name()
-        layer = LayerState(name, DEFAULT_UNITS, DEFAULT_ACTIVATION)
-        return self._push(f"Add layer {name}", lambda: self.document.insert_layer(index, layer))
+        doc = self.document
+        layer = LayerState(doc.unique_name(), DEFAULT_UNITS, DEFAULT_ACTIVATION)
+        return self._push(
+            f"Add layer {layer.name}",
+            lambda w: doc.insert_layer(index, layer, weights=w),
+            lambda w: doc.remove_layer(index, weights=w),
+        )
 
     def remove_layer(self, index: int) -> bool:
         if index < 0:
             self.sigRefused.emit("Select a hidden layer to delete.")
             return False
-        name = self.document[index].name
-        return self._push(f"Delete layer {name}", lambda: self.document.remove_layer(index))
+        doc = self.document
+        layer = doc[index]
+        return self._push(
+            f"Delete layer {layer.name}",
+            lambda w: doc.remove_layer(index, weights=w),
+            lambda w: doc.insert_layer(index, layer, weights=w),
+        )
 
     def move_layer(self, old: int, new: int) -> bool:
-        name = self.document[old].name
-        return self._push(f"Move layer {name}", lambda: self.document.move_layer(old, new))
+        doc = self.document
+        return self._push(
+            f"Move layer {doc[old].name}",
+            lambda w: doc.move_layer(old, new, weights=w),
+            lambda w: doc.move_layer(new, old, weights=w),
+        )
 
     def set_units(self, index: int, units: int) -> bool:
-        name = self.document[index].name
+        doc = self.document
+        layer = doc[index]
         return self._push(
-            f"Set {name} to {units} nodes",
-            lambda: self.document.set_units(index, units),
+            f"Set {layer.name} to {units} nodes",
+            lambda w: doc.set_units(index, units, weights=w),
+            lambda w: doc.set_units(index, layer.units, weights=w),
             merge_id=MERGE_UNITS,
             merge_key=index,
         )
@@ -86,16 +105,21 @@ class Editor(QObject):
         return self.set_units(index, self.document[index].units + delta)
 
     def set_activation(self, index: int, activation: str) -> bool:
-        name = self.document[index].name
+        doc = self.document
+        layer = doc[index]
         return self._push(
-            f"Set {name} activation to {activation}",
-            lambda: self.document.set_activation(index, activation),
+            f"Set {layer.name} activation to {activation}",
+            lambda w: doc.set_activation(index, activation),
+            lambda w: doc.set_activation(index, layer.activation),
         )
 
     def rename(self, index: int, name: str) -> bool:
-        old = self.document[index].name
+        doc = self.document
+        old = doc[index].name
         return self._push(
-            f"Rename {old} to {name.strip()}", lambda: self.document.rename(index, name)
+            f"Rename {old} to {name.strip()}",
+            lambda w: doc.rename(index, name),
+            lambda w: doc.rename(index, old),
         )
 
     def set_dataset(self, reference: dict) -> bool:
@@ -105,18 +129,47 @@ class Editor(QObject):
         except NNStudioError as exc:
             self.sigRefused.emit(str(exc))
             return False
-
+        project, doc = self.project, self.document
         activation = output_activation_for(data)
         outputs = 1 if activation == "sigmoid" else data.n_outputs
+        old = (dict(project.dataset), doc[0].units, doc[-1].units, doc[-1].activation)
 
-        def edit():
-            self.project.dataset = dict(reference)
-            self.document.bind_dataset(data.n_features, outputs, activation)
+        def use(dataset, inputs, outputs, activation, weights):
+            project.dataset = dict(dataset)
+            doc.bind_dataset(inputs, outputs, activation, weights=weights)
 
-        done = self._push(f"Use dataset {reference['name']}", edit)
+        done = self._push(
+            f"Use dataset {reference['name']}",
+            lambda w: use(reference, data.n_features, outputs, activation, w),
+            lambda w: use(*old, w),
+        )
         if done:
             self.sigDatasetChanged.emit()
         return done
+
+    def set_settings(self, settings: dict) -> bool:
+        """Change training settings (one undo step). A new seed or initialiser draws
+        new initial weights; undo brings the weights back."""
+        project, doc = self.project, self.document
+        old = settings_of(project)
+        new = {**old, **settings}
+        changed = [key for key in new if new[key] != old[key]]
+        if not changed:
+            return False
+
+        def apply(values, weights):
+            use_settings(project, values)
+            if weights is not None:
+                doc.set_weights(weights)
+
+        return self._push(
+            "Change " + ", ".join(SETTING_NAMES.get(key, key) for key in changed),
+            lambda w: apply(new, w),
+            lambda w: apply(old, w),
+            keeps_run=changed == ["lr"],
+            merge_id=MERGE_SETTINGS,
+            merge_key=tuple(changed),
+        )
 
     def set_weights(self, weights: list, text: str = "Set weights") -> bool:
         """Replace every weight and bias (undoable); refused if the shapes do not fit."""
@@ -142,7 +195,7 @@ class Editor(QObject):
         if not self.before_weights_edit():
             return False
         self.undo_stack.push(
-            WeightsCommand(self.project, text, weights, self.sigWeightsEdited.emit)
+            WeightsCommand(self.document, text, weights, self.sigWeightsEdited.emit)
         )
         return True
 

@@ -108,6 +108,10 @@ class EvaluationPanel(QWidget):
             self._score(frame)
         except NNStudioError as exc:  # the network does not fit the data (yet)
             self.scores.setText(f"⚠ {exc}")
+        if self.input.text().strip():
+            self.predict_typed()  # the typed input, through the network shown now
+        else:
+            self.output.clear()
 
     def _score(self, frame) -> None:
         parts, net = frame.parts, frame.net

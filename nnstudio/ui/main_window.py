@@ -29,11 +29,14 @@ from nnstudio.ui.exporting import Exporter
 from nnstudio.ui.inspector import Inspector
 from nnstudio.ui.palette import Palette
 from nnstudio.ui.plots import BoundaryPlot, LossPlot
+from nnstudio.ui.runs_panel import RunsPanel
+from nnstudio.ui.throttle import Throttle
 from nnstudio.ui.training_controller import TrainingController
 from nnstudio.ui.training_panel import TrainingPanel
 from nnstudio.ui.weights_view import WeightsView
 
 MAX_RECENT = 8
+RUNS_REFRESH_S = 1.0  # the runs list's numbers, while a run trains
 FILE_FILTER = f"nnstudio projects (*{SUFFIX})"
 
 
@@ -84,6 +87,13 @@ class MainWindow(QMainWindow):
             dock.visibilityChanged.connect(lambda shown, v=view: shown and v.redraw_now())
         self.boundary_dock, self.weights_dock = boundary_dock, weights_dock
         boundary_dock.raise_()
+        self.runs_panel = RunsPanel(self.project.runs)
+        self.runs_dock = self._dock("Runs", self.runs_panel, Qt.DockWidgetArea.RightDockWidgetArea)
+        self._unsaved_training = False
+        self._trained_run = None
+        self._runs_refresh = Throttle(
+            RUNS_REFRESH_S, lambda: self.runs_panel.refresh(self._trained_run), self
+        )
         self.training = TrainingController(
             self.project, self.training_panel, self.loss_plot, self.boundary_plot, self
         )
@@ -94,7 +104,7 @@ class MainWindow(QMainWindow):
         self.training.preview()
         self.autosaver = Autosaver(
             lambda: self.project,
-            lambda: not self.editor.undo_stack.isClean(),
+            self.is_modified,
             autosave_ms or 60_000,
             self,
         )
@@ -248,12 +258,20 @@ class MainWindow(QMainWindow):
         self.inspector.sigRenameRequested.connect(editor.rename)
         self.inspector.sigUnitsRequested.connect(editor.set_units)
         self.inspector.sigActivationRequested.connect(editor.set_activation)
-        self.dataset_panel.sigDatasetRequested.connect(editor.set_dataset)
+        self.dataset_panel.sigDatasetRequested.connect(self._on_dataset_requested)
+        self.training_panel.sigSettingsChanged.connect(editor.set_settings)
         editor.sigRefused.connect(self._on_refused)
         editor.before_edit = self.training.confirm_edit
         editor.before_weights_edit = self.training.prepare_weight_edit
         editor.sigWeightsEdited.connect(self.training.weights_edited)
         self.training.sigMessage.connect(self._on_refused)
+        self.training.sigRecorded.connect(self._on_trained)
+        runs = self.runs_panel
+        runs.sigCompare.connect(self._compare_runs)
+        runs.sigShowCheckpoint.connect(self.training.show_checkpoint)
+        runs.sigBranch.connect(self.training.branch)
+        runs.sigRetrain.connect(self.training.retrain)
+        self._subscribe_runs(self.project.runs, connect=True)
         self.training.sigFrame.connect(self.node_maps.show_frame)
         self.training.sigFrame.connect(self.evaluation.show_frame)
         self.training.sigFrame.connect(self.weights_view.show_frame)
@@ -272,6 +290,40 @@ class MainWindow(QMainWindow):
     def _on_edited(self, *_):
         self.inspector.refresh()
         self._show_dataset()
+
+    def _on_dataset_requested(self, reference: dict) -> None:
+        """Use the dataset asked for; the panel shows what the project uses after (the
+        old dataset, if the change was refused)."""
+        self.editor.set_dataset(reference)
+        self._show_dataset()
+
+    def _on_trained(self, run) -> None:
+        """Training changed the project (weights, runs): it is modified until saved."""
+        self._on_runs_changed()
+        self._trained_run = run
+        self._runs_refresh.request(now=run.status != "running")
+
+    def _on_runs_changed(self, *_) -> None:
+        if not self._unsaved_training:
+            self._unsaved_training = True
+            self._update_title()
+
+    def _subscribe_runs(self, runs, connect: bool) -> None:
+        for event in (runs.run_added, runs.run_removed, runs.run_changed):
+            event.connect(self._on_runs_changed) if connect else event.disconnect(
+                self._on_runs_changed
+            )
+
+    def _compare_runs(self, selected: list) -> None:
+        """Overlay the selected runs' curves (the live run is drawn anyway)."""
+        live = self.training.session.run
+        self.loss_plot.set_overlays(
+            [(run.name, run.curves()) for run in selected if run is not live]
+        )
+
+    def is_modified(self) -> bool:
+        """Unsaved edits or unsaved training."""
+        return self._unsaved_training or not self.editor.undo_stack.isClean()
 
     def _show_dataset(self) -> None:
         try:
@@ -293,7 +345,7 @@ class MainWindow(QMainWindow):
     def _update_title(self, *_):
         name = self.path.stem if self.path else "Untitled"
         self.setWindowTitle(f"{name}[*] — nnstudio")
-        self.setWindowModified(not self.editor.undo_stack.isClean())
+        self.setWindowModified(self.is_modified())
 
     def rename_dialog(self, index: int) -> None:
         name, ok = QInputDialog.getText(
@@ -335,10 +387,14 @@ class MainWindow(QMainWindow):
 
     def set_project(self, project: Project, path: Path | None) -> None:
         """Show another project (the undo history starts afresh)."""
+        self._subscribe_runs(self.project.runs, connect=False)
         self.project, self.path = project, path
         self.editor.project = project
         self.editor.undo_stack.clear()
         self.training.set_project(project)
+        self.runs_panel.set_runs(project.runs)
+        self._subscribe_runs(project.runs, connect=True)
+        self._unsaved_training = False
         self.scene.set_document(project.document)
         self.inspector.set_document(project.document)
         self._show_dataset()
@@ -387,6 +443,11 @@ class MainWindow(QMainWindow):
             return False
         self.path = path
         self.editor.undo_stack.setClean()
+        self._unsaved_training = False
+        self._trained_run = None
+        self._runs_refresh = Throttle(
+            RUNS_REFRESH_S, lambda: self.runs_panel.refresh(self._trained_run), self
+        )
         self.autosaver.discard()
         self._remember(path)
         self._update_title()
@@ -395,7 +456,7 @@ class MainWindow(QMainWindow):
 
     def maybe_save(self) -> bool:
         """Ask about unsaved changes; False if the user cancels."""
-        if self.editor.undo_stack.isClean():
+        if not self.is_modified():
             return True
         buttons = QMessageBox.StandardButton
         answer = QMessageBox.question(

@@ -8,6 +8,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtWidgets import QCheckBox, QVBoxLayout, QWidget
 
 from nnstudio.engine.network import Network
+from nnstudio.model.series import Series
 
 pg.setConfigOptions(antialias=True, background="w", foreground="k")
 MAX_POINTS = 200_000
@@ -27,44 +28,6 @@ RUN_COLORS = [
 ]
 OVERLAY_CURVES = ("loss", "val_loss", "accuracy", "val_accuracy")
 EMPTY = np.empty(0)
-
-
-class CurveBuffer:
-    """A growing (x, y) series of at most ``capacity`` points. When it is full,
-    neighbouring pairs are averaged and later points come in averaged in groups of the
-    same size: the whole run stays evenly sampled, and memory bounded, however long
-    training goes on."""
-
-    def __init__(self, capacity: int = MAX_POINTS):
-        self.capacity = capacity - capacity % 2
-        self.x = np.empty(self.capacity)
-        self.y = np.empty(self.capacity)
-        self.size = 0
-        self.stride = 1
-        self._waiting = (np.empty(0), np.empty(0))  # less than a group so far
-
-    def extend(self, x: np.ndarray, y: np.ndarray) -> None:
-        x = np.concatenate([self._waiting[0], x])
-        y = np.concatenate([self._waiting[1], y])
-        while len(x) >= self.stride:
-            take = min(len(x) // self.stride, self.capacity - self.size) * self.stride
-            end = self.size + take // self.stride
-            self.x[self.size : end] = x[: take : self.stride]
-            self.y[self.size : end] = y[:take].reshape(-1, self.stride).mean(axis=1)
-            self.size, x, y = end, x[take:], y[take:]
-            if self.size == self.capacity:
-                half = self.size // 2
-                self.x[:half] = self.x[: self.size : 2]
-                self.y[:half] = (self.y[: self.size : 2] + self.y[1 : self.size : 2]) / 2
-                self.size, self.stride = half, 2 * self.stride
-        self._waiting = (x, y)
-
-    def clear(self) -> None:
-        self.size, self.stride = 0, 1
-        self._waiting = (np.empty(0), np.empty(0))
-
-    def data(self) -> tuple[np.ndarray, np.ndarray]:
-        return self.x[: self.size], self.y[: self.size]
 
 
 class StickyRange:
@@ -140,6 +103,12 @@ class LossPlot(QWidget):
             pen=pg.mkPen((232, 120, 20), width=2), name="validation"
         )
         self.accuracy.hide()
+        self.marker = pg.InfiniteLine(
+            angle=90, pen=pg.mkPen((120, 120, 120), width=1, style=Qt.PenStyle.DashLine)
+        )
+        self.marker.setZValue(20)
+        self.marker.hide()
+        self.plot.addItem(self.marker, ignoreBounds=True)
         self.log_scale = QCheckBox("log scale")
         self.log_scale.toggled.connect(self._set_log_scale)
         layout = QVBoxLayout(self)
@@ -147,20 +116,43 @@ class LossPlot(QWidget):
         layout.addWidget(self.plot, 3)
         layout.addWidget(self.accuracy, 2)
         layout.addWidget(self.log_scale)
-        self.steps, self.val = CurveBuffer(), CurveBuffer(20_000)
-        self.accuracies = {"accuracy": CurveBuffer(20_000), "val_accuracy": CurveBuffer(20_000)}
+        self.steps, self.val = Series(MAX_POINTS), Series(20_000)
+        self.accuracies = {"accuracy": Series(20_000), "val_accuracy": Series(20_000)}
         # per overlaid run, its curves keyed as in OVERLAY_CURVES; the axes fit these too
         self.overlay_curves: list[dict[str, pg.PlotDataItem]] = []
         self._overlay_end, self._overlay_losses = 0.0, EMPTY
         self.clear()  # the axes a run starts with, before it starts
 
-    def add(self, first_step: int, losses: np.ndarray, epochs, steps_per_epoch: int) -> None:
+    def add(
+        self, first_step: int, losses: np.ndarray, epochs, steps_per_epoch: int, offset: int = 0
+    ) -> None:
+        """Losses of steps from ``first_step`` on and the metrics of finished epochs; a
+        run that continues another counts its steps from ``offset``."""
         if len(losses):
-            self.steps.extend(np.arange(first_step, first_step + len(losses)), losses)
+            start = offset + first_step
+            self.steps.extend(np.arange(start, start + len(losses)), losses)
         for key, buffer in (("val_loss", self.val), *self.accuracies.items()):
-            points = [(e["epoch"] * steps_per_epoch, e[key]) for e in epochs if key in e]
+            points = [(offset + e["epoch"] * steps_per_epoch, e[key]) for e in epochs if key in e]
             if points:
                 buffer.extend(*map(np.array, zip(*points)))
+
+    def mark_step(self, step: int | None) -> None:
+        """A vertical line at ``step`` (the moment the views show), or none."""
+        self.marker.setVisible(step is not None)
+        if step is not None:
+            self.marker.setValue(step)
+
+    def show_run(self, run) -> None:
+        """Show a recorded run's history (a :class:`~nnstudio.model.runs.Run`) as the
+        live curves, to be continued by :meth:`add`; None: no run."""
+        self.clear()
+        if run is None:
+            return
+        self.steps.extend(*run.steps.data())
+        for key, buffer in (("val_loss", self.val), *self.accuracies.items()):
+            if key in run.epochs:
+                buffer.extend(*run.epochs[key].data())
+        self.redraw()
 
     def redraw(self) -> None:
         x, y = self.steps.data()
@@ -259,6 +251,7 @@ class LossPlot(QWidget):
         0–1, steps 0–100), or fit the overlays, and follow the next run's data."""
         for buffer in (self.steps, self.val, *self.accuracies.values()):
             buffer.clear()
+        self.marker.hide()
         self._x_limit, self._following = 0.0, True
         self._y_range.reset()
         self.plot.setYRange(0, 1, padding=0)

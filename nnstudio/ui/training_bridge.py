@@ -5,12 +5,14 @@ and emits each snapshot; the GUI thread never trains and the worker never touche
 widget. The studio gives it a :class:`~nnstudio.engine.remote.RemoteTrainer`, whose
 steps run in a process of their own (so they never take the GUI's GIL or core). Pause,
 step and stop go to the trainer directly (a queued call to a busy worker would never
-run). Each run has a generation number; snapshots of an older run are dropped.
+run). Each run is started with its generation number (the training session's), which
+its snapshots carry; snapshots of an older run are dropped. Shutting down delivers
+the snapshots still on their way (the last weights of a stopped run are not lost).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QThread, Signal, Slot
 
 from nnstudio.engine.trainer import Snapshot, Trainer
 
@@ -39,7 +41,7 @@ class _Worker(QObject):
 class TrainingBridge(QObject):
     """Runs one :class:`Trainer` at a time on a worker thread."""
 
-    sigSnapshot = Signal(object)
+    sigSnapshot = Signal(int, object)  # generation, snapshot
     sigFailed = Signal(str)
     sigFinished = Signal()
 
@@ -54,10 +56,10 @@ class TrainingBridge(QObject):
     def running(self) -> bool:
         return self._thread is not None and self._thread.isRunning()
 
-    def start(self, trainer: Trainer, paused: bool = False) -> None:
+    def start(self, trainer: Trainer, generation: int, paused: bool = False) -> None:
         """Train ``trainer`` on the worker thread (stopping any earlier run first)."""
         self.shutdown()
-        self.generation += 1
+        self.generation = generation
         self.trainer = trainer
         if paused:
             trainer.pause()
@@ -96,13 +98,14 @@ class TrainingBridge(QObject):
             if not self._thread.wait(timeout_ms) and hasattr(self.trainer, "terminate"):
                 self.trainer.terminate()  # a training process that does not answer
                 self._thread.wait()
+            QCoreApplication.sendPostedEvents(self, QEvent.Type.MetaCall.value)
             self._thread.deleteLater()
             self._worker.deleteLater()
         self._thread = self._worker = None
 
     def _on_snapshot(self, generation: int, snapshot: Snapshot) -> None:
         if generation == self.generation:
-            self.sigSnapshot.emit(snapshot)
+            self.sigSnapshot.emit(generation, snapshot)
 
     def _on_failed(self, generation: int, message: str) -> None:
         if generation == self.generation:

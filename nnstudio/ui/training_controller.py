@@ -9,25 +9,21 @@ theirs as a :class:`Frame` (``sigFrame``).
 
 from __future__ import annotations
 
+import math
 import os
 import time
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QMessageBox
 
 from nnstudio import datasets
 from nnstudio.engine.network import Network
 from nnstudio.engine.trainer import DIVERGED, Snapshot
 from nnstudio.errors import NNStudioError
 from nnstudio.model.project import Project
-from nnstudio.model.training import (
-    NETWORK_SETTINGS,
-    TrainingRun,
-    make_run,
-    prepare_data,
-    settings_of,
-)
+from nnstudio.model.runs import Checkpoint, Run
+from nnstudio.model.session import TrainingSession
+from nnstudio.model.training import TrainingRun, make_run, prepare_data, settings_of
 from nnstudio.ui.plots import BoundaryPlot, LossPlot
 from nnstudio.ui.training_bridge import TrainingBridge
 from nnstudio.ui.training_panel import TrainingPanel
@@ -60,6 +56,7 @@ class TrainingController(QObject):
 
     sigMessage = Signal(str)
     sigFrame = Signal(object)  # Frame, on the data views' turn
+    sigRecorded = Signal(object)  # the run a snapshot was recorded into
 
     def __init__(
         self,
@@ -70,12 +67,12 @@ class TrainingController(QObject):
         parent=None,
     ):
         super().__init__(parent)
-        self.project, self.panel = project, panel
-        self.loss_plot, self.boundary = loss_plot, boundary
+        self.panel, self.loss_plot, self.boundary = panel, loss_plot, boundary
         self.bridge = TrainingBridge(self)
-        self.run: TrainingRun | None = None
+        self.live: TrainingRun | None = None  # what the live run trains on
         self._display_net: Network | None = None
-        self.latest: Snapshot | None = None
+        self.latest: Snapshot | None = None  # the live run's latest snapshot
+        self._shown: Run | None = None  # the run the counters show
         self.snapshots = 0
         self._turn = 0
         self._drawn: dict[str, Snapshot | None] = dict.fromkeys(TURNS)
@@ -90,10 +87,12 @@ class TrainingController(QObject):
         panel.sigStep.connect(self.step)
         panel.sigStepEpoch.connect(self.step_epoch)
         panel.sigReset.connect(self.reset)
-        panel.sigSettingsChanged.connect(self._on_settings_changed)
         self.bridge.sigSnapshot.connect(self._on_snapshot)
         self.bridge.sigFailed.connect(self._on_failed)
         self.bridge.sigFinished.connect(lambda: self.panel.set_running(False))
+        self.project = project
+        self.session = TrainingSession(project)
+        project.settings_changed.connect(self._on_settings_changed)
         panel.show_settings(settings_of(project))
 
     # -- state ------------------------------------------------------------------------
@@ -108,14 +107,21 @@ class TrainingController(QObject):
         )
 
     def set_project(self, project: Project) -> None:
-        self.shutdown()
-        self.project = project
+        """Show another project: its settings, and its last run's curves and counters."""
+        self.invalidate()
+        self.project.settings_changed.disconnect(self._on_settings_changed)
+        self.project, self.session = project, TrainingSession(project)
+        project.settings_changed.connect(self._on_settings_changed)
         self.panel.show_settings(settings_of(project))
-        self.loss_plot.clear()
+        self.panel.show_banner("")
+        self.loss_plot.set_overlays([])
+        last = project.runs[-1] if len(project.runs) else None
+        self.loss_plot.show_run(last)
+        self._show_counters(last)
         self.preview()
 
     def preview(self) -> None:
-        """Before training: show the data and what the current weights make of it."""
+        """Not training: show the data and what the document's weights make of it."""
         if self.bridge.running:
             return
         try:
@@ -142,30 +148,24 @@ class TrainingController(QObject):
         )
 
     def invalidate(self) -> None:
-        """The network or data changed: the next Play starts a new run."""
+        """End the live run (it stays in the project's runs, with every snapshot that
+        was on its way): the next Play starts a new run."""
         self.shutdown()
-        self.run = self.latest = None
+        self.session.end()
+        self.live = self.latest = None
 
     def confirm_edit(self) -> bool:
-        """Called before an edit of the network: pause, ask, and stop training if the
-        user goes ahead."""
-        if not self.bridge.running:
-            self.run = None
+        """Before an edit of the network or the data: a live run is paused and ended
+        (it is kept in Runs), and the user is told why; the edit goes ahead."""
+        if self.session.run is None:
             return True
-        was_training = self.training
-        self.pause()
-        answer = QMessageBox.question(
-            None,
-            "Change the network?",
-            "Training is paused. Changing the network ends this training run "
-            "(the weights trained so far are kept where the layers still fit). Go ahead?",
+        name = self.session.run.name
+        self.invalidate()
+        self.sigMessage.emit(
+            f"Training paused to change the network: {name} is kept in Runs, and Play "
+            "starts a new run from the weights kept."
         )
-        if answer == QMessageBox.StandardButton.Yes:
-            self.invalidate()
-            return True
-        if was_training:
-            self.play()
-        return False
+        return True
 
     def prepare_weight_edit(self) -> bool:
         """Before weights are set by hand or imported: pause; the run goes on from them."""
@@ -178,32 +178,42 @@ class TrainingController(QObject):
         trains on from the document's weights (the next snapshot shows them)."""
         if self.bridge.running and self.bridge.trainer is not None:
             self.bridge.trainer.set_weights(self.project.document.weights())
+        else:
+            self.preview()
 
     # -- buttons ----------------------------------------------------------------------
 
     def _ensure_run(self, paused: bool) -> bool:
-        if self.run is not None and self.bridge.running:
+        if self.session.run is not None and self.bridge.running:
             return True
         try:
-            self.run = make_run(self.project, in_process=False)
+            live = make_run(self.project, in_process=False)
         except NNStudioError as exc:
             self.sigMessage.emit(str(exc))
             self.panel.show_banner(str(exc))
             return False
         self.panel.show_banner("")
         self._trainer_cores = 0.0
-        doc = self.project.document
-        self._display_net = Network.from_spec(doc.spec(), dtype=self.run.net.dtype.name)
-        self._choose_curves(self.run.data, self.run.parts)
-        if settings_of(self.project)["validation_split"] and self.run.parts.validation is None:
+        self.live, self.latest = live, None
+        self._drawn = dict.fromkeys(TURNS)
+        settings = settings_of(self.project)
+        steps_per_epoch = max(1, math.ceil(len(live.parts.train.X) / settings["batch_size"]))
+        generation = self.session.begin(steps_per_epoch)
+        self._display_net = Network.from_spec(
+            self.project.document.spec(), dtype=live.net.dtype.name
+        )
+        self.loss_plot.clear()
+        self._choose_curves(live.data, live.parts)
+        self._show_counters(self.session.run)
+        if settings["validation_split"] and live.parts.validation is None:
             self.sigMessage.emit(
                 "The validation split is too small to hold a sample of "
                 "this dataset: training runs without validation."
             )
-        train = self.run.parts.train
+        train = live.parts.train
         if train.is_2d:
-            self.boundary.set_data(train.X, train.y, train.n_classes, _points(self.run.parts.test))
-        self.bridge.start(self.run.trainer, paused=paused)
+            self.boundary.set_data(train.X, train.y, train.n_classes, _points(live.parts.test))
+        self.bridge.start(live.trainer, generation, paused=paused)
         return True
 
     def play(self) -> None:
@@ -226,48 +236,75 @@ class TrainingController(QObject):
             self.panel.set_running(False)
 
     def reset(self) -> None:
-        """Stop, and start again from the seeded initial weights."""
+        """End the run, and show the seeded initial weights in every view."""
         self.invalidate()
-        self.latest = None
         self.project.document.set_seed(settings_of(self.project)["seed"])
         self.loss_plot.clear()
         self.panel.show_banner("")
-        self.panel.show_counters(0, 0, None, {})
-        self.panel.set_running(False)
+        self._show_counters(None)
+        self.preview()
+
+    def show_checkpoint(self, run: Run, checkpoint: Checkpoint) -> bool:
+        """Show the network as it was at ``checkpoint`` in every view (a live run is
+        ended first); Play then trains a branch from there."""
+        self.invalidate()
+        try:
+            self.session.use_checkpoint(run, checkpoint)
+        except NNStudioError:
+            self.sigMessage.emit(
+                f"{run.name} trained another network ({_sizes(run.network)}); change the "
+                "network back to look at its checkpoints."
+            )
+            return False
+        self.loss_plot.show_run(run)
+        self.loss_plot.mark_step(checkpoint.step)
+        self.panel.show_counters(checkpoint.epoch, checkpoint.step, None, checkpoint.metrics)
+        self.preview()
+        return True
+
+    def branch(self, run: Run, checkpoint: Checkpoint) -> None:
+        """Continue training from ``checkpoint``: a new run, a branch of ``run``."""
+        if self.show_checkpoint(run, checkpoint):
+            self.play()
+
+    def retrain(self, run: Run) -> None:
+        """Train a new run from ``run``'s initial weights with the current settings."""
+        if self.show_checkpoint(run, run.start):
+            self.session.origin = (*run.parent, run.start.epoch) if run.parent is not None else None
+            self.play()
 
     def shutdown(self) -> None:
         self.bridge.shutdown()
         self.panel.set_running(False)
 
-    # -- from the worker --------------------------------------------------------------
+    # -- from the model and the worker ------------------------------------------------
 
-    def _on_settings_changed(self, settings: dict) -> None:
-        """The learning rate changes live; any other change starts a new run (a new
-        seed or initialiser also draws new initial weights)."""
-        old, doc = settings_of(self.project), self.project.document
-        self.project.training = {
-            key: value
-            for key, value in {**self.project.training, **settings}.items()
-            if key not in NETWORK_SETTINGS
-        }
-        if self.bridge.trainer is not None and settings["lr"] != old["lr"]:
-            self.bridge.trainer.lr = settings["lr"]
-        if any(settings[k] != old[k] for k in settings if k != "lr"):
-            self.invalidate()
-            doc.loss = settings["loss"]
-            if settings["initializer"] != old["initializer"]:
-                doc.set_initializer(settings["initializer"])
-            if settings["seed"] != old["seed"]:
-                doc.set_seed(settings["seed"])
-            self.preview()
+    def _on_settings_changed(self) -> None:
+        """Settings changed (an edit, or its undo): the learning rate takes effect live;
+        the panel shows them, the banner what stops the network from training."""
+        settings = settings_of(self.project)
+        self.panel.show_settings(settings)
+        trainer = self.bridge.trainer
+        if self.session.run is not None and trainer is not None:
+            trainer.lr = settings["lr"]
+            self.session.run.settings["lr"] = settings["lr"]
+        problems = self.project.document.problems()
+        self.panel.show_banner(problems[0] if problems else "")
+        self.preview()
 
-    def _on_snapshot(self, snapshot: Snapshot) -> None:
+    def _on_snapshot(self, generation: int, snapshot: Snapshot) -> None:
+        run = self.session.run
+        if run is None or not self.session.record(generation, snapshot):
+            return
         self.snapshots += 1
         first = snapshot.step - len(snapshot.losses) + 1
+        offset = run.parent[1] if run.parent else 0
         self.loss_plot.add(
-            first, snapshot.losses, snapshot.epochs, self.bridge.trainer.steps_per_epoch
+            first, snapshot.losses, snapshot.epochs, run.steps_per_epoch, offset=offset
         )
         self.latest = snapshot
+        self._shown = run
+        self.sigRecorded.emit(run)
         if snapshot.status == DIVERGED:
             self.panel.show_banner(snapshot.message)
             self.sigMessage.emit("Training diverged: the last finite weights are back.")
@@ -279,12 +316,19 @@ class TrainingController(QObject):
         self.panel.show_banner(f"Training stopped: {message}")
         self.panel.set_running(False)
 
+    def _show_counters(self, run: Run | None, rate: float | None = None) -> None:
+        self._shown = run
+        if run is None:
+            self.panel.show_counters(0, 0, None, {})
+        else:
+            self.panel.show_counters(run.epoch, run.step, rate, run.metrics)
+
     def _draw(self) -> None:
         """One frame: the next group of views in turn that has not drawn the latest
         snapshot (so no frame paints every view at once), and the counters; the last
         snapshot of a run is drawn by all of them."""
-        snapshot, run = self.latest, self.run
-        if snapshot is None or run is None:
+        snapshot, live = self.latest, self.live
+        if snapshot is None or live is None:
             return
         turns = [TURNS[(self._turn + k) % len(TURNS)] for k in range(len(TURNS))]
         stale = [turn for turn in turns if self._drawn[turn] is not snapshot]
@@ -302,17 +346,12 @@ class TrainingController(QObject):
                 self.loss_plot.redraw()
             else:
                 self._display_net.set_weights(snapshot.weights)
-                if run.parts.train.is_2d:
+                if live.parts.train.is_2d:
                     self.boundary.update_from(self._display_net)
                 self.sigFrame.emit(
-                    Frame(self._display_net, run.parts, run.scaler, run.data, snapshot)
+                    Frame(self._display_net, live.parts, live.scaler, live.data, snapshot)
                 )
-        self.panel.show_counters(
-            snapshot.epoch,
-            snapshot.step,
-            None if last else snapshot.samples_per_second,
-            snapshot.metrics,
-        )
+        self._show_counters(self._shown, None if last else snapshot.samples_per_second)
         self._pace(snapshot)
 
     def _pace(self, snapshot: Snapshot) -> None:
@@ -341,3 +380,7 @@ class TrainingController(QObject):
 
 def _points(part: datasets.Dataset | None) -> tuple | None:
     return None if part is None else (part.X, part.y)
+
+
+def _sizes(spec: dict) -> str:
+    return "-".join(str(n) for n in [spec["inputs"], *(layer["units"] for layer in spec["layers"])])

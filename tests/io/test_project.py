@@ -37,7 +37,7 @@ def test_trained_weights_travel_with_the_project(tmp_path):
     project = _project()
     trained = [(w + 1.0, b - 0.5) for w, b in project.document.weights()]
     project.document.set_weights(trained)
-    save_project(project, tmp_path / "p.nnsp", trained=True)
+    save_project(project, tmp_path / "p.nnsp")
     again = load_project(tmp_path / "p.nnsp")
     for (a, b), (c, d) in zip(again.document.weights(), trained):
         assert np.array_equal(a, c) and np.array_equal(b, d)

@@ -46,7 +46,7 @@ def test_evaluation_scores_each_split_and_shows_the_confusion_matrix(window, qtb
     train_accuracy = float(panel.scores.text().split("train: ")[1].split("%")[0])
     assert train_accuracy > 60
     total = sum(int(panel.matrix.item(i, j).text()) for i in range(2) for j in range(2))
-    assert total == window.training.run.parts.test.n_samples
+    assert total == window.training.live.parts.test.n_samples
     assert panel.matrix.rowCount() == 2 and "test split" in panel.matrix_title.text()
 
 
@@ -54,7 +54,7 @@ def test_a_validation_split_is_held_out_of_training_and_scored_on_its_own(window
     window.findChild(QDockWidget, "Evaluation").raise_()
     window.training_panel._widgets["validation_split"].setValue(0.25)
     _train_epochs(window, qtbot, 2)
-    parts, trainer = window.training.run.parts, window.training.run.trainer
+    parts, trainer = window.training.live.parts, window.training.live.trainer
     assert parts.validation.n_samples == round(0.25 * 0.8 * 400)  # a share of what test leaves
     assert trainer.recipe.X.shape[0] == parts.train.n_samples  # not trained on
     assert "val_loss" in window.training.latest.metrics

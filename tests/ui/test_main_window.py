@@ -3,8 +3,9 @@ undo/redo of each, projects, the modified mark."""
 
 import numpy as np
 import pytest
+from gestures import click, drop_from_palette, mouse, sizes, viewport_point
 from PySide6.QtCore import QEvent, QPointF, Qt
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QMouseEvent
+from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from nnstudio.io.project import load_project, save_project
@@ -18,49 +19,6 @@ def window(window):
     window.view.resetTransform()
     window.view.centerOn(window.scene.layer_items[1])
     return window
-
-
-def sizes(window):
-    return window.project.document.sizes
-
-
-def viewport_point(window, scene_point):
-    return window.view.mapFromScene(scene_point)
-
-
-def drop_from_palette(window, kind_row, scene_point):
-    """A real drag-and-drop sequence of events, as Qt delivers them to the canvas."""
-    item = window.palette.item(kind_row)
-    mime = window.palette.mimeData([item])
-    target = window.view.viewport()
-    pos = QPointF(viewport_point(window, scene_point))
-    action = Qt.DropAction.CopyAction
-    buttons, mods = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
-    for event in (
-        QDragEnterEvent(pos.toPoint(), action, mime, buttons, mods),
-        QDragMoveEvent(pos.toPoint(), action, mime, buttons, mods),
-        QDropEvent(pos, action, mime, buttons, mods),
-    ):
-        QApplication.sendEvent(target, event)
-
-
-def mouse(window, kind, scene_point, buttons=Qt.MouseButton.LeftButton):
-    pos = QPointF(viewport_point(window, scene_point))
-    button = Qt.MouseButton.NoButton if kind == QEvent.Type.MouseMove else Qt.MouseButton.LeftButton
-    event = QMouseEvent(
-        kind,
-        pos,
-        window.view.viewport().mapToGlobal(pos),
-        button,
-        buttons,
-        Qt.KeyboardModifier.NoModifier,
-    )
-    QApplication.sendEvent(window.view.viewport(), event)
-
-
-def click(window, scene_point):
-    mouse(window, QEvent.Type.MouseButtonPress, scene_point)
-    mouse(window, QEvent.Type.MouseButtonRelease, scene_point, Qt.MouseButton.NoButton)
 
 
 def test_opens_with_the_example_network(window):

@@ -1,4 +1,4 @@
-"""The live plots: bounded curve buffers, a step axis that grows in jumps, and the
+"""The live plots: a step axis that grows in jumps, and the
 decision plane."""
 
 import numpy as np
@@ -6,22 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from nnstudio.engine.network import Network
-from nnstudio.ui.plots import BoundaryPlot, CurveBuffer, LossPlot, StickyRange
-
-
-def test_curve_buffer_stays_bounded_and_evenly_sampled_however_long_the_run():
-    buffer = CurveBuffer(capacity=100)
-    for start in range(0, 1000, 7):  # arriving in snapshots of 7 steps
-        x = np.arange(start, min(start + 7, 1000), dtype=float)
-        buffer.extend(x, 2 * x)
-    bx, by = buffer.data()
-    assert 50 <= len(bx) <= 100 and buffer.stride == 16
-    np.testing.assert_array_equal(np.diff(bx), 16)  # even: the start is not thinned out
-    assert bx[0] == 0 and bx[-1] >= 1000 - 2 * 16  # the whole run so far
-    np.testing.assert_allclose(by, 2 * (bx + 7.5))  # each point: the mean of its 16 steps
-    buffer.clear()
-    buffer.extend(np.arange(3.0), np.ones(3))
-    assert buffer.data()[0].tolist() == [0, 1, 2]
+from nnstudio.ui.plots import BoundaryPlot, LossPlot, StickyRange
 
 
 def test_the_step_axis_grows_in_jumps_and_stops_following_once_the_user_zooms(qtbot):

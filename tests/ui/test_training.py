@@ -3,6 +3,7 @@ divergence, stopping and quitting, and a 20,000-snapshot run."""
 
 import numpy as np
 import pytest
+from gestures import click
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QLabel
 
@@ -93,21 +94,18 @@ def test_quitting_while_training_stops_the_worker_cleanly(qtbot):
     assert not process.is_alive()
 
 
-def test_editing_the_network_while_training_pauses_and_asks(window, qtbot, monkeypatch):
-    from PySide6.QtWidgets import QMessageBox
-
+def test_a_plus_click_while_training_pauses_ends_the_run_and_says_so(window, qtbot):
     window.training.play()
     qtbot.waitUntil(lambda: window.training.snapshots > 2, timeout=10000)
-    asked = []
-    monkeypatch.setattr(
-        QMessageBox, "question", lambda *a, **k: asked.append(a[1]) or QMessageBox.StandardButton.No
-    )
-    assert not window.editor.add_layer("dense", 1)
-    assert asked == ["Change the network?"] and window.project.document.sizes == [2, 4, 4, 1]
-    assert window.training.training  # carried on
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
-    assert window.editor.add_layer("dense", 1)
-    assert not window.training.bridge.running
+    run = window.training.session.run
+    item = window.scene.layer_items[1]
+    click(window, item.mapToScene(item._buttons[+1].center()))
+    qtbot.waitUntil(lambda: window.project.document.sizes == [2, 5, 4, 1])
+    assert not window.training.bridge.running and window.training.session.run is None
+    assert "Training paused" in window.statusBar().currentMessage()
+    assert list(window.project.runs) == [run] and run.status == "stopped" and run.step > 0
+    # the trained weights carried into the wider layer: the old four nodes kept theirs
+    np.testing.assert_array_equal(window.project.document.weights()[0][0][:, :4], run.weights[0][0])
 
 
 def test_twenty_thousand_snapshots_reach_the_gui(qtbot):
@@ -126,9 +124,9 @@ def test_twenty_thousand_snapshots_reach_the_gui(qtbot):
     )
     bridge = TrainingBridge()
     received = []
-    bridge.sigSnapshot.connect(lambda s: received.append(s.step))
+    bridge.sigSnapshot.connect(lambda generation, s: received.append(s.step))
     with qtbot.waitSignal(bridge.sigFinished, timeout=120_000):
-        bridge.start(trainer)
+        bridge.start(trainer, generation=1)
     bridge.shutdown()
     assert len(received) >= 20_000 and received[-1] == 20_000
 
@@ -164,7 +162,7 @@ def test_more_settings_reach_the_run(window, qtbot):
         lambda: window.training.latest is not None and window.training.latest.status == "finished",
         timeout=60000,
     )
-    options = window.training.run.trainer.recipe.options
+    options = window.training.live.trainer.recipe.options
     assert options["nesterov"] and options["momentum"] == 0.9 and options["loss"] == "mse"
     metrics = window.training.latest.metrics
     assert metrics["loss"] <= 0.35 and "val_loss" in metrics  # stopped at the target
@@ -269,4 +267,4 @@ def test_a_validation_split_too_small_for_the_data_says_so(window, qtbot):
     with qtbot.waitSignal(window.training.sigMessage) as message:
         window.training_panel.step.click()
     assert "too small" in message.args[0]
-    assert window.training.run.parts.validation is None
+    assert window.training.live.parts.validation is None

@@ -92,7 +92,10 @@ class NetworkScene(QGraphicsScene):
     # -- building ---------------------------------------------------------------------
 
     def rebuild(self) -> None:
+        """Items anew from the document; the selection stays with the same layer (by
+        name, wherever it moved; by position if it was renamed)."""
         selected = self.selected_layer()
+        name = self.layer_items[selected].layer.name if selected >= 0 else None
         self.blockSignals(True)
         for item in self.layer_items + self.connection_items:
             self.removeItem(item)
@@ -118,6 +121,9 @@ class NetworkScene(QGraphicsScene):
         bounds = self.itemsBoundingRect()
         margin = max(bounds.width(), bounds.height(), 800.0)
         self.setSceneRect(bounds.adjusted(-margin, -margin, margin, margin))
+        names = [layer.name for layer in self.document.layers]
+        if name in names:
+            selected = names.index(name)
         self.select_layer(selected if selected < len(self.layer_items) else -1)
         self.sigRebuilt.emit()
 

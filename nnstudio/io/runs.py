@@ -1,0 +1,149 @@
+"""Runs in a project file: their description as JSON, their arrays (history,
+checkpoints, current weights) in one NPZ, each array named ``run<id>/<what>``."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nnstudio.errors import NNStudioError
+from nnstudio.model.runs import EPOCH_POINTS, STEP_POINTS, Checkpoint, Run, Runs, frozen
+from nnstudio.model.series import Series
+
+
+class RunsFileError(NNStudioError):
+    """The runs stored in a project do not fit together."""
+
+
+def runs_to_file(runs: Runs) -> tuple[list[dict], dict[str, np.ndarray]]:
+    """The runs' JSON description and their arrays."""
+    described, arrays = [], {}
+    for run in runs:
+        prefix = f"run{run.id}"
+        moments = [*run.checkpoints, *([run.best] if run.best is not None else [])]
+        for k, checkpoint in enumerate(moments):
+            arrays.update(_weights_arrays(f"{prefix}/checkpoint{k}", checkpoint.weights))
+        arrays.update(_weights_arrays(f"{prefix}/weights", run.weights))
+        arrays.update(_series_arrays(f"{prefix}/steps", run.steps))
+        for key, series in run.epochs.items():
+            arrays.update(_series_arrays(f"{prefix}/epochs/{key}", series))
+        described.append(
+            {
+                "id": run.id,
+                "name": run.name,
+                "created": run.created,
+                "settings": run.settings,
+                "network": run.network,
+                "dataset": run.dataset,
+                "parent": list(run.parent) if run.parent else None,
+                "steps_per_epoch": run.steps_per_epoch,
+                "step": run.step,
+                "epoch": run.epoch,
+                "status": run.status,
+                "training_seconds": run.training_seconds,
+                "metrics": run.metrics,
+                "next_scheduled": run.next_scheduled,
+                "epoch_metrics": list(run.epochs),
+                "layers": len(run.weights),
+                "checkpoints": [
+                    {"step": c.step, "epoch": c.epoch, "reason": c.reason, "metrics": c.metrics}
+                    for c in run.checkpoints
+                ],
+                "best": None
+                if run.best is None
+                else {"step": run.best.step, "epoch": run.best.epoch, "metrics": run.best.metrics},
+            }
+        )
+    return described, arrays
+
+
+def runs_from_file(described, arrays: dict[str, np.ndarray]) -> Runs:
+    """Rebuild the runs; raise :class:`RunsFileError` saying what does not fit."""
+    if not isinstance(described, list):
+        raise RunsFileError("the runs are not a list")
+    runs = []
+    for entry in described:
+        try:
+            runs.append(_run(entry, arrays))
+        except (KeyError, TypeError, ValueError, IndexError) as exc:
+            name = entry.get("name") if isinstance(entry, dict) else entry
+            raise RunsFileError(f"run {name!r} is damaged ({exc!r})") from None
+    ids = [run.id for run in runs]
+    if len(set(ids)) != len(ids):
+        raise RunsFileError(f"run ids repeat: {ids}")
+    return Runs(runs)
+
+
+def _run(entry: dict, arrays: dict[str, np.ndarray]) -> Run:
+    prefix, layers = f"run{int(entry['id'])}", int(entry["layers"])
+    parent = entry["parent"]
+    checkpoints = entry["checkpoints"]
+    start = checkpoints[0]
+    run = Run(
+        int(entry["id"]),
+        str(entry["name"]),
+        dict(entry["settings"]),
+        dict(entry["network"]),
+        dict(entry["dataset"]),
+        _weights(arrays, f"{prefix}/checkpoint0", layers),
+        parent=(int(parent[0]), int(parent[1])) if parent else None,
+        start_epoch=int(start["epoch"]),
+        steps_per_epoch=int(entry["steps_per_epoch"]),
+        created=float(entry["created"]),
+    )
+    run.checkpoints = [
+        Checkpoint(
+            int(c["step"]),
+            int(c["epoch"]),
+            str(c["reason"]),
+            _weights(arrays, f"{prefix}/checkpoint{k}", layers),
+            dict(c["metrics"]),
+        )
+        for k, c in enumerate(checkpoints)
+    ]
+    best = entry["best"]
+    if best is not None:
+        run.best = Checkpoint(
+            int(best["step"]),
+            int(best["epoch"]),
+            "best",
+            _weights(arrays, f"{prefix}/checkpoint{len(checkpoints)}", layers),
+            dict(best["metrics"]),
+        )
+    run.weights = _weights(arrays, f"{prefix}/weights", layers)
+    run.steps = _series(arrays, f"{prefix}/steps", STEP_POINTS)
+    run.epochs = {
+        str(key): _series(arrays, f"{prefix}/epochs/{key}", EPOCH_POINTS)
+        for key in entry["epoch_metrics"]
+    }
+    run.step, run.epoch, run.status = int(entry["step"]), int(entry["epoch"]), str(entry["status"])
+    run.training_seconds = float(entry["training_seconds"])
+    run.metrics = {str(k): float(v) for k, v in entry["metrics"].items()}
+    run.next_scheduled = int(entry["next_scheduled"])
+    return run
+
+
+def _weights_arrays(prefix: str, weights) -> dict[str, np.ndarray]:
+    arrays = {}
+    for i, (w, b) in enumerate(weights):
+        arrays[f"{prefix}/{i}/W"], arrays[f"{prefix}/{i}/b"] = w, b
+    return arrays
+
+
+def _weights(arrays, prefix: str, layers: int):
+    pairs = [(arrays[f"{prefix}/{i}/W"], arrays[f"{prefix}/{i}/b"]) for i in range(layers)]
+    for w, b in pairs:
+        if w.ndim != 2 or b.shape != (w.shape[1],) or w.dtype.kind != "f":
+            raise ValueError(f"{prefix}: weights of shapes {w.shape} and {b.shape}")
+    for (w, _), (w_next, _) in zip(pairs, pairs[1:]):
+        if w.shape[1] != w_next.shape[0]:
+            raise ValueError(f"{prefix}: layers of {w.shape} and {w_next.shape} do not chain")
+    return frozen(pairs)
+
+
+def _series_arrays(prefix: str, series: Series) -> dict[str, np.ndarray]:
+    return {f"{prefix}/{key}": value for key, value in series.arrays().items()}
+
+
+def _series(arrays, prefix: str, capacity: int) -> Series:
+    keys = ("x", "y", "waiting_x", "waiting_y", "stride")
+    return Series.from_arrays(capacity, {key: arrays[f"{prefix}/{key}"] for key in keys})

@@ -1,0 +1,272 @@
+"""Training runs: what each run of training did, kept with the project.
+
+A :class:`Run` records the settings and network it trained, where its weights started
+(the seed's initial weights, or a checkpoint of another run: a branch), its history
+(loss per step and metrics per epoch, bounded however long it trains), checkpoints
+(weights at the moments that matter, bounded in count and bytes) and its current
+weights. It is fed the engine's snapshots (:meth:`Run.record`). :class:`Runs` is the
+project's evented list of runs.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+from psygnal import Signal
+
+from nnstudio.engine.snapshot import DIVERGED, FINISHED, PAUSED, RUNNING, STOPPED
+from nnstudio.model.series import Series
+
+START, SCHEDULED, PAUSE, BEST, END = "start", "scheduled", "pause", "best", "end"
+SCHEDULE_RATIO = 1.5  # scheduled checkpoints at log-spaced steps: 1, 2, 3, 5, 8, 12, …
+MAX_CHECKPOINTS = 40
+MAX_CHECKPOINT_BYTES = 64 << 20
+STEP_POINTS = 20_000  # per-step losses kept (evenly sampled, see Series)
+EPOCH_POINTS = 5_000  # per-epoch values kept for each metric
+
+Weights = tuple[tuple[np.ndarray, np.ndarray], ...]
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """The weights after ``step`` steps (``epoch`` whole epochs), with the metrics of the
+    latest finished epoch then, and why it was kept."""
+
+    step: int
+    epoch: int
+    reason: str
+    weights: Weights
+    metrics: dict = field(default_factory=dict)
+
+    @property
+    def nbytes(self) -> int:
+        return sum(w.nbytes + b.nbytes for w, b in self.weights)
+
+
+def frozen(weights) -> Weights:
+    """Read-only copies of [(W, b), ...] (shared by checkpoints, never changed)."""
+    pairs = []
+    for w, b in weights:
+        w, b = np.array(w), np.array(b)
+        w.flags.writeable = b.flags.writeable = False
+        pairs.append((w, b))
+    return tuple(pairs)
+
+
+class Run:
+    """One run of training. ``settings`` are every training setting it used,
+    ``network`` the engine spec it trained, ``dataset`` the data reference and
+    ``parent`` (run id, step) where a branch started (its steps and epochs count on
+    from there)."""
+
+    def __init__(
+        self,
+        run_id: int,
+        name: str,
+        settings: dict,
+        network: dict,
+        dataset: dict,
+        initial: Weights,
+        parent: tuple[int, int] | None = None,
+        start_epoch: int = 0,
+        steps_per_epoch: int = 1,
+        created: float | None = None,
+    ):
+        self.id, self.name = run_id, name
+        self.settings, self.network, self.dataset = dict(settings), network, dict(dataset)
+        self.parent = parent
+        self.steps_per_epoch = steps_per_epoch
+        self.created = time.time() if created is None else created
+        start = parent[1] if parent else 0
+        self.step, self.epoch = start, start_epoch
+        self.status = "new"
+        self.training_seconds = 0.0
+        self.metrics: dict = {}
+        self.weights: Weights = frozen(initial)
+        self.steps = Series(STEP_POINTS)  # loss per step
+        self.epochs: dict[str, Series] = {}  # metric name → per epoch (x in steps)
+        self.checkpoints: list[Checkpoint] = [Checkpoint(start, self.epoch, START, self.weights)]
+        self.best: Checkpoint | None = None
+        self.next_scheduled = max(1, start + 1)
+        self._last_elapsed = 0.0  # the trainer's clock at the previous snapshot
+
+    # -- recording --------------------------------------------------------------------
+
+    def record(self, snapshot) -> None:
+        """Take in a training snapshot: history, weights, counters, checkpoints."""
+        offset = self.parent[1] if self.parent else 0
+        step = offset + snapshot.step
+        losses = snapshot.losses
+        if len(losses):
+            first = step - len(losses) + 1
+            self.steps.extend(np.arange(first, step + 1, dtype=np.float64), losses)
+        for metrics in snapshot.epochs:
+            x = offset + metrics["epoch"] * self.steps_per_epoch
+            for key, value in metrics.items():
+                if key != "epoch":
+                    self._epoch_series(key).extend(np.array([x], float), np.array([value]))
+        if snapshot.elapsed > self._last_elapsed:
+            if self.status == RUNNING or snapshot.status == RUNNING:
+                self.training_seconds += snapshot.elapsed - self._last_elapsed
+        self._last_elapsed = snapshot.elapsed
+        self.step, self.status = step, snapshot.status
+        self.epoch = self.checkpoints[0].epoch + snapshot.epoch
+        self.metrics = {k: float(v) for k, v in snapshot.metrics.items() if k != "epoch"}
+        self.weights = frozen(snapshot.weights)
+        self._keep_checkpoints(snapshot.status)
+
+    def _epoch_series(self, key: str) -> Series:
+        if key not in self.epochs:
+            self.epochs[key] = Series(EPOCH_POINTS)
+        return self.epochs[key]
+
+    def _keep_checkpoints(self, status: str) -> None:
+        if status == RUNNING and self.step >= self.next_scheduled:
+            self._add(SCHEDULED)
+            self.next_scheduled = max(self.step + 1, math.ceil(self.step * SCHEDULE_RATIO))
+        elif status in (PAUSED, STOPPED) and self.checkpoints[-1].step != self.step:
+            self._add(PAUSE)
+        elif status in (FINISHED, DIVERGED):
+            self._add(END)
+        key = self.best_metric
+        value = self.metrics.get(key)
+        if value is not None and math.isfinite(value):
+            if self.best is None or value < self.best.metrics[key]:
+                self.best = Checkpoint(self.step, self.epoch, BEST, self.weights, self.metrics)
+        self._bound()
+
+    def _add(self, reason: str) -> None:
+        self.checkpoints.append(
+            Checkpoint(self.step, self.epoch, reason, self.weights, dict(self.metrics))
+        )
+
+    def _bound(self) -> None:
+        """At most MAX_CHECKPOINTS and MAX_CHECKPOINT_BYTES: drop every other
+        scheduled or pause checkpoint (oldest first), never the start or the end."""
+
+        def over() -> bool:
+            count = len(self.checkpoints) + (self.best is not None)
+            size = sum(c.nbytes for c in self.checkpoints)
+            return count > MAX_CHECKPOINTS or (size > MAX_CHECKPOINT_BYTES and count > 2)
+
+        while over():
+            middle = [i for i, c in enumerate(self.checkpoints) if c.reason in (SCHEDULED, PAUSE)]
+            if not middle:
+                return
+            drop = set(middle[1::2]) if len(middle) > 1 else set(middle)
+            self.checkpoints = [c for i, c in enumerate(self.checkpoints) if i not in drop]
+
+    # -- reading ----------------------------------------------------------------------
+
+    @property
+    def best_metric(self) -> str:
+        """The loss that decides the best checkpoint: validation loss when there is a
+        validation split, else training loss."""
+        return "val_loss" if self.settings.get("validation_split") else "loss"
+
+    @property
+    def start(self) -> Checkpoint:
+        """Where the run's weights started."""
+        return self.checkpoints[0]
+
+    def timeline(self) -> list[Checkpoint]:
+        """Every checkpoint in step order (the best one included)."""
+        moments = self.checkpoints + ([self.best] if self.best is not None else [])
+        return sorted(moments, key=lambda c: (c.step, c.reason != BEST))
+
+    def curves(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """The history as (step, value) curves: "loss" per step; "val_loss",
+        "accuracy" and "val_accuracy" per epoch, where the run has them."""
+        curves = {"loss": self.steps.data()}
+        for key in ("val_loss", "accuracy", "val_accuracy"):
+            if key in self.epochs:
+                curves[key] = self.epochs[key].data()
+        return curves
+
+    def summary(self) -> dict:
+        """Final and best loss, final accuracy, epochs and training time."""
+        best = self.best.metrics.get(self.best_metric) if self.best else None
+        return {
+            "loss": self.metrics.get("loss"),
+            "best": best,
+            "accuracy": self.metrics.get("val_accuracy", self.metrics.get("accuracy")),
+            "epochs": self.epoch,
+            "seconds": self.training_seconds,
+        }
+
+    def __repr__(self) -> str:
+        return f"Run({self.id}, {self.name!r}, step={self.step}, status={self.status})"
+
+
+def differences(run: Run, previous: Run | None) -> dict[str, tuple]:
+    """What ``run`` changed from ``previous``: {name: (before, after)}, settings and
+    the network's shape (for the runs list: "Adam → SGD")."""
+    if previous is None:
+        return {}
+    changed = {
+        key: (previous.settings.get(key), value)
+        for key, value in run.settings.items()
+        if previous.settings.get(key) != value
+    }
+    shape, before = _shape(run.network), _shape(previous.network)
+    if shape != before:
+        changed["network"] = (before, shape)
+    if run.dataset != previous.dataset:
+        changed["dataset"] = (previous.dataset.get("name"), run.dataset.get("name"))
+    return changed
+
+
+def _shape(spec: dict) -> str:
+    layers = spec.get("layers", [])
+    sizes = [spec.get("inputs"), *(layer.get("units") for layer in layers)]
+    acts = [layer.get("activation") for layer in layers]
+    return "-".join(map(str, sizes)) + " " + "/".join(map(str, acts))
+
+
+class Runs:
+    """The project's runs, oldest first. Events: ``run_added(run)``,
+    ``run_removed(run)``, ``run_changed(run)`` (renamed, or recorded into)."""
+
+    run_added = Signal(object)
+    run_removed = Signal(object)
+    run_changed = Signal(object)
+
+    def __init__(self, runs: list[Run] | None = None):
+        self._runs: list[Run] = list(runs or [])
+
+    def __iter__(self):
+        return iter(self._runs)
+
+    def __len__(self) -> int:
+        return len(self._runs)
+
+    def __getitem__(self, index: int) -> Run:
+        return self._runs[index]
+
+    def get(self, run_id: int) -> Run | None:
+        return next((run for run in self._runs if run.id == run_id), None)
+
+    def next_id(self) -> int:
+        return max((run.id for run in self._runs), default=0) + 1
+
+    def add(self, run: Run) -> None:
+        self._runs.append(run)
+        self.run_added.emit(run)
+
+    def remove(self, run: Run) -> None:
+        self._runs.remove(run)
+        self.run_removed.emit(run)
+
+    def rename(self, run: Run, name: str) -> None:
+        name = name.strip()
+        if name and name != run.name:
+            run.name = name
+            self.run_changed.emit(run)
+
+    def previous(self, run: Run) -> Run | None:
+        """The run before ``run`` (what its differences are counted against)."""
+        index = self._runs.index(run)
+        return self._runs[index - 1] if index else None

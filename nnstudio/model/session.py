@@ -1,0 +1,86 @@
+"""The live training run of a project: begun, fed snapshots, ended.
+
+Views follow its events instead of reading the document. One generation counter
+guarantees that nothing from an earlier run (or an earlier network) reaches the views
+of the current one: :meth:`TrainingSession.record` drops any snapshot not tagged with
+the current generation.
+"""
+
+from __future__ import annotations
+
+from psygnal import Signal
+
+from nnstudio.engine.snapshot import PAUSED, RUNNING, STOPPED
+from nnstudio.model.project import Project
+from nnstudio.model.runs import Checkpoint, Run
+from nnstudio.model.training import settings_of
+
+
+class TrainingSession:
+    """Events: ``run_started(run)``, ``recorded(run, snapshot)``, ``run_ended(run)``."""
+
+    run_started = Signal(object)
+    recorded = Signal(object, object)
+    run_ended = Signal(object)
+
+    def __init__(self, project: Project):
+        self.project = project
+        self.run: Run | None = None
+        self.generation = 0
+        # where the document's weights come from: (run id, step, epoch) of a run's
+        # checkpoint or its end; a new run started from them is that run's branch
+        self.origin: tuple[int, int, int] | None = None
+
+    def begin(self, steps_per_epoch: int) -> int:
+        """Start a new run from the document's weights; returns its generation."""
+        self.end()
+        project, doc = self.project, self.project.document
+        parent = self.origin if doc.explicit_weights() is not None else None
+        runs = project.runs
+        run_id = runs.next_id()
+        run = Run(
+            run_id,
+            f"Run {run_id}",
+            settings_of(project),
+            doc.spec(),
+            project.dataset,
+            doc.weights(),
+            parent=parent[:2] if parent else None,
+            start_epoch=parent[2] if parent else 0,
+            steps_per_epoch=steps_per_epoch,
+        )
+        self.run = run
+        self.generation += 1
+        runs.add(run)
+        self.run_started.emit(run)
+        return self.generation
+
+    def record(self, generation: int, snapshot) -> bool:
+        """Record a snapshot of the live run; False (and nothing recorded) if it is
+        from another generation."""
+        run = self.run
+        if run is None or generation != self.generation:
+            return False
+        run.record(snapshot)
+        self.recorded.emit(run, snapshot)
+        if snapshot.finished:
+            self.end()
+        return True
+
+    def end(self) -> None:
+        """The live run is over (finished, or the network or data changed)."""
+        run, self.run = self.run, None
+        if run is None:
+            return
+        self.generation += 1
+        if run.status in ("new", RUNNING, PAUSED):
+            run.status = STOPPED
+        self.origin = (run.id, run.step, run.epoch)
+        self.run_ended.emit(run)
+
+    def use_checkpoint(self, run: Run, checkpoint: Checkpoint) -> None:
+        """Put ``checkpoint``'s weights into the document: a run started now branches
+        from it. Raises DocumentError if that run trained another network."""
+        self.end()
+        self.project.document.set_weights(list(checkpoint.weights))
+        self.origin = (run.id, checkpoint.step, checkpoint.epoch)
