@@ -29,6 +29,9 @@ VERSION = 2
 SUFFIX = ".nnsp"
 MEMBERS = {"project.json": 16 << 20, "weights.npz": 512 << 20, "runs.npz": 2 << 30}
 _MAX_RATIO = 200
+# weights hardly compress: stored as they are, an autosave of a big project takes a
+# fraction of the time deflating them would take on the GUI thread
+STORED = zipfile.ZIP_STORED
 
 
 class ProjectError(NNStudioError):
@@ -45,9 +48,9 @@ def save_project(project: Project, path) -> None:
         with zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED) as archive:
             archive.writestr("project.json", text)
             if project.document.explicit_weights() is not None:
-                archive.writestr("weights.npz", _npz(project.weights_arrays()))
+                archive.writestr("weights.npz", _npz(project.weights_arrays()), STORED)
             if run_arrays:
-                archive.writestr("runs.npz", _npz(run_arrays))
+                archive.writestr("runs.npz", _npz(run_arrays), STORED)
 
     write_atomically(path, write)
 

@@ -308,11 +308,16 @@ class MainWindow(QMainWindow):
             self._unsaved_training = True
             self._update_title()
 
+    def _on_run_removed(self, run) -> None:
+        """A deleted run that is training stops first."""
+        if run is self.training.session.run:
+            self.training.invalidate()
+
     def _subscribe_runs(self, runs, connect: bool) -> None:
-        for event in (runs.run_added, runs.run_removed, runs.run_changed):
-            event.connect(self._on_runs_changed) if connect else event.disconnect(
-                self._on_runs_changed
-            )
+        pairs = [(event, self._on_runs_changed) for event in runs.events()]
+        pairs.append((runs.run_removed, self._on_run_removed))
+        for event, slot in pairs:
+            event.connect(slot) if connect else event.disconnect(slot)
 
     def _compare_runs(self, selected: list) -> None:
         """Overlay the selected runs' curves (the live run is drawn anyway)."""

@@ -93,7 +93,7 @@ class TrainingController(QObject):
         self.project = project
         self.session = TrainingSession(project)
         project.settings_changed.connect(self._on_settings_changed)
-        panel.show_settings(settings_of(project))
+        self._show_project()
 
     # -- state ------------------------------------------------------------------------
 
@@ -112,13 +112,18 @@ class TrainingController(QObject):
         self.project.settings_changed.disconnect(self._on_settings_changed)
         self.project, self.session = project, TrainingSession(project)
         project.settings_changed.connect(self._on_settings_changed)
+        self._show_project()
+        self.preview()
+
+    def _show_project(self) -> None:
+        """The project's settings, and its last run's curves and counters."""
+        project = self.project
         self.panel.show_settings(settings_of(project))
         self.panel.show_banner("")
         self.loss_plot.set_overlays([])
         last = project.runs[-1] if len(project.runs) else None
         self.loss_plot.show_run(last)
         self._show_counters(last)
-        self.preview()
 
     def preview(self) -> None:
         """Not training: show the data and what the document's weights make of it."""

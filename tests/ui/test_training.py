@@ -78,6 +78,8 @@ def test_a_divergent_run_pauses_with_a_banner_and_finite_weights(window, qtbot):
     assert "lower learning rate" in window.training_panel.banner.text()
     assert all(np.isfinite(w).all() for w, _ in window.project.document.weights())
     assert window.training_panel.play.isEnabled()
+    window.training_panel.lr.setValue(0.01)  # the cause is gone: so is the banner
+    assert window.training_panel.banner.isHidden()
 
 
 def test_quitting_while_training_stops_the_worker_cleanly(qtbot):

@@ -1,0 +1,215 @@
+"""Runs in the studio, as a user works with them: nothing trained is lost (save,
+reopen, edits, undo), runs are compared and rewound, and every new run starts with
+clean views."""
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from nnstudio.engine.network import Network
+from nnstudio.io.project import load_project
+from nnstudio.ui.main_window import MainWindow
+
+
+def train_steps(window, qtbot, steps: int = 200) -> None:
+    """Press Play, let it train at least ``steps`` steps, press Pause."""
+    qtbot.mouseClick(window.training_panel.play, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: (
+            window.training.session.run is not None and window.training.session.run.step >= steps
+        ),
+        timeout=20_000,
+    )
+    qtbot.mouseClick(window.training_panel.pause, Qt.MouseButton.LeftButton)
+    run = window.training.session.run
+    qtbot.waitUntil(lambda: run.status == "paused", timeout=10_000)
+
+
+def predictions(project) -> np.ndarray:
+    doc = project.document
+    net = Network.from_spec(doc.spec())
+    net.set_weights(doc.weights())
+    grid = np.random.default_rng(0).normal(size=(50, doc.sizes[0]))
+    return net.predict(grid)
+
+
+def test_save_and_reopen_a_trained_project_keeps_weights_runs_curves_and_counters(
+    window, qtbot, tmp_path, monkeypatch
+):
+    train_steps(window, qtbot)
+    assert window.isWindowModified()  # training changed the project
+    before = predictions(window.project)
+    run = window.project.runs[-1]
+    counters = window.training_panel.counters.text()
+    path = tmp_path / "trained.nnsp"
+    assert window.save_to(path) and not window.isWindowModified()
+    window.training.shutdown()
+    again = MainWindow(load_project(path), path)
+    qtbot.addWidget(again)
+    assert np.array_equal(predictions(again.project), before)  # bit for bit
+    reopened = again.project.runs[-1]
+    assert (reopened.name, reopened.step, reopened.epoch) == (run.name, run.step, run.epoch)
+    np.testing.assert_array_equal(again.loss_plot.steps.data()[1], run.steps.data()[1])
+    assert again.training_panel.counters.text().split("\n")[1] == counters.split("\n")[1]
+    assert (
+        again.runs_panel.selected_runs() == [] and again.runs_panel.table.topLevelItemCount() == 1
+    )
+    again.training.shutdown()
+
+
+def test_closing_after_training_asks_to_save(window, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    train_steps(window, qtbot, 20)
+    asked = []
+    monkeypatch.setattr(
+        QMessageBox,
+        "question",
+        lambda *a, **k: asked.append(a[1]) or QMessageBox.StandardButton.Cancel,
+    )
+    assert not window.maybe_save() and asked == ["Unsaved changes"]
+
+
+def test_undoing_a_rename_or_an_activation_change_keeps_the_trained_weights(window, qtbot):
+    train_steps(window, qtbot)
+    trained = [w.copy() for w, _ in window.project.document.weights()]
+    window.editor.rename(1, "first")
+    window.editor.set_activation(1, "relu")
+    for _ in range(2):
+        window.editor.undo_stack.undo()
+    assert window.project.document[1].name == "hidden_1"
+    for (w, _), expected in zip(window.project.document.weights(), trained):
+        np.testing.assert_array_equal(w, expected)
+
+
+def test_adding_a_node_keeps_the_trained_weights_and_undo_restores_them_exactly(window, qtbot):
+    train_steps(window, qtbot)
+    trained = window.project.document.weights()
+    window.editor.change_units(1, +1)
+    grown = window.project.document.weights()
+    np.testing.assert_array_equal(grown[0][0][:, :4], trained[0][0])
+    np.testing.assert_array_equal(grown[1][0][:4], trained[1][0])
+    np.testing.assert_array_equal(grown[2][0], trained[2][0])  # the next pair: untouched
+    window.editor.undo_stack.undo()
+    for (w, b), (w0, b0) in zip(window.project.document.weights(), trained):
+        np.testing.assert_array_equal(w, w0)  # exactly the weights that were there
+        np.testing.assert_array_equal(b, b0)
+
+
+def test_a_settings_change_is_an_undoable_edit_that_marks_the_project(window, qtbot):
+    panel = window.training_panel
+    panel.optimizer.setCurrentText("sgd")
+    assert window.project.training["optimizer"] == "sgd" and window.isWindowModified()
+    assert window.editor.undo_stack.undoText() == "Change optimizer"
+    window.editor.undo_stack.undo()
+    assert panel.optimizer.currentText() == "adam" and not window.isWindowModified()
+
+
+def test_a_new_seed_draws_new_weights_and_undo_brings_the_trained_ones_back(window, qtbot):
+    train_steps(window, qtbot)
+    trained = window.project.document.weights()
+    window.training_panel.seed.setValue(7)
+    assert not np.array_equal(window.project.document.weights()[0][0], trained[0][0])
+    window.editor.undo_stack.undo()
+    assert window.training_panel.seed.value() == 0
+    np.testing.assert_array_equal(window.project.document.weights()[0][0], trained[0][0])
+
+
+def test_a_new_run_starts_with_clean_curves(window, qtbot):
+    train_steps(window, qtbot)
+    first = window.project.runs[-1]
+    window.editor.change_units(1, +1)  # ends the run
+    qtbot.mouseClick(window.training_panel.step, Qt.MouseButton.LeftButton)
+    second = window.training.session.run
+    qtbot.waitUntil(lambda: second.step > first.step, timeout=10_000)
+    assert second is not first and second.parent == (first.id, first.step)
+    steps, _ = window.loss_plot.steps.data()
+    assert steps.min() > first.step  # no point of the first run, no line back to step 0
+
+
+def test_reset_redraws_every_view_from_the_initial_weights(window, qtbot):
+    train_steps(window, qtbot)
+    trained = window.boundary_plot.image.image.copy()
+    qtbot.mouseClick(window.training_panel.reset, Qt.MouseButton.LeftButton)
+    assert not np.array_equal(window.boundary_plot.image.image, trained)
+    shown = window.boundary_plot._net.get_weights()
+    for (w, b), (w0, b0) in zip(shown, window.project.document.initial_weights()):
+        np.testing.assert_array_equal(w, w0)
+    assert window.training_panel.counters.text().startswith("epoch 0 · step 0")
+    assert window.loss_plot.steps.size == 0
+
+
+def test_the_inspector_follows_the_layer_when_it_is_dragged_elsewhere(window, qtbot):
+    window.scene.select_layer(1)  # hidden_1
+    window.editor.move_layer(1, 2)
+    assert window.project.document[2].name == "hidden_1"
+    assert window.inspector.index == 2 and window.inspector.name.text() == "hidden_1"
+    window.inspector.units.setValue(6)
+    assert window.project.document[2].units == 6 and window.project.document[1].units == 4
+
+
+def test_a_refused_dataset_keeps_every_widget_on_the_data_in_use(window, monkeypatch):
+    from nnstudio.ui import editor
+
+    monkeypatch.setattr(
+        editor.datasets, "load", lambda *a, **k: (_ for _ in ()).throw(editor.NNStudioError("no"))
+    )
+    panel = window.dataset_panel
+    panel.choice.setCurrentText("spiral")
+    panel.choice.activated.emit(panel.choice.currentIndex())
+    assert panel.choice.currentText() == "circle" and window.project.dataset["name"] == "circle"
+
+
+def test_two_runs_from_the_same_start_are_overlaid(window, qtbot):
+    train_steps(window, qtbot, 60)
+    first = window.project.runs[-1]
+    window.training_panel.optimizer.setCurrentText("sgd")
+    window.runs_panel.select_run(first)
+    qtbot.mouseClick(window.runs_panel.retrain, Qt.MouseButton.LeftButton)
+    second = window.training.session.run
+    assert second is not first and second.settings["optimizer"] == "sgd"
+    for (w, b), (w0, b0) in zip(second.start.weights, first.start.weights):
+        np.testing.assert_array_equal(w, w0)  # the same initial weights
+    qtbot.waitUntil(lambda: second.step >= 60, timeout=20_000)
+    qtbot.mouseClick(window.training_panel.pause, Qt.MouseButton.LeftButton)
+    window.runs_panel.table.selectAll()
+    assert len(window.loss_plot.overlay_curves) == 1  # the live run is drawn as itself
+    window.training.invalidate()
+    window.runs_panel.table.clearSelection()
+    window.runs_panel.table.selectAll()
+    legend = window.loss_plot.plot.getPlotItem().legend
+    assert {label.text for _, label in legend.items} >= {first.name, second.name}
+
+
+def test_scrubbing_back_then_branching_starts_from_that_checkpoint(window, qtbot):
+    train_steps(window, qtbot, 300)
+    run = window.project.runs[-1]
+    panel = window.runs_panel
+    panel.select_run(run)
+    early = next(c for c in run.timeline() if 0 < c.step < run.step)
+    panel.slider.setValue(run.timeline().index(early))
+    for (w, _), (w0, _) in zip(window.project.document.weights(), early.weights):
+        np.testing.assert_array_equal(w, w0)
+    assert f"step {early.step:,}" in window.training_panel.counters.text()
+    qtbot.mouseClick(panel.branch, Qt.MouseButton.LeftButton)
+    branch = window.training.session.run
+    assert branch.parent == (run.id, early.step)
+    for (w, _), (w0, _) in zip(branch.start.weights, early.weights):
+        np.testing.assert_array_equal(w, w0)
+    qtbot.waitUntil(lambda: branch.step > early.step + 5, timeout=10_000)
+    window.training.pause()
+
+
+@pytest.mark.parametrize("dataset", ["digits"])
+def test_the_predict_box_follows_the_network_shown(window, qtbot, dataset):
+    window.editor.set_dataset({"name": dataset, "params": {}})
+    evaluation = window.evaluation
+    window.weights_dock.raise_()
+    window.findChild(type(window.boundary_dock), "Evaluation").raise_()
+    evaluation.input.setText(",".join(["1"] * 64))
+    evaluation.predict_typed()
+    before = evaluation.output.text()
+    train_steps(window, qtbot, 100)
+    qtbot.waitUntil(lambda: evaluation.output.text() != before, timeout=10_000)
+    qtbot.mouseClick(window.training_panel.reset, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: evaluation.output.text() == before, timeout=10_000)
