@@ -240,6 +240,10 @@ class Runs:
     def __iter__(self):
         return iter(self._runs)
 
+    def events(self) -> tuple:
+        """Every event: what a view that follows the whole list connects to."""
+        return (self.run_added, self.run_removed, self.run_changed)
+
     def __len__(self) -> int:
         return len(self._runs)
 

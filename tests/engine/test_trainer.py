@@ -33,6 +33,23 @@ def test_snapshots_are_rate_limited_and_carry_every_step_loss():
     assert [e["epoch"] for s in snapshots for e in s.epochs] == list(range(1, 61))
 
 
+def test_time_spent_paused_does_not_count_against_the_training_speed():
+    X, y = _blobs()
+    trainer = Trainer(
+        nnstudio.Network.from_spec(SPEC), X, y, batch_size=4, snapshot_interval=0.05
+    )
+    trainer.pause()
+    snapshots = trainer.run()
+    assert next(snapshots).status == PAUSED
+    threading.Timer(0.5, trainer.resume).start()
+    resumed = next(snapshots)  # blocks through the pause
+    trainer.stop()
+    steps = len(resumed.losses)
+    assert steps > 1
+    # the samples of this snapshot over the time it trained (~0.05 s), not over the pause
+    assert resumed.samples_per_second > steps * 4 / 0.3
+
+
 def test_snapshot_weights_are_read_only_copies():
     X, y = _blobs()
     net = nnstudio.Network.from_spec(SPEC)

@@ -7,6 +7,8 @@ import subprocess
 import sys
 import time
 
+import numpy as np
+
 from nnstudio.ui.app import create_window
 from nnstudio.ui.autosave import recovery_path
 
@@ -76,3 +78,52 @@ def test_autosave_writes_only_while_modified_and_clean_close_removes_it(qtbot, i
     window.editor.undo_stack.setClean()
     window.close()
     assert not recovery_path().exists()
+
+
+TRAINING_CHILD = """
+import sys
+from PySide6.QtWidgets import QApplication
+app = QApplication(sys.argv)
+app.setOrganizationName("nnstudio-tests")
+app.setApplicationName("nnstudio")
+from nnstudio.ui.main_window import MainWindow
+window = MainWindow(autosave_ms=200)
+window.show()
+window.training.play()
+print("training", flush=True)
+app.exec()
+"""
+
+
+def test_a_studio_killed_while_training_recovers_its_trained_weights_and_runs(qtbot, isolated_home):
+    from nnstudio.io.project import ProjectError, load_project
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    child = subprocess.Popen(
+        [sys.executable, "-c", TRAINING_CHILD], env=env, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert child.stdout.readline().strip() == "training"
+        deadline = time.monotonic() + 30
+        saved = None
+        while saved is None or not len(saved.runs) or saved.runs[-1].step < 50:
+            assert time.monotonic() < deadline, "no autosave of the training appeared"
+            time.sleep(0.1)
+            try:
+                saved = load_project(recovery_path()) if recovery_path().exists() else None
+            except ProjectError:  # caught between write and rename: try again
+                saved = None
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait(10)
+
+    window = create_window([], ask=lambda: True)
+    qtbot.addWidget(window)
+    doc = window.project.document
+    assert doc.explicit_weights() is not None  # trained weights, not the seed's
+    trained_step = window.project.runs[-1].step
+    assert trained_step >= 50
+    for (w, _), (w0, _) in zip(doc.weights(), doc.initial_weights()):
+        assert not np.array_equal(w, w0)
+    assert f"step {trained_step:,}" in window.training_panel.counters.text()
+    window.training.shutdown()

@@ -135,6 +135,7 @@ def test_reset_redraws_every_view_from_the_initial_weights(window, qtbot):
     shown = window.boundary_plot._net.get_weights()
     for (w, b), (w0, b0) in zip(shown, window.project.document.initial_weights()):
         np.testing.assert_array_equal(w, w0)
+        np.testing.assert_array_equal(b, b0)
     assert window.training_panel.counters.text().startswith("epoch 0 · step 0")
     assert window.loss_plot.steps.size == 0
 
@@ -170,6 +171,7 @@ def test_two_runs_from_the_same_start_are_overlaid(window, qtbot):
     assert second is not first and second.settings["optimizer"] == "sgd"
     for (w, b), (w0, b0) in zip(second.start.weights, first.start.weights):
         np.testing.assert_array_equal(w, w0)  # the same initial weights
+        np.testing.assert_array_equal(b, b0)
     qtbot.waitUntil(lambda: second.step >= 60, timeout=20_000)
     qtbot.mouseClick(window.training_panel.pause, Qt.MouseButton.LeftButton)
     window.runs_panel.table.selectAll()
