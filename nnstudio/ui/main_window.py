@@ -320,10 +320,10 @@ class MainWindow(QMainWindow):
             event.connect(slot) if connect else event.disconnect(slot)
 
     def _compare_runs(self, selected: list) -> None:
-        """Overlay the selected runs' curves (the live run is drawn anyway)."""
-        live = self.training.session.run
+        """Overlay the selected runs' curves (the run shown is drawn as itself)."""
+        shown = self.training.shown
         self.loss_plot.set_overlays(
-            [(run.name, run.curves()) for run in selected if run is not live]
+            [(run.name, run.curves()) for run in selected if run is not shown]
         )
 
     def is_modified(self) -> bool:

@@ -157,6 +157,8 @@ class RunsPanel(QWidget):
             if column >= LOSS:
                 header_item.setTextAlignment(column, Qt.AlignmentFlag.AlignRight)
         table.setRootIsDecorated(False)
+        # room for a comparison of several runs, taken from the panels above it
+        table.setMinimumHeight(6 * table.fontMetrics().height() + 24)
         table.setUniformRowHeights(True)
         table.setAlternatingRowColors(True)
         table.setAllColumnsShowFocus(True)

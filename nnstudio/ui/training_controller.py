@@ -72,7 +72,7 @@ class TrainingController(QObject):
         self.live: TrainingRun | None = None  # what the live run trains on
         self._display_net: Network | None = None
         self.latest: Snapshot | None = None  # the live run's latest snapshot
-        self._shown: Run | None = None  # the run the counters show
+        self.shown: Run | None = None  # the run whose curves and counters are shown
         self.snapshots = 0
         self._turn = 0
         self._drawn: dict[str, Snapshot | None] = dict.fromkeys(TURNS)
@@ -263,6 +263,7 @@ class TrainingController(QObject):
             return False
         self.loss_plot.show_run(run)
         self.loss_plot.mark_step(checkpoint.step)
+        self.shown = run
         self.panel.show_counters(checkpoint.epoch, checkpoint.step, None, checkpoint.metrics)
         self.preview()
         return True
@@ -308,7 +309,7 @@ class TrainingController(QObject):
             first, snapshot.losses, snapshot.epochs, run.steps_per_epoch, offset=offset
         )
         self.latest = snapshot
-        self._shown = run
+        self.shown = run
         self.sigRecorded.emit(run)
         if snapshot.status == DIVERGED:
             self.panel.show_banner(snapshot.message)
@@ -322,7 +323,7 @@ class TrainingController(QObject):
         self.panel.set_running(False)
 
     def _show_counters(self, run: Run | None, rate: float | None = None) -> None:
-        self._shown = run
+        self.shown = run
         if run is None:
             self.panel.show_counters(0, 0, None, {})
         else:
@@ -356,7 +357,7 @@ class TrainingController(QObject):
                 self.sigFrame.emit(
                     Frame(self._display_net, live.parts, live.scaler, live.data, snapshot)
                 )
-        self._show_counters(self._shown, None if last else snapshot.samples_per_second)
+        self._show_counters(self.shown, None if last else snapshot.samples_per_second)
         self._pace(snapshot)
 
     def _pace(self, snapshot: Snapshot) -> None:
