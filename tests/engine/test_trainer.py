@@ -35,9 +35,7 @@ def test_snapshots_are_rate_limited_and_carry_every_step_loss():
 
 def test_time_spent_paused_does_not_count_against_the_training_speed():
     X, y = _blobs()
-    trainer = Trainer(
-        nnstudio.Network.from_spec(SPEC), X, y, batch_size=4, snapshot_interval=0.05
-    )
+    trainer = Trainer(nnstudio.Network.from_spec(SPEC), X, y, batch_size=4, snapshot_interval=0.05)
     trainer.pause()
     snapshots = trainer.run()
     assert next(snapshots).status == PAUSED
