@@ -8,6 +8,7 @@ the current generation.
 
 from __future__ import annotations
 
+import numpy as np
 from psygnal import Signal
 
 from nnstudio.engine.snapshot import PAUSED, RUNNING, STOPPED
@@ -30,6 +31,10 @@ class TrainingSession:
         # where the document's weights come from: (run id, step, epoch) of a run's
         # checkpoint or its end; a new run started from them is that run's branch
         self.origin: tuple[int, int, int] | None = None
+        last = project.runs[-1] if len(project.runs) else None
+        weights = project.document.explicit_weights()
+        if last is not None and weights is not None and _same(weights, last.weights):
+            self.origin = (last.id, last.step, last.epoch)  # a reopened project goes on
 
     def begin(self, steps_per_epoch: int) -> int:
         """Start a new run from the document's weights; returns its generation."""
@@ -84,3 +89,9 @@ class TrainingSession:
         self.end()
         self.project.document.set_weights(list(checkpoint.weights))
         self.origin = (run.id, checkpoint.step, checkpoint.epoch)
+
+
+def _same(weights, others) -> bool:
+    return len(weights) == len(others) and all(
+        np.array_equal(w, w0) and np.array_equal(b, b0) for (w, b), (w0, b0) in zip(weights, others)
+    )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
@@ -50,7 +50,11 @@ class MainWindow(QMainWindow):
         autosave_ms: int | None = None,
     ):
         super().__init__()
-        self.resize(1400, 860)
+        screen = QGuiApplication.primaryScreen()
+        room = screen.availableGeometry().size() if screen else None
+        self.resize(
+            min(1400, room.width()) if room else 1400, min(860, room.height()) if room else 860
+        )
         self.path = path
         self.project = project or Project.example()
         self.editor = Editor(self.project, self)
@@ -64,7 +68,9 @@ class MainWindow(QMainWindow):
         self.dataset_panel = DatasetPanel()
         self._dock("Layers", self.palette, Qt.DockWidgetArea.LeftDockWidgetArea)
         self._dock("Dataset", self.dataset_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self._dock("Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.inspector_dock = self._dock(
+            "Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea
+        )
         self.training_panel = TrainingPanel()
         self.loss_plot = LossPlot()
         self.boundary_plot = BoundaryPlot()
@@ -89,6 +95,9 @@ class MainWindow(QMainWindow):
         boundary_dock.raise_()
         self.runs_panel = RunsPanel(self.project.runs)
         self.runs_dock = self._dock("Runs", self.runs_panel, Qt.DockWidgetArea.RightDockWidgetArea)
+        # a tab beside the inspector: the right column keeps room for the training panel
+        self.tabifyDockWidget(self.inspector_dock, self.runs_dock)
+        self.inspector_dock.raise_()
         self._unsaved_training = False
         self._trained_run = None
         self._runs_refresh = Throttle(

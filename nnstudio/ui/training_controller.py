@@ -167,8 +167,8 @@ class TrainingController(QObject):
         name = self.session.run.name
         self.invalidate()
         self.sigMessage.emit(
-            f"Training paused to change the network: {name} is kept in Runs, and Play "
-            "starts a new run from the weights kept."
+            f"This change ends {name} (it is kept in Runs); Play starts a new run from "
+            "the weights kept."
         )
         return True
 

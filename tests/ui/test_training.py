@@ -104,7 +104,7 @@ def test_a_plus_click_while_training_pauses_ends_the_run_and_says_so(window, qtb
     click(window, item.mapToScene(item._buttons[+1].center()))
     qtbot.waitUntil(lambda: window.project.document.sizes == [2, 5, 4, 1])
     assert not window.training.bridge.running and window.training.session.run is None
-    assert "Training paused" in window.statusBar().currentMessage()
+    assert f"This change ends {run.name}" in window.statusBar().currentMessage()
     assert list(window.project.runs) == [run] and run.status == "stopped" and run.step > 0
     # the trained weights carried into the wider layer: the old four nodes kept theirs
     np.testing.assert_array_equal(window.project.document.weights()[0][0][:, :4], run.weights[0][0])
