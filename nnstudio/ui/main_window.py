@@ -68,14 +68,12 @@ class MainWindow(QMainWindow):
         self.dataset_panel = DatasetPanel()
         self._dock("Layers", self.palette, Qt.DockWidgetArea.LeftDockWidgetArea)
         self._dock("Dataset", self.dataset_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.inspector_dock = self._dock(
-            "Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea
-        )
+        self._dock("Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
         self.training_panel = TrainingPanel()
         self.loss_plot = LossPlot()
         self.boundary_plot = BoundaryPlot()
         self._dock("Training", self.training_panel, Qt.DockWidgetArea.RightDockWidgetArea)
-        self._dock("Loss", self.loss_plot, Qt.DockWidgetArea.BottomDockWidgetArea)
+        loss_dock = self._dock("Loss", self.loss_plot, Qt.DockWidgetArea.BottomDockWidgetArea)
         boundary_dock = self._dock(
             "Decision boundary", self.boundary_plot, Qt.DockWidgetArea.BottomDockWidgetArea
         )
@@ -94,10 +92,16 @@ class MainWindow(QMainWindow):
         self.boundary_dock, self.weights_dock = boundary_dock, weights_dock
         boundary_dock.raise_()
         self.runs_panel = RunsPanel(self.project.runs)
-        self.runs_dock = self._dock("Runs", self.runs_panel, Qt.DockWidgetArea.RightDockWidgetArea)
-        # a tab beside the inspector: the right column keeps room for the training panel
-        self.tabifyDockWidget(self.inspector_dock, self.runs_dock)
-        self.inspector_dock.raise_()
+        self.runs_dock = self._dock("Runs", self.runs_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
+        # between the loss curves it compares and the views of the moment it shows
+        self.splitDockWidget(loss_dock, self.runs_dock, Qt.Orientation.Horizontal)
+        width = self.width()
+        self.resizeDocks(
+            [loss_dock, self.runs_dock, boundary_dock],
+            [width * 3 // 10, width * 4 // 10, width * 3 // 10],
+            Qt.Orientation.Horizontal,
+        )
+        self.resizeDocks([loss_dock], [self.height() * 2 // 5], Qt.Orientation.Vertical)
         self._unsaved_training = False
         self._trained_run = None
         self._runs_refresh = Throttle(
@@ -277,9 +281,14 @@ class MainWindow(QMainWindow):
         self.training.sigRecorded.connect(self._on_trained)
         runs = self.runs_panel
         runs.sigCompare.connect(self._compare_runs)
-        runs.sigShowCheckpoint.connect(self.training.show_checkpoint)
-        runs.sigBranch.connect(self.training.branch)
-        runs.sigRetrain.connect(self.training.retrain)
+        for signal, action in (
+            (runs.sigShowCheckpoint, self.training.show_checkpoint),
+            (runs.sigBranch, self.training.branch),
+            (runs.sigRetrain, self.training.retrain),
+        ):
+            signal.connect(action)
+            # the run shown may have changed: it is no overlay of itself
+            signal.connect(lambda *_: self._compare_runs(self.runs_panel.selected_runs()))
         self._subscribe_runs(self.project.runs, connect=True)
         self.training.sigFrame.connect(self.node_maps.show_frame)
         self.training.sigFrame.connect(self.evaluation.show_frame)

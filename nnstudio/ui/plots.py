@@ -8,10 +8,10 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtWidgets import QCheckBox, QVBoxLayout, QWidget
 
 from nnstudio.engine.network import Network
+from nnstudio.model.runs import EPOCH_POINTS, STEP_POINTS
 from nnstudio.model.series import Series
 
 pg.setConfigOptions(antialias=True, background="w", foreground="k")
-MAX_POINTS = 200_000
 GRID = 80
 # legends sit over the data in a corner: a light backing keeps their text readable
 LEGEND_BRUSH = pg.mkBrush(255, 255, 255, 210)
@@ -69,6 +69,7 @@ class LossPlot(QWidget):
         self.plot = pg.PlotWidget()
         self.plot.setLabel("bottom", "step")
         self.plot.setLabel("left", "loss")
+        self.plot.getAxis("left").enableAutoSIPrefix(False)  # no "loss (x0.001)"
         self.plot.addLegend(offset=(-10, 10), brush=LEGEND_BRUSH)
         # a noisy curve of thousands of points: antialiased, it takes ~10 ms to paint
         self.train = self.plot.plot(
@@ -103,6 +104,7 @@ class LossPlot(QWidget):
             pen=pg.mkPen((232, 120, 20), width=2), name="validation"
         )
         self.accuracy.hide()
+        self._live_prefix = ""
         self.marker = pg.InfiniteLine(
             angle=90, pen=pg.mkPen((120, 120, 120), width=1, style=Qt.PenStyle.DashLine)
         )
@@ -116,8 +118,8 @@ class LossPlot(QWidget):
         layout.addWidget(self.plot, 3)
         layout.addWidget(self.accuracy, 2)
         layout.addWidget(self.log_scale)
-        self.steps, self.val = Series(MAX_POINTS), Series(20_000)
-        self.accuracies = {"accuracy": Series(20_000), "val_accuracy": Series(20_000)}
+        self.steps, self.val = Series(STEP_POINTS), Series(EPOCH_POINTS)
+        self.accuracies = {"accuracy": Series(EPOCH_POINTS), "val_accuracy": Series(EPOCH_POINTS)}
         # per overlaid run, its curves keyed as in OVERLAY_CURVES; the axes fit these too
         self.overlay_curves: list[dict[str, pg.PlotDataItem]] = []
         self._overlay_end, self._overlay_losses = 0.0, EMPTY
@@ -152,6 +154,10 @@ class LossPlot(QWidget):
         for key, buffer in (("val_loss", self.val), *self.accuracies.items()):
             if key in run.epochs:
                 buffer.extend(*run.epochs[key].data())
+        steps = self.steps.data()[0]
+        if len(steps):  # a whole run: the step axis ends with it
+            self._x_limit = max(100.0, float(steps[-1]), self._overlay_end)
+            self.plot.setXRange(0, self._x_limit, padding=0.02)
         self.redraw()
 
     def redraw(self) -> None:
@@ -238,9 +244,24 @@ class LossPlot(QWidget):
             legend = plot.getPlotItem().legend
             listed = legend.getLabel(curve) is not None
             if validation and not listed:
-                legend.addItem(curve, "validation")
+                legend.addItem(curve, self._live_prefix + "validation")
             elif listed and not validation:
                 legend.removeItem(curve)
+
+    def name_live(self, name: str | None) -> None:
+        """Name the live curves after their run in the legends ("Run 3 · training"),
+        so that they read apart from overlaid runs; None: "training", "validation"."""
+        prefix = f"{name} · " if name else ""
+        for plot, curves in (
+            (self.plot, (self.train, self.validation)),
+            (self.accuracy, (self.train_accuracy, self.val_accuracy)),
+        ):
+            legend = plot.getPlotItem().legend
+            for curve, what in zip(curves, ("training", "validation")):
+                label = legend.getLabel(curve)
+                if label is not None:
+                    label.setText(prefix + what)
+        self._live_prefix = prefix
 
     def _stop_following(self, *_):
         """The user zoomed or panned: leave the axes alone until cleared."""

@@ -25,7 +25,11 @@ from nnstudio.model.training import SETTING_NAMES
 NAME, CHANGES, LOSS, BEST_LOSS, ACCURACY, EPOCHS, TIME = range(7)
 COLUMNS = {
     NAME: ("Name", "Double-click or press F2 to rename"),
-    CHANGES: ("Changes", "What this run changed from the run before it"),
+    CHANGES: (
+        "Changes",
+        "What this run changed from the run it started from (a branch, or a run trained "
+        "again from its start), or else from the run before it",
+    ),
     LOSS: ("Loss", "Training loss at the end of the run's latest epoch"),
     BEST_LOSS: ("Best", "Lowest loss of an epoch (validation loss when there is a split)"),
     ACCURACY: ("Accuracy", "Accuracy at the latest epoch (validation when there is a split)"),
@@ -33,11 +37,11 @@ COLUMNS = {
     TIME: ("Time", "Time spent training (pauses not counted)"),
 }
 WIDEST = {  # the widest text each column shows, for its width
-    NAME: "Run 1234 (copy)",
-    LOSS: "0.0001234",
-    BEST_LOSS: "0.0001234",
+    NAME: "Run 123",
+    LOSS: "1.234e-05",
+    BEST_LOSS: "1.234e-05",
     ACCURACY: "99.99%",
-    EPOCHS: "123,456",
+    EPOCHS: "12,345",
     TIME: "59 min 59 s",
 }
 OTHER_NAMES = {"network": "network", "dataset": "data"}
@@ -79,14 +83,18 @@ def _value(value) -> str:
 
 
 def changes(run: Run, runs: Runs) -> list[str]:
-    """What ``run`` changed from the run before it, one phrase each: "optimizer adam →
-    sgd"; a branch first says where it started."""
-    phrases = []
+    """What ``run`` changed, one phrase each ("optimizer adam → sgd"): from the run it
+    started from (a branch, or a run trained again from its start), which it names
+    first, else from the run before it."""
+    phrases, base = [], runs.previous(run)
     if run.parent is not None:
-        parent = runs.get(run.parent[0])
-        name = parent.name if parent is not None else f"run {run.parent[0]}"
-        phrases.append(f"from {name} @ step {run.parent[1]:,}")
-    for key, (before, after) in differences(run, runs.previous(run)).items():
+        base = runs.get(run.parent[0])
+        name = base.name if base is not None else f"run {run.parent[0]}"
+        at_start = base is not None and run.parent[1] == base.start.step
+        phrases.append(
+            f"from the start of {name}" if at_start else f"from {name} @ step {run.parent[1]:,}"
+        )
+    for key, (before, after) in differences(run, base).items():
         name = SETTING_NAMES.get(key) or OTHER_NAMES.get(key, key)
         phrases.append(f"{name} {_value(before)} → {_value(after)}")
     return phrases
@@ -175,7 +183,7 @@ class RunsPanel(QWidget):
         for column, text in WIDEST.items():
             width = max(metrics.horizontalAdvance(t) for t in (text, COLUMNS[column][0]))
             table.setColumnWidth(column, width + 16)
-        header.setMinimumSectionSize(metrics.horizontalAdvance("Changes") + 16)
+        header.setMinimumSectionSize(metrics.horizontalAdvance("Time") + 16)
         table.itemSelectionChanged.connect(self._on_selection_changed)
         table.itemDoubleClicked.connect(lambda item, _: table.editItem(item, NAME))
         table.itemChanged.connect(self._on_item_changed)

@@ -123,6 +123,7 @@ class TrainingController(QObject):
         self.loss_plot.set_overlays([])
         last = project.runs[-1] if len(project.runs) else None
         self.loss_plot.show_run(last)
+        self.loss_plot.name_live(last.name if last else None)
         self._show_counters(last)
 
     def preview(self) -> None:
@@ -208,6 +209,7 @@ class TrainingController(QObject):
             self.project.document.spec(), dtype=live.net.dtype.name
         )
         self.loss_plot.clear()
+        self.loss_plot.name_live(self.session.run.name)
         self._choose_curves(live.data, live.parts)
         self._show_counters(self.session.run)
         if settings["validation_split"] and live.parts.validation is None:
@@ -245,6 +247,7 @@ class TrainingController(QObject):
         self.invalidate()
         self.project.document.set_seed(settings_of(self.project)["seed"])
         self.loss_plot.clear()
+        self.loss_plot.name_live(None)
         self.panel.show_banner("")
         self._show_counters(None)
         self.preview()
@@ -262,6 +265,7 @@ class TrainingController(QObject):
             )
             return False
         self.loss_plot.show_run(run)
+        self.loss_plot.name_live(run.name)
         self.loss_plot.mark_step(checkpoint.step)
         self.shown = run
         self.panel.show_counters(checkpoint.epoch, checkpoint.step, None, checkpoint.metrics)
@@ -274,9 +278,9 @@ class TrainingController(QObject):
             self.play()
 
     def retrain(self, run: Run) -> None:
-        """Train a new run from ``run``'s initial weights with the current settings."""
+        """Train a new run from ``run``'s initial weights with the current settings (a
+        branch of ``run`` at its start: compared with it in the runs list)."""
         if self.show_checkpoint(run, run.start):
-            self.session.origin = (*run.parent, run.start.epoch) if run.parent is not None else None
             self.play()
 
     def shutdown(self) -> None:

@@ -145,11 +145,10 @@ def test_clear_after_a_diverged_run_shows_the_initial_axes_and_follows_the_next_
     plot.add(0, np.geomspace(1.0, 1e27, 500), (), 10)  # a diverging run
     plot.redraw()
     plot.accuracy.setYRange(0.9, 0.95)
-    assert view.viewRange()[1][1] > 1e26 and "e+27" in plot.plot.getAxis("left").labelString()
+    assert view.viewRange()[1][1] > 1e26
     plot.clear()
     assert view.viewRange() == fresh.plot.getViewBox().viewRange()  # steps 0–100 as well
     assert plot.accuracy.getViewBox().viewRange() == fresh.accuracy.getViewBox().viewRange()
-    assert "e+" not in plot.plot.getAxis("left").labelString()
     plot.add(0, np.linspace(0.5, 0.4, 50), (), 10)
     plot.redraw()
     low, high = view.viewRange()[1]
@@ -230,3 +229,31 @@ def test_the_axes_cover_an_overlaid_longer_run_and_keep_following_the_live_one(q
     plot.clear()  # a new live run: the overlay stays, and the axes fit it
     (_, x1), (_, y1) = view.viewRange()
     assert 5000 <= x1 < 8000 and y1 > 3.3
+
+
+def test_live_curves_are_named_after_their_run_when_asked(qtbot):
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    plot.show_curves(accuracy=True, validation=True)
+    plot.name_live("Run 3")
+    legend = plot.plot.getPlotItem().legend
+    assert legend.getLabel(plot.train).text == "Run 3 · training"
+    assert legend.getLabel(plot.validation).text == "Run 3 · validation"
+    plot.show_curves(accuracy=True, validation=False)
+    plot.show_curves(accuracy=True, validation=True)  # listed again: still named
+    assert legend.getLabel(plot.validation).text == "Run 3 · validation"
+    plot.name_live(None)
+    assert legend.getLabel(plot.train).text == "training"
+
+
+def test_a_recorded_run_is_shown_whole_on_a_step_axis_that_ends_with_it(qtbot):
+    from nnstudio.model.runs import Run
+
+    run = Run(1, "Run 1", {}, {}, {}, [(np.zeros((2, 1)), np.zeros(1))])
+    run.steps.extend(np.arange(1.0, 5001.0), np.linspace(1.0, 0.1, 5000))
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    plot.show_run(run)
+    np.testing.assert_array_equal(plot.train.yData, run.steps.data()[1])
+    low, high = plot.plot.getViewBox().viewRange()[0]
+    assert 5000 <= high <= 5000 * 1.1  # not twice the run, as while it grows

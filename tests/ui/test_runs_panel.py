@@ -98,12 +98,20 @@ def test_rows_show_each_runs_summary(panel, runs):
 def test_a_branch_says_where_it_started_and_times_read_as_minutes(qtbot, panel, runs):
     branch = trained(3, optimizer="sgd", lr=0.1, parent=(1, 24))
     runs.add(branch)
-    assert row_texts(panel, 2)[1] == "from Run 1 @ step 24"
+    # compared with the run it started from, not with the run listed before it
+    changed = "optimizer adam → sgd, learning rate 0.05 → 0.1"
+    assert row_texts(panel, 2)[1] == f"from Run 1 @ step 24, {changed}"
     runs.rename(runs[0], "Adam")
-    assert row_texts(panel, 2)[1] == "from Adam @ step 24"
+    assert row_texts(panel, 2)[1] == f"from Adam @ step 24, {changed}"
     branch.training_seconds = 184.2
     panel.refresh(branch)
     assert row_texts(panel, 2)[6] == "3 min 4 s"
+
+
+def test_a_run_trained_again_from_the_start_of_another_is_compared_with_it(panel, runs):
+    again = trained(3, optimizer="rmsprop", parent=(1, 0))
+    runs.add(again)
+    assert row_texts(panel, 2)[1] == "from the start of Run 1, optimizer adam → rmsprop"
 
 
 def test_no_runs_shows_a_hint_and_adding_one_adds_a_row(qtbot):

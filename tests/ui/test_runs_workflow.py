@@ -169,6 +169,7 @@ def test_two_runs_from_the_same_start_are_overlaid(window, qtbot):
     qtbot.mouseClick(window.runs_panel.retrain, Qt.MouseButton.LeftButton)
     second = window.training.session.run
     assert second is not first and second.settings["optimizer"] == "sgd"
+    assert second.parent == (first.id, 0)  # a branch of the first run, at its start
     for (w, b), (w0, b0) in zip(second.start.weights, first.start.weights):
         np.testing.assert_array_equal(w, w0)  # the same initial weights
         np.testing.assert_array_equal(b, b0)
@@ -179,7 +180,7 @@ def test_two_runs_from_the_same_start_are_overlaid(window, qtbot):
     legend = window.loss_plot.plot.getPlotItem().legend
     assert first.name in {label.text for _, label in legend.items}
     np.testing.assert_array_equal(
-        window.loss_plot.overlay_curves[0]["loss"].getData()[1], first.steps.data()[1]
+        window.loss_plot.overlay_curves[0]["loss"].yData, first.steps.data()[1]
     )
 
 
