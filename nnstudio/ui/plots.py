@@ -206,6 +206,7 @@ class LossPlot(QWidget):
                 ends.append(float(x.max()) if x.size else 0.0)
                 if "loss" in key:
                     losses.append(_range_extremes(y))
+        legend.setColumnCount(2 if len(overlays) > 1 else 1)  # entries side by side: no clipping
         self._overlay_end = max(ends)
         self._overlay_losses = np.concatenate(losses) if losses else EMPTY
         self._x_limit = 0.0  # fit the axes to what is shown now
