@@ -105,7 +105,9 @@ def load_project(path) -> Project:
         project = Project.from_dict(body)
         if weights is not None:
             _load_weights(project, weights, name)
-        project.runs = runs_from_file(body.get("runs", []), _arrays(runs, name) if runs else {})
+        project.runs = runs_from_file(
+            body.get("runs", []), _arrays(runs, name, "runs.npz") if runs else {}
+        )
     except (DocumentError, RunsFileError) as exc:
         raise ProjectError(f"{name}: {exc}") from None
     return project
@@ -135,16 +137,20 @@ def _migrate(body, name: str) -> dict:
     return body
 
 
-def _arrays(data: bytes, name: str) -> dict[str, np.ndarray]:
+def _arrays(data: bytes, name: str, member: str) -> dict[str, np.ndarray]:
+    """The arrays of an NPZ member, never unpickled (an object array is an error)."""
     try:
-        with np.load(io.BytesIO(data), allow_pickle=False) as npz:
+        npz = np.load(io.BytesIO(data), allow_pickle=False)
+        if not isinstance(npz, np.lib.npyio.NpzFile):  # one bare .npy array
+            raise ValueError("not an NPZ archive of arrays")
+        with npz:
             return {key: npz[key] for key in npz.keys()}
     except (ValueError, OSError, zipfile.BadZipFile, EOFError) as exc:
-        raise ProjectError(f"{name}: its arrays are not readable ({exc})") from None
+        raise ProjectError(f"{name}: {member} is not readable ({exc})") from None
 
 
 def _load_weights(project: Project, data: bytes, name: str) -> None:
-    arrays = _arrays(data, name)
+    arrays = _arrays(data, name, "weights.npz")
     doc = project.document
     weights = []
     for layer in doc.layers[1:]:

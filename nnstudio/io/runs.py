@@ -1,10 +1,17 @@
 """Runs in a project file: their description as JSON, their arrays (history,
-checkpoints, current weights) in one NPZ, each array named ``run<id>/<what>``."""
+checkpoints, current weights) in one NPZ, each array named ``run<id>/<what>``.
+
+Metrics that are not finite (the loss of a run that diverged) are written as the
+strings "nan", "inf" and "-inf" (strict JSON has no such numbers).
+"""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
+from nnstudio.engine.snapshot import PAUSED, RUNNING, STOPPED
 from nnstudio.errors import NNStudioError
 from nnstudio.model.runs import EPOCH_POINTS, STEP_POINTS, Checkpoint, Run, Runs, frozen
 from nnstudio.model.series import Series
@@ -40,17 +47,26 @@ def runs_to_file(runs: Runs) -> tuple[list[dict], dict[str, np.ndarray]]:
                 "epoch": run.epoch,
                 "status": run.status,
                 "training_seconds": run.training_seconds,
-                "metrics": run.metrics,
+                "metrics": _metrics_to_file(run.metrics),
                 "next_scheduled": run.next_scheduled,
                 "epoch_metrics": list(run.epochs),
                 "layers": len(run.weights),
                 "checkpoints": [
-                    {"step": c.step, "epoch": c.epoch, "reason": c.reason, "metrics": c.metrics}
+                    {
+                        "step": c.step,
+                        "epoch": c.epoch,
+                        "reason": c.reason,
+                        "metrics": _metrics_to_file(c.metrics),
+                    }
                     for c in run.checkpoints
                 ],
                 "best": None
                 if run.best is None
-                else {"step": run.best.step, "epoch": run.best.epoch, "metrics": run.best.metrics},
+                else {
+                    "step": run.best.step,
+                    "epoch": run.best.epoch,
+                    "metrics": _metrics_to_file(run.best.metrics),
+                },
             }
         )
     return described, arrays
@@ -64,7 +80,7 @@ def runs_from_file(described, arrays: dict[str, np.ndarray]) -> Runs:
     for entry in described:
         try:
             runs.append(_run(entry, arrays))
-        except (KeyError, TypeError, ValueError, IndexError) as exc:
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
             name = entry.get("name") if isinstance(entry, dict) else entry
             raise RunsFileError(f"run {name!r} is damaged ({exc!r})") from None
     ids = [run.id for run in runs]
@@ -74,7 +90,9 @@ def runs_from_file(described, arrays: dict[str, np.ndarray]) -> Runs:
 
 
 def _run(entry: dict, arrays: dict[str, np.ndarray]) -> Run:
-    prefix, layers = f"run{int(entry['id'])}", int(entry["layers"])
+    prefix, sizes = f"run{int(entry['id'])}", _sizes(entry["network"])
+    if int(entry["layers"]) != len(sizes) - 1:
+        raise ValueError(f"{entry['layers']} weight pairs for a network of sizes {sizes}")
     parent = entry["parent"]
     checkpoints = entry["checkpoints"]
     start = checkpoints[0]
@@ -84,7 +102,7 @@ def _run(entry: dict, arrays: dict[str, np.ndarray]) -> Run:
         dict(entry["settings"]),
         dict(entry["network"]),
         dict(entry["dataset"]),
-        _weights(arrays, f"{prefix}/checkpoint0", layers),
+        _weights(arrays, f"{prefix}/checkpoint0", sizes),
         parent=(int(parent[0]), int(parent[1])) if parent else None,
         start_epoch=int(start["epoch"]),
         steps_per_epoch=int(entry["steps_per_epoch"]),
@@ -95,8 +113,8 @@ def _run(entry: dict, arrays: dict[str, np.ndarray]) -> Run:
             int(c["step"]),
             int(c["epoch"]),
             str(c["reason"]),
-            _weights(arrays, f"{prefix}/checkpoint{k}", layers),
-            dict(c["metrics"]),
+            _weights(arrays, f"{prefix}/checkpoint{k}", sizes),
+            _metrics_from_file(c["metrics"]),
         )
         for k, c in enumerate(checkpoints)
     ]
@@ -106,18 +124,20 @@ def _run(entry: dict, arrays: dict[str, np.ndarray]) -> Run:
             int(best["step"]),
             int(best["epoch"]),
             "best",
-            _weights(arrays, f"{prefix}/checkpoint{len(checkpoints)}", layers),
-            dict(best["metrics"]),
+            _weights(arrays, f"{prefix}/checkpoint{len(checkpoints)}", sizes),
+            _metrics_from_file(best["metrics"]),
         )
-    run.weights = _weights(arrays, f"{prefix}/weights", layers)
+    run.weights = _weights(arrays, f"{prefix}/weights", sizes)
     run.steps = _series(arrays, f"{prefix}/steps", STEP_POINTS)
     run.epochs = {
         str(key): _series(arrays, f"{prefix}/epochs/{key}", EPOCH_POINTS)
         for key in entry["epoch_metrics"]
     }
     run.step, run.epoch, run.status = int(entry["step"]), int(entry["epoch"]), str(entry["status"])
+    if run.status in ("new", RUNNING, PAUSED):  # saved while it trained: it ended there
+        run.status = STOPPED
     run.training_seconds = float(entry["training_seconds"])
-    run.metrics = {str(k): float(v) for k, v in entry["metrics"].items()}
+    run.metrics = _metrics_from_file(entry["metrics"])
     run.next_scheduled = int(entry["next_scheduled"])
     return run
 
@@ -129,14 +149,32 @@ def _weights_arrays(prefix: str, weights) -> dict[str, np.ndarray]:
     return arrays
 
 
-def _weights(arrays, prefix: str, layers: int):
-    pairs = [(arrays[f"{prefix}/{i}/W"], arrays[f"{prefix}/{i}/b"]) for i in range(layers)]
+def _metrics_to_file(metrics: dict) -> dict:
+    return {key: value if math.isfinite(value) else str(value) for key, value in metrics.items()}
+
+
+def _metrics_from_file(metrics: dict) -> dict:
+    return {str(key): float(value) for key, value in metrics.items()}
+
+
+def _sizes(network: dict) -> list[int]:
+    """Units per layer, input first, of a run's network spec."""
+    return [int(network["inputs"]), *(int(layer["units"]) for layer in network["layers"])]
+
+
+def _weights(arrays, prefix: str, sizes: list[int]):
+    """The weights stored under ``prefix``, checked to be floats that chain from layer to
+    layer in the run's network's ``sizes``."""
+    pairs = [(arrays[f"{prefix}/{i}/W"], arrays[f"{prefix}/{i}/b"]) for i in range(len(sizes) - 1)]
     for w, b in pairs:
-        if w.ndim != 2 or b.shape != (w.shape[1],) or w.dtype.kind != "f":
+        if w.ndim != 2 or b.shape != (w.shape[1],) or w.dtype.kind != "f" or b.dtype.kind != "f":
             raise ValueError(f"{prefix}: weights of shapes {w.shape} and {b.shape}")
     for (w, _), (w_next, _) in zip(pairs, pairs[1:]):
         if w.shape[1] != w_next.shape[0]:
             raise ValueError(f"{prefix}: layers of {w.shape} and {w_next.shape} do not chain")
+    shapes = [w.shape for w, _ in pairs]
+    if shapes != list(zip(sizes[:-1], sizes[1:])):
+        raise ValueError(f"{prefix}: weights of shapes {shapes} do not fit a {sizes} network")
     return frozen(pairs)
 
 

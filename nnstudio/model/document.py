@@ -290,7 +290,7 @@ class NetworkDocument:
     def _restructure(self, change, weights) -> None:
         """Apply ``change`` to a copy of the layer list, then carry the weights over
         (or take ``weights``); nothing changes if the weights do not fit."""
-        old_layers, old_weights = self._layers, self._weights
+        old_layers, old_weights, old_initial = self._layers, self._weights, self._initial
         layers = list(old_layers)
         change(layers)
         self._layers, self._initial = layers, None
@@ -302,7 +302,7 @@ class NetworkDocument:
                     old_layers, old_weights, layers, self._initial_weights()
                 )
         except DocumentError:
-            self._layers, self._weights = old_layers, old_weights
+            self._layers, self._weights, self._initial = old_layers, old_weights, old_initial
             raise
 
     def _emit(self, signal, *args) -> None:

@@ -91,7 +91,6 @@ class Run:
         self.checkpoints: list[Checkpoint] = [Checkpoint(start, self.epoch, START, self.weights)]
         self.best: Checkpoint | None = None
         self.next_scheduled = max(1, start + 1)
-        self._last_elapsed = 0.0  # the trainer's clock at the previous snapshot
 
     # -- recording --------------------------------------------------------------------
 
@@ -108,15 +107,21 @@ class Run:
             for key, value in metrics.items():
                 if key != "epoch":
                     self._epoch_series(key).extend(np.array([x], float), np.array([value]))
-        if snapshot.elapsed > self._last_elapsed:
-            if self.status == RUNNING or snapshot.status == RUNNING:
-                self.training_seconds += snapshot.elapsed - self._last_elapsed
-        self._last_elapsed = snapshot.elapsed
+        self.training_seconds += self._seconds_trained(snapshot)
         self.step, self.status = step, snapshot.status
         self.epoch = self.checkpoints[0].epoch + snapshot.epoch
         self.metrics = {k: float(v) for k, v in snapshot.metrics.items() if k != "epoch"}
         self.weights = frozen(snapshot.weights)
         self._keep_checkpoints(snapshot.status)
+
+    def _seconds_trained(self, snapshot) -> float:
+        """The time spent training the steps of ``snapshot``: its steps at its rate. (The
+        trainer's clock between two snapshots would count a pause as training time: its
+        rate leaves the pause out.)"""
+        batch_size = self.settings.get("batch_size")
+        if not batch_size or not snapshot.samples_per_second > 0:
+            return 0.0
+        return len(snapshot.losses) * batch_size / snapshot.samples_per_second
 
     def _epoch_series(self, key: str) -> Series:
         if key not in self.epochs:
@@ -144,16 +149,23 @@ class Run:
         )
 
     def _bound(self) -> None:
-        """At most MAX_CHECKPOINTS and MAX_CHECKPOINT_BYTES: drop every other
-        scheduled or pause checkpoint (oldest first), never the start or the end."""
+        """At most MAX_CHECKPOINTS and MAX_CHECKPOINT_BYTES (the best one counted in):
+        drop every other scheduled or pause checkpoint (oldest first), never the start,
+        the end, or the newest one (where a stopped run stopped)."""
 
         def over() -> bool:
-            count = len(self.checkpoints) + (self.best is not None)
-            size = sum(c.nbytes for c in self.checkpoints)
+            moments = self.checkpoints + ([self.best] if self.best is not None else [])
+            size = sum(c.nbytes for c in moments)
+            count = len(moments)
             return count > MAX_CHECKPOINTS or (size > MAX_CHECKPOINT_BYTES and count > 2)
 
         while over():
-            middle = [i for i, c in enumerate(self.checkpoints) if c.reason in (SCHEDULED, PAUSE)]
+            newest = len(self.checkpoints) - 1
+            middle = [
+                i
+                for i, c in enumerate(self.checkpoints)
+                if c.reason in (SCHEDULED, PAUSE) and i != newest
+            ]
             if not middle:
                 return
             drop = set(middle[1::2]) if len(middle) > 1 else set(middle)
@@ -215,8 +227,22 @@ def differences(run: Run, previous: Run | None) -> dict[str, tuple]:
     if shape != before:
         changed["network"] = (before, shape)
     if run.dataset != previous.dataset:
-        changed["dataset"] = (previous.dataset.get("name"), run.dataset.get("name"))
+        changed["dataset"] = _data_change(previous.dataset, run.dataset)
     return changed
+
+
+def _data_change(before: dict, after: dict) -> tuple[str, str]:
+    """Two dataset references in words: their names, and where only their parameters
+    differ, those ("spiral noise 0.1" → "spiral noise 0.3")."""
+    if before.get("name") != after.get("name"):
+        return before.get("name"), after.get("name")
+    old, new = before.get("params") or {}, after.get("params") or {}
+    keys = [key for key in {**old, **new} if old.get(key) != new.get(key)]
+
+    def text(reference: dict, params: dict) -> str:
+        return " ".join([str(reference.get("name")), *(f"{k} {params.get(k)}" for k in keys)])
+
+    return text(before, old), text(after, new)
 
 
 def _shape(spec: dict) -> str:
@@ -236,6 +262,7 @@ class Runs:
 
     def __init__(self, runs: list[Run] | None = None):
         self._runs: list[Run] = list(runs or [])
+        self._last_id = max((run.id for run in self._runs), default=0)
 
     def __iter__(self):
         return iter(self._runs)
@@ -254,9 +281,12 @@ class Runs:
         return next((run for run in self._runs if run.id == run_id), None)
 
     def next_id(self) -> int:
-        return max((run.id for run in self._runs), default=0) + 1
+        """An id no run had (a deleted run's id is not given again: a branch of it
+        would name itself as its parent)."""
+        return self._last_id + 1
 
     def add(self, run: Run) -> None:
+        self._last_id = max(self._last_id, run.id)
         self._runs.append(run)
         self.run_added.emit(run)
 

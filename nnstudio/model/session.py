@@ -85,9 +85,10 @@ class TrainingSession:
 
     def use_checkpoint(self, run: Run, checkpoint: Checkpoint) -> None:
         """Put ``checkpoint``'s weights into the document: a run started now branches
-        from it. Raises DocumentError if that run trained another network."""
-        self.end()
+        from it; the live run ends. Raises DocumentError if that run trained another
+        network (then nothing changes: the document, the live run)."""
         self.project.document.set_weights(list(checkpoint.weights))
+        self.end()
         self.origin = (run.id, checkpoint.step, checkpoint.epoch)
 
 

@@ -277,7 +277,7 @@ class MainWindow(QMainWindow):
         editor.before_edit = self.training.confirm_edit
         editor.before_weights_edit = self.training.prepare_weight_edit
         editor.sigWeightsEdited.connect(self.training.weights_edited)
-        self.training.sigMessage.connect(self._on_refused)
+        self.training.sigMessage.connect(self._show_message)
         self.training.sigRecorded.connect(self._on_trained)
         runs = self.runs_panel
         runs.sigCompare.connect(self._compare_runs)
@@ -302,8 +302,14 @@ class MainWindow(QMainWindow):
 
     # -- reactions --------------------------------------------------------------------
 
-    def _on_refused(self, message: str) -> None:
+    def _show_message(self, message: str) -> None:
         self.statusBar().showMessage(message, 8000)
+
+    def _on_refused(self, message: str) -> None:
+        """Say why; every editing widget shows what the project holds again."""
+        self._show_message(message)
+        self.inspector.refresh()
+        self._show_dataset()
 
     def _on_edited(self, *_):
         self.inspector.refresh()
@@ -414,12 +420,13 @@ class MainWindow(QMainWindow):
         self.project, self.path = project, path
         self.editor.project = project
         self.editor.undo_stack.clear()
+        # the canvas first: the training views then draw into its new items
+        self.scene.set_document(project.document)
+        self.inspector.set_document(project.document)
         self.training.set_project(project)
         self.runs_panel.set_runs(project.runs)
         self._subscribe_runs(project.runs, connect=True)
         self._unsaved_training = False
-        self.scene.set_document(project.document)
-        self.inspector.set_document(project.document)
         self._show_dataset()
         self._update_title()
         self.view.fit()

@@ -1,12 +1,14 @@
 """Project files: round trip, atomic saves, refusal of corrupt, newer and bomb files."""
 
+import io
 import json
 import zipfile
 
 import numpy as np
 import pytest
 
-from nnstudio.io.project import ProjectError, load_project, save_project
+from nnstudio.engine.network import Network
+from nnstudio.io.project import VERSION, ProjectError, load_project, save_project
 from nnstudio.model.project import Project
 
 
@@ -111,4 +113,177 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked(tmp_path):
         archive.writestr("project.json", b" " * (20 << 20))
     assert path.stat().st_size < 100_000
     with pytest.raises(ProjectError, match="unpacks to 20 MiB; refusing it"):
+        load_project(path)
+
+
+# -- version 2: the weights and the runs travel with the project ------------------------------
+
+UNPICKLED = []
+
+
+def _mark(text):
+    UNPICKLED.append(text)
+    return text
+
+
+class _Trap:
+    """Unpickling it leaves a mark (a file that runs code when opened)."""
+
+    def __reduce__(self):
+        return _mark, ("unpickled",)
+
+
+def _members(path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def _npz_arrays(data: bytes) -> dict:
+    with np.load(io.BytesIO(data)) as npz:
+        return {key: npz[key] for key in npz.keys()}
+
+
+def _npz_bytes(arrays: dict) -> bytes:
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    return buffer.getvalue()
+
+
+def _same(a, b) -> bool:
+    return a.dtype == b.dtype and np.array_equal(a, b)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_a_trained_project_comes_back_exactly(tmp_path, trained_project, same_runs, dtype):
+    project = trained_project(dtype)
+    weights = project.document.explicit_weights()
+    assert {w.dtype for w, _ in weights} == {np.dtype(dtype)}
+    X = project.load_dataset().X
+    net = Network.from_spec(project.document.spec(), dtype=dtype)
+    net.set_weights(weights)
+    predictions = net.predict(X)
+    save_project(project, tmp_path / "p.nnsp")
+    assert set(_members(tmp_path / "p.nnsp")) == {"project.json", "weights.npz", "runs.npz"}
+
+    again = load_project(tmp_path / "p.nnsp")
+    loaded = again.document.explicit_weights()
+    assert loaded is not None and len(loaded) == len(weights)
+    assert all(_same(w, w0) and _same(b, b0) for (w, b), (w0, b0) in zip(loaded, weights))
+    net = Network.from_spec(again.document.spec(), dtype=dtype)
+    net.set_weights(loaded)
+    assert np.array_equal(net.predict(X), predictions)
+    assert again.to_dict() == project.to_dict()
+    assert [run.parent for run in again.runs] == [None, (1, again.runs[1].start.step)]
+    same_runs(list(project.runs), list(again.runs))
+
+
+def test_an_untrained_project_writes_no_weights_and_comes_back_untrained(tmp_path):
+    project = _project()
+    assert project.document.explicit_weights() is None
+    save_project(project, tmp_path / "p.nnsp")
+    assert set(_members(tmp_path / "p.nnsp")) == {"project.json"}
+    again = load_project(tmp_path / "p.nnsp")
+    assert again.document.explicit_weights() is None and len(again.runs) == 0
+    for (w, b), (w0, b0) in zip(again.document.weights(), project.document.initial_weights()):
+        assert _same(w, w0) and _same(b, b0)
+
+
+@pytest.mark.parametrize("with_weights", [True, False])
+def test_a_version_1_file_opens_with_no_runs(tmp_path, with_weights):
+    project = _project()
+    trained = [(w * 3 + 0.25, b - 1) for w, b in project.document.weights()]
+    project.document.set_weights(trained)
+    body = {"format": "nnstudio.project", "schema_version": 1, **project.to_dict()}
+    members = {"project.json": json.dumps(body)}
+    if with_weights:
+        members["weights.npz"] = _npz_bytes(project.weights_arrays())
+    _rewrite(tmp_path / "old.nnsp", **members)
+    again = load_project(tmp_path / "old.nnsp")
+    assert len(again.runs) == 0 and again.to_dict() == project.to_dict()
+    if with_weights:
+        for (w, b), (w0, b0) in zip(again.document.explicit_weights(), trained):
+            assert _same(w, w0) and _same(b, b0)
+    else:
+        assert again.document.explicit_weights() is None
+
+
+def _without_an_array(members):
+    arrays = _npz_arrays(members["runs.npz"])
+    del arrays["run2/weights/1/W"]
+    members["runs.npz"] = _npz_bytes(arrays)
+
+
+def _unchained(members):
+    arrays = _npz_arrays(members["runs.npz"])
+    arrays["run1/checkpoint0/0/W"] = np.zeros((2, 9), np.float32)
+    arrays["run1/checkpoint0/0/b"] = np.zeros(9, np.float32)
+    members["runs.npz"] = _npz_bytes(arrays)
+
+
+def _entry_without(key):
+    def damage(members):
+        body = json.loads(members["project.json"])
+        del body["runs"][1][key]
+        members["project.json"] = json.dumps(body)
+
+    return damage
+
+
+def _runs_not_npz(members):
+    buffer = io.BytesIO()
+    np.save(buffer, np.arange(3.0))
+    members["runs.npz"] = buffer.getvalue()
+
+
+def _no_runs_npz(members):
+    del members["runs.npz"]
+
+
+@pytest.mark.parametrize(
+    "damage,message",
+    [
+        (_without_an_array, r"run 'Run 2' is damaged .*run2/weights/1/W"),
+        (_unchained, "run 'Run 1' is damaged .*do not chain"),
+        (_entry_without("checkpoints"), "run 'Run 2' is damaged .*checkpoints"),
+        (_entry_without("network"), "run 'Run 2' is damaged .*network"),
+        (_runs_not_npz, "runs.npz is not readable"),
+        (_no_runs_npz, "run 'Run 1' is damaged"),
+    ],
+)
+def test_damaged_runs_are_refused_with_a_clear_message(tmp_path, trained_project, damage, message):
+    path = tmp_path / "p.nnsp"
+    save_project(trained_project(), path)
+    members = _members(path)
+    damage(members)
+    _rewrite(path, **members)
+    with pytest.raises(ProjectError, match=f"^p.nnsp: .*{message}"):
+        load_project(path)
+
+
+def test_arrays_are_never_unpickled(tmp_path, trained_project):
+    path = tmp_path / "p.nnsp"
+    save_project(trained_project(), path)
+    members = _members(path)
+    arrays = _npz_arrays(members["runs.npz"])
+    arrays["run1/weights/0/W"] = np.array([_Trap()], dtype=object)
+    members["runs.npz"] = _npz_bytes(arrays)
+    _rewrite(path, **members)
+    UNPICKLED.clear()
+    with pytest.raises(ProjectError, match="runs.npz is not readable .*allow_pickle"):
+        load_project(path)
+    assert UNPICKLED == []
+    np.load(io.BytesIO(members["runs.npz"]), allow_pickle=True)["run1/weights/0/W"]
+    assert UNPICKLED == ["unpickled"]  # the trap works: it was not sprung above
+
+
+def test_a_newer_version_of_a_trained_project_is_refused(tmp_path, trained_project):
+    path = tmp_path / "p.nnsp"
+    save_project(trained_project(), path)
+    members = _members(path)
+    body = json.loads(members["project.json"])
+    assert body["schema_version"] == VERSION
+    body["schema_version"] = VERSION + 1
+    members["project.json"] = json.dumps(body)
+    _rewrite(path, **members)
+    with pytest.raises(ProjectError, match=f"newer nnstudio .* version {VERSION + 1}"):
         load_project(path)

@@ -216,3 +216,23 @@ def test_the_predict_box_follows_the_network_shown(window, qtbot, dataset):
     qtbot.waitUntil(lambda: evaluation.output.text() != before, timeout=10_000)
     qtbot.mouseClick(window.training_panel.reset, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: evaluation.output.text() == before, timeout=10_000)
+
+
+def test_a_refused_rename_puts_the_name_in_use_back_in_the_inspector(window, qtbot):
+    window.scene.select_layer(1)
+    inspector = window.inspector
+    inspector.name.selectAll()
+    qtbot.keyClicks(inspector.name, "hidden_2")  # taken by the next layer
+    qtbot.keyClick(inspector.name, Qt.Key.Key_Return)
+    assert "already called" in window.statusBar().currentMessage()
+    assert inspector.name.text() == "hidden_1" == window.project.document[1].name
+
+
+def test_opening_a_trained_project_draws_its_node_maps(window, qtbot, tmp_path):
+    train_steps(window, qtbot, 50)
+    path = tmp_path / "maps.nnsp"
+    assert window.save_to(path)
+    window.new_project()
+    assert window.open_path(path)
+    hidden = window.scene.layer_items[1:-1]
+    assert hidden and all(item.node_images for item in hidden)
