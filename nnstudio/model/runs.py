@@ -24,7 +24,7 @@ START, SCHEDULED, PAUSE, BEST, END = "start", "scheduled", "pause", "best", "end
 SCHEDULE_RATIO = 1.5  # scheduled checkpoints at log-spaced steps: 1, 2, 3, 5, 8, 12, …
 MAX_CHECKPOINTS = 40
 MAX_CHECKPOINT_BYTES = 64 << 20
-STEP_POINTS = 20_000  # per-step losses kept (evenly sampled, see Series)
+STEP_POINTS = 10_000  # per-step losses kept (evenly sampled): more than a plot has pixels
 EPOCH_POINTS = 5_000  # per-epoch values kept for each metric
 
 Weights = tuple[tuple[np.ndarray, np.ndarray], ...]
@@ -132,9 +132,12 @@ class Run:
         if status == RUNNING and self.step >= self.next_scheduled:
             self._add(SCHEDULED)
             self.next_scheduled = max(self.step + 1, math.ceil(self.step * SCHEDULE_RATIO))
-        elif status in (PAUSED, STOPPED) and self.checkpoints[-1].step != self.step:
+        elif status == PAUSED and self.checkpoints[-1].step != self.step:
             self._add(PAUSE)
-        elif status in (FINISHED, DIVERGED):
+        elif status in (STOPPED, FINISHED, DIVERGED):
+            last = self.checkpoints[-1]
+            if last.step == self.step and last.reason == PAUSE:  # paused, then ended there
+                self.checkpoints.pop()
             self._add(END)
         key = self.best_metric
         value = self.metrics.get(key)

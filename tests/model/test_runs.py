@@ -110,11 +110,12 @@ def test_a_pause_and_a_stop_keep_where_they_happened():
     assert paused.status == PAUSED and run.status == PAUSED
     assert (run.checkpoints[-1].reason, run.checkpoints[-1].step) == (PAUSE, paused.step)
     assert same_weights(run.checkpoints[-1].weights, paused.weights)
-    trainer.stop()  # a stop at the same step: the pause checkpoint is already there
+    trainer.stop()  # a stop at the same step: the pause there becomes the run's end
     stopped = next(snapshots)
     run.record(stopped)
     assert stopped.status == STOPPED and stopped.step == paused.step
     assert [c.step for c in run.checkpoints].count(paused.step) == 1
+    assert run.checkpoints[-1].reason == END
 
     run, trainer = make_run(epochs=None)
     snapshots = trainer.run()
@@ -124,7 +125,7 @@ def test_a_pause_and_a_stop_keep_where_they_happened():
     stopped = next(snapshots)
     run.record(stopped)
     assert run.status == STOPPED and run.step == stopped.step
-    assert (run.checkpoints[-1].reason, run.checkpoints[-1].step) == (PAUSE, stopped.step)
+    assert (run.checkpoints[-1].reason, run.checkpoints[-1].step) == (END, stopped.step)
 
 
 def test_time_paused_is_not_training_time():
