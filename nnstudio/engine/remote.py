@@ -25,7 +25,7 @@ from types import MappingProxyType
 import numpy as np
 
 from nnstudio.engine.network import Network
-from nnstudio.engine.snapshot import Snapshot
+from nnstudio.engine.snapshot import BestEpoch, Snapshot
 from nnstudio.engine.trainer import Trainer
 
 
@@ -54,20 +54,36 @@ def _to_wire(snapshot: Snapshot) -> dict:
     wire = {f.name: getattr(snapshot, f.name) for f in fields(Snapshot)}
     wire["epochs"] = [dict(e) for e in snapshot.epochs]
     wire["metrics"] = dict(snapshot.metrics)
-    wire["weights"] = [(np.array(w), np.array(b)) for w, b in snapshot.weights]
+    wire["weights"] = _weights_to_wire(snapshot.weights)
+    best = snapshot.best
+    if best is not None:
+        wire["best"] = (best.step, dict(best.metrics), _weights_to_wire(best.weights))
     return wire
 
 
-def _from_wire(wire: dict) -> Snapshot:
-    for w, b in wire["weights"]:
+def _weights_to_wire(weights) -> list:
+    return [(np.array(w), np.array(b)) for w, b in weights]
+
+
+def _weights_from_wire(weights) -> tuple:
+    for w, b in weights:
         w.flags.writeable = b.flags.writeable = False
+    return tuple(weights)
+
+
+def _from_wire(wire: dict) -> Snapshot:
     wire["losses"].flags.writeable = False
+    best = wire["best"]
+    if best is not None:
+        step, metrics, weights = best
+        best = BestEpoch(step, MappingProxyType(metrics), _weights_from_wire(weights))
     return Snapshot(
         **{
             **wire,
             "epochs": tuple(MappingProxyType(e) for e in wire["epochs"]),
             "metrics": MappingProxyType(wire["metrics"]),
-            "weights": tuple(wire["weights"]),
+            "weights": _weights_from_wire(wire["weights"]),
+            "best": best,
         }
     )
 

@@ -19,6 +19,16 @@ RUNNING, PAUSED, FINISHED, STOPPED, DIVERGED = (
 
 
 @dataclass(frozen=True)
+class BestEpoch:
+    """The epoch with the lowest loss so far (validation loss when there is a
+    validation split): its metrics, the step it ended at, and the weights then."""
+
+    step: int
+    metrics: MappingProxyType
+    weights: tuple[tuple[np.ndarray, np.ndarray], ...]
+
+
+@dataclass(frozen=True)
 class Snapshot:
     """The state of a training run at one moment; arrays are read-only copies.
 
@@ -26,7 +36,8 @@ class Snapshot:
     the metrics of every epoch finished since then; ``metrics`` the latest epoch's;
     ``gradient_rms`` the root-mean-square weight gradient of each layer at the latest
     step (vanishing or exploding gradients show there); ``cpu_cores`` how many cores the
-    training process kept busy since the previous snapshot (BLAS threads included).
+    training process kept busy since the previous snapshot (BLAS threads included);
+    ``best`` the best epoch, when one finished since the previous snapshot.
     """
 
     status: str
@@ -41,6 +52,7 @@ class Snapshot:
     message: str = ""
     gradient_rms: tuple[float, ...] = ()
     cpu_cores: float = 0.0
+    best: BestEpoch | None = None
 
     @property
     def finished(self) -> bool:

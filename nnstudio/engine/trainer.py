@@ -27,6 +27,7 @@ from nnstudio.engine.snapshot import (
     PAUSED,
     RUNNING,
     STOPPED,
+    BestEpoch,
     Snapshot,
     weight_views,
 )
@@ -115,6 +116,8 @@ class Trainer:
         self._new_epochs: list[MappingProxyType] = []
         self._safe_parameters = net.parameters.copy()
         self._cpu_at_emit = time.process_time()
+        self._best_value = math.inf
+        self._new_best: BestEpoch | None = None
 
     # -- control (any thread) ---------------------------------------------------------
 
@@ -332,6 +335,19 @@ class Trainer:
             values.append(metrics[key])
         self._new_epochs.append(MappingProxyType(metrics))
         self._epoch_loss_sum, self._epoch_correct = 0.0, 0
+        self._keep_if_best(metrics)
+
+    def _keep_if_best(self, metrics: dict) -> None:
+        """Copy the weights of an epoch with a lower loss than any before (validation
+        loss with a validation split): the next snapshot reports it."""
+        value = metrics["val_loss" if self.validation is not None else "loss"]
+        if math.isfinite(value) and value < self._best_value:
+            self._best_value = value
+            parameters = self.net.parameters.copy()
+            parameters.flags.writeable = False
+            self._new_best = BestEpoch(
+                self.step_count, MappingProxyType(metrics), weight_views(self.net, parameters)
+            )
 
     def evaluate(self, data: Targets) -> tuple[float, float | None]:
         """Mean loss and accuracy (None where it means nothing) of the net on ``data``."""
@@ -357,6 +373,7 @@ class Trainer:
         losses.flags.writeable = False
         self._losses.clear()
         epochs, self._new_epochs = tuple(self._new_epochs), []
+        best, self._new_best = self._new_best, None
         last = (
             epochs[-1]
             if epochs
@@ -385,6 +402,7 @@ class Trainer:
             gradient_rms=tuple(
                 float(np.sqrt(np.mean(np.square(layer.grad_weight)))) for layer in self.net.layers
             ),
+            best=best,
         )
 
     def _diverged(self, start, last_emit, steps_at_emit, what: str) -> Snapshot:

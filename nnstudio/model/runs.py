@@ -47,13 +47,24 @@ class Checkpoint:
 
 
 def frozen(weights) -> Weights:
-    """Read-only copies of [(W, b), ...] (shared by checkpoints, never changed)."""
-    pairs = []
-    for w, b in weights:
-        w, b = np.array(w), np.array(b)
-        w.flags.writeable = b.flags.writeable = False
-        pairs.append((w, b))
-    return tuple(pairs)
+    """[(W, b), ...] as read-only arrays that nothing can change (shared by
+    checkpoints): copies, except of arrays that are read-only already (a snapshot's)."""
+    return tuple((_read_only(w), _read_only(b)) for w, b in weights)
+
+
+def _read_only(array) -> np.ndarray:
+    array = np.asarray(array)
+    if array.flags.writeable or not _immutable(array.base):
+        array = array.copy()
+        array.flags.writeable = False
+    return array
+
+
+def _immutable(base) -> bool:
+    """True if the memory under a read-only array cannot change behind its back."""
+    if base is None or isinstance(base, bytes):  # its own, or unpickled from bytes
+        return True
+    return isinstance(base, np.ndarray) and not base.flags.writeable and _immutable(base.base)
 
 
 class Run:
@@ -112,6 +123,8 @@ class Run:
         self.epoch = self.checkpoints[0].epoch + snapshot.epoch
         self.metrics = {k: float(v) for k, v in snapshot.metrics.items() if k != "epoch"}
         self.weights = frozen(snapshot.weights)
+        if snapshot.best is not None:
+            self._keep_best(snapshot.best, offset)
         self._keep_checkpoints(snapshot.status)
 
     def _seconds_trained(self, snapshot) -> float:
@@ -139,12 +152,13 @@ class Run:
             if last.step == self.step and last.reason == PAUSE:  # paused, then ended there
                 self.checkpoints.pop()
             self._add(END)
-        key = self.best_metric
-        value = self.metrics.get(key)
-        if value is not None and math.isfinite(value):
-            if self.best is None or value < self.best.metrics[key]:
-                self.best = Checkpoint(self.step, self.epoch, BEST, self.weights, self.metrics)
         self._bound()
+
+    def _keep_best(self, best, offset: int) -> None:
+        """The trainer's best epoch so far (exactly its weights) as the best checkpoint."""
+        metrics = {k: float(v) for k, v in best.metrics.items() if k != "epoch"}
+        epoch = self.checkpoints[0].epoch + best.metrics["epoch"]
+        self.best = Checkpoint(offset + best.step, epoch, BEST, frozen(best.weights), metrics)
 
     def _add(self, reason: str) -> None:
         self.checkpoints.append(
@@ -178,9 +192,9 @@ class Run:
 
     @property
     def best_metric(self) -> str:
-        """The loss that decides the best checkpoint: validation loss when there is a
-        validation split, else training loss."""
-        return "val_loss" if self.settings.get("validation_split") else "loss"
+        """The loss that decides the best checkpoint: validation loss when the run has
+        a validation split, else training loss."""
+        return "val_loss" if "val_loss" in self.epochs else "loss"
 
     @property
     def start(self) -> Checkpoint:

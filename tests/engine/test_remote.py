@@ -1,5 +1,6 @@
 """Training in a child process: the same run, driven the same way, reported the same."""
 
+import pickle
 import threading
 
 import numpy as np
@@ -8,6 +9,7 @@ import pytest
 from nnstudio.engine.network import Network
 from nnstudio.engine.remote import RemoteTrainer, TrainerRecipe, TrainingProcessError
 from nnstudio.engine.snapshot import FINISHED, PAUSED, STOPPED
+from nnstudio.engine.trainer import Trainer
 
 SPEC = {
     "inputs": 2,
@@ -126,3 +128,20 @@ def test_bad_weights_are_refused_at_once_and_a_failing_process_is_reported():
     driver = Driver(RemoteTrainer(broken))
     driver.finish()
     assert driver.error is not None and "TrainingConfigError" in str(driver.error)
+
+
+def test_the_best_epoch_crosses_the_process_boundary():
+    from nnstudio.engine.remote import _from_wire, _to_wire
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 2))
+    y = (X[:, 0] > 0).astype(float)
+    net = Network.from_spec({"inputs": 2, "layers": [{"units": 1, "activation": "sigmoid"}]})
+    trainer = Trainer(net, X, y, epochs=3, batch_size=10, snapshot_interval=60)
+    last = list(trainer.run())[-1]
+    again = _from_wire(pickle.loads(pickle.dumps(_to_wire(last))))
+    assert again.best.step == last.best.step and dict(again.best.metrics) == dict(last.best.metrics)
+    for (w, b), (w0, b0) in zip(again.best.weights, last.best.weights):
+        np.testing.assert_array_equal(w, w0)
+        np.testing.assert_array_equal(b, b0)
+        assert not (w.flags.writeable or b.flags.writeable)

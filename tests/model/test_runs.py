@@ -22,6 +22,7 @@ from nnstudio.model.runs import (
     Run,
     Runs,
     differences,
+    frozen,
 )
 from nnstudio.model.training import DEFAULT_SETTINGS
 
@@ -320,4 +321,26 @@ def test_snapshots_are_recorded_as_they_came_while_running():
     assert seen[0].status == RUNNING and run.status == FINISHED
     assert run.epoch == 2 and run.step == trainer.step_count
     assert same_weights(run.weights, seen[-1].weights)
-    assert run.weights[0][0] is not seen[-1].weights[0][0]  # its own copy
+    # a snapshot's read-only weights are kept as they are (no copy 30 times a second);
+    # weights anyone could still change are copied
+    assert run.weights[0][0] is seen[-1].weights[0][0]
+    mine = [(w.copy(), b.copy()) for w, b in seen[-1].weights]
+    kept = frozen(mine)
+    assert kept[0][0] is not mine[0][0] and not kept[0][0].flags.writeable
+    mine[0][0][...] = 0
+    assert kept[0][0].any()
+
+
+def test_the_best_checkpoint_holds_exactly_the_weights_of_the_best_epoch():
+    # a learning rate that overshoots: the best epoch is not the last; and one snapshot,
+    # at the end, so only the trainer could have kept the best epoch's weights
+    run, trainer = make_run(epochs=30, snapshot_interval=60, lr=1.0)
+    record_all(run, trainer.run())
+    best = run.best
+    assert best.epoch < run.epoch
+    epochs = trainer.history["loss"]
+    assert best.metrics["loss"] == min(epochs)
+    again, replay = make_run(epochs=best.epoch, lr=1.0)  # the same run, stopped there
+    record_all(again, replay.run())
+    assert again.step == best.step
+    assert same_weights(best.weights, again.weights)
