@@ -117,7 +117,7 @@ class Trainer:
         self._safe_parameters = net.parameters.copy()
         self._cpu_at_emit = time.process_time()
         self._best_value = math.inf
-        self._new_best: BestEpoch | None = None
+        self._new_best: tuple | None = None  # (step, metrics, parameters) of the best
 
     # -- control (any thread) ---------------------------------------------------------
 
@@ -338,16 +338,17 @@ class Trainer:
         self._keep_if_best(metrics)
 
     def _keep_if_best(self, metrics: dict) -> None:
-        """Copy the weights of an epoch with a lower loss than any before (validation
-        loss with a validation split): the next snapshot reports it."""
+        """Copy the parameters after an epoch with a lower loss than any before
+        (validation loss with a validation split): the next snapshot reports them."""
         value = metrics["val_loss" if self.validation is not None else "loss"]
         if math.isfinite(value) and value < self._best_value:
             self._best_value = value
-            parameters = self.net.parameters.copy()
-            parameters.flags.writeable = False
-            self._new_best = BestEpoch(
-                self.step_count, MappingProxyType(metrics), weight_views(self.net, parameters)
-            )
+            if self._new_best is None:
+                self._new_best = (self.step_count, metrics, self.net.parameters.copy())
+            else:  # one better since the last snapshot: overwrite it, no new array
+                _, _, parameters = self._new_best
+                parameters[...] = self.net.parameters
+                self._new_best = (self.step_count, metrics, parameters)
 
     def evaluate(self, data: Targets) -> tuple[float, float | None]:
         """Mean loss and accuracy (None where it means nothing) of the net on ``data``."""
@@ -374,6 +375,10 @@ class Trainer:
         self._losses.clear()
         epochs, self._new_epochs = tuple(self._new_epochs), []
         best, self._new_best = self._new_best, None
+        if best is not None:
+            step, metrics, parameters = best
+            parameters.flags.writeable = False
+            best = BestEpoch(step, MappingProxyType(metrics), weight_views(self.net, parameters))
         last = (
             epochs[-1]
             if epochs
