@@ -376,9 +376,11 @@ class Trainer:
         epochs, self._new_epochs = tuple(self._new_epochs), []
         best, self._new_best = self._new_best, None
         if best is not None:
-            step, metrics, parameters = best
-            parameters.flags.writeable = False
-            best = BestEpoch(step, MappingProxyType(metrics), weight_views(self.net, parameters))
+            best_step, best_metrics, best_parameters = best
+            best_parameters.flags.writeable = False
+            best = BestEpoch(
+                best_step, MappingProxyType(best_metrics), weight_views(self.net, best_parameters)
+            )
         last = (
             epochs[-1]
             if epochs

@@ -240,7 +240,7 @@ def differences(run: Run, previous: Run | None) -> dict[str, tuple]:
         for key, value in run.settings.items()
         if previous.settings.get(key) != value
     }
-    shape, before = _shape(run.network), _shape(previous.network)
+    shape, before = network_shape(run.network), network_shape(previous.network)
     if shape != before:
         changed["network"] = (before, shape)
     if run.dataset != previous.dataset:
@@ -262,7 +262,8 @@ def _data_change(before: dict, after: dict) -> tuple[str, str]:
     return text(before, old), text(after, new)
 
 
-def _shape(spec: dict) -> str:
+def network_shape(spec: dict) -> str:
+    """A network's sizes and activations, e.g. "2-4-1 tanh/sigmoid"."""
     layers = spec.get("layers", [])
     sizes = [spec.get("inputs"), *(layer.get("units") for layer in layers)]
     acts = [layer.get("activation") for layer in layers]

@@ -12,8 +12,9 @@ import numpy as np
 from psygnal import Signal
 
 from nnstudio.engine.snapshot import PAUSED, RUNNING, STOPPED
+from nnstudio.model.document import DocumentError
 from nnstudio.model.project import Project
-from nnstudio.model.runs import Checkpoint, Run
+from nnstudio.model.runs import Checkpoint, Run, network_shape
 from nnstudio.model.training import settings_of
 
 
@@ -83,10 +84,19 @@ class TrainingSession:
         self.origin = (run.id, run.step, run.epoch)
         self.run_ended.emit(run)
 
+    def check_network(self, run: Run) -> None:
+        """Raise DocumentError unless ``run`` trained the network designed now (sizes
+        and activations)."""
+        trained = network_shape(run.network)
+        designed = network_shape(self.project.document.spec())
+        if trained != designed:
+            raise DocumentError(f"{run.name} trained a {trained} network; this one is {designed}")
+
     def use_checkpoint(self, run: Run, checkpoint: Checkpoint) -> None:
         """Put ``checkpoint``'s weights into the document: a run started now branches
         from it; the live run ends. Raises DocumentError if that run trained another
         network (then nothing changes: the document, the live run)."""
+        self.check_network(run)
         self.project.document.set_weights(list(checkpoint.weights))
         self.end()
         self.origin = (run.id, checkpoint.step, checkpoint.epoch)

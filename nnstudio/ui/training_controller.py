@@ -255,15 +255,13 @@ class TrainingController(QObject):
     def show_checkpoint(self, run: Run, checkpoint: Checkpoint) -> bool:
         """Show the network as it was at ``checkpoint`` in every view (a live run is
         ended first); Play then trains a branch from there."""
-        self.invalidate()
         try:
-            self.session.use_checkpoint(run, checkpoint)
-        except NNStudioError:
-            self.sigMessage.emit(
-                f"{run.name} trained another network ({_sizes(run.network)}); change the "
-                "network back to look at its checkpoints."
-            )
+            self.session.check_network(run)
+        except NNStudioError as exc:
+            self.sigMessage.emit(f"{exc}: change the network back to look at its checkpoints.")
             return False
+        self.invalidate()
+        self.session.use_checkpoint(run, checkpoint)
         self.loss_plot.show_run(run)
         self.loss_plot.name_live(run.name)
         self.loss_plot.mark_step(checkpoint.step)
@@ -390,7 +388,3 @@ class TrainingController(QObject):
 
 def _points(part: datasets.Dataset | None) -> tuple | None:
     return None if part is None else (part.X, part.y)
-
-
-def _sizes(spec: dict) -> str:
-    return "-".join(str(n) for n in [spec["inputs"], *(layer["units"] for layer in spec["layers"])])

@@ -311,3 +311,19 @@ def test_weights_set_while_paused_are_reported_and_trained_from():
     trainer.stop()
     worker.join(5)
     assert not worker.is_alive()
+
+
+def test_a_snapshot_carries_the_best_epoch_beside_the_current_weights():
+    X, y = _blobs()
+    net = nnstudio.Network.from_spec(SPEC)
+    # overshooting steps: the best epoch is not the last; one snapshot, at the end
+    trainer = Trainer(
+        net, X, y, optimizer="sgd", lr=5.0, batch_size=4, epochs=20, snapshot_interval=60
+    )
+    last = list(trainer.run())[-1]
+    losses = trainer.history["loss"]
+    best = last.best
+    assert best.metrics["loss"] == min(losses) and best.metrics["epoch"] < 20
+    for (w, b), (w0, b0) in zip(last.weights, net.get_weights()):
+        np.testing.assert_array_equal(w, w0)  # the current weights, not the best ones
+    assert not all(np.array_equal(w, w0) for (w, _), (w0, _) in zip(best.weights, last.weights))

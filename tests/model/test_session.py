@@ -166,7 +166,9 @@ def test_a_checkpoint_of_another_network_is_refused_and_nothing_changes(project)
     session.record(generation, next(trainer.run()))
     layers, weights = project.document.layers, project.document.explicit_weights()
     origin = session.origin
-    with pytest.raises(DocumentError, match="do not fit"):
+    with pytest.raises(
+        DocumentError, match="trained a 2-4-1 tanh/sigmoid network; this one is 2-6-1"
+    ):
         session.use_checkpoint(old, old.checkpoints[-1])
     assert project.document.layers == layers and project.document.explicit_weights() is weights
     assert session.run is live and session.generation == generation and session.origin == origin
@@ -185,3 +187,13 @@ def test_a_reopened_project_goes_on_from_its_last_run(project, tmp_path):
     assert reopened.run.parent == (last.id, last.step) and reopened.run.id == last.id + 1
     again.document.set_seed(9)
     assert TrainingSession(again).origin is None
+
+
+def test_a_checkpoint_of_a_network_with_other_activations_is_refused(project):
+    session = TrainingSession(project)
+    trainer, generation = start(session)
+    old = session.run
+    train(session, trainer, generation)
+    project.document.set_activation(1, "relu")  # same shapes, another network
+    with pytest.raises(DocumentError, match="relu"):
+        session.use_checkpoint(old, old.checkpoints[-1])
