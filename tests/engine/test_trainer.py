@@ -326,4 +326,5 @@ def test_a_snapshot_carries_the_best_epoch_beside_the_current_weights():
     assert best.metrics["loss"] == min(losses) and best.metrics["epoch"] < 20
     for (w, b), (w0, b0) in zip(last.weights, net.get_weights()):
         np.testing.assert_array_equal(w, w0)  # the current weights, not the best ones
+        np.testing.assert_array_equal(b, b0)
     assert not all(np.array_equal(w, w0) for (w, _), (w0, _) in zip(best.weights, last.weights))
