@@ -19,6 +19,7 @@ from nnstudio.errors import NNStudioError
 from nnstudio.io.project import SUFFIX, load_project, save_project
 from nnstudio.model.project import Project
 from nnstudio.ui.autosave import Autosaver
+from nnstudio.ui.boundary_plot import BoundaryPlot
 from nnstudio.ui.canvas.node_maps import NodeMaps
 from nnstudio.ui.canvas.scene import NetworkScene
 from nnstudio.ui.canvas.view import NetworkView
@@ -28,7 +29,7 @@ from nnstudio.ui.evaluation import EvaluationPanel
 from nnstudio.ui.exporting import Exporter
 from nnstudio.ui.inspector import Inspector
 from nnstudio.ui.palette import Palette
-from nnstudio.ui.plots import BoundaryPlot, LossPlot
+from nnstudio.ui.plots import LossPlot
 from nnstudio.ui.runs_panel import RunsPanel
 from nnstudio.ui.throttle import Throttle
 from nnstudio.ui.training_controller import TrainingController

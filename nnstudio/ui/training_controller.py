@@ -24,7 +24,8 @@ from nnstudio.model.project import Project
 from nnstudio.model.runs import Checkpoint, Run
 from nnstudio.model.session import TrainingSession
 from nnstudio.model.training import TrainingRun, make_run, prepare_data, settings_of
-from nnstudio.ui.plots import BoundaryPlot, LossPlot
+from nnstudio.ui.boundary_plot import BoundaryPlot
+from nnstudio.ui.plots import LossPlot
 from nnstudio.ui.training_bridge import TrainingBridge
 from nnstudio.ui.training_panel import TrainingPanel
 

@@ -8,7 +8,8 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QGridLayout, QWidget
 
 from nnstudio.ui.canvas import colors
-from nnstudio.ui.plots import LEGEND_BRUSH, StickyRange, class_colors
+from nnstudio.ui.plot_style import LEGEND_BRUSH, class_colors
+from nnstudio.ui.plots import StickyRange
 from nnstudio.ui.throttle import Throttle, on_screen
 
 EVERY_S = 0.2

@@ -6,7 +6,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from nnstudio.engine.network import Network
-from nnstudio.ui.plots import BoundaryPlot, LossPlot, StickyRange
+from nnstudio.ui.boundary_plot import BoundaryPlot
+from nnstudio.ui.plots import LossPlot, StickyRange
 
 
 def test_the_step_axis_grows_in_jumps_and_stops_following_once_the_user_zooms(qtbot):
