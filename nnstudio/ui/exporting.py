@@ -109,4 +109,5 @@ class Exporter:
             QMessageBox.warning(window, "Cannot import weights", str(exc))
             return
         if window.editor.set_weights(weights, f"Import weights from {Path(path).name}"):
+            window.training.session.origin = None  # a run from them continues no run
             window.statusBar().showMessage(f"Imported the weights of {path}", 8000)

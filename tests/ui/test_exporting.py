@@ -128,3 +128,22 @@ def test_importing_weights_of_another_shape_is_refused_with_the_shapes(
     for w, w0 in zip((w for w, _ in window.project.document.weights()), before):
         np.testing.assert_array_equal(w, w0)
     assert window.editor.undo_stack.count() == 0
+
+
+def test_a_run_from_imported_weights_is_no_branch_of_the_run_before(
+    window, qtbot, monkeypatch, tmp_path
+):
+    window.training.step()
+    first = window.training.session.run
+    qtbot.waitUntil(lambda: first.step >= 1, timeout=10_000)
+    window.training.invalidate()
+    save_npz(
+        nnstudio.Network.from_spec(window.project.document.spec(), seed=42), tmp_path / "w.npz"
+    )
+    monkeypatch.setattr(
+        QFileDialog, "getOpenFileName", lambda *a, **k: (str(tmp_path / "w.npz"), "")
+    )
+    window.import_action.trigger()
+    window.training.step()
+    assert window.training.session.run.parent is None
+    window.training.shutdown()
