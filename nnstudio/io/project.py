@@ -145,7 +145,7 @@ def _arrays(data: bytes, name: str, member: str) -> dict[str, np.ndarray]:
             raise ValueError("not an NPZ archive of arrays")
         with npz:
             return {key: npz[key] for key in npz.keys()}
-    except (ValueError, OSError, zipfile.BadZipFile, EOFError) as exc:
+    except (ValueError, OSError, zipfile.BadZipFile, EOFError, MemoryError) as exc:
         raise ProjectError(f"{name}: {member} is not readable ({exc})") from None
 
 

@@ -117,7 +117,7 @@ class MainWindow(QMainWindow):
         self._connect()
         self.training.preview()
         self.autosaver = Autosaver(
-            lambda: self.project,
+            self._project_to_save,
             self.is_modified,
             autosave_ms or 60_000,
             self,
@@ -297,6 +297,7 @@ class MainWindow(QMainWindow):
         editor.sigDatasetChanged.connect(self._show_dataset)
         editor.sigDatasetChanged.connect(self.view.fit)
         editor.sigDatasetChanged.connect(self._front_view_for_data)
+        editor.undo_stack.indexChanged.connect(self.training.follow_document)
         editor.undo_stack.indexChanged.connect(self.training.preview)
         editor.undo_stack.cleanChanged.connect(self._update_title)
         editor.undo_stack.indexChanged.connect(self._on_edited)
@@ -334,9 +335,8 @@ class MainWindow(QMainWindow):
             self._update_title()
 
     def _on_run_removed(self, run) -> None:
-        """A deleted run that is training stops first."""
-        if run is self.training.session.run:
-            self.training.invalidate()
+        """A deleted run that is training stops first; one that is shown goes."""
+        self.training.forget_run(run)
 
     def _subscribe_runs(self, runs, connect: bool) -> None:
         pairs = [(event, self._on_runs_changed) for event in runs.events()]
@@ -350,6 +350,12 @@ class MainWindow(QMainWindow):
         self.loss_plot.set_overlays(
             [(run.name, run.curves()) for run in selected if run is not shown]
         )
+
+    def _project_to_save(self) -> Project:
+        """The project with the live run's latest weights in its document (the canvas
+        takes them only on its turn)."""
+        self.training.commit_weights()
+        return self.project
 
     def is_modified(self) -> bool:
         """Unsaved edits or unsaved training."""
@@ -468,17 +474,13 @@ class MainWindow(QMainWindow):
     def save_to(self, path: Path) -> bool:
         self.project.layout = {"zoom": self.view.zoom}
         try:
-            save_project(self.project, path)
+            save_project(self._project_to_save(), path)
         except OSError as exc:
             QMessageBox.warning(self, "Cannot save project", f"{path}: {exc.strerror}")
             return False
         self.path = path
         self.editor.undo_stack.setClean()
         self._unsaved_training = False
-        self._trained_run = None
-        self._runs_refresh = Throttle(
-            RUNS_REFRESH_S, lambda: self.runs_panel.refresh(self._trained_run), self
-        )
         self.autosaver.discard()
         self._remember(path)
         self._update_title()

@@ -21,7 +21,7 @@ from nnstudio.engine.network import Network
 from nnstudio.engine.trainer import DIVERGED, Snapshot
 from nnstudio.errors import NNStudioError
 from nnstudio.model.project import Project
-from nnstudio.model.runs import Checkpoint, Run
+from nnstudio.model.runs import Checkpoint, Run, network_shape
 from nnstudio.model.session import TrainingSession
 from nnstudio.model.training import TrainingRun, make_run, prepare_data, settings_of
 from nnstudio.ui.boundary_plot import BoundaryPlot
@@ -281,6 +281,43 @@ class TrainingController(QObject):
         branch of ``run`` at its start: compared with it in the runs list)."""
         if self.show_checkpoint(run, run.start):
             self.play()
+
+    def commit_weights(self) -> None:
+        """Put the live run's latest weights into the document now (before a save)."""
+        if (
+            self.latest is not None
+            and self.live is not None
+            and self._drawn["canvas"] is not self.latest
+        ):
+            self._drawn["canvas"] = self.latest
+            self.project.document.set_weights(list(self.latest.weights))
+
+    def follow_document(self) -> None:
+        """An edit or an undo changed the project: a live run that no longer fits the
+        network, the data or the settings it trains with ends (it is kept in Runs)."""
+        run = self.session.run
+        if run is None:
+            return
+        settings = {k: v for k, v in settings_of(self.project).items() if k != "lr"}
+        trained = {k: v for k, v in run.settings.items() if k != "lr"}
+        if (
+            network_shape(run.network) != network_shape(self.project.document.spec())
+            or run.dataset != self.project.dataset
+            or settings != trained
+        ):
+            self.live = None  # its last snapshots are recorded, not drawn on this network
+            self.confirm_edit()
+
+    def forget_run(self, run: Run) -> None:
+        """``run`` was deleted: it stops if it trains, and no view shows it any more."""
+        if run is self.session.run:
+            self.invalidate()
+        if self.session.origin is not None and self.session.origin[0] == run.id:
+            self.session.origin = None
+        if run is self.shown:
+            self.loss_plot.show_run(None)
+            self.loss_plot.name_live(None)
+            self._show_counters(None)
 
     def shutdown(self) -> None:
         self.bridge.shutdown()

@@ -236,3 +236,39 @@ def test_opening_a_trained_project_draws_its_node_maps(window, qtbot, tmp_path):
     assert window.open_path(path)
     hidden = window.scene.layer_items[1:-1]
     assert hidden and all(item.node_images for item in hidden)
+
+
+def test_undoing_an_edit_while_training_ends_the_run_and_draws_no_old_snapshot(window, qtbot):
+    window.editor.change_units(1, +1)
+    qtbot.mouseClick(window.training_panel.play, Qt.MouseButton.LeftButton)
+    run = window.training.session.run
+    qtbot.waitUntil(lambda: run.step > 20, timeout=10_000)
+    window.undo_action.trigger()  # back to 4 nodes, with training going on
+    assert window.project.document.sizes == [2, 4, 4, 1]
+    assert window.training.session.run is None and run.status == "stopped"
+    qtbot.wait(200)  # frames: nothing of the 5-node run is drawn on the 4-node network
+    assert window.training_panel.banner.isHidden()
+
+
+def test_saving_while_training_writes_the_latest_weights(window, qtbot, tmp_path):
+    qtbot.mouseClick(window.training_panel.play, Qt.MouseButton.LeftButton)
+    run = window.training.session.run
+    qtbot.waitUntil(lambda: run.step > 50, timeout=10_000)
+    assert window.save_to(tmp_path / "live.nnsp")
+    saved = load_project(tmp_path / "live.nnsp")
+    latest = window.training.latest.weights
+    for (w, _), (w0, _) in zip(saved.document.weights(), latest):
+        np.testing.assert_array_equal(w, w0)
+    window.training.shutdown()
+
+
+def test_deleting_the_run_shown_clears_its_curves_and_counters(window, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    train_steps(window, qtbot, 50)
+    window.training.invalidate()
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    window.runs_panel.table.selectAll()
+    qtbot.mouseClick(window.runs_panel.delete, Qt.MouseButton.LeftButton)
+    assert len(window.project.runs) == 0 and window.loss_plot.steps.size == 0
+    assert window.training_panel.counters.text().startswith("epoch 0 · step 0")
