@@ -167,8 +167,12 @@ def _weights(arrays, prefix: str, sizes: list[int]):
     layer in the run's network's ``sizes``."""
     pairs = [(arrays[f"{prefix}/{i}/W"], arrays[f"{prefix}/{i}/b"]) for i in range(len(sizes) - 1)]
     for w, b in pairs:
-        if w.ndim != 2 or b.shape != (w.shape[1],) or w.dtype.kind != "f" or b.dtype.kind != "f":
+        if w.ndim != 2 or b.shape != (w.shape[1],):
             raise ValueError(f"{prefix}: weights of shapes {w.shape} and {b.shape}")
+        if w.dtype not in (np.float32, np.float64) or b.dtype != w.dtype:
+            raise ValueError(f"{prefix}: weights are not float32 or float64")
+        if not (np.isfinite(w).all() and np.isfinite(b).all()):
+            raise ValueError(f"{prefix}: weights are not all finite")
     for (w, _), (w_next, _) in zip(pairs, pairs[1:]):
         if w.shape[1] != w_next.shape[0]:
             raise ValueError(f"{prefix}: layers of {w.shape} and {w_next.shape} do not chain")

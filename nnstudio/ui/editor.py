@@ -157,9 +157,11 @@ class Editor(QObject):
         if not changed:
             return False
 
+        redraws = {"seed", "initializer"} & set(changed)  # the only ones that touch weights
+
         def apply(values, weights):
             use_settings(project, values)
-            if weights is not None:
+            if redraws and weights is not None:
                 doc.set_weights(weights)
 
         return self._push(

@@ -134,7 +134,9 @@ class TrainingController(QObject):
         try:
             data = self.project.load_dataset()
             parts, scaler = prepare_data(self.project)
-            net = Network.from_spec(self.project.document.spec())
+            net = Network.from_spec(
+                self.project.document.spec(), dtype=settings_of(self.project)["dtype"]
+            )
             net.set_weights(self.project.document.weights())
         except NNStudioError:
             self.boundary.clear_data()

@@ -93,6 +93,14 @@ def _integers(described, arrays, key):
     arrays[key] = arrays[key].astype(np.int64)
 
 
+def _not_finite(described, arrays, key):
+    arrays[key] = np.full_like(arrays[key], np.nan)
+
+
+def _half_precision(described, arrays, key):
+    arrays[key] = arrays[key].astype(np.float16)
+
+
 def _series_apart(described, arrays, key):
     arrays["run1/steps/y"] = arrays["run1/steps/y"][:-1]
 
@@ -111,7 +119,9 @@ def _unknown_metric_series(described, arrays, key):
         (_metrics_not_a_mapping, "damaged"),
         (_bad_metric, "low"),
         (_no_checkpoints, "damaged"),
-        (_integers, "weights of shapes"),
+        (_integers, "not float32 or float64"),
+        (_half_precision, "not float32 or float64"),
+        (_not_finite, "not all finite"),
         (_series_apart, "do not fit together"),
         (_unknown_metric_series, "f1"),
     ],

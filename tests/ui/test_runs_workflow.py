@@ -272,3 +272,15 @@ def test_deleting_the_run_shown_clears_its_curves_and_counters(window, qtbot, mo
     qtbot.mouseClick(window.runs_panel.delete, Qt.MouseButton.LeftButton)
     assert len(window.project.runs) == 0 and window.loss_plot.steps.size == 0
     assert window.training_panel.counters.text().startswith("epoch 0 · step 0")
+
+
+def test_undoing_learning_rate_changes_keeps_the_training_done_between_them(window, qtbot):
+    panel = window.training_panel
+    panel.lr.setValue(0.02)
+    train_steps(window, qtbot, 100)
+    panel.lr.setValue(0.03)  # merges with the first change: one undo step
+    trained = window.project.document.weights()
+    window.editor.undo_stack.undo()
+    assert panel.lr.value() == pytest.approx(0.01)
+    for (w, _), (w0, _) in zip(window.project.document.weights(), trained):
+        np.testing.assert_array_equal(w, w0)
