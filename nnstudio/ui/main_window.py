@@ -517,15 +517,19 @@ class MainWindow(QMainWindow):
 
     def _remember(self, path: Path) -> None:
         settings = QSettings()
-        recent = [p for p in (settings.value("recent", []) or []) if p != str(path)]
+        recent = [p for p in self._recent_paths() if p != str(path)]
         settings.setValue("recent", [str(path), *recent][:MAX_RECENT])
         self._refresh_recent()
 
+    @staticmethod
+    def _recent_paths() -> list[str]:
+        """The remembered projects (QSettings gives a lone entry as a plain string)."""
+        recent = QSettings().value("recent", []) or []
+        return [recent] if isinstance(recent, str) else list(recent)
+
     def _refresh_recent(self) -> None:
         self.recent_menu.clear()
-        recent = QSettings().value("recent", []) or []
-        if isinstance(recent, str):
-            recent = [recent]
+        recent = self._recent_paths()
         for entry in recent:
             action = self.recent_menu.addAction(Path(entry).name)
             action.setToolTip(entry)

@@ -3,7 +3,7 @@ timeline to scrub through one run's checkpoints and branch from them."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QEvent, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -190,9 +190,7 @@ class RunsPanel(QWidget):
         rename = QShortcut(QKeySequence(Qt.Key.Key_F2), table)
         rename.setContext(Qt.ShortcutContext.WidgetShortcut)
         rename.activated.connect(self._rename_current)
-        delete = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), table)
-        delete.setContext(Qt.ShortcutContext.WidgetShortcut)
-        delete.activated.connect(self._delete_selected)
+        table.installEventFilter(self)  # the Delete key, before the window's own Delete
 
     def _build_timeline(self) -> None:
         self.timeline_title = QLabel()
@@ -406,6 +404,20 @@ class RunsPanel(QWidget):
         if column == NAME and item.text(NAME) != run.name:
             self.runs.rename(run, item.text(NAME))
             self._fill(item, run)  # a refused name (empty) shows the old one again
+
+    def eventFilter(self, watched, event) -> bool:
+        """Delete in the table deletes runs: the table claims the key (ShortcutOverride)
+        so that the window's Delete-layer shortcut does not take it."""
+        if watched is self.table and event.type() in (
+            QEvent.Type.ShortcutOverride,
+            QEvent.Type.KeyPress,
+        ):
+            if event.matches(QKeySequence.StandardKey.Delete):
+                event.accept()
+                if event.type() == QEvent.Type.KeyPress:
+                    self._delete_selected()
+                return True
+        return super().eventFilter(watched, event)
 
     def _delete_selected(self) -> None:
         selected = self.selected_runs()

@@ -284,3 +284,24 @@ def test_undoing_learning_rate_changes_keeps_the_training_done_between_them(wind
     assert panel.lr.value() == pytest.approx(0.01)
     for (w, _), (w0, _) in zip(window.project.document.weights(), trained):
         np.testing.assert_array_equal(w, w0)
+
+
+def test_the_delete_key_in_the_runs_list_deletes_runs_not_a_layer(window, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    train_steps(window, qtbot, 20)
+    window.training.invalidate()
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    window.scene.select_layer(1)  # a layer is selected too
+    table = window.runs_panel.table
+    table.selectAll()
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_Delete)
+    assert len(window.project.runs) == 0 and window.project.document.sizes == [2, 4, 4, 1]
+
+
+def test_open_recent_lists_whole_paths_after_the_first_project(window, tmp_path):
+    window.save_to(tmp_path / "one.nnsp")  # QSettings keeps a single path as a string
+    window.save_to(tmp_path / "two.nnsp")
+    names = [action.text() for action in window.recent_menu.actions()]
+    assert names == ["two.nnsp", "one.nnsp"]
