@@ -12,38 +12,49 @@ import numpy as np
 from nnstudio.ui.app import create_window
 from nnstudio.ui.autosave import recovery_path
 
-CHILD = """
+STUDIO = """
 import sys
-from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 app = QApplication(sys.argv)
 app.setOrganizationName("nnstudio-tests")
 app.setApplicationName("nnstudio")
 from nnstudio.ui.main_window import MainWindow
-window = MainWindow(autosave_ms=100)
+window = MainWindow(autosave_ms={autosave_ms})
 window.show()
-window.editor.add_layer("dense", 1)
-window.editor.set_units(1, 9)
-print("edited", flush=True)
+{actions}
+print("ready", flush=True)
 app.exec()
 """
 
 
-def test_killed_session_is_recovered_on_next_launch(qtbot, isolated_home):
+def kill_studio_once(actions: str, autosave_ms: int, saved, timeout: float) -> None:
+    """Start a studio that does ``actions``, wait until ``saved()`` is true (its autosave
+    holds what the test needs), then kill it with SIGKILL, as a crash would."""
+    script = STUDIO.format(autosave_ms=autosave_ms, actions=actions)
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     child = subprocess.Popen(
-        [sys.executable, "-c", CHILD], env=env, stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", script], env=env, stdout=subprocess.PIPE, text=True
     )
     try:
-        assert child.stdout.readline().strip() == "edited"
-        deadline = time.monotonic() + 20
-        while not recovery_path().exists():
-            assert time.monotonic() < deadline, "no autosave appeared"
+        assert child.stdout.readline().strip() == "ready"
+        deadline = time.monotonic() + timeout
+        while not saved():
+            assert time.monotonic() < deadline, "no autosave of that appeared"
             time.sleep(0.05)
-        time.sleep(0.3)  # let an in-flight save finish renaming
     finally:
         child.send_signal(signal.SIGKILL)
         child.wait(10)
+
+
+def test_killed_session_is_recovered_on_next_launch(qtbot, isolated_home):
+    def saved():
+        if not recovery_path().exists():
+            return False
+        time.sleep(0.3)  # let an in-flight save finish renaming
+        return True
+
+    actions = 'window.editor.add_layer("dense", 1)\nwindow.editor.set_units(1, 9)'
+    kill_studio_once(actions, 100, saved, timeout=20)
 
     asked = []
     window = create_window([], ask=lambda: asked.append(True) or True)
@@ -80,42 +91,17 @@ def test_autosave_writes_only_while_modified_and_clean_close_removes_it(qtbot, i
     assert not recovery_path().exists()
 
 
-TRAINING_CHILD = """
-import sys
-from PySide6.QtWidgets import QApplication
-app = QApplication(sys.argv)
-app.setOrganizationName("nnstudio-tests")
-app.setApplicationName("nnstudio")
-from nnstudio.ui.main_window import MainWindow
-window = MainWindow(autosave_ms=200)
-window.show()
-window.training.play()
-print("training", flush=True)
-app.exec()
-"""
-
-
 def test_a_studio_killed_while_training_recovers_its_trained_weights_and_runs(qtbot, isolated_home):
     from nnstudio.io.project import ProjectError, load_project
 
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    child = subprocess.Popen(
-        [sys.executable, "-c", TRAINING_CHILD], env=env, stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert child.stdout.readline().strip() == "training"
-        deadline = time.monotonic() + 30
-        saved = None
-        while saved is None or not len(saved.runs) or saved.runs[-1].step < 50:
-            assert time.monotonic() < deadline, "no autosave of the training appeared"
-            time.sleep(0.1)
-            try:
-                saved = load_project(recovery_path()) if recovery_path().exists() else None
-            except ProjectError:  # caught between write and rename: try again
-                saved = None
-    finally:
-        child.send_signal(signal.SIGKILL)
-        child.wait(10)
+    def saved():
+        try:
+            project = load_project(recovery_path()) if recovery_path().exists() else None
+        except ProjectError:  # caught between write and rename: try again
+            return False
+        return project is not None and len(project.runs) and project.runs[-1].step >= 50
+
+    kill_studio_once("window.training.play()", 200, saved, timeout=30)
 
     window = create_window([], ask=lambda: True)
     qtbot.addWidget(window)
