@@ -20,7 +20,7 @@ import numpy as np
 
 from nnstudio.errors import NNStudioError
 from nnstudio.io.atomic import write_atomically
-from nnstudio.io.runs import RunsFileError, runs_from_file, runs_to_file
+from nnstudio.io.runs import RunsFileError, check_values, runs_from_file, runs_to_file
 from nnstudio.model.document import DocumentError
 from nnstudio.model.project import Project
 
@@ -158,9 +158,9 @@ def _load_weights(project: Project, data: bytes, name: str) -> None:
             w, b = arrays[f"{layer.name}.weight"], arrays[f"{layer.name}.bias"]
         except KeyError:
             raise ProjectError(f"{name}: weights.npz lacks layer {layer.name!r}") from None
-        if w.dtype not in (np.float32, np.float64) or b.dtype != w.dtype:
-            raise ProjectError(f"{name}: the weights of {layer.name!r} are not float32/64")
-        if not (np.isfinite(w).all() and np.isfinite(b).all()):
-            raise ProjectError(f"{name}: the weights of {layer.name!r} are not all finite")
+        try:
+            check_values(w, b, f"layer {layer.name!r}")
+        except ValueError as exc:
+            raise ProjectError(f"{name}: weights.npz, {exc}") from None
         weights.append((w, b))
     doc.set_weights(weights)

@@ -169,10 +169,7 @@ def _weights(arrays, prefix: str, sizes: list[int]):
     for w, b in pairs:
         if w.ndim != 2 or b.shape != (w.shape[1],):
             raise ValueError(f"{prefix}: weights of shapes {w.shape} and {b.shape}")
-        if w.dtype not in (np.float32, np.float64) or b.dtype != w.dtype:
-            raise ValueError(f"{prefix}: weights are not float32 or float64")
-        if not (np.isfinite(w).all() and np.isfinite(b).all()):
-            raise ValueError(f"{prefix}: weights are not all finite")
+        check_values(w, b, prefix)
     for (w, _), (w_next, _) in zip(pairs, pairs[1:]):
         if w.shape[1] != w_next.shape[0]:
             raise ValueError(f"{prefix}: layers of {w.shape} and {w_next.shape} do not chain")
@@ -180,6 +177,15 @@ def _weights(arrays, prefix: str, sizes: list[int]):
     if shapes != list(zip(sizes[:-1], sizes[1:])):
         raise ValueError(f"{prefix}: weights of shapes {shapes} do not fit a {sizes} network")
     return frozen(pairs)
+
+
+def check_values(w: np.ndarray, b: np.ndarray, where: str) -> None:
+    """Raise ValueError unless a layer's stored weights and bias are finite float32 or
+    float64 values of one precision (what every weights array in a project must be)."""
+    if w.dtype not in (np.float32, np.float64) or b.dtype != w.dtype:
+        raise ValueError(f"{where}: weights are not float32 or float64")
+    if not (np.isfinite(w).all() and np.isfinite(b).all()):
+        raise ValueError(f"{where}: weights are not all finite")
 
 
 def _series_arrays(prefix: str, series: Series) -> dict[str, np.ndarray]:
