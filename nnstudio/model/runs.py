@@ -71,7 +71,8 @@ class Run:
     """One run of training. ``settings`` are every training setting it used,
     ``network`` the engine spec it trained, ``dataset`` the data reference and
     ``parent`` (run id, step) where a branch started (its steps and epochs count on
-    from there)."""
+    from there). ``settings["lr"]`` is the learning rate it started with and
+    ``lr_changes`` the (step, lr) pairs where it was changed while it trained."""
 
     def __init__(
         self,
@@ -102,6 +103,7 @@ class Run:
         self.checkpoints: list[Checkpoint] = [Checkpoint(start, self.epoch, START, self.weights)]
         self.best: Checkpoint | None = None
         self.next_scheduled = max(1, start + 1)
+        self.lr_changes: list[tuple[int, float]] = []
 
     # -- recording --------------------------------------------------------------------
 
@@ -126,6 +128,18 @@ class Run:
         if snapshot.best is not None:
             self._keep_best(snapshot.best, offset)
         self._keep_checkpoints(snapshot.status)
+
+    def change_lr(self, lr: float) -> None:
+        """The learning rate was changed while training: it applies from the next step."""
+        if self.lr_changes and self.lr_changes[-1][0] == self.step:
+            self.lr_changes.pop()  # changed again before a step was trained with it
+        if lr != self.lr:
+            self.lr_changes.append((self.step, float(lr)))
+
+    @property
+    def lr(self) -> float | None:
+        """The learning rate it trains with now."""
+        return self.lr_changes[-1][1] if self.lr_changes else self.settings.get("lr")
 
     def _seconds_trained(self, snapshot) -> float:
         """The time spent training the steps of ``snapshot``: its steps at its rate. (The

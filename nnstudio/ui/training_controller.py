@@ -335,7 +335,7 @@ class TrainingController(QObject):
         trainer = self.bridge.trainer
         if self.session.run is not None and trainer is not None:
             trainer.lr = settings["lr"]
-            self.session.run.settings["lr"] = settings["lr"]
+            self.session.run.change_lr(settings["lr"])
         problems = self.project.document.problems()
         self.panel.show_banner(problems[0] if problems else "")
         self.preview()

@@ -344,3 +344,19 @@ def test_the_best_checkpoint_holds_exactly_the_weights_of_the_best_epoch():
     record_all(again, replay.run())
     assert again.step == best.step
     assert same_weights(best.weights, again.weights)
+
+
+def test_a_learning_rate_changed_while_training_is_logged_with_its_step():
+    run, trainer = make_run(epochs=4)
+    snapshots = trainer.run()
+    run.record(next(snapshots))
+    first = run.step
+    run.change_lr(0.2)
+    run.change_lr(0.1)  # again before a step trained with 0.2: only 0.1 counts
+    assert run.lr_changes == [(first, 0.1)] and run.lr == 0.1
+    record_all(run, snapshots)
+    run.change_lr(0.05)  # back to where it started: still a change, at its step
+    assert run.lr_changes == [(first, 0.1), (run.step, 0.05)]
+    assert run.settings["lr"] == 0.05 and run.lr == 0.05  # it started with 0.05
+    run.change_lr(0.05)
+    assert len(run.lr_changes) == 2
