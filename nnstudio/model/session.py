@@ -1,9 +1,10 @@
-"""The live training run of a project: begun, fed snapshots, ended.
+"""The live training run of a project: begun, fed snapshots, ended; and the run (and
+moment) the views show.
 
 Views follow its events instead of reading the document. One generation counter
-guarantees that nothing from an earlier run (or an earlier network) reaches the views
-of the current one: :meth:`TrainingSession.record` drops any snapshot not tagged with
-the current generation.
+guarantees that nothing from an earlier run (or an earlier network, or another
+project) reaches the views of the current one: :meth:`TrainingSession.record` drops
+any snapshot not tagged with the current generation.
 """
 
 from __future__ import annotations
@@ -19,16 +20,26 @@ from nnstudio.model.training import settings_of
 
 
 class TrainingSession:
-    """Events: ``run_started(run)``, ``recorded(run, snapshot)``, ``run_ended(run)``."""
+    """Events: ``run_started(run)``, ``recorded(run, snapshot)``, ``run_ended(run)``,
+    and ``run_shown(run, checkpoint)``: the views now show ``run`` (None: no run) as it
+    is, or at ``checkpoint`` (None: its latest weights)."""
 
     run_started = Signal(object)
     recorded = Signal(object, object)
     run_ended = Signal(object)
+    run_shown = Signal(object, object)
 
     def __init__(self, project: Project):
-        self.project = project
         self.run: Run | None = None
         self.generation = 0
+        self.shown: Run | None = None
+        self.open(project)
+
+    def open(self, project: Project) -> None:
+        """Follow ``project`` (the live run of another ends): its last run is shown,
+        and if the document holds that run's weights, the next run continues it."""
+        self.end()
+        self.project = project
         # where the document's weights come from: (run id, step, epoch) of a run's
         # checkpoint or its end; a new run started from them is that run's branch
         self.origin: tuple[int, int, int] | None = None
@@ -36,6 +47,22 @@ class TrainingSession:
         weights = project.document.explicit_weights()
         if last is not None and weights is not None and _same(weights, last.weights):
             self.origin = (last.id, last.step, last.epoch)  # a reopened project goes on
+        self.show(last)
+
+    def show(self, run: Run | None, checkpoint: Checkpoint | None = None) -> None:
+        """The views show ``run`` (at ``checkpoint``)."""
+        self.shown = run
+        self.run_shown.emit(run, checkpoint)
+
+    def forget(self, run: Run) -> None:
+        """``run`` was deleted: it ends if it trains, nothing continues it, no view
+        shows it."""
+        if run is self.run:
+            self.end()
+        if self.origin is not None and self.origin[0] == run.id:
+            self.origin = None
+        if run is self.shown:
+            self.show(None)
 
     def begin(self, steps_per_epoch: int) -> int:
         """Start a new run from the document's weights; returns its generation."""
@@ -59,6 +86,7 @@ class TrainingSession:
         self.generation += 1
         runs.add(run)
         self.run_started.emit(run)
+        self.show(run)
         return self.generation
 
     def record(self, generation: int, snapshot) -> bool:
@@ -100,6 +128,7 @@ class TrainingSession:
         self.project.document.set_weights(list(checkpoint.weights))
         self.end()
         self.origin = (run.id, checkpoint.step, checkpoint.epoch)
+        self.show(run, checkpoint)
 
 
 def _same(weights, others) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
@@ -35,19 +37,20 @@ class Editor(QObject):
         super().__init__(parent)
         self.project = project
         self.undo_stack = QUndoStack(self)
-        self.before_edit = lambda: True  # e.g. pause training and ask
-        self.before_weights_edit = lambda: True  # e.g. pause training
+        # called before an edit but the learning rate's, e.g. to pause training and
+        # take the weights it paused with (the edit keeps them)
+        self.before_edit: Callable[[], None] = lambda: None
 
     @property
     def document(self):
         return self.project.document
 
-    def _push(self, text: str, forward, backward, keeps_run: bool = False, **merge) -> bool:
+    def _push(self, text: str, forward, backward, live: bool = False, **merge) -> bool:
         """Make an edit as an undoable command (``forward``/``backward``: see
         :class:`~nnstudio.ui.commands.InverseCommand`); a refused edit changes nothing.
-        Unless the edit ``keeps_run`` (the learning rate), a live run ends first."""
-        if not keeps_run and not self.before_edit():
-            return False
+        Unless the edit is ``live`` (the learning rate), :attr:`before_edit` comes first."""
+        if not live:
+            self.before_edit()
         try:
             command = InverseCommand.apply(self.document, text, forward, backward, **merge)
         except NNStudioError as exc:
@@ -135,8 +138,8 @@ class Editor(QObject):
         old = (dict(project.dataset), doc[0].units, doc[-1].units, doc[-1].activation)
 
         def use(dataset, inputs, outputs, activation, weights):
+            doc.bind_dataset(inputs, outputs, activation, weights=weights)  # may refuse
             project.dataset = dict(dataset)
-            doc.bind_dataset(inputs, outputs, activation, weights=weights)
 
         done = self._push(
             f"Use dataset {reference['name']}",
@@ -168,7 +171,7 @@ class Editor(QObject):
             "Change " + ", ".join(SETTING_NAMES.get(key, key) for key in changed),
             lambda w: apply(new, w),
             lambda w: apply(old, w),
-            keeps_run=changed == ["lr"],
+            live=changed == ["lr"],
             merge_id=MERGE_SETTINGS,
             merge_key=tuple(changed),
         )
@@ -194,8 +197,7 @@ class Editor(QObject):
                 + "."
             )
             return False
-        if not self.before_weights_edit():
-            return False
+        self.before_edit()
         self.undo_stack.push(
             WeightsCommand(self.document, text, weights, self.sigWeightsEdited.emit)
         )

@@ -275,11 +275,10 @@ class MainWindow(QMainWindow):
         self.dataset_panel.sigDatasetRequested.connect(self._on_dataset_requested)
         self.training_panel.sigSettingsChanged.connect(editor.set_settings)
         editor.sigRefused.connect(self._on_refused)
-        editor.before_edit = self.training.confirm_edit
-        editor.before_weights_edit = self.training.prepare_weight_edit
+        editor.before_edit = self.training.pause_for_edit
         editor.sigWeightsEdited.connect(self.training.weights_edited)
         self.training.sigMessage.connect(self._show_message)
-        self.training.sigRecorded.connect(self._on_trained)
+        self.training.session.recorded.connect(self._on_trained)
         runs = self.runs_panel
         runs.sigCompare.connect(self._compare_runs)
         for signal, action in (
@@ -288,8 +287,10 @@ class MainWindow(QMainWindow):
             (runs.sigRetrain, self.training.retrain),
         ):
             signal.connect(action)
-            # the run shown may have changed: it is no overlay of itself
-            signal.connect(lambda *_: self._compare_runs(self.runs_panel.selected_runs()))
+        # the run shown is drawn as itself, not as an overlay
+        self.training.session.run_shown.connect(
+            lambda *_: self._compare_runs(self.runs_panel.selected_runs())
+        )
         self._subscribe_runs(self.project.runs, connect=True)
         self.training.sigFrame.connect(self.node_maps.show_frame)
         self.training.sigFrame.connect(self.evaluation.show_frame)
@@ -346,7 +347,7 @@ class MainWindow(QMainWindow):
 
     def _compare_runs(self, selected: list) -> None:
         """Overlay the selected runs' curves (the run shown is drawn as itself)."""
-        shown = self.training.shown
+        shown = self.training.session.shown
         self.loss_plot.set_overlays(
             [(run.name, run.curves()) for run in selected if run is not shown]
         )
@@ -392,7 +393,7 @@ class MainWindow(QMainWindow):
 
     def edit_weight_dialog(self, pair: int, source: int, target: int) -> None:
         layers = self.project.document.layers
-        self.training.prepare_weight_edit()
+        self.training.pause_for_edit()
         value, ok = QInputDialog.getDouble(
             self,
             "Edit weight",
@@ -406,7 +407,7 @@ class MainWindow(QMainWindow):
             self.editor.set_weight(pair, source, target, value)
 
     def edit_bias_dialog(self, layer: int, node: int) -> None:
-        self.training.prepare_weight_edit()
+        self.training.pause_for_edit()
         value, ok = QInputDialog.getDouble(
             self,
             "Edit bias",

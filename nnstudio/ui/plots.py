@@ -7,8 +7,6 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QVBoxLayout, QWidget
 
-from nnstudio.model.runs import EPOCH_POINTS, STEP_POINTS
-from nnstudio.model.series import Series
 from nnstudio.ui.plot_style import LEGEND_BRUSH
 
 # overlaid runs: a qualitative palette without the live run's blue and orange
@@ -87,7 +85,8 @@ class LossPlot(QWidget):
         view.enableAutoRange(x=False, y=False)
         self._y_range = StickyRange()
         view.sigRangeChangedManually.connect(self._stop_following)
-        self._x_limit, self._following = 0.0, True
+        self._x_range: tuple[float, float] | None = None  # None: fit the next redraw
+        self._following = True
         self.accuracy = pg.PlotWidget()
         self.accuracy.setLabel("bottom", "step")
         self.accuracy.setLabel("left", "accuracy")
@@ -114,25 +113,35 @@ class LossPlot(QWidget):
         layout.addWidget(self.plot, 3)
         layout.addWidget(self.accuracy, 2)
         layout.addWidget(self.log_scale)
-        self.steps, self.val = Series(STEP_POINTS), Series(EPOCH_POINTS)
-        self.accuracies = {"accuracy": Series(EPOCH_POINTS), "val_accuracy": Series(EPOCH_POINTS)}
+        self.run = None  # the run whose curves are the live ones
         # per overlaid run, its curves keyed as in OVERLAY_CURVES; the axes fit these too
         self.overlay_curves: list[dict[str, pg.PlotDataItem]] = []
-        self._overlay_end, self._overlay_losses = 0.0, EMPTY
-        self.clear()  # the axes a run starts with, before it starts
+        self._overlay_start, self._overlay_end, self._overlay_losses = np.inf, 0.0, EMPTY
+        self.show_run(None)  # the axes a run starts with, before it starts
 
-    def add(
-        self, first_step: int, losses: np.ndarray, epochs, steps_per_epoch: int, offset: int = 0
-    ) -> None:
-        """Losses of steps from ``first_step`` on and the metrics of finished epochs; a
-        run that continues another counts its steps from ``offset``."""
-        if len(losses):
-            start = offset + first_step
-            self.steps.extend(np.arange(start, start + len(losses)), losses)
-        for key, buffer in (("val_loss", self.val), *self.accuracies.items()):
-            points = [(offset + e["epoch"] * steps_per_epoch, e[key]) for e in epochs if key in e]
-            if points:
-                buffer.extend(*map(np.array, zip(*points)))
+    def follow(self, session) -> None:
+        """Show what ``session`` (a :class:`~nnstudio.model.session.TrainingSession`)
+        shows: its live run while one trains, else the run and moment looked at."""
+        session.run_shown.connect(self.show_run)
+
+    def show_run(self, run, checkpoint=None) -> None:
+        """Draw ``run``'s history (a :class:`~nnstudio.model.runs.Run`, None: no run)
+        as the live curves, named after it, with a line at ``checkpoint``'s step. A
+        run that has its history already is shown whole; a new one is followed as it
+        grows (:meth:`redraw` draws what it has recorded since)."""
+        self.run = run
+        self.name_live(run.name if run is not None else None)
+        self._x_range, self._following = None, True
+        self._y_range.reset()
+        self.plot.setYRange(0, 1, padding=0)
+        self.accuracy.setYRange(0, 1, padding=0.02)
+        self.mark_step(checkpoint.step if checkpoint is not None else None)
+        if run is not None and len(run.steps):  # a whole run: the step axis ends with it
+            start = self._x_start()
+            end = max(start + 100.0, float(run.steps.data()[0][-1]), self._overlay_end)
+            self._x_range = (start, end)
+            self.plot.setXRange(start, end, padding=0.02)
+        self.redraw()
 
     def mark_step(self, step: int | None) -> None:
         """A vertical line at ``step`` (the moment the views show), or none."""
@@ -140,72 +149,80 @@ class LossPlot(QWidget):
         if step is not None:
             self.marker.setValue(step)
 
-    def show_run(self, run) -> None:
-        """Show a recorded run's history (a :class:`~nnstudio.model.runs.Run`) as the
-        live curves, to be continued by :meth:`add`; None: no run."""
-        self.clear()
-        if run is None:
-            return
-        self.steps.extend(*run.steps.data())
-        for key, buffer in (("val_loss", self.val), *self.accuracies.items()):
-            if key in run.epochs:
-                buffer.extend(*run.epochs[key].data())
-        steps = self.steps.data()[0]
-        if len(steps):  # a whole run: the step axis ends with it
-            self._x_limit = max(100.0, float(steps[-1]), self._overlay_end)
-            self.plot.setXRange(0, self._x_limit, padding=0.02)
-        self.redraw()
-
     def redraw(self) -> None:
-        x, y = self.steps.data()
+        """Draw what the run shown has recorded (copies: its series change as it
+        trains), and move the axes where it left them."""
+        curves = self.run.curves() if self.run is not None else {}
+        x, y = (a.copy() for a in curves.get("loss", (EMPTY, EMPTY)))
         self.train.setData(x, y)
-        self.validation.setData(*self.val.data())
-        self.train_accuracy.setData(*self.accuracies["accuracy"].data())
-        self.val_accuracy.setData(*self.accuracies["val_accuracy"].data())
+        for item, key in (
+            (self.validation, "val_loss"),
+            (self.train_accuracy, "accuracy"),
+            (self.val_accuracy, "val_accuracy"),
+        ):
+            item.setData(*(a.copy() for a in curves.get(key, (EMPTY, EMPTY))))
         if not self._following:
             return
-        live = float(x[-1]) if len(x) else 0.0
+        start = self._x_start()
+        live = float(x[-1]) if len(x) else start
         last = max(live, self._overlay_end)
-        if not 0 < last <= self._x_limit <= 4 * max(last, 25.0):
-            self._x_limit = max(100.0, 2.0 * live, self._overlay_end)
-            self.plot.setXRange(0, self._x_limit, padding=0.02)
-        losses = np.r_[y, self.val.data()[1], self._overlay_losses]
+        low, high = self._x_range or (start, start)
+        span = last - start
+        if low != start or not 0 < span <= high - start <= 4 * max(span, 25.0):
+            high = start + max(100.0, 2.0 * (live - start), self._overlay_end - start)
+            self._x_range = (start, high)
+            self.plot.setXRange(start, high, padding=0.02)
+        losses = np.r_[y, curves.get("val_loss", (EMPTY, EMPTY))[1], self._overlay_losses]
         if self.log_scale.isChecked():
             losses = np.log10(losses[losses > 0])
         y_range = self._y_range.fit(losses)
         if y_range is not None:
             self.plot.setYRange(*y_range, padding=0)
 
+    def _x_start(self) -> float:
+        """Where the step axis starts: at the run shown (a branch of a long run starts
+        late) or the earliest overlaid run, whichever is first."""
+        start = float(self.run.start.step) if self.run is not None else 0.0
+        return min(start, self._overlay_start)
+
     def set_overlays(
         self, overlays: list[tuple[str, dict[str, tuple[np.ndarray, np.ndarray]]]]
     ) -> None:
         """Other runs to compare with the live one, replacing those shown before.
 
-        Each ``(label, curves)`` gets a colour of its own and one legend entry; curves
-        are keyed "loss", "val_loss" (dashed), "accuracy" and "val_accuracy" (dashed, on
-        the accuracy plot), each an ``(x, y)`` pair with x in steps. The axes fit them.
+        Each ``(label, curves)`` gets a colour of its own and one entry in each legend;
+        curves are keyed "loss", "val_loss" (dashed), "accuracy" and "val_accuracy"
+        (dashed, on the accuracy plot), each an ``(x, y)`` pair with x in steps. The
+        axes fit them.
         """
-        legend = self.plot.getPlotItem().legend
+        legends = [
+            (p.getPlotItem().legend, key)
+            for p, key in ((self.plot, "loss"), (self.accuracy, "accuracy"))
+        ]
         while len(self.overlay_curves) > len(overlays):
             for key, item in self.overlay_curves.pop().items():
                 self._plot_for(key).removeItem(item)  # and its legend entry
         while len(self.overlay_curves) < len(overlays):
             self.overlay_curves.append(self._new_overlay(len(self.overlay_curves)))
-        ends, losses = [0.0], []
+        starts, ends, losses = [np.inf], [0.0], []
         for run, (label, curves) in zip(self.overlay_curves, overlays):
-            legend.removeItem(run["loss"])  # re-listed in order, under its new label
-            legend.addItem(run["loss"], label)
+            for legend, key in legends:  # re-listed in order, under its new label
+                legend.removeItem(run[key])
+                legend.addItem(run[key], label)
             for key, item in run.items():
                 x, y = (np.asarray(v, dtype=float) for v in curves.get(key, (EMPTY, EMPTY)))
                 item.setData(x, y)
                 x = x[np.isfinite(x)]
-                ends.append(float(x.max()) if x.size else 0.0)
+                if x.size:
+                    starts.append(float(x.min()))
+                    ends.append(float(x.max()))
                 if "loss" in key:
                     losses.append(_range_extremes(y))
-        legend.setColumnCount(2 if len(overlays) > 1 else 1)  # entries side by side: no clipping
-        self._overlay_end = max(ends)
+        for legend, _ in legends:  # entries side by side: no clipping
+            legend.setColumnCount(2 if len(overlays) > 1 else 1)
+        self._overlay_start, self._overlay_end = min(starts), max(ends)
         self._overlay_losses = np.concatenate(losses) if losses else EMPTY
-        self._x_limit = 0.0  # fit the axes to what is shown now
+        self._x_range = None  # fit the axes to what is shown now
         self._y_range.reset()
         self.redraw()
 
@@ -261,20 +278,8 @@ class LossPlot(QWidget):
         self._live_prefix = prefix
 
     def _stop_following(self, *_):
-        """The user zoomed or panned: leave the axes alone until cleared."""
+        """The user zoomed or panned: leave the axes alone until another run is shown."""
         self._following = False
-
-    def clear(self) -> None:
-        """Forget the live run: the axes start as before any run (loss and accuracy
-        0–1, steps 0–100), or fit the overlays, and follow the next run's data."""
-        for buffer in (self.steps, self.val, *self.accuracies.values()):
-            buffer.clear()
-        self.marker.hide()
-        self._x_limit, self._following = 0.0, True
-        self._y_range.reset()
-        self.plot.setYRange(0, 1, padding=0)
-        self.accuracy.setYRange(0, 1, padding=0.02)
-        self.redraw()
 
 
 def _range_extremes(values: np.ndarray) -> np.ndarray:

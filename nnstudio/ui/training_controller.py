@@ -1,8 +1,8 @@
-"""Connects the training panel, the worker thread, the plots and the document.
+"""Connects the training panel, the worker thread, the training session and the views.
 
-Snapshots arrive from the worker (≤ 30 a second); their losses are buffered at once and
-the views are drawn by one timer, ~30 frames a second while training leaves a core free
-and fewer when it keeps every core busy (see ``_pace``), so a burst of snapshots costs
+Snapshots arrive from the worker (≤ 30 a second) and are recorded into the session's
+live run at once; the views follow the session's events (which run they show) and are
+drawn by one timer (:mod:`~nnstudio.ui.frame_pacing`), so a burst of snapshots costs
 one frame. Each frame draws one group of views in turn (``TURNS``); the data views get
 theirs as a :class:`Frame` (``sigFrame``).
 """
@@ -10,34 +10,29 @@ theirs as a :class:`Frame` (``sigFrame``).
 from __future__ import annotations
 
 import math
-import os
 import time
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Signal
 
 from nnstudio import datasets
 from nnstudio.engine.network import Network
-from nnstudio.engine.trainer import DIVERGED, Snapshot
+from nnstudio.engine.trainer import DIVERGED, RUNNING, Snapshot
 from nnstudio.errors import NNStudioError
 from nnstudio.model.project import Project
 from nnstudio.model.runs import Checkpoint, Run, network_shape
 from nnstudio.model.session import TrainingSession
 from nnstudio.model.training import TrainingRun, make_run, prepare_data, settings_of
 from nnstudio.ui.boundary_plot import BoundaryPlot
+from nnstudio.ui.frame_pacing import FramePacer
 from nnstudio.ui.plots import LossPlot
 from nnstudio.ui.training_bridge import TrainingBridge
 from nnstudio.ui.training_panel import TrainingPanel
 
-FRAME_MS = 33  # ~30 frames a second while the trainer leaves a core free
 # what each frame draws in turn: the network's colours, the loss and accuracy curves,
 # the data views (decision boundary, node maps, weights, evaluation)
 TURNS = ("canvas", "curves", "data views")
-SLOWEST_FRAME_MS = 250
-# the share of a core the views may take while the trainer keeps every core busy
-# (a BLAS-bound network): drawing more would slow training down
-BUSY_MACHINE_GUI_SHARE = 0.05
-CORES = os.cpu_count() or 1
+SETTLE_SECONDS = 2.0  # the longest an edit waits for a run to report that it paused
 
 
 @dataclass(frozen=True)
@@ -57,7 +52,6 @@ class TrainingController(QObject):
 
     sigMessage = Signal(str)
     sigFrame = Signal(object)  # Frame, on the data views' turn
-    sigRecorded = Signal(object)  # the run a snapshot was recorded into
 
     def __init__(
         self,
@@ -73,16 +67,12 @@ class TrainingController(QObject):
         self.live: TrainingRun | None = None  # what the live run trains on
         self._display_net: Network | None = None
         self.latest: Snapshot | None = None  # the live run's latest snapshot
-        self.shown: Run | None = None  # the run whose curves and counters are shown
         self.snapshots = 0
         self._turn = 0
         self._drawn: dict[str, Snapshot | None] = dict.fromkeys(TURNS)
-        self._gui_cpu = (time.perf_counter(), time.thread_time())
-        self._trainer_cores = 0.0
-        self.timer = QTimer(self)
-        self.timer.setInterval(FRAME_MS)
-        self.timer.timeout.connect(self._draw)
-        self.timer.start()
+        self._checkpoint: Checkpoint | None = None  # the moment shown, if not the latest
+        self.pacer = FramePacer(self)
+        self.pacer.timer.timeout.connect(self._draw)
         panel.sigPlay.connect(self.play)
         panel.sigPause.connect(self.pause)
         panel.sigStep.connect(self.step)
@@ -93,6 +83,8 @@ class TrainingController(QObject):
         self.bridge.sigFinished.connect(lambda: self.panel.set_running(False))
         self.project = project
         self.session = TrainingSession(project)
+        loss_plot.follow(self.session)
+        self.session.run_shown.connect(self._on_shown)
         project.settings_changed.connect(self._on_settings_changed)
         self._show_project()
 
@@ -111,21 +103,17 @@ class TrainingController(QObject):
         """Show another project: its settings, and its last run's curves and counters."""
         self.invalidate()
         self.project.settings_changed.disconnect(self._on_settings_changed)
-        self.project, self.session = project, TrainingSession(project)
+        self.project = project
         project.settings_changed.connect(self._on_settings_changed)
         self._show_project()
         self.preview()
 
     def _show_project(self) -> None:
-        """The project's settings, and its last run's curves and counters."""
-        project = self.project
-        self.panel.show_settings(settings_of(project))
+        """The project's settings, and its last run (the session shows it)."""
+        self.panel.show_settings(settings_of(self.project))
         self.panel.show_banner("")
         self.loss_plot.set_overlays([])
-        last = project.runs[-1] if len(project.runs) else None
-        self.loss_plot.show_run(last)
-        self.loss_plot.name_live(last.name if last else None)
-        self._show_counters(last)
+        self.session.open(self.project)
 
     def preview(self) -> None:
         """Not training: show the data and what the document's weights make of it."""
@@ -163,24 +151,38 @@ class TrainingController(QObject):
         self.session.end()
         self.live = self.latest = None
 
-    def confirm_edit(self) -> bool:
-        """Before an edit of the network or the data: a live run is paused and ended
-        (it is kept in Runs), and the user is told why; the edit goes ahead."""
-        if self.session.run is None:
-            return True
-        name = self.session.run.name
-        self.invalidate()
-        self.sigMessage.emit(
-            f"This change ends {name} (it is kept in Runs); Play starts a new run from "
-            "the weights kept."
-        )
-        return True
+    def commit_weights(self) -> None:
+        """Put the live run's latest weights into the document now (before an edit or a
+        save: the canvas takes them only on its turn)."""
+        if (
+            self.latest is not None
+            and self.live is not None
+            and self._drawn["canvas"] is not self.latest
+        ):
+            self._drawn["canvas"] = self.latest
+            self.project.document.set_weights(list(self.latest.weights))
 
-    def prepare_weight_edit(self) -> bool:
-        """Before weights are set by hand or imported: pause; the run goes on from them."""
+    def pause_for_edit(self) -> None:
+        """Before an edit: a run training pauses (and says so), and the document takes
+        the weights it paused with, which the edit keeps. Play goes on with the run if
+        the edit leaves it fitting the project (see :meth:`follow_document`)."""
         if self.training:
+            name = self.session.run.name
             self.pause()
-        return True
+            deadline = time.monotonic() + SETTLE_SECONDS
+            while self._in_flight() and time.monotonic() < deadline:
+                # the snapshots on their way (no clicks or keys meanwhile)
+                QCoreApplication.processEvents(
+                    QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents, 20
+                )
+            self.sigMessage.emit(f"{name} is paused for the edit.")
+        self.commit_weights()
+
+    def _in_flight(self) -> bool:
+        """True while the live run has not yet reported that it paused."""
+        return self.session.run is not None and (
+            self.latest is None or self.latest.status == RUNNING
+        )
 
     def weights_edited(self) -> None:
         """Weights were set by hand, imported, or such an edit undone: a paused run
@@ -189,6 +191,43 @@ class TrainingController(QObject):
             self.bridge.trainer.set_weights(self.project.document.weights())
         else:
             self.preview()
+
+    def follow_document(self) -> None:
+        """An edit or an undo changed the project: a live run that no longer fits the
+        network, the data or the settings it trains with ends (it is kept in Runs, and
+        the user is told); the counters say what still holds of the run shown."""
+        run = self.session.run
+        if run is not None and not self._fits(run, with_settings=True):
+            name = run.name
+            self.live = None  # its last snapshots are recorded, not drawn on this network
+            self.invalidate()
+            self.sigMessage.emit(
+                f"This change ends {name} (it is kept in Runs); Play starts a new run "
+                "from the weights kept."
+            )
+        self._show_counters()
+
+    def _fits(self, run: Run, with_settings: bool = False) -> bool:
+        """True if ``run`` trained the network and the data of the project now (and,
+        ``with_settings``, its settings but the learning rate, which changes live)."""
+        fits = (
+            network_shape(run.network) == network_shape(self.project.document.spec())
+            and run.dataset == self.project.dataset
+        )
+        if fits and with_settings:
+            settings = {k: v for k, v in settings_of(self.project).items() if k != "lr"}
+            fits = settings == {k: v for k, v in run.settings.items() if k != "lr"}
+        return fits
+
+    def forget_run(self, run: Run) -> None:
+        """``run`` was deleted: it stops if it trains, and no view shows it any more."""
+        if run is self.session.run:
+            self.invalidate()
+        self.session.forget(run)
+
+    def shutdown(self) -> None:
+        self.bridge.shutdown()
+        self.panel.set_running(False)
 
     # -- buttons ----------------------------------------------------------------------
 
@@ -202,19 +241,16 @@ class TrainingController(QObject):
             self.panel.show_banner(str(exc))
             return False
         self.panel.show_banner("")
-        self._trainer_cores = 0.0
+        self.pacer.new_run()
         self.live, self.latest = live, None
         self._drawn = dict.fromkeys(TURNS)
         settings = settings_of(self.project)
         steps_per_epoch = max(1, math.ceil(len(live.parts.train.X) / settings["batch_size"]))
+        self._choose_curves(live.data, live.parts)
         generation = self.session.begin(steps_per_epoch)
         self._display_net = Network.from_spec(
             self.project.document.spec(), dtype=live.net.dtype.name
         )
-        self.loss_plot.clear()
-        self.loss_plot.name_live(self.session.run.name)
-        self._choose_curves(live.data, live.parts)
-        self._show_counters(self.session.run)
         if settings["validation_split"] and live.parts.validation is None:
             self.sigMessage.emit(
                 "The validation split is too small to hold a sample of "
@@ -249,10 +285,8 @@ class TrainingController(QObject):
         """End the run, and show the seeded initial weights in every view."""
         self.invalidate()
         self.project.document.set_seed(settings_of(self.project)["seed"])
-        self.loss_plot.clear()
-        self.loss_plot.name_live(None)
+        self.session.show(None)
         self.panel.show_banner("")
-        self._show_counters(None)
         self.preview()
 
     def show_checkpoint(self, run: Run, checkpoint: Checkpoint) -> bool:
@@ -265,11 +299,6 @@ class TrainingController(QObject):
             return False
         self.invalidate()
         self.session.use_checkpoint(run, checkpoint)
-        self.loss_plot.show_run(run)
-        self.loss_plot.name_live(run.name)
-        self.loss_plot.mark_step(checkpoint.step)
-        self.shown = run
-        self.panel.show_counters(checkpoint.epoch, checkpoint.step, None, checkpoint.metrics)
         self.preview()
         return True
 
@@ -283,47 +312,6 @@ class TrainingController(QObject):
         branch of ``run`` at its start: compared with it in the runs list)."""
         if self.show_checkpoint(run, run.start):
             self.play()
-
-    def commit_weights(self) -> None:
-        """Put the live run's latest weights into the document now (before a save)."""
-        if (
-            self.latest is not None
-            and self.live is not None
-            and self._drawn["canvas"] is not self.latest
-        ):
-            self._drawn["canvas"] = self.latest
-            self.project.document.set_weights(list(self.latest.weights))
-
-    def follow_document(self) -> None:
-        """An edit or an undo changed the project: a live run that no longer fits the
-        network, the data or the settings it trains with ends (it is kept in Runs)."""
-        run = self.session.run
-        if run is None:
-            return
-        settings = {k: v for k, v in settings_of(self.project).items() if k != "lr"}
-        trained = {k: v for k, v in run.settings.items() if k != "lr"}
-        if (
-            network_shape(run.network) != network_shape(self.project.document.spec())
-            or run.dataset != self.project.dataset
-            or settings != trained
-        ):
-            self.live = None  # its last snapshots are recorded, not drawn on this network
-            self.confirm_edit()
-
-    def forget_run(self, run: Run) -> None:
-        """``run`` was deleted: it stops if it trains, and no view shows it any more."""
-        if run is self.session.run:
-            self.invalidate()
-        if self.session.origin is not None and self.session.origin[0] == run.id:
-            self.session.origin = None
-        if run is self.shown:
-            self.loss_plot.show_run(None)
-            self.loss_plot.name_live(None)
-            self._show_counters(None)
-
-    def shutdown(self) -> None:
-        self.bridge.shutdown()
-        self.panel.set_running(False)
 
     # -- from the model and the worker ------------------------------------------------
 
@@ -340,19 +328,15 @@ class TrainingController(QObject):
         self.panel.show_banner(problems[0] if problems else "")
         self.preview()
 
+    def _on_shown(self, run: Run | None, checkpoint: Checkpoint | None) -> None:
+        self._checkpoint = checkpoint
+        self._show_counters()
+
     def _on_snapshot(self, generation: int, snapshot: Snapshot) -> None:
-        run = self.session.run
-        if run is None or not self.session.record(generation, snapshot):
+        if not self.session.record(generation, snapshot):
             return
         self.snapshots += 1
-        first = snapshot.step - len(snapshot.losses) + 1
-        offset = run.parent[1] if run.parent else 0
-        self.loss_plot.add(
-            first, snapshot.losses, snapshot.epochs, run.steps_per_epoch, offset=offset
-        )
         self.latest = snapshot
-        self.shown = run
-        self.sigRecorded.emit(run)
         if snapshot.status == DIVERGED:
             self.panel.show_banner(snapshot.message)
             self.sigMessage.emit("Training diverged: the last finite weights are back.")
@@ -364,12 +348,19 @@ class TrainingController(QObject):
         self.panel.show_banner(f"Training stopped: {message}")
         self.panel.set_running(False)
 
-    def _show_counters(self, run: Run | None, rate: float | None = None) -> None:
-        self.shown = run
+    def _show_counters(self, rate: float | None = None) -> None:
+        """Where the run shown is (or the checkpoint looked at); its metrics only while
+        they describe the network and the data designed now."""
+        run, moment = self.session.shown, self._checkpoint
         if run is None:
             self.panel.show_counters(0, 0, None, {})
-        else:
-            self.panel.show_counters(run.epoch, run.step, rate, run.metrics)
+            return
+        epoch, step, metrics = (
+            (moment.epoch, moment.step, moment.metrics)
+            if moment is not None
+            else (run.epoch, run.step, run.metrics)
+        )
+        self.panel.show_counters(epoch, step, rate, metrics if self._fits(run) else {})
 
     def _draw(self) -> None:
         """One frame: the next group of views in turn that has not drawn the latest
@@ -399,31 +390,8 @@ class TrainingController(QObject):
                 self.sigFrame.emit(
                     Frame(self._display_net, live.parts, live.scaler, live.data, snapshot)
                 )
-        self._show_counters(self.shown, None if last else snapshot.samples_per_second)
-        self._pace(snapshot)
-
-    def _pace(self, snapshot: Snapshot) -> None:
-        """Keep the views' share of a core within what the trainer leaves free: fewer
-        frames a second when training keeps every core busy (measured every ~½ s).
-        What the trainer needs is the most cores it has kept busy in this run: while the
-        views draw it gets fewer, which must not read as cores to spare."""
-        self._trainer_cores = max(self._trainer_cores, snapshot.cpu_cores)
-        wall, cpu = time.perf_counter(), time.thread_time()
-        start_wall, start_cpu = self._gui_cpu
-        if wall - start_wall < 0.5:
-            return
-        self._gui_cpu = (wall, cpu)
-        used = (cpu - start_cpu) / (wall - start_wall)
-        free = CORES - self._trainer_cores
-        allowed = max(BUSY_MACHINE_GUI_SHARE, min(1.0, free))
-        interval = int(min(max(self.timer.interval() * used / allowed, FRAME_MS), SLOWEST_FRAME_MS))
-        self.timer.setInterval(interval)
-        # two snapshots a frame (at most 30 a second): each costs both processes a copy
-        # of the weights
-        wanted = max(1 / 30, interval / 2000)
-        trainer = self.bridge.trainer
-        if trainer is not None and abs(trainer.snapshot_interval - wanted) > 0.1 * wanted:
-            trainer.snapshot_interval = wanted
+        self._show_counters(None if last else snapshot.samples_per_second)
+        self.pacer.pace(snapshot, self.bridge.trainer)
 
 
 def _points(part: datasets.Dataset | None) -> tuple | None:

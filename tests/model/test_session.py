@@ -197,3 +197,35 @@ def test_a_checkpoint_of_a_network_with_other_activations_is_refused(project):
     project.document.set_activation(1, "relu")  # same shapes, another network
     with pytest.raises(DocumentError, match="relu"):
         session.use_checkpoint(old, old.checkpoints[-1])
+
+
+def test_the_views_are_told_which_run_and_moment_to_show(project):
+    session = TrainingSession(project)
+    shown = []
+    session.run_shown.connect(lambda run, checkpoint: shown.append((run, checkpoint)))
+    trainer, generation = start(session)
+    first = session.run
+    assert shown == [(first, None)] and session.shown is first  # a new run, as it grows
+    train(session, trainer, generation)
+    assert session.shown is first  # the run that ended stays in view
+    middle = first.checkpoints[len(first.checkpoints) // 2]
+    session.use_checkpoint(first, middle)
+    assert shown[-1] == (first, middle)
+    assert session.origin == (first.id, middle.step, middle.epoch)
+    project.document.set_weights(list(first.weights))
+    other = Project(document=NetworkDocument(inputs=2, outputs=1), dataset=project.dataset)
+    session.open(other)
+    assert shown[-1] == (None, None) and session.project is other and session.origin is None
+    session.open(project)  # back: its last run is shown, and the next run continues it
+    assert shown[-1] == (first, None) and session.origin[0] == first.id
+    session.forget(first)
+    assert shown[-1] == (None, None) and session.origin is None
+
+
+def test_a_snapshot_of_another_projects_run_reaches_nothing(project):
+    session = TrainingSession(project)
+    trainer, generation = start(session)
+    snapshot = next(trainer.run())
+    session.open(Project(document=NetworkDocument(inputs=2, outputs=1), dataset=project.dataset))
+    assert not session.record(generation, snapshot)
+    assert session.run is None and project.runs[-1].step == 0

@@ -46,3 +46,11 @@ def mouse(window, kind, scene_point, buttons=Qt.MouseButton.LeftButton):
 def click(window, scene_point):
     mouse(window, QEvent.Type.MouseButtonPress, scene_point)
     mouse(window, QEvent.Type.MouseButtonRelease, scene_point, Qt.MouseButton.NoButton)
+
+
+def drawn(curve):
+    """The (x, y) points a plot curve shows (empty arrays for none)."""
+    import numpy as np
+
+    x, y = curve.getData()
+    return (np.empty(0), np.empty(0)) if x is None else (x, y)

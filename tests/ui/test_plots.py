@@ -6,8 +6,31 @@ import pytest
 from PySide6.QtCore import Qt
 
 from nnstudio.engine.network import Network
+from nnstudio.model.runs import Run
 from nnstudio.ui.boundary_plot import BoundaryPlot
 from nnstudio.ui.plots import LossPlot, StickyRange
+
+
+def live_run(plot: LossPlot, start: int = 0) -> Run:
+    """A new run, shown by ``plot`` as it grows (a branch from ``start``)."""
+    parent = (99, start) if start else None
+    run = Run(1, "Run 1", {}, {}, {}, [(np.zeros((2, 1)), np.zeros(1))], parent=parent)
+    plot.show_run(run)
+    return run
+
+
+def grow(plot: LossPlot, run: Run, losses, epochs=()) -> None:
+    """``run`` records the losses of its next steps and these epochs' metrics; the
+    plot draws a frame."""
+    first = run.step + 1
+    run.steps.extend(np.arange(first, first + len(losses), dtype=float), np.asarray(losses))
+    run.step += len(losses)
+    for metrics in epochs:
+        for key, value in metrics.items():
+            if key != "epoch":
+                x = np.array([metrics["epoch"] * 10.0])
+                run._epoch_series(key).extend(x, np.array([value]))
+    plot.redraw()
 
 
 def test_the_step_axis_grows_in_jumps_and_stops_following_once_the_user_zooms(qtbot):
@@ -16,25 +39,34 @@ def test_the_step_axis_grows_in_jumps_and_stops_following_once_the_user_zooms(qt
     view = plot.plot.getViewBox()
     low, high = view.viewRange()[0]
     assert low <= 0 and 100 <= high < 110  # before any step: room for the first hundred
-    plot.add(0, np.linspace(1, 0.5, 150), (), 10)
-    plot.redraw()
+    run = live_run(plot)
+    grow(plot, run, np.linspace(1, 0.5, 150))
     first = view.viewRange()[0][1]
     assert first >= 150 * 2
-    plot.add(150, np.full(50, 0.5), (), 10)
-    plot.redraw()
+    grow(plot, run, np.full(50, 0.5))
     assert view.viewRange()[0][1] == first  # 200 steps still fit: no re-ticking
-    plot.add(200, np.full(200, 0.4), (), 10)
-    plot.redraw()
+    grow(plot, run, np.full(200, 0.4))
     assert view.viewRange()[0][1] >= 400 * 2
     view.setXRange(50, 60)
     view.sigRangeChangedManually.emit(view.state["mouseEnabled"])
-    plot.add(400, np.full(1000, 0.3), (), 10)
-    plot.redraw()
+    grow(plot, run, np.full(1000, 0.3))
     assert view.viewRange()[0][1] < 100  # the user's zoom is kept
-    plot.clear()
-    plot.add(0, np.ones(10), (), 10)
-    plot.redraw()
+    run = live_run(plot)
+    grow(plot, run, np.ones(10))
     assert view.viewRange()[0][1] >= 100  # a new run follows again
+
+
+def test_a_branch_of_a_long_run_starts_its_step_axis_where_it_starts(qtbot):
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    view = plot.plot.getViewBox()
+    run = live_run(plot, start=1_000_000)
+    grow(plot, run, np.linspace(1, 0.5, 150))
+    low, high = view.viewRange()[0]
+    assert 999_000 < low <= 1_000_000 and 1_000_300 <= high < 1_001_000  # not a sliver
+    plot.set_overlays([("parent", {"loss": (np.arange(0.0, 1e6), np.ones(1_000_000))})])
+    low, high = view.viewRange()[0]
+    assert low <= 0 and high >= 1_000_150  # compared with its parent: both whole
 
 
 def test_a_sticky_range_moves_only_when_the_data_leaves_it_or_shrinks_to_under_half():
@@ -53,15 +85,13 @@ def test_the_loss_axis_moves_in_jumps_and_follows_the_log_scale(qtbot):
     plot = LossPlot()
     qtbot.addWidget(plot)
     view = plot.plot.getViewBox()
-    plot.add(0, np.linspace(2.0, 1.0, 100), (), 10)
-    plot.redraw()
+    run = live_run(plot)
+    grow(plot, run, np.linspace(2.0, 1.0, 100))
     first = view.viewRange()[1]
     assert first[0] < 1.0 and first[1] > 2.0
-    plot.add(100, np.full(20, 1.05), (), 10)
-    plot.redraw()
+    grow(plot, run, np.full(20, 1.05))
     assert view.viewRange()[1] == first  # still inside: no re-ticking
-    plot.add(120, np.full(20, 0.2), (), 10)
-    plot.redraw()
+    grow(plot, run, np.full(20, 0.2))
     assert view.viewRange()[1][0] < 0.2  # the new low is shown
     plot.log_scale.setChecked(True)
     low, high = view.viewRange()[1]
@@ -76,8 +106,8 @@ def test_accuracy_curves_appear_for_classification_epochs(qtbot):
     plot.show()
     assert not plot.accuracy.isVisible()  # until told the task is classification
     plot.show_curves(accuracy=True, validation=True)
-    plot.add(0, np.ones(10), (), 10)
-    plot.redraw()
+    run = live_run(plot)
+    grow(plot, run, np.ones(10))
     assert plot.accuracy.isVisible() and plot.train_accuracy.getData()[0] is None
     epochs = tuple(
         MappingProxyType(
@@ -91,13 +121,12 @@ def test_accuracy_curves_appear_for_classification_epochs(qtbot):
         )
         for e in (1, 2, 3)
     )
-    plot.add(10, np.ones(20), epochs, 10)
-    plot.redraw()
+    grow(plot, run, np.ones(20), epochs)
     x, y = plot.train_accuracy.getData()
     assert x.tolist() == [10, 20, 30] and np.allclose(y, [0.6, 0.7, 0.8])
     assert np.allclose(plot.val_accuracy.getData()[1], [0.5, 0.6, 0.7])
-    plot.clear()
-    assert plot.accuracies["accuracy"].size == 0 and plot.accuracy.isVisible()
+    plot.show_run(None)
+    assert plot.train_accuracy.getData()[0] is None and plot.accuracy.isVisible()
 
 
 def legend_names(plot_widget) -> list[str]:
@@ -143,15 +172,15 @@ def test_clear_after_a_diverged_run_shows_the_initial_axes_and_follows_the_next_
     for widget in (fresh, plot):
         qtbot.addWidget(widget)
     view = plot.plot.getViewBox()
-    plot.add(0, np.geomspace(1.0, 1e27, 500), (), 10)  # a diverging run
-    plot.redraw()
+    run = live_run(plot)
+    grow(plot, run, np.geomspace(1.0, 1e27, 500))  # a diverging run
     plot.accuracy.setYRange(0.9, 0.95)
     assert view.viewRange()[1][1] > 1e26
-    plot.clear()
+    plot.show_run(None)
     assert view.viewRange() == fresh.plot.getViewBox().viewRange()  # steps 0–100 as well
     assert plot.accuracy.getViewBox().viewRange() == fresh.accuracy.getViewBox().viewRange()
-    plot.add(0, np.linspace(0.5, 0.4, 50), (), 10)
-    plot.redraw()
+    run = live_run(plot)
+    grow(plot, run, np.linspace(0.5, 0.4, 50))
     low, high = view.viewRange()[1]
     assert low < 0.4 and 0.5 < high < 0.6  # fits the new run
 
@@ -218,16 +247,15 @@ def test_the_axes_cover_an_overlaid_longer_run_and_keep_following_the_live_one(q
     plot = LossPlot()
     qtbot.addWidget(plot)
     view = plot.plot.getViewBox()
-    plot.add(0, np.linspace(1.0, 0.5, 50), (), 10)
-    plot.redraw()
+    run = live_run(plot)
+    grow(plot, run, np.linspace(1.0, 0.5, 50))
     assert view.viewRange()[0][1] < 1000
     plot.set_overlays([("long run", run_curves(5000, 3.0))])
     (_, x1), (_, y1) = view.viewRange()
     assert x1 >= 5000 and y1 > 3.3  # the whole overlay, validation included
-    plot.add(50, np.full(8000, 0.5), (), 10)
-    plot.redraw()
+    grow(plot, run, np.full(8000, 0.5))
     assert view.viewRange()[0][1] >= 8050  # the live run, now longer, still followed
-    plot.clear()  # a new live run: the overlay stays, and the axes fit it
+    live_run(plot)  # a new live run: the overlay stays, and the axes fit it
     (_, x1), (_, y1) = view.viewRange()
     assert 5000 <= x1 < 8000 and y1 > 3.3
 
@@ -248,8 +276,6 @@ def test_live_curves_are_named_after_their_run_when_asked(qtbot):
 
 
 def test_a_recorded_run_is_shown_whole_on_a_step_axis_that_ends_with_it(qtbot):
-    from nnstudio.model.runs import Run
-
     run = Run(1, "Run 1", {}, {}, {}, [(np.zeros((2, 1)), np.zeros(1))])
     run.steps.extend(np.arange(1.0, 5001.0), np.linspace(1.0, 0.1, 5000))
     plot = LossPlot()

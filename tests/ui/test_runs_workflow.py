@@ -4,6 +4,7 @@ clean views."""
 
 import numpy as np
 import pytest
+from gestures import drawn
 from PySide6.QtCore import Qt
 
 from nnstudio.engine.network import Network
@@ -49,7 +50,7 @@ def test_save_and_reopen_a_trained_project_keeps_weights_runs_curves_and_counter
     assert np.array_equal(predictions(again.project), before)  # bit for bit
     reopened = again.project.runs[-1]
     assert (reopened.name, reopened.step, reopened.epoch) == (run.name, run.step, run.epoch)
-    np.testing.assert_array_equal(again.loss_plot.steps.data()[1], run.steps.data()[1])
+    np.testing.assert_array_equal(drawn(again.loss_plot.train)[1], run.steps.data()[1])
     assert again.training_panel.counters.text().split("\n")[1] == counters.split("\n")[1]
     assert (
         again.runs_panel.selected_runs() == [] and again.runs_panel.table.topLevelItemCount() == 1
@@ -123,7 +124,7 @@ def test_a_new_run_starts_with_clean_curves(window, qtbot):
     second = window.training.session.run
     qtbot.waitUntil(lambda: second.step > first.step, timeout=10_000)
     assert second is not first and second.parent == (first.id, first.step)
-    steps, _ = window.loss_plot.steps.data()
+    steps, _ = drawn(window.loss_plot.train)
     assert steps.min() > first.step  # no point of the first run, no line back to step 0
 
 
@@ -137,7 +138,7 @@ def test_reset_redraws_every_view_from_the_initial_weights(window, qtbot):
         np.testing.assert_array_equal(w, w0)
         np.testing.assert_array_equal(b, b0)
     assert window.training_panel.counters.text().startswith("epoch 0 · step 0")
-    assert window.loss_plot.steps.size == 0
+    assert len(drawn(window.loss_plot.train)[0]) == 0
 
 
 def test_the_inspector_follows_the_layer_when_it_is_dragged_elsewhere(window, qtbot):
@@ -270,7 +271,7 @@ def test_deleting_the_run_shown_clears_its_curves_and_counters(window, qtbot, mo
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     window.runs_panel.table.selectAll()
     qtbot.mouseClick(window.runs_panel.delete, Qt.MouseButton.LeftButton)
-    assert len(window.project.runs) == 0 and window.loss_plot.steps.size == 0
+    assert len(window.project.runs) == 0 and len(drawn(window.loss_plot.train)[0]) == 0
     assert window.training_panel.counters.text().startswith("epoch 0 · step 0")
 
 
@@ -305,3 +306,76 @@ def test_open_recent_lists_whole_paths_after_the_first_project(window, tmp_path)
     window.save_to(tmp_path / "two.nnsp")
     names = [action.text() for action in window.recent_menu.actions()]
     assert names == ["two.nnsp", "one.nnsp"]
+
+
+def play_until(window, qtbot, steps: int):
+    qtbot.mouseClick(window.training_panel.play, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: (
+            window.training.session.run is not None and window.training.session.run.step >= steps
+        ),
+        timeout=20_000,
+    )
+    return window.training.session.run
+
+
+def test_a_refused_rename_while_training_pauses_the_run_and_play_goes_on_with_it(window, qtbot):
+    run = play_until(window, qtbot, 50)
+    window.scene.select_layer(1)
+    inspector = window.inspector
+    inspector.name.selectAll()
+    qtbot.keyClicks(inspector.name, "hidden_2")  # taken: refused
+    qtbot.keyClick(inspector.name, Qt.Key.Key_Return)
+    assert window.training.session.run is run and run.status == "paused"
+    assert not window.training.training
+    qtbot.mouseClick(window.training_panel.play, Qt.MouseButton.LeftButton)
+    paused_at = run.step
+    qtbot.waitUntil(lambda: run.step > paused_at + 20, timeout=20_000)
+    assert list(window.project.runs) == [run]  # the same run went on
+
+
+def test_a_rename_while_training_keeps_the_run_and_the_weights_it_paused_with(window, qtbot):
+    run = play_until(window, qtbot, 50)
+    window.scene.select_layer(1)
+    window.inspector.name.selectAll()
+    qtbot.keyClicks(window.inspector.name, "features")
+    qtbot.keyClick(window.inspector.name, Qt.Key.Key_Return)
+    assert window.project.document[1].name == "features"
+    assert "paused for the edit" in window.statusBar().currentMessage()
+    assert window.training.session.run is run and run.status == "paused"
+    for (w, b), (w0, b0) in zip(window.project.document.weights(), run.weights):
+        np.testing.assert_array_equal(w, w0)
+        np.testing.assert_array_equal(b, b0)
+
+
+def test_after_a_node_is_added_the_counters_no_longer_claim_the_runs_loss(window, qtbot):
+    train_steps(window, qtbot, 50)
+    counters = window.training_panel.counters
+    assert "loss –" not in counters.text()
+    window.editor.change_units(1, +1)
+    assert "loss –" in counters.text()  # measured on another network
+    assert "step" in counters.text() and "step 0" not in counters.text()
+    window.editor.undo_stack.undo()
+    assert "loss –" not in counters.text()  # the network it was measured on again
+
+
+def test_a_checkpoints_counters_leave_its_loss_out_once_the_data_changes(window, qtbot):
+    train_steps(window, qtbot, 50)
+    run = window.training.session.shown
+    window.training.invalidate()
+    window.training.show_checkpoint(run, run.checkpoints[1])
+    assert "loss –" not in window.training_panel.counters.text()
+    window.editor.set_dataset({"name": "spiral", "params": {}})
+    assert "loss –" in window.training_panel.counters.text()
+
+
+def test_a_dataset_the_network_cannot_take_leaves_the_project_on_its_data(window, monkeypatch):
+    from nnstudio.model.document import DocumentError
+
+    def refuse(*args, **kwargs):
+        raise DocumentError("too many features")
+
+    monkeypatch.setattr(window.project.document, "bind_dataset", refuse)
+    assert not window.editor.set_dataset({"name": "spiral", "params": {}})
+    assert window.project.dataset["name"] == "circle"
+    assert "too many features" in window.statusBar().currentMessage()

@@ -3,7 +3,7 @@ divergence, stopping and quitting, and a 20,000-snapshot run."""
 
 import numpy as np
 import pytest
-from gestures import click
+from gestures import click, drawn
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QLabel
 
@@ -16,10 +16,10 @@ from nnstudio.ui.training_bridge import TrainingBridge
 def test_play_trains_and_every_view_follows(window, qtbot):
     initial = [w.copy() for w, _ in window.project.document.weights()]
     window.training_panel.play.click()
-    qtbot.waitUntil(lambda: window.loss_plot.steps.size > 600, timeout=15000)
+    qtbot.waitUntil(lambda: len(drawn(window.loss_plot.train)[0]) > 600, timeout=15000)
     window.training_panel.pause.click()
     qtbot.waitUntil(lambda: window.training.latest.status == "paused", timeout=5000)
-    _, losses = window.loss_plot.steps.data()
+    _, losses = drawn(window.loss_plot.train)
     assert losses[-100:].mean() < 0.7 * losses[:100].mean()
     weights = window.project.document.weights()
     assert not np.allclose(weights[0][0], initial[0])
@@ -51,7 +51,7 @@ def test_reset_restores_the_seeded_initial_weights(window, qtbot):
     window.training_panel.reset.click()
     for (w, b), (ew, eb) in zip(window.project.document.weights(), expected):
         assert np.array_equal(w, ew) and np.array_equal(b, eb)
-    assert window.loss_plot.steps.size == 0
+    assert len(drawn(window.loss_plot.train)[0]) == 0
     assert not window.training.bridge.running
 
 
@@ -168,7 +168,7 @@ def test_more_settings_reach_the_run(window, qtbot):
     assert options["nesterov"] and options["momentum"] == 0.9 and options["loss"] == "mse"
     metrics = window.training.latest.metrics
     assert metrics["loss"] <= 0.35 and "val_loss" in metrics  # stopped at the target
-    assert window.loss_plot.val.size > 0
+    assert len(drawn(window.loss_plot.validation)[0]) > 0
     assert window.project.document.loss == "mse"
     assert settings["optimizer"].isEnabled()  # finished: settings can change again
 
@@ -234,8 +234,8 @@ def test_while_training_each_frame_draws_one_group_of_views_in_turn(window, qtbo
         original_draw()
         frames.append(drawn[before:])
 
-    controller.timer.timeout.disconnect()
-    controller.timer.timeout.connect(draw)
+    controller.pacer.timer.timeout.disconnect()
+    controller.pacer.timer.timeout.connect(draw)
     controller.play()
     qtbot.waitUntil(lambda: sum(map(bool, frames)) >= 9, timeout=15000)
     controller.pause()
