@@ -85,7 +85,8 @@ class InverseCommand(QUndoCommand):
 
 class WeightsCommand(QUndoCommand):
     """Replace the network's weights (imported, or edited by hand); undo puts the old
-    ones back."""
+    ones back. As with every edit, training done since is kept: an undo or redo after
+    the network trained leaves its weights alone."""
 
     def __init__(
         self,
@@ -98,6 +99,7 @@ class WeightsCommand(QUndoCommand):
         self._document, self._applied = document, applied
         self._before = [(w.copy(), b.copy()) for w, b in document.weights()]
         self._after = [(w.copy(), b.copy()) for w, b in weights]
+        self._left: list | None = None  # the weights the last redo or undo left
 
     def redo(self):
         self._set(self._after)
@@ -106,5 +108,8 @@ class WeightsCommand(QUndoCommand):
         self._set(self._before)
 
     def _set(self, weights: list) -> None:
+        if self._left is not None and self._document.explicit_weights() is not self._left:
+            return  # trained (or changed) since
         self._document.set_weights([(w.copy(), b.copy()) for w, b in weights])
+        self._left = self._document.explicit_weights()
         self._applied()

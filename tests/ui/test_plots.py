@@ -214,6 +214,7 @@ def test_overlaid_runs_have_a_colour_and_a_legend_entry_each_and_can_be_replaced
     plot.set_overlays([("SGD", sgd), ("Adam", adam)])
     entries = overlay_entries(plot)
     assert list(entries) == ["SGD", "Adam"]  # one entry per run, not per curve
+    assert legend_names(plot.accuracy) == ["training", "validation", "SGD", "Adam"]
     for label, curves in (("SGD", sgd), ("Adam", adam)):
         np.testing.assert_array_equal(entries[label].getData()[1], curves["loss"][1])
     pens = [run["loss"].opts["pen"] for run in plot.overlay_curves]
