@@ -10,9 +10,11 @@ from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
+    QFrame,
     QInputDialog,
     QMainWindow,
     QMessageBox,
+    QScrollArea,
 )
 
 from nnstudio.errors import NNStudioError
@@ -37,6 +39,7 @@ from nnstudio.ui.training_panel import TrainingPanel
 from nnstudio.ui.weights_view import WeightsView
 
 MAX_RECENT = 8
+DOCK_TITLE_HEIGHT = 32  # pixels, about: a dock's title bar and margins
 RUNS_REFRESH_S = 1.0  # the runs list's numbers, while a run trains
 FILE_FILTER = f"nnstudio projects (*{SUFFIX})"
 
@@ -68,12 +71,16 @@ class MainWindow(QMainWindow):
         self.inspector = Inspector(self.project.document)
         self.dataset_panel = DatasetPanel()
         self._dock("Layers", self.palette, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self._dock("Dataset", self.dataset_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self._dock("Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
+        self._dock("Dataset", self.dataset_panel, Qt.DockWidgetArea.LeftDockWidgetArea, True)
+        inspector_dock = self._dock(
+            "Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea, True
+        )
         self.training_panel = TrainingPanel()
         self.loss_plot = LossPlot()
         self.boundary_plot = BoundaryPlot()
-        self._dock("Training", self.training_panel, Qt.DockWidgetArea.RightDockWidgetArea)
+        training_dock = self._dock(
+            "Training", self.training_panel, Qt.DockWidgetArea.RightDockWidgetArea, True
+        )
         loss_dock = self._dock("Loss", self.loss_plot, Qt.DockWidgetArea.BottomDockWidgetArea)
         boundary_dock = self._dock(
             "Decision boundary", self.boundary_plot, Qt.DockWidgetArea.BottomDockWidgetArea
@@ -96,6 +103,9 @@ class MainWindow(QMainWindow):
         self.runs_dock = self._dock("Runs", self.runs_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
         # between the loss curves it compares and the views of the moment it shows
         self.splitDockWidget(loss_dock, self.runs_dock, Qt.Orientation.Horizontal)
+        # the inspector and the training panel run down the whole right side: both fit
+        # on a 768-pixel screen
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         width = self.width()
         self.resizeDocks(
             [loss_dock, self.runs_dock, boundary_dock],
@@ -103,6 +113,11 @@ class MainWindow(QMainWindow):
             Qt.Orientation.Horizontal,
         )
         self.resizeDocks([loss_dock], [self.height() * 2 // 5], Qt.Orientation.Vertical)
+        self.resizeDocks(  # the inspector as tall as its form, the training panel the rest
+            [inspector_dock, training_dock],
+            [self.inspector.sizeHint().height() + DOCK_TITLE_HEIGHT, self.height()],
+            Qt.Orientation.Vertical,
+        )
         self._unsaved_training = False
         self._trained_run = None
         self._runs_refresh = Throttle(
@@ -131,9 +146,19 @@ class MainWindow(QMainWindow):
 
     # -- assembly ---------------------------------------------------------------------
 
-    def _dock(self, title: str, widget, area) -> QDockWidget:
+    def _dock(self, title: str, widget, area, scrolls: bool = False) -> QDockWidget:
+        """A dock holding ``widget``; a form that ``scrolls`` can be shorter than it is
+        (on a small screen) and scrolls then."""
         dock = QDockWidget(title, self)
         dock.setObjectName(title)
+        if scrolls:
+            area_widget = QScrollArea()
+            area_widget.setWidget(widget)
+            area_widget.setWidgetResizable(True)
+            area_widget.setFrameShape(QFrame.Shape.NoFrame)
+            area_widget.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            area_widget.setMinimumWidth(widget.minimumSizeHint().width())
+            widget = area_widget
         dock.setWidget(widget)
         self.addDockWidget(area, dock)
         return dock

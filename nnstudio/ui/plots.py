@@ -22,6 +22,8 @@ RUN_COLORS = [
 ]
 OVERLAY_CURVES = ("loss", "val_loss", "accuracy", "val_accuracy")
 EMPTY = np.empty(0)
+LEFT_AXIS_WIDTH = 48  # pixels: room for "100%" and for "0.0001"
+ACCURACY_MIN_HEIGHT = 120  # pixels: its axis label ("accuracy") unclipped
 
 
 class StickyRange:
@@ -90,14 +92,15 @@ class LossPlot(QWidget):
         self.accuracy = pg.PlotWidget()
         self.accuracy.setLabel("bottom", "step")
         self.accuracy.setLabel("left", "accuracy")
-        self.accuracy.addLegend(offset=(-10, -10), brush=LEGEND_BRUSH)
-        self.accuracy.setXLink(self.plot)
-        self.train_accuracy = self.accuracy.plot(
-            pen=pg.mkPen((32, 110, 200), width=2), name="training"
-        )
-        self.val_accuracy = self.accuracy.plot(
-            pen=pg.mkPen((232, 120, 20), width=2), name="validation"
-        )
+        self.accuracy.setXLink(self.plot)  # no legend of its own: the loss plot's tells
+        # the colours of both (a second one would cover the little room it has)
+        # accuracy in percent at three ticks: readable in the few pixels it may get
+        self.accuracy.getAxis("left").setTicks([[(0.0, "0%"), (0.5, "50%"), (1.0, "100%")]])
+        for plot in (self.plot, self.accuracy):  # the two step axes line up
+            plot.getAxis("left").setWidth(LEFT_AXIS_WIDTH)
+        self.train_accuracy = self.accuracy.plot(pen=pg.mkPen((32, 110, 200), width=2))
+        self.val_accuracy = self.accuracy.plot(pen=pg.mkPen((232, 120, 20), width=2))
+        self.accuracy.setMinimumHeight(ACCURACY_MIN_HEIGHT)
         self.accuracy.hide()
         self._live_prefix = ""
         self.marker = pg.InfiniteLine(
@@ -134,7 +137,7 @@ class LossPlot(QWidget):
         self._x_range, self._following = None, True
         self._y_range.reset()
         self.plot.setYRange(0, 1, padding=0)
-        self.accuracy.setYRange(0, 1, padding=0.02)
+        self.accuracy.setYRange(0, 1, padding=0.08)  # room for the "100%" label
         self.mark_step(checkpoint.step if checkpoint is not None else None)
         if run is not None and len(run.steps):  # a whole run: the step axis ends with it
             start = self._x_start()
@@ -190,15 +193,11 @@ class LossPlot(QWidget):
     ) -> None:
         """Other runs to compare with the live one, replacing those shown before.
 
-        Each ``(label, curves)`` gets a colour of its own and one entry in each legend;
-        curves are keyed "loss", "val_loss" (dashed), "accuracy" and "val_accuracy"
-        (dashed, on the accuracy plot), each an ``(x, y)`` pair with x in steps. The
-        axes fit them.
+        Each ``(label, curves)`` gets a colour of its own and one legend entry; curves
+        are keyed "loss", "val_loss" (dashed), "accuracy" and "val_accuracy" (dashed, on
+        the accuracy plot), each an ``(x, y)`` pair with x in steps. The axes fit them.
         """
-        legends = [
-            (p.getPlotItem().legend, key)
-            for p, key in ((self.plot, "loss"), (self.accuracy, "accuracy"))
-        ]
+        legend = self.plot.getPlotItem().legend
         while len(self.overlay_curves) > len(overlays):
             for key, item in self.overlay_curves.pop().items():
                 self._plot_for(key).removeItem(item)  # and its legend entry
@@ -206,9 +205,8 @@ class LossPlot(QWidget):
             self.overlay_curves.append(self._new_overlay(len(self.overlay_curves)))
         starts, ends, losses = [np.inf], [0.0], []
         for run, (label, curves) in zip(self.overlay_curves, overlays):
-            for legend, key in legends:  # re-listed in order, under its new label
-                legend.removeItem(run[key])
-                legend.addItem(run[key], label)
+            legend.removeItem(run["loss"])  # re-listed in order, under its new label
+            legend.addItem(run["loss"], label)
             for key, item in run.items():
                 x, y = (np.asarray(v, dtype=float) for v in curves.get(key, (EMPTY, EMPTY)))
                 item.setData(x, y)
@@ -218,8 +216,7 @@ class LossPlot(QWidget):
                     ends.append(float(x.max()))
                 if "loss" in key:
                     losses.append(_range_extremes(y))
-        for legend, _ in legends:  # entries side by side: no clipping
-            legend.setColumnCount(2 if len(overlays) > 1 else 1)
+        legend.setColumnCount(2 if len(overlays) > 1 else 1)  # entries side by side: no clipping
         self._overlay_start, self._overlay_end = min(starts), max(ends)
         self._overlay_losses = np.concatenate(losses) if losses else EMPTY
         self._x_range = None  # fit the axes to what is shown now
@@ -254,27 +251,24 @@ class LossPlot(QWidget):
         repaint the whole dock) in the middle of a run; a curve that will stay empty has
         no legend entry."""
         self.accuracy.setVisible(accuracy)
-        for plot, curve in ((self.plot, self.validation), (self.accuracy, self.val_accuracy)):
-            legend = plot.getPlotItem().legend
-            listed = legend.getLabel(curve) is not None
-            if validation and not listed:
-                legend.addItem(curve, self._live_prefix + "validation")
-            elif listed and not validation:
-                legend.removeItem(curve)
+        # the step axis once, under the accuracy: the loss gets the height
+        self.plot.getPlotItem().showAxis("bottom", not accuracy)
+        legend = self.plot.getPlotItem().legend
+        listed = legend.getLabel(self.validation) is not None
+        if validation and not listed:
+            legend.addItem(self.validation, self._live_prefix + "validation")
+        elif listed and not validation:
+            legend.removeItem(self.validation)
 
     def name_live(self, name: str | None) -> None:
-        """Name the live curves after their run in the legends ("Run 3 · training"),
+        """Name the live curves after their run in the legend ("Run 3 · training"),
         so that they read apart from overlaid runs; None: "training", "validation"."""
         prefix = f"{name} · " if name else ""
-        for plot, curves in (
-            (self.plot, (self.train, self.validation)),
-            (self.accuracy, (self.train_accuracy, self.val_accuracy)),
-        ):
-            legend = plot.getPlotItem().legend
-            for curve, what in zip(curves, ("training", "validation")):
-                label = legend.getLabel(curve)
-                if label is not None:
-                    label.setText(prefix + what)
+        legend = self.plot.getPlotItem().legend
+        for curve, what in ((self.train, "training"), (self.validation, "validation")):
+            label = legend.getLabel(curve)
+            if label is not None:
+                label.setText(prefix + what)
         self._live_prefix = prefix
 
     def _stop_following(self, *_):

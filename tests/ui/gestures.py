@@ -49,8 +49,8 @@ def click(window, scene_point):
 
 
 def drawn(curve):
-    """The (x, y) points a plot curve shows (empty arrays for none)."""
+    """The (x, y) points given to a plot curve to draw (empty arrays for none)."""
     import numpy as np
 
-    x, y = curve.getData()
+    x, y = curve.xData, curve.yData
     return (np.empty(0), np.empty(0)) if x is None else (x, y)

@@ -194,7 +194,7 @@ class _LayoutRequests(QObject):
 
 def test_counters_change_without_re_laying_out_the_window(window, qtbot):
     requests = _LayoutRequests()
-    window.installEventFilter(requests)
+    window.training_panel.installEventFilter(requests)
     qtbot.wait(100)  # the window's own start-up layout
     requests.count = 0
     panel = window.training_panel
