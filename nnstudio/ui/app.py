@@ -68,5 +68,5 @@ def create_window(args: list[str], ask=None) -> MainWindow:
             return window
     window = MainWindow()
     if args:
-        window.open_path(Path(args[0]))
+        window.files.open_path(Path(args[0]))
     return window

@@ -5,20 +5,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDockWidget,
-    QFileDialog,
     QFrame,
     QInputDialog,
     QMainWindow,
-    QMessageBox,
+    QMenu,
     QScrollArea,
 )
 
 from nnstudio.errors import NNStudioError
-from nnstudio.io.project import SUFFIX, load_project, save_project
 from nnstudio.model.project import Project
 from nnstudio.ui.autosave import Autosaver
 from nnstudio.ui.boundary_plot import BoundaryPlot
@@ -30,18 +28,18 @@ from nnstudio.ui.editor import Editor
 from nnstudio.ui.evaluation import EvaluationPanel
 from nnstudio.ui.exporting import Exporter
 from nnstudio.ui.inspector import Inspector
+from nnstudio.ui.menus import StudioMenus
 from nnstudio.ui.palette import Palette
 from nnstudio.ui.plots import LossPlot
+from nnstudio.ui.project_files import ProjectFiles
 from nnstudio.ui.runs_panel import RunsPanel
 from nnstudio.ui.throttle import Throttle
 from nnstudio.ui.training_controller import TrainingController
 from nnstudio.ui.training_panel import TrainingPanel
 from nnstudio.ui.weights_view import WeightsView
 
-MAX_RECENT = 8
 DOCK_TITLE_HEIGHT = 32  # pixels, about: a dock's title bar and margins
 RUNS_REFRESH_S = 1.0  # the runs list's numbers, while a run trains
-FILE_FILTER = f"nnstudio projects (*{SUFFIX})"
 
 
 class MainWindow(QMainWindow):
@@ -128,11 +126,12 @@ class MainWindow(QMainWindow):
         )
         self.exporter = Exporter(self)
         self.node_maps = NodeMaps(self.scene, lambda: self.boundary_plot.bounds, self)
-        self._build_actions()
+        self.files = ProjectFiles(self, QMenu("Open &Recent", self))
+        self.menus = StudioMenus(self)
         self._connect()
         self.training.preview()
         self.autosaver = Autosaver(
-            self._project_to_save,
+            self.project_to_save,
             self.is_modified,
             autosave_ms or 60_000,
             self,
@@ -162,127 +161,6 @@ class MainWindow(QMainWindow):
         dock.setWidget(widget)
         self.addDockWidget(area, dock)
         return dock
-
-    def _action(self, text, slot, shortcut=None, tip="") -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(shortcut)
-        action.setStatusTip(tip)
-        action.setToolTip(tip or text.replace("&", ""))
-        action.triggered.connect(slot)
-        return action
-
-    def _build_actions(self) -> None:
-        keys = QKeySequence.StandardKey
-        stack = self.editor.undo_stack
-        self.undo_action = stack.createUndoAction(self, "&Undo")
-        self.undo_action.setShortcut(keys.Undo)
-        self.redo_action = stack.createRedoAction(self, "&Redo")
-        self.redo_action.setShortcut(keys.Redo)
-        self.new_action = self._action("&New", self.new_project, keys.New, "Start a new network")
-        self.open_action = self._action("&Open…", self.open_dialog, keys.Open, "Open a project")
-        self.save_action = self._action("&Save", self.save, keys.Save, "Save the project")
-        self.save_as_action = self._action(
-            "Save &As…", self.save_as, keys.SaveAs, "Save the project under a new name"
-        )
-        self.quit_action = self._action("&Quit", self.close, keys.Quit, "Quit nnstudio")
-        exporter = self.exporter
-        self.export_action = self._action(
-            "&Export model…",
-            exporter.export_model,
-            QKeySequence("Ctrl+E"),
-            "Export the trained network: ONNX, PyTorch, Keras, NumPy code, NPZ, JSON, CSV",
-        )
-        self.import_action = self._action(
-            "&Import weights…",
-            exporter.import_weights,
-            tip="Load weights saved as NPZ into this network",
-        )
-        self.export_diagram_action = self._action(
-            "Network &diagram…", exporter.export_diagram, tip="Save the diagram as PNG or SVG"
-        )
-        self.export_loss_action = self._action(
-            "&Loss plot…",
-            lambda: exporter.export_plot(self.loss_plot.plot.getPlotItem(), "loss plot"),
-            tip="Save the loss curve as PNG, SVG or CSV",
-        )
-        self.export_boundary_action = self._action(
-            "Decision &boundary…",
-            lambda: exporter.export_plot(self.boundary_plot.getPlotItem(), "decision boundary"),
-            tip="Save the decision boundary plot as PNG, SVG or CSV",
-        )
-        self.delete_action = self._action(
-            "&Delete layer",
-            lambda: self.editor.remove_layer(self.scene.selected_layer()),
-            keys.Delete,
-            "Delete the selected hidden layer",
-        )
-        self.zoom_in_action = self._action("Zoom &in", self.view.zoom_in, keys.ZoomIn)
-        self.zoom_out_action = self._action("Zoom &out", self.view.zoom_out, keys.ZoomOut)
-        self.fit_action = self._action("&Fit to view", self.view.fit, QKeySequence("Ctrl+0"))
-        self.changes_action = self._action(
-            "Show weight &changes",
-            self.scene.show_changes,
-            QKeySequence("Ctrl+D"),
-            "Colour connections and nodes by how much each weight and bias has changed "
-            "since this was turned on, instead of by value",
-        )
-        self.changes_action.setCheckable(True)
-        menu = self.menuBar().addMenu("&File")
-        for action in (self.new_action, self.open_action):
-            menu.addAction(action)
-        self.recent_menu = menu.addMenu("Open &Recent")
-        for action in (self.save_action, self.save_as_action):
-            menu.addAction(action)
-        menu.addSeparator()
-        menu.addAction(self.export_action)
-        pictures = menu.addMenu("Export &picture")
-        for action in (
-            self.export_diagram_action,
-            self.export_loss_action,
-            self.export_boundary_action,
-        ):
-            pictures.addAction(action)
-        menu.addAction(self.import_action)
-        menu.addSeparator()
-        menu.addAction(self.quit_action)
-        edit = self.menuBar().addMenu("&Edit")
-        for action in (self.undo_action, self.redo_action, self.delete_action):
-            edit.addAction(action)
-        view = self.menuBar().addMenu("&View")
-        for action in (
-            self.zoom_in_action,
-            self.zoom_out_action,
-            self.fit_action,
-            None,
-            self.changes_action,
-        ):
-            view.addSeparator() if action is None else view.addAction(action)
-        toolbar = self.addToolBar("Main")
-        toolbar.setObjectName("Main")
-        undo = self._action("Undo", stack.undo, tip="Undo the last edit")
-        redo = self._action("Redo", stack.redo, tip="Redo the edit just undone")
-        stack.canUndoChanged.connect(undo.setEnabled)
-        stack.canRedoChanged.connect(redo.setEnabled)
-        undo.setEnabled(False)
-        redo.setEnabled(False)
-        for action in (
-            self.new_action,
-            self.open_action,
-            self.save_action,
-            None,
-            undo,
-            redo,
-            self.delete_action,
-            None,
-            self.zoom_in_action,
-            self.zoom_out_action,
-            self.fit_action,
-            None,
-            self.changes_action,
-        ):
-            toolbar.addSeparator() if action is None else toolbar.addAction(action)
-        self._refresh_recent()
 
     def _connect(self) -> None:
         editor, scene = self.editor, self.scene
@@ -377,11 +255,21 @@ class MainWindow(QMainWindow):
             [(run.name, run.curves()) for run in selected if run is not shown]
         )
 
-    def _project_to_save(self) -> Project:
+    def project_to_save(self) -> Project:
         """The project with the live run's latest weights in its document (the canvas
-        takes them only on its turn)."""
+        takes them only on its turn) and the canvas's zoom."""
         self.training.commit_weights()
+        self.project.layout = {"zoom": self.view.zoom}
         return self.project
+
+    def saved(self, path: Path) -> None:
+        """The project was saved as ``path``: nothing is unsaved now."""
+        self.path = path
+        self.editor.undo_stack.setClean()
+        self._unsaved_training = False
+        self.autosaver.discard()
+        self._update_title()
+        self.statusBar().showMessage(f"Saved {path}", 4000)
 
     def is_modified(self) -> bool:
         """Unsaved edits or unsaved training."""
@@ -464,73 +352,8 @@ class MainWindow(QMainWindow):
         self._update_title()
         self.view.fit()
 
-    def new_project(self) -> None:
-        if self.maybe_save():
-            self.set_project(Project.example(), None)
-
-    def open_dialog(self) -> None:
-        if not self.maybe_save():
-            return
-        path, _ = QFileDialog.getOpenFileName(self, "Open project", "", FILE_FILTER)
-        if path:
-            self.open_path(Path(path))
-
-    def open_path(self, path: Path) -> bool:
-        try:
-            project = load_project(path)
-        except NNStudioError as exc:
-            QMessageBox.warning(self, "Cannot open project", str(exc))
-            return False
-        self.set_project(project, path)
-        self._remember(path)
-        return True
-
-    def save(self) -> bool:
-        return self.save_to(self.path) if self.path else self.save_as()
-
-    def save_as(self) -> bool:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Save project", "untitled" + SUFFIX, FILE_FILTER
-        )
-        if not path:
-            return False
-        path = Path(path)
-        return self.save_to(path if path.suffix == SUFFIX else path.with_suffix(SUFFIX))
-
-    def save_to(self, path: Path) -> bool:
-        self.project.layout = {"zoom": self.view.zoom}
-        try:
-            save_project(self._project_to_save(), path)
-        except OSError as exc:
-            QMessageBox.warning(self, "Cannot save project", f"{path}: {exc.strerror}")
-            return False
-        self.path = path
-        self.editor.undo_stack.setClean()
-        self._unsaved_training = False
-        self.autosaver.discard()
-        self._remember(path)
-        self._update_title()
-        self.statusBar().showMessage(f"Saved {path}", 4000)
-        return True
-
-    def maybe_save(self) -> bool:
-        """Ask about unsaved changes; False if the user cancels."""
-        if not self.is_modified():
-            return True
-        buttons = QMessageBox.StandardButton
-        answer = QMessageBox.question(
-            self,
-            "Unsaved changes",
-            "The network has unsaved changes. Save them?",
-            buttons.Save | buttons.Discard | buttons.Cancel,
-            buttons.Save,
-        )
-        if answer == buttons.Save:
-            return self.save()
-        return answer == buttons.Discard
-
     def closeEvent(self, event):
-        if self.maybe_save():
+        if self.files.maybe_save():
             self.editor.undo_stack.blockSignals(True)  # no view updates while closing
             self.training.shutdown()
             self.autosaver.stop()
@@ -538,26 +361,3 @@ class MainWindow(QMainWindow):
             event.accept()
         else:
             event.ignore()
-
-    # -- recent files -----------------------------------------------------------------
-
-    def _remember(self, path: Path) -> None:
-        settings = QSettings()
-        recent = [p for p in self._recent_paths() if p != str(path)]
-        settings.setValue("recent", [str(path), *recent][:MAX_RECENT])
-        self._refresh_recent()
-
-    @staticmethod
-    def _recent_paths() -> list[str]:
-        """The remembered projects (QSettings gives a lone entry as a plain string)."""
-        recent = QSettings().value("recent", []) or []
-        return [recent] if isinstance(recent, str) else list(recent)
-
-    def _refresh_recent(self) -> None:
-        self.recent_menu.clear()
-        recent = self._recent_paths()
-        for entry in recent:
-            action = self.recent_menu.addAction(Path(entry).name)
-            action.setToolTip(entry)
-            action.triggered.connect(lambda _=False, p=entry: self.open_path(Path(p)))
-        self.recent_menu.setEnabled(bool(recent))

@@ -52,10 +52,10 @@ def test_export_the_trained_model_as_onnx_from_the_file_menu(window, monkeypatch
 def test_exporting_an_untrained_network_asks_first(window, monkeypatch, tmp_path):
     _answer_save(monkeypatch, tmp_path / "net.json", "json")
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
-    window.export_action.trigger()
+    window.menus.export_action.trigger()
     assert not (tmp_path / "net.json").exists()
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
-    window.export_action.trigger()
+    window.menus.export_action.trigger()
     assert json.loads((tmp_path / "net.json").read_text())["layers"][0]["units"] == 4
 
 
@@ -64,14 +64,14 @@ def test_a_failed_export_shows_a_message_not_a_traceback(window, monkeypatch, tm
     warnings = []
     monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warnings.append(a[2]))
     _answer_save(monkeypatch, tmp_path / "no-such-dir" / "m.onnx", "onnx")
-    window.export_action.trigger()
+    window.menus.export_action.trigger()
     assert warnings and "cannot write" in warnings[0]
 
 
 def test_diagram_and_plots_export_as_pictures_and_data(window, monkeypatch, tmp_path):
     for name in ("net.png", "net.svg"):
         _answer_save(monkeypatch, tmp_path / name)
-        window.export_diagram_action.trigger()
+        window.menus.export_diagram_action.trigger()
     image = QImage(str(tmp_path / "net.png"))
     assert not image.isNull() and image.width() > 400
     coloured = sum(
@@ -84,9 +84,9 @@ def test_diagram_and_plots_export_as_pictures_and_data(window, monkeypatch, tmp_
     for name in ("loss.svg", "loss.csv", "boundary.png"):
         _answer_save(monkeypatch, tmp_path / name)
         action = (
-            window.export_boundary_action
+            window.menus.export_boundary_action
             if name.startswith("boundary")
-            else window.export_loss_action
+            else window.menus.export_loss_action
         )
         action.trigger()
         assert (tmp_path / name).stat().st_size > 0
@@ -100,7 +100,7 @@ def test_import_weights_from_npz_is_undoable(window, monkeypatch, tmp_path):
     monkeypatch.setattr(
         QFileDialog, "getOpenFileName", lambda *a, **k: (str(tmp_path / "w.npz"), "")
     )
-    window.import_action.trigger()
+    window.menus.import_action.trigger()
     for (w, b), (w2, b2) in zip(window.project.document.weights(), net.get_weights()):
         np.testing.assert_array_equal(w, w2)
         np.testing.assert_array_equal(b, b2)
@@ -122,7 +122,7 @@ def test_importing_weights_of_another_shape_is_refused_with_the_shapes(
         monkeypatch.setattr(
             QFileDialog, "getOpenFileName", lambda *a, n=name, **k: (str(tmp_path / n), "")
         )
-        window.import_action.trigger()
+        window.menus.import_action.trigger()
     assert "2→8→1 network; this one is 2→4→4→1" in window.statusBar().currentMessage()
     assert warnings and "broken.npz" in warnings[0]
     for w, w0 in zip((w for w, _ in window.project.document.weights()), before):
@@ -143,7 +143,7 @@ def test_a_run_from_imported_weights_is_no_branch_of_the_run_before(
     monkeypatch.setattr(
         QFileDialog, "getOpenFileName", lambda *a, **k: (str(tmp_path / "w.npz"), "")
     )
-    window.import_action.trigger()
+    window.menus.import_action.trigger()
     window.training.step()
     assert window.training.session.run.parent is None
     window.training.shutdown()

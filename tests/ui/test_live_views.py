@@ -216,7 +216,7 @@ def test_double_click_a_node_edits_its_bias(window, qtbot, monkeypatch):
 
 
 def test_weight_change_view_colours_by_change_since_turned_on(window, qtbot):
-    window.changes_action.trigger()
+    window.menus.changes_action.trigger()
     assert window.scene.showing_changes
     assert not window.scene.connection_items[0]._weights.any()  # nothing changed yet
     start = [w.copy() for w, _ in window.project.document.weights()]
@@ -225,7 +225,7 @@ def test_weight_change_view_colours_by_change_since_turned_on(window, qtbot):
     np.testing.assert_allclose(shown, window.project.document.weights()[0][0] - start[0], atol=1e-6)
     assert np.abs(shown).max() > 0
     assert "change of weight" in window.scene.connection_items[0].value_label
-    window.changes_action.trigger()
+    window.menus.changes_action.trigger()
     np.testing.assert_array_equal(
         window.scene.connection_items[0]._weights, window.project.document.weights()[0][0]
     )

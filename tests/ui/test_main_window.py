@@ -79,7 +79,7 @@ def test_drag_a_layer_sideways_to_reorder_it_as_one_undo_step(window, qtbot):
 def test_select_and_delete_a_layer_then_undo(window, qtbot):
     click(window, window.scene.layer_items[2].scenePos())
     assert window.scene.selected_layer() == 2
-    window.delete_action.trigger()
+    window.menus.delete_action.trigger()
     assert sizes(window) == [2, 4, 1]
     window.editor.undo_stack.undo()
     assert sizes(window) == [2, 4, 4, 1]
@@ -87,7 +87,7 @@ def test_select_and_delete_a_layer_then_undo(window, qtbot):
 
 def test_deleting_the_output_layer_is_refused(window):
     window.scene.select_layer(3)
-    window.delete_action.trigger()
+    window.menus.delete_action.trigger()
     assert sizes(window) == [2, 4, 4, 1]
     assert "output layer cannot be deleted" in window.statusBar().currentMessage()
 
@@ -137,14 +137,14 @@ def test_save_reopen_gives_the_identical_network(window, tmp_path, qtbot):
     window.editor.add_layer("dense", 2)
     window.editor.set_activation(2, "relu")
     path = tmp_path / "net.nnsp"
-    assert window.save_to(path)
+    assert window.files.save_to(path)
     assert not window.isWindowModified() and window.windowTitle() == "net[*] — nnstudio"
     other = MainWindow()
     qtbot.addWidget(other)
-    assert other.open_path(path)
+    assert other.files.open_path(path)
     assert other.project.to_dict()["network"] == window.project.to_dict()["network"]
     assert other.project.dataset == window.project.dataset
-    assert other.recent_menu.actions()[0].toolTip() == str(path)
+    assert other.files.recent_menu.actions()[0].toolTip() == str(path)
 
 
 def test_a_bad_project_file_is_refused_with_a_message(window, tmp_path, monkeypatch):
@@ -152,7 +152,7 @@ def test_a_bad_project_file_is_refused_with_a_message(window, tmp_path, monkeypa
     monkeypatch.setattr(QMessageBox, "warning", lambda *args: messages.append(args[2]))
     path = tmp_path / "broken.nnsp"
     path.write_bytes(b"not a zip at all")
-    assert not window.open_path(path)
+    assert not window.files.open_path(path)
     assert "not a readable project file" in messages[0]
     assert sizes(window) == [2, 4, 4, 1]
 
@@ -228,7 +228,7 @@ def test_wheel_zooms_and_fit_shows_everything(window, qtbot):
     )
     QApplication.sendEvent(window.view.viewport(), wheel)
     assert window.view.zoom == pytest.approx(before * 1.2)
-    window.fit_action.trigger()
+    window.menus.fit_action.trigger()
     visible = window.view.mapToScene(window.view.viewport().rect()).boundingRect()
     assert visible.contains(window.scene.itemsBoundingRect().adjusted(10, 10, -10, -10))
 

@@ -43,7 +43,7 @@ def test_save_and_reopen_a_trained_project_keeps_weights_runs_curves_and_counter
     run = window.project.runs[-1]
     counters = window.training_panel.counters.text()
     path = tmp_path / "trained.nnsp"
-    assert window.save_to(path) and not window.isWindowModified()
+    assert window.files.save_to(path) and not window.isWindowModified()
     window.training.shutdown()
     again = MainWindow(load_project(path), path)
     qtbot.addWidget(again)
@@ -68,7 +68,7 @@ def test_closing_after_training_asks_to_save(window, qtbot, monkeypatch):
         "question",
         lambda *a, **k: asked.append(a[1]) or QMessageBox.StandardButton.Cancel,
     )
-    assert not window.maybe_save() and asked == ["Unsaved changes"]
+    assert not window.files.maybe_save() and asked == ["Unsaved changes"]
 
 
 def test_undoing_a_rename_or_an_activation_change_keeps_the_trained_weights(window, qtbot):
@@ -232,9 +232,9 @@ def test_a_refused_rename_puts_the_name_in_use_back_in_the_inspector(window, qtb
 def test_opening_a_trained_project_draws_its_node_maps(window, qtbot, tmp_path):
     train_steps(window, qtbot, 50)
     path = tmp_path / "maps.nnsp"
-    assert window.save_to(path)
-    window.new_project()
-    assert window.open_path(path)
+    assert window.files.save_to(path)
+    window.files.new_project()
+    assert window.files.open_path(path)
     hidden = window.scene.layer_items[1:-1]
     assert hidden and all(item.node_images for item in hidden)
 
@@ -244,7 +244,7 @@ def test_undoing_an_edit_while_training_ends_the_run_and_draws_no_old_snapshot(w
     qtbot.mouseClick(window.training_panel.play, Qt.MouseButton.LeftButton)
     run = window.training.session.run
     qtbot.waitUntil(lambda: run.step > 20, timeout=10_000)
-    window.undo_action.trigger()  # back to 4 nodes, with training going on
+    window.menus.undo_action.trigger()  # back to 4 nodes, with training going on
     assert window.project.document.sizes == [2, 4, 4, 1]
     assert window.training.session.run is None and run.status == "stopped"
     qtbot.wait(200)  # frames: nothing of the 5-node run is drawn on the 4-node network
@@ -255,7 +255,7 @@ def test_saving_while_training_writes_the_latest_weights(window, qtbot, tmp_path
     qtbot.mouseClick(window.training_panel.play, Qt.MouseButton.LeftButton)
     run = window.training.session.run
     qtbot.waitUntil(lambda: run.step > 50, timeout=10_000)
-    assert window.save_to(tmp_path / "live.nnsp")
+    assert window.files.save_to(tmp_path / "live.nnsp")
     saved = load_project(tmp_path / "live.nnsp")
     latest = window.training.latest.weights
     for (w, _), (w0, _) in zip(saved.document.weights(), latest):
@@ -302,9 +302,9 @@ def test_the_delete_key_in_the_runs_list_deletes_runs_not_a_layer(window, qtbot,
 
 
 def test_open_recent_lists_whole_paths_after_the_first_project(window, tmp_path):
-    window.save_to(tmp_path / "one.nnsp")  # QSettings keeps a single path as a string
-    window.save_to(tmp_path / "two.nnsp")
-    names = [action.text() for action in window.recent_menu.actions()]
+    window.files.save_to(tmp_path / "one.nnsp")  # QSettings keeps a single path as a string
+    window.files.save_to(tmp_path / "two.nnsp")
+    names = [action.text() for action in window.files.recent_menu.actions()]
     assert names == ["two.nnsp", "one.nnsp"]
 
 

@@ -1,0 +1,144 @@
+"""The studio's commands as actions: the menu bar, the toolbar and their shortcuts."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QAction, QKeySequence
+
+
+class StudioMenus:
+    """Every action of a :class:`~nnstudio.ui.main_window.MainWindow`, placed in its
+    menus and toolbar (each action is an attribute: ``menus.save_action``)."""
+
+    def __init__(self, window):
+        self.window = window
+        self._create(window)
+        self._fill_menus(window)
+        self._fill_toolbar(window)
+
+    def _action(self, text, slot, shortcut=None, tip="") -> QAction:
+        action = QAction(text, self.window)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        action.setStatusTip(tip)
+        action.setToolTip(tip or text.replace("&", ""))
+        action.triggered.connect(slot)
+        return action
+
+    def _create(self, window) -> None:
+        keys = QKeySequence.StandardKey
+        stack = window.editor.undo_stack
+        self.undo_action = stack.createUndoAction(window, "&Undo")
+        self.undo_action.setShortcut(keys.Undo)
+        self.redo_action = stack.createRedoAction(window, "&Redo")
+        self.redo_action.setShortcut(keys.Redo)
+        files = window.files
+        self.new_action = self._action("&New", files.new_project, keys.New, "Start a new network")
+        self.open_action = self._action("&Open…", files.open_dialog, keys.Open, "Open a project")
+        self.save_action = self._action("&Save", files.save, keys.Save, "Save the project")
+        self.save_as_action = self._action(
+            "Save &As…", files.save_as, keys.SaveAs, "Save the project under a new name"
+        )
+        self.quit_action = self._action("&Quit", window.close, keys.Quit, "Quit nnstudio")
+        exporter = window.exporter
+        self.export_action = self._action(
+            "&Export model…",
+            exporter.export_model,
+            QKeySequence("Ctrl+E"),
+            "Export the trained network: ONNX, PyTorch, Keras, NumPy code, NPZ, JSON, CSV",
+        )
+        self.import_action = self._action(
+            "&Import weights…",
+            exporter.import_weights,
+            tip="Load weights saved as NPZ into this network",
+        )
+        self.export_diagram_action = self._action(
+            "Network &diagram…", exporter.export_diagram, tip="Save the diagram as PNG or SVG"
+        )
+        self.export_loss_action = self._action(
+            "&Loss plot…",
+            lambda: exporter.export_plot(window.loss_plot.plot.getPlotItem(), "loss plot"),
+            tip="Save the loss curve as PNG, SVG or CSV",
+        )
+        self.export_boundary_action = self._action(
+            "Decision &boundary…",
+            lambda: exporter.export_plot(window.boundary_plot.getPlotItem(), "decision boundary"),
+            tip="Save the decision boundary plot as PNG, SVG or CSV",
+        )
+        self.delete_action = self._action(
+            "&Delete layer",
+            lambda: window.editor.remove_layer(window.scene.selected_layer()),
+            keys.Delete,
+            "Delete the selected hidden layer",
+        )
+        self.zoom_in_action = self._action("Zoom &in", window.view.zoom_in, keys.ZoomIn)
+        self.zoom_out_action = self._action("Zoom &out", window.view.zoom_out, keys.ZoomOut)
+        self.fit_action = self._action("&Fit to view", window.view.fit, QKeySequence("Ctrl+0"))
+        self.changes_action = self._action(
+            "Show weight &changes",
+            window.scene.show_changes,
+            QKeySequence("Ctrl+D"),
+            "Colour connections and nodes by how much each weight and bias has changed "
+            "since this was turned on, instead of by value",
+        )
+        self.changes_action.setCheckable(True)
+
+    def _fill_menus(self, window) -> None:
+        menu = window.menuBar().addMenu("&File")
+        for action in (self.new_action, self.open_action):
+            menu.addAction(action)
+        menu.addMenu(window.files.recent_menu)
+        for action in (self.save_action, self.save_as_action):
+            menu.addAction(action)
+        menu.addSeparator()
+        menu.addAction(self.export_action)
+        pictures = menu.addMenu("Export &picture")
+        for action in (
+            self.export_diagram_action,
+            self.export_loss_action,
+            self.export_boundary_action,
+        ):
+            pictures.addAction(action)
+        menu.addAction(self.import_action)
+        menu.addSeparator()
+        menu.addAction(self.quit_action)
+        edit = window.menuBar().addMenu("&Edit")
+        for action in (self.undo_action, self.redo_action, self.delete_action):
+            edit.addAction(action)
+        view = window.menuBar().addMenu("&View")
+        for action in (
+            self.zoom_in_action,
+            self.zoom_out_action,
+            self.fit_action,
+            None,
+            self.changes_action,
+        ):
+            view.addSeparator() if action is None else view.addAction(action)
+
+    def _fill_toolbar(self, window) -> None:
+        """The commands used most; undo and redo as plain words (the menus say what
+        they undo)."""
+        stack = window.editor.undo_stack
+        toolbar = window.addToolBar("Main")
+        toolbar.setObjectName("Main")
+        undo = self._action("Undo", stack.undo, tip="Undo the last edit")
+        redo = self._action("Redo", stack.redo, tip="Redo the edit just undone")
+        stack.canUndoChanged.connect(undo.setEnabled)
+        stack.canRedoChanged.connect(redo.setEnabled)
+        undo.setEnabled(False)
+        redo.setEnabled(False)
+        for action in (
+            self.new_action,
+            self.open_action,
+            self.save_action,
+            None,
+            undo,
+            redo,
+            self.delete_action,
+            None,
+            self.zoom_in_action,
+            self.zoom_out_action,
+            self.fit_action,
+            None,
+            self.changes_action,
+        ):
+            toolbar.addSeparator() if action is None else toolbar.addAction(action)
