@@ -7,30 +7,44 @@ and weights).
 Saved atomically; versioned (``format``, ``schema_version``: version 1 files — no runs,
 weights only if saved trained — are read as they are; newer ones refused); loaded
 safely: only the known members, sizes checked before reading (no zip bombs), no pickle.
+
+Saving is two steps: :func:`gather_project` takes what the file will hold (cheap: the
+JSON text, and arrays that nothing changes afterwards, most of them the runs' read-only
+checkpoints, not copied), :func:`write_project` writes it, which may happen on another
+thread while the project goes on changing (autosave). :func:`save_project` does both.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import time
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from nnstudio.errors import NNStudioError
 from nnstudio.io.atomic import write_atomically
-from nnstudio.io.runs import RunsFileError, check_values, runs_from_file, runs_to_file
+from nnstudio.io.runs import (
+    RunsFileError,
+    check_dataset,
+    check_values,
+    runs_from_file,
+    runs_to_file,
+)
 from nnstudio.model.document import DocumentError
 from nnstudio.model.project import Project
+from nnstudio.model.runs import frozen
 
 FORMAT = "nnstudio.project"
 VERSION = 2
 SUFFIX = ".nnsp"
 MEMBERS = {"project.json": 16 << 20, "weights.npz": 512 << 20, "runs.npz": 2 << 30}
 _MAX_RATIO = 200
-# weights hardly compress: stored as they are, an autosave of a big project takes a
-# fraction of the time deflating them would take on the GUI thread
+# weights hardly compress: stored as they are, a save of a big project takes a fraction
+# of the time deflating them would take
 STORED = zipfile.ZIP_STORED
 
 
@@ -38,27 +52,70 @@ class ProjectError(NNStudioError):
     """A project file that cannot be opened or saved."""
 
 
-def save_project(project: Project, path) -> None:
-    """Write ``project`` — its weights and runs included — to ``path`` atomically."""
+@dataclass(frozen=True)
+class ProjectContents:
+    """What a project file holds, taken from a project at one moment: ``text`` is
+    project.json, ``weights`` the arrays of weights.npz (None: the seed's weights) and
+    ``run_arrays`` those of runs.npz. No array in it changes afterwards."""
+
+    text: str
+    weights: dict[str, np.ndarray] | None
+    run_arrays: dict[str, np.ndarray]
+
+
+def gather_project(project: Project) -> ProjectContents:
+    """What ``project`` saved now would hold; copies only what can still change (the
+    runs' histories, the document's weights unless read-only), so it is cheap."""
     runs, run_arrays = runs_to_file(project.runs)
     body = {"format": FORMAT, "schema_version": VERSION, **project.to_dict(), "runs": runs}
     text = json.dumps(body, indent=2, allow_nan=False)
+    doc, weights = project.document, None
+    if doc.explicit_weights() is not None:
+        weights = {}
+        for layer, (w, b) in zip(doc.layers[1:], frozen(doc.explicit_weights())):
+            weights[f"{layer.name}.weight"], weights[f"{layer.name}.bias"] = w, b
+    return ProjectContents(text, weights, run_arrays)
+
+
+def write_project(contents: ProjectContents, path) -> None:
+    """Write gathered ``contents`` to ``path`` atomically (any thread: it touches no
+    project). The arrays go straight into the file, not through a copy in memory."""
 
     def write(f):
         with zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED) as archive:
-            archive.writestr("project.json", text)
-            if project.document.explicit_weights() is not None:
-                archive.writestr("weights.npz", _npz(project.weights_arrays()), STORED)
-            if run_arrays:
-                archive.writestr("runs.npz", _npz(run_arrays), STORED)
+            archive.writestr("project.json", contents.text)
+            if contents.weights is not None:
+                _write_npz(archive, "weights.npz", contents.weights)
+            if contents.run_arrays:
+                _write_npz(archive, "runs.npz", contents.run_arrays)
 
     write_atomically(path, write)
 
 
-def _npz(arrays: dict[str, np.ndarray]) -> bytes:
-    buffer = io.BytesIO()
-    np.savez(buffer, **arrays)
-    return buffer.getvalue()
+def save_project(project: Project, path) -> None:
+    """Write ``project`` — its weights and runs included — to ``path`` atomically."""
+    write_project(gather_project(project), path)
+
+
+def _write_npz(archive: zipfile.ZipFile, member: str, arrays: dict[str, np.ndarray]) -> None:
+    """``arrays`` as an NPZ member (what ``np.savez`` writes), each array's memory
+    written as it is: no copy of it, and the GIL free while it is checksummed and
+    written (the GUI thread runs on while an autosave writes)."""
+    info = zipfile.ZipInfo(member, time.localtime()[:6])
+    info.compress_type = STORED
+    with (
+        archive.open(info, "w", force_zip64=True) as f,  # its size is not known yet
+        zipfile.ZipFile(f, "w", STORED, allowZip64=True) as npz,
+    ):
+        for key, array in arrays.items():
+            array = np.ascontiguousarray(array)
+            if array.dtype.hasobject:
+                raise ValueError(f"{key}: an object array cannot be saved")
+            with npz.open(f"{key}.npy", "w", force_zip64=True) as out:
+                np.lib.format.write_array_header_1_0(
+                    out, np.lib.format.header_data_from_array_1_0(array)
+                )
+                out.write(array.reshape(-1).view(np.uint8))
 
 
 def load_project(path) -> Project:
@@ -101,6 +158,11 @@ def load_project(path) -> Project:
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ProjectError(f"{name}: project.json is not valid JSON ({exc})") from None
     body = _migrate(body, name)
+    if "dataset" in body:  # (without one: the default)
+        try:
+            check_dataset(body["dataset"])
+        except ValueError as exc:
+            raise ProjectError(f"{name}: the project's data: {exc}") from None
     try:
         project = Project.from_dict(body)
         if weights is not None:

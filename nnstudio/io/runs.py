@@ -1,8 +1,16 @@
 """Runs in a project file: their description as JSON, their arrays (history,
 checkpoints, current weights) in one NPZ, each array named ``run<id>/<what>``.
 
+A run's current weights that are a checkpoint's (a run that ended, paused or was not
+trained yet) are stored once: ``"weights_checkpoint": k`` says they are those of
+``run<id>/checkpoint<k>``; without it (files written before, or weights newer than any
+checkpoint) they are ``run<id>/weights``. ``"lr_changes"`` (absent in older files: none)
+holds the [step, learning rate] pairs where the learning rate changed while it trained.
+
 Metrics that are not finite (the loss of a run that diverged) are written as the
-strings "nan", "inf" and "-inf" (strict JSON has no such numbers).
+strings "nan", "inf" and "-inf" (strict JSON has no such numbers). Every entry is
+checked before a run is built from it: a damaged file gives a :class:`RunsFileError`
+naming the run and what is wrong, never a run that fails later.
 """
 
 from __future__ import annotations
@@ -12,6 +20,7 @@ import math
 import numpy as np
 
 from nnstudio.engine.snapshot import PAUSED, RUNNING, STOPPED
+from nnstudio.engine.spec import NetworkSpec
 from nnstudio.errors import NNStudioError
 from nnstudio.model.runs import EPOCH_POINTS, STEP_POINTS, Checkpoint, Run, Runs, frozen
 from nnstudio.model.series import Series
@@ -22,14 +31,18 @@ class RunsFileError(NNStudioError):
 
 
 def runs_to_file(runs: Runs) -> tuple[list[dict], dict[str, np.ndarray]]:
-    """The runs' JSON description and their arrays."""
+    """The runs' JSON description and their arrays: arrays that nothing changes
+    afterwards (the checkpoints' and weights' are read-only; the histories' are copied),
+    so that they can be written while the runs train on."""
     described, arrays = [], {}
     for run in runs:
         prefix = f"run{run.id}"
         moments = [*run.checkpoints, *([run.best] if run.best is not None else [])]
         for k, checkpoint in enumerate(moments):
             arrays.update(_weights_arrays(f"{prefix}/checkpoint{k}", checkpoint.weights))
-        arrays.update(_weights_arrays(f"{prefix}/weights", run.weights))
+        at = _checkpoint_holding(moments, run.weights)
+        if at is None:
+            arrays.update(_weights_arrays(f"{prefix}/weights", run.weights))
         arrays.update(_series_arrays(f"{prefix}/steps", run.steps))
         for key, series in run.epochs.items():
             arrays.update(_series_arrays(f"{prefix}/epochs/{key}", series))
@@ -49,8 +62,10 @@ def runs_to_file(runs: Runs) -> tuple[list[dict], dict[str, np.ndarray]]:
                 "training_seconds": run.training_seconds,
                 "metrics": _metrics_to_file(run.metrics),
                 "next_scheduled": run.next_scheduled,
+                "lr_changes": [[step, lr] for step, lr in run.lr_changes],
                 "epoch_metrics": list(run.epochs),
                 "layers": len(run.weights),
+                "weights_checkpoint": at,
                 "checkpoints": [
                     {
                         "step": c.step,
@@ -72,21 +87,101 @@ def runs_to_file(runs: Runs) -> tuple[list[dict], dict[str, np.ndarray]]:
     return described, arrays
 
 
+def _checkpoint_holding(moments: list[Checkpoint], weights) -> int | None:
+    """The index of the (newest) checkpoint whose weights are ``weights``' very arrays:
+    a checkpoint keeps the run's weights of its moment without copying them, and they
+    never change (:func:`~nnstudio.model.runs.frozen`)."""
+    for k in reversed(range(len(moments))):
+        held = moments[k].weights
+        if len(held) == len(weights) and all(
+            w is w0 and b is b0 for (w, b), (w0, b0) in zip(held, weights)
+        ):
+            return k
+    return None
+
+
 def runs_from_file(described, arrays: dict[str, np.ndarray]) -> Runs:
     """Rebuild the runs; raise :class:`RunsFileError` saying what does not fit."""
     if not isinstance(described, list):
         raise RunsFileError("the runs are not a list")
     runs = []
-    for entry in described:
+    for number, entry in enumerate(described, 1):
+        named = isinstance(entry, dict) and isinstance(entry.get("name"), str)
+        run = repr(entry["name"]) if named else f"{number} in the file"
+        if not isinstance(entry, dict):
+            raise RunsFileError(f"run {run} is damaged (not a mapping)")
         try:
+            _check_entry(entry)
             runs.append(_run(entry, arrays))
-        except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
-            name = entry.get("name") if isinstance(entry, dict) else entry
-            raise RunsFileError(f"run {name!r} is damaged ({exc!r})") from None
+        except KeyError as exc:
+            raise RunsFileError(f"run {run} is damaged ({exc} missing)") from None
+        except (NNStudioError, TypeError, ValueError, IndexError, AttributeError) as exc:
+            raise RunsFileError(f"run {run} is damaged ({exc})") from None
     ids = [run.id for run in runs]
     if len(set(ids)) != len(ids):
         raise RunsFileError(f"run ids repeat: {ids}")
     return Runs(runs)
+
+
+def _check_entry(entry: dict) -> None:
+    """Raise ValueError (or KeyError) unless the fields a run keeps as they are, and
+    that views read later, have the types they must have."""
+    check_dataset(entry["dataset"])
+    if not isinstance(entry["settings"], dict):
+        raise ValueError("its settings are not a mapping")
+    if not isinstance(entry["network"], dict):
+        raise ValueError("its network is not a mapping")
+    try:
+        NetworkSpec.from_dict(entry["network"])
+    except NNStudioError as exc:
+        raise ValueError(f"its network is not valid: {exc}") from None
+    parent = entry["parent"]
+    if parent is not None and not (
+        isinstance(parent, list) and len(parent) == 2 and all(_is_count(v) for v in parent)
+    ):
+        raise ValueError(f"its parent is not null or [run id, step] ({_short(parent)})")
+    changes = entry.get("lr_changes", [])
+    if not isinstance(changes, list) or not all(
+        isinstance(c, list) and len(c) == 2 and _is_count(c[0]) and _is_rate(c[1]) for c in changes
+    ):
+        raise ValueError("its learning rate changes are not [step, learning rate] pairs")
+    steps = [step for step, _ in changes]
+    if steps != sorted(set(steps)):
+        raise ValueError(f"its learning rate changes are not in step order ({_short(steps)})")
+    if not isinstance(entry["name"], str):
+        raise ValueError("its name is not text")
+    if not isinstance(entry["checkpoints"], list) or not entry["checkpoints"]:
+        raise ValueError("it has no checkpoints (not even where it started)")
+    at = entry.get("weights_checkpoint")
+    moments = len(entry["checkpoints"]) + (entry["best"] is not None)
+    if at is not None and not (_is_count(at) and at < moments):
+        raise ValueError(f"its weights are those of checkpoint {_short(at)}, of {moments}")
+
+
+def check_dataset(reference) -> None:
+    """Raise ValueError unless ``reference`` is a dataset reference: a mapping with a
+    ``name`` (text) and, if given, ``params`` (a mapping)."""
+    if not isinstance(reference, dict):
+        raise ValueError(f"the dataset reference is not a mapping ({_short(reference)})")
+    if not isinstance(reference.get("name"), str):
+        raise ValueError(f"the dataset reference has no name ({_short(reference)})")
+    params = reference.get("params", {})
+    if not isinstance(params, dict):
+        raise ValueError(f"the dataset's params are not a mapping ({_short(params)})")
+
+
+def _short(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _is_count(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _is_rate(value) -> bool:
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    return number and math.isfinite(value) and value > 0
 
 
 def _run(entry: dict, arrays: dict[str, np.ndarray]) -> Run:
@@ -98,12 +193,12 @@ def _run(entry: dict, arrays: dict[str, np.ndarray]) -> Run:
     start = checkpoints[0]
     run = Run(
         int(entry["id"]),
-        str(entry["name"]),
+        entry["name"],
         dict(entry["settings"]),
         dict(entry["network"]),
         dict(entry["dataset"]),
         _weights(arrays, f"{prefix}/checkpoint0", sizes),
-        parent=(int(parent[0]), int(parent[1])) if parent else None,
+        parent=(parent[0], parent[1]) if parent else None,
         start_epoch=int(start["epoch"]),
         steps_per_epoch=int(entry["steps_per_epoch"]),
         created=float(entry["created"]),
@@ -127,7 +222,14 @@ def _run(entry: dict, arrays: dict[str, np.ndarray]) -> Run:
             _weights(arrays, f"{prefix}/checkpoint{len(checkpoints)}", sizes),
             _metrics_from_file(best["metrics"]),
         )
-    run.weights = _weights(arrays, f"{prefix}/weights", sizes)
+    moments = [*run.checkpoints, *([run.best] if run.best is not None else [])]
+    at = entry.get("weights_checkpoint")
+    if at is not None:
+        run.weights = moments[at].weights
+    else:  # stored apart; in a file written before, maybe the last checkpoint's again
+        run.weights = _weights(arrays, f"{prefix}/weights", sizes)
+        if _same_weights(run.weights, run.checkpoints[-1].weights):
+            run.weights = run.checkpoints[-1].weights  # kept (and saved next) once
     run.steps = _series(arrays, f"{prefix}/steps", STEP_POINTS)
     run.epochs = {
         str(key): _series(arrays, f"{prefix}/epochs/{key}", EPOCH_POINTS)
@@ -139,7 +241,15 @@ def _run(entry: dict, arrays: dict[str, np.ndarray]) -> Run:
     run.training_seconds = float(entry["training_seconds"])
     run.metrics = _metrics_from_file(entry["metrics"])
     run.next_scheduled = int(entry["next_scheduled"])
+    run.lr_changes = [(step, float(lr)) for step, lr in entry.get("lr_changes", [])]
     return run
+
+
+def _same_weights(weights, others) -> bool:
+    return all(
+        w.dtype == w0.dtype and np.array_equal(w, w0) and np.array_equal(b, b0)
+        for (w, b), (w0, b0) in zip(weights, others)
+    )
 
 
 def _weights_arrays(prefix: str, weights) -> dict[str, np.ndarray]:
@@ -189,7 +299,8 @@ def check_values(w: np.ndarray, b: np.ndarray, where: str) -> None:
 
 
 def _series_arrays(prefix: str, series: Series) -> dict[str, np.ndarray]:
-    return {f"{prefix}/{key}": value for key, value in series.arrays().items()}
+    """The series' arrays, copied: a series grows in place while its run trains."""
+    return {f"{prefix}/{key}": np.array(value) for key, value in series.arrays().items()}
 
 
 def _series(arrays, prefix: str, capacity: int) -> Series:

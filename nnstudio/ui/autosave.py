@@ -1,16 +1,31 @@
-"""Autosave while modified, and recovery after a crash."""
+"""Autosave while modified, and recovery after a crash.
+
+The window must not freeze while a big project is written: an autosave gathers what
+the file will hold on the GUI thread (:func:`~nnstudio.io.project.gather_project`:
+the JSON and the arrays, most of them the runs' read-only checkpoints, not copied) and
+writes it on a thread of its own. One write at a time; an autosave asked for while one
+writes waits for it, and only the newest one waiting is written. The file is written
+beside the recovery file and renamed over it once complete, so a crash mid-write leaves
+the previous recovery file, never a broken one.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import os
+import threading
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QStandardPaths, QTimer
 
 from nnstudio.errors import NNStudioError
-from nnstudio.io.project import load_project, save_project
+from nnstudio.io.project import ProjectContents, gather_project, load_project, write_project
 from nnstudio.model.project import Project
 
 INTERVAL_MS = 60_000
+
+log = logging.getLogger(__name__)
 
 
 def recovery_path() -> Path:
@@ -21,31 +36,97 @@ def recovery_path() -> Path:
 
 class Autosaver(QObject):
     """Saves the project to :func:`recovery_path` every ``interval_ms`` while it is
-    modified; :meth:`discard` removes the file (after a save or a clean exit)."""
+    modified, writing in the background; :meth:`discard` removes the file (after a
+    save or a clean exit), :meth:`stop` waits for the writing to end."""
 
     def __init__(self, project_getter, is_modified, interval_ms: int = INTERVAL_MS, parent=None):
         super().__init__(parent)
         self._project, self._is_modified = project_getter, is_modified
         self.path = recovery_path()
+        # guards the three below; held only for a moment, never over file work (replacing
+        # or removing a file of 150 MiB takes ~35 ms), so save_now() never waits for it
+        self._lock = threading.Lock()
+        self._writer: threading.Thread | None = None  # the thread writing, if one is
+        self._waiting: tuple[ProjectContents, int] | None = None  # next, after it
+        self._wanted = 0  # discard() counts up: what was gathered before is not kept
+        self._stopped = False
+        self._file_lock = threading.Lock()  # the recovery file: put in place or removed
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.save_now)
         self.timer.start()
 
     def save_now(self) -> None:
-        if not self._is_modified():
+        """Autosave now if modified: gather here, write in the background."""
+        if self._stopped or not self._is_modified():
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            save_project(self._project(), self.path)
-        except OSError:
-            pass  # autosave is best effort; the user's own saves report errors
+        contents = gather_project(self._project())
+        with self._lock:
+            job = (contents, self._wanted)
+            if self._writer is not None:  # one write at a time: this one is next
+                self._waiting = job
+                return
+            self._writer = threading.Thread(
+                target=self._write_all, args=(job,), name="nnstudio-autosave"
+            )
+            self._writer.start()
+
+    def writing(self) -> bool:
+        """True while an autosave is being written (or waits to be)."""
+        with self._lock:
+            return self._writer is not None
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait until no autosave is written or waits to be; False on timeout."""
+        with self._lock:
+            writer = self._writer
+        if writer is not None:
+            writer.join(timeout)
+        return not self.writing()
 
     def discard(self) -> None:
-        self.path.unlink(missing_ok=True)
+        """Remove the recovery file; a write under way or waiting does not bring it back."""
+        with self._lock:
+            self._wanted += 1
+            self._waiting = None
+        with self._file_lock:
+            self.path.unlink(missing_ok=True)
 
     def stop(self) -> None:
+        """No more autosaves; returns once the one being written is written."""
         self.timer.stop()
+        self._stopped = True
+        self.wait()
+
+    # -- the writing thread ------------------------------------------------------------
+
+    def _write_all(self, job: tuple[ProjectContents, int] | None) -> None:
+        while job is not None:
+            try:
+                self._write(*job)
+            except OSError as exc:  # best effort; the user's own saves report errors
+                log.warning("autosave to %s failed: %s", self.path, exc)
+            except Exception:  # a bug: logged, and the writing goes on with the next
+                log.exception("autosave to %s failed", self.path)
+            with self._lock:
+                job, self._waiting = self._waiting, None
+                if job is None:
+                    self._writer = None
+
+    def _write(self, contents: ProjectContents, wanted: int) -> None:
+        path = self.path
+        part = path.with_name(f".{path.name}.part")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_project(contents, part)
+            with self._file_lock:  # put in place only if not discarded while it was written
+                with self._lock:
+                    current = wanted == self._wanted
+                if current:
+                    os.replace(part, path)
+        finally:
+            with contextlib.suppress(OSError):
+                part.unlink(missing_ok=True)
 
 
 def pending_recovery() -> Project | None:

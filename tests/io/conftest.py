@@ -1,5 +1,6 @@
 """Projects that really trained: a finished run with validation, then a branch from one
-of its checkpoints with another optimizer, paused and stopped."""
+of its checkpoints with another optimizer, its learning rate changed twice while it
+trained, paused and stopped."""
 
 import numpy as np
 import pytest
@@ -34,8 +35,11 @@ def train_project(dtype: str = "float32") -> Project:
     live = make_run(project, snapshot_interval=0)
     generation = session.begin(live.trainer.steps_per_epoch)
     snapshots = live.trainer.run()
-    for _ in range(9):
+    for k in range(9):
         session.record(generation, next(snapshots))
+        if k in (2, 5):  # as the training panel does it
+            live.trainer.lr = 0.02 * (k + 1)
+            session.run.change_lr(live.trainer.lr)
     live.trainer.pause()
     session.record(generation, next(snapshots))
     live.trainer.resume()
@@ -64,6 +68,11 @@ def same_weights(a, b) -> bool:
     )
 
 
+def same_objects(weights, others) -> bool:
+    """The same arrays, not copies of them."""
+    return all(w is w0 and b is b0 for (w, b), (w0, b0) in zip(weights, others))
+
+
 def assert_same_runs(runs, others) -> None:
     """Every run of ``others`` is its counterpart in ``runs``, array for array."""
     assert len(runs) == len(others) > 0
@@ -83,9 +92,15 @@ def assert_same_runs(runs, others) -> None:
             "training_seconds",
             "metrics",
             "next_scheduled",
+            "lr_changes",
         ):
             assert getattr(run, name) == getattr(other, name), name
         assert same_weights(run.weights, other.weights)
+        # weights kept once (a checkpoint's are the run's) are kept once again
+        moments = run.checkpoints + [run.best]
+        holding = [k for k, c in enumerate(moments) if same_objects(c.weights, run.weights)]
+        again = other.checkpoints + [other.best]
+        assert holding == [k for k, c in enumerate(again) if same_objects(c.weights, other.weights)]
         pairs = [(run.steps, other.steps)] + [(run.epochs[k], other.epochs[k]) for k in run.epochs]
         assert list(run.epochs) == list(other.epochs)
         for series, again in pairs:

@@ -8,7 +8,14 @@ import numpy as np
 import pytest
 
 from nnstudio.engine.network import Network
-from nnstudio.io.project import VERSION, ProjectError, load_project, save_project
+from nnstudio.io.project import (
+    VERSION,
+    ProjectError,
+    gather_project,
+    load_project,
+    save_project,
+    write_project,
+)
 from nnstudio.model.project import Project
 
 
@@ -209,7 +216,7 @@ def test_a_version_1_file_opens_with_no_runs(tmp_path, with_weights):
 
 def _without_an_array(members):
     arrays = _npz_arrays(members["runs.npz"])
-    del arrays["run2/weights/1/W"]
+    del arrays["run2/checkpoint1/1/W"]
     members["runs.npz"] = _npz_bytes(arrays)
 
 
@@ -242,7 +249,7 @@ def _no_runs_npz(members):
 @pytest.mark.parametrize(
     "damage,message",
     [
-        (_without_an_array, r"run 'Run 2' is damaged .*run2/weights/1/W"),
+        (_without_an_array, r"run 'Run 2' is damaged .*run2/checkpoint1/1/W"),
         (_unchained, "run 'Run 1' is damaged .*do not chain"),
         (_entry_without("checkpoints"), "run 'Run 2' is damaged .*checkpoints"),
         (_entry_without("network"), "run 'Run 2' is damaged .*network"),
@@ -287,3 +294,206 @@ def test_a_newer_version_of_a_trained_project_is_refused(tmp_path, trained_proje
     _rewrite(path, **members)
     with pytest.raises(ProjectError, match=f"newer nnstudio .* version {VERSION + 1}"):
         load_project(path)
+
+
+def _bad_run_dataset(reference):
+    def damage(members):
+        body = json.loads(members["project.json"])
+        body["runs"][1]["dataset"] = reference
+        members["project.json"] = json.dumps(body)
+
+    return damage
+
+
+def _bad_run_field(key, value):
+    def damage(members):
+        body = json.loads(members["project.json"])
+        body["runs"][0][key] = value
+        members["project.json"] = json.dumps(body)
+
+    return damage
+
+
+@pytest.mark.parametrize(
+    "damage,message",
+    [
+        (
+            _bad_run_dataset({"name": "spiral", "params": [1, 2]}),
+            r"run 'Run 2' is damaged \(the dataset's params are not a mapping \(\[1, 2\]\)\)",
+        ),
+        (_bad_run_dataset("spiral"), r"run 'Run 2' is damaged \(the dataset reference is not"),
+        (
+            _bad_run_dataset({"params": {}}),
+            "run 'Run 2' is damaged .*dataset reference has no name",
+        ),
+        (_bad_run_field("settings", [1]), "run 'Run 1' is damaged .*settings are not a mapping"),
+        (_bad_run_field("network", "2-4-1"), "run 'Run 1' is damaged .*network is not a mapping"),
+        (_bad_run_field("parent", [1]), r"run 'Run 1' is damaged .*parent is not null or \[run id"),
+        (_bad_run_field("lr_changes", {"3": 0.1}), "run 'Run 1' is damaged .*learning rate"),
+    ],
+)
+def test_a_project_with_a_badly_described_run_opens_with_a_clear_error(
+    tmp_path, trained_project, damage, message
+):
+    path = tmp_path / "p.nnsp"
+    save_project(trained_project(), path)
+    members = _members(path)
+    damage(members)
+    _rewrite(path, **members)
+    with pytest.raises(ProjectError, match=f"^p.nnsp: {message}"):
+        load_project(path)
+
+
+def test_a_project_whose_own_dataset_params_are_not_a_mapping_is_refused(tmp_path):
+    body = {"format": "nnstudio.project", "schema_version": VERSION, **_project().to_dict()}
+    body["dataset"] = {"name": "spiral", "params": [1, 2]}
+    _rewrite(tmp_path / "p.nnsp", **{"project.json": json.dumps(body)})
+    with pytest.raises(ProjectError, match=r"^p.nnsp: the project's data: .*params are not a"):
+        load_project(tmp_path / "p.nnsp")
+
+
+# -- gathered, then written: what autosave does on two threads -------------------------------
+
+
+def test_gathered_contents_written_later_hold_the_moment_they_were_gathered(
+    tmp_path, trained_project, same_runs
+):
+    project = trained_project()
+    kept = load_project(_saved(project, tmp_path / "before.nnsp"))
+    contents = gather_project(project)
+    # the project goes on changing while the contents wait to be written
+    run = project.runs[-1]
+    project.runs.rename(run, "renamed")
+    run.settings["lr"] = 9.0
+    run.dataset["params"]["n_samples"] = 1
+    run.lr_changes.append((run.step + 1, 0.5))
+    run.steps.extend(np.arange(3.0) + run.step, np.ones(3))
+    run.epochs["loss"].extend(np.array([run.step + 3.0]), np.array([0.25]))
+    project.training["epochs"] = 99
+    for w, b in project.document.explicit_weights():
+        w += 1.0
+        b -= 1.0
+    write_project(contents, tmp_path / "later.nnsp")
+
+    again = load_project(tmp_path / "later.nnsp")
+    same_runs(list(kept.runs), list(again.runs))
+    assert again.to_dict() == kept.to_dict()
+    for (w, b), (w0, b0) in zip(again.document.weights(), kept.document.weights()):
+        assert _same(w, w0) and _same(b, b0)
+
+
+def _saved(project, path):
+    save_project(project, path)
+    return path
+
+
+def test_gathering_copies_nothing_that_cannot_change(trained_project):
+    project = trained_project()
+    runs_arrays = gather_project(project).run_arrays
+    for run in project.runs:
+        for k, checkpoint in enumerate(run.checkpoints):
+            assert runs_arrays[f"run{run.id}/checkpoint{k}/0/W"] is checkpoint.weights[0][0]
+    for array in runs_arrays.values():
+        assert not np.shares_memory(array, project.runs[-1].steps.x)
+        assert not np.shares_memory(array, project.runs[-1].steps.y)
+
+
+def test_a_write_that_fails_midway_leaves_the_previous_file_intact(
+    tmp_path, trained_project, monkeypatch
+):
+    import nnstudio.io.project as project_io
+
+    path = tmp_path / "p.nnsp"
+    save_project(_project(), path)
+    before = path.read_bytes()
+    contents = gather_project(trained_project())
+    written = []
+
+    def full_disk(archive, member, arrays):
+        archive.writestr(member, b"x" * 1000)  # part of it went out
+        written.append(member)
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(project_io, "_write_npz", full_disk)
+    with pytest.raises(OSError, match="No space"):
+        write_project(contents, path)
+    assert written == ["weights.npz"] and path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["p.nnsp"]
+
+
+def test_arrays_are_written_as_numpy_writes_them(tmp_path, trained_project):
+    project = trained_project("float64")
+    contents = gather_project(project)
+    members = _members(_saved(project, tmp_path / "p.nnsp"))
+    for member, arrays in (("weights.npz", contents.weights), ("runs.npz", contents.run_arrays)):
+        with zipfile.ZipFile(io.BytesIO(members[member])) as npz:
+            assert sorted(npz.namelist()) == sorted(f"{key}.npy" for key in arrays)
+            for key, array in arrays.items():
+                expected = io.BytesIO()
+                np.save(expected, array, allow_pickle=False)
+                assert npz.read(f"{key}.npy") == expected.getvalue(), key
+
+
+# -- each array once ------------------------------------------------------------------------
+
+
+def test_a_runs_final_weights_are_stored_once(tmp_path, trained_project):
+    project = trained_project()
+    assert all(run.weights is run.checkpoints[-1].weights for run in project.runs)
+    path = _saved(project, tmp_path / "p.nnsp")
+    members = _members(path)
+    arrays = _npz_arrays(members["runs.npz"])
+    assert not [key for key in arrays if "/weights/" in key]
+    body = json.loads(members["project.json"])
+    assert [entry["weights_checkpoint"] for entry in body["runs"]] == [
+        len(run.checkpoints) - 1 for run in project.runs
+    ]
+    again = load_project(path)
+    for run, other in zip(project.runs, again.runs):
+        assert other.weights is other.checkpoints[-1].weights
+        for (w, b), (w0, b0) in zip(run.weights, other.weights):
+            assert _same(w, w0) and _same(b, b0)
+
+
+def test_a_run_saved_while_it_trains_keeps_its_newer_weights(tmp_path, trained_project):
+    project = trained_project()
+    run = project.runs[-1]
+    run.weights = tuple((w * 2, b * 2) for w, b in run.weights)  # trained past its end
+    path = _saved(project, tmp_path / "p.nnsp")
+    body = json.loads(_members(path)["project.json"])
+    assert body["runs"][-1]["weights_checkpoint"] is None
+    again = load_project(path).runs[-1]
+    for (w, b), (w0, b0) in zip(run.weights, again.weights):
+        assert _same(w, w0) and _same(b, b0)
+    assert again.weights[0][0] is not again.checkpoints[-1].weights[0][0]
+
+
+def _written_the_old_way(project, path):
+    """``project`` as version 2 files were written before each run's weights were kept
+    once and its learning rate changes kept at all."""
+    save_project(project, path)
+    members = _members(path)
+    body = json.loads(members["project.json"])
+    arrays = _npz_arrays(members["runs.npz"])
+    for entry, run in zip(body["runs"], project.runs):
+        del entry["weights_checkpoint"], entry["lr_changes"]
+        for i, (w, b) in enumerate(run.weights):
+            arrays[f"run{run.id}/weights/{i}/W"], arrays[f"run{run.id}/weights/{i}/b"] = w, b
+    members["project.json"] = json.dumps(body)
+    members["runs.npz"] = _npz_bytes(arrays)
+    _rewrite(path, **members)
+    return path
+
+
+def test_a_file_written_the_old_way_opens_exactly_and_is_saved_the_new_way(
+    tmp_path, trained_project, same_runs
+):
+    project = trained_project()
+    for run in project.runs:
+        run.lr_changes = []  # the old files had none
+    old = load_project(_written_the_old_way(project, tmp_path / "old.nnsp"))
+    same_runs(list(project.runs), list(old.runs))
+    assert all(run.weights is run.checkpoints[-1].weights for run in old.runs)
+    again = _saved(old, tmp_path / "new.nnsp")
+    assert not [key for key in _npz_arrays(_members(again)["runs.npz"]) if "/weights/" in key]
+    assert (tmp_path / "new.nnsp").stat().st_size < (tmp_path / "old.nnsp").stat().st_size

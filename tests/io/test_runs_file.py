@@ -144,3 +144,159 @@ def test_runs_that_are_not_a_list_or_repeat_an_id_are_refused(trained_project):
         runs_from_file(["a run"], arrays)
     with pytest.raises(RunsFileError, match="ids repeat"):
         runs_from_file([described[0], described[0]], arrays)
+
+
+# -- the fields a run keeps as they are: checked when read ----------------------------------
+
+
+def _set(key, value, run=0):
+    def damage(described, arrays, _):
+        described[run][key] = value
+
+    return damage
+
+
+def _set_in(key, inner, value):
+    def damage(described, arrays, _):
+        described[0][key][inner] = value
+
+    return damage
+
+
+@pytest.mark.parametrize(
+    "damage,message",
+    [
+        (_set("dataset", {"name": "spiral", "params": [1, 2]}), "params are not a mapping"),
+        (_set("dataset", ["spiral"]), "dataset reference is not a mapping"),
+        (_set("dataset", {"name": 3}), "dataset reference has no name"),
+        (_set("dataset", {"name": "s", "params": "noise=1"}), "params are not a mapping"),
+        (_set("settings", "adam"), "settings are not a mapping"),
+        (_set("network", [2, 5, 3, 1]), "network is not a mapping"),
+        (_set_in("network", "layers", []), "network is not valid: .*layers"),
+        (_set_in("network", "inputs", "two"), "network is not valid"),
+        (_set("parent", [1]), r"parent is not null or \[run id, step\] \(\[1\]\)"),
+        (_set("parent", ["1", 3]), "parent is not null"),
+        (_set("parent", [1, True]), "parent is not null"),
+        (_set("parent", {"id": 1}), "parent is not null"),
+        (_set("lr_changes", "0.1"), r"learning rate changes are not \[step, learning rate\]"),
+        (_set("lr_changes", [[3, "fast"]]), "learning rate changes are not"),
+        (_set("lr_changes", [[3, 0.1, 2]]), "learning rate changes are not"),
+        (_set("lr_changes", [[-1, 0.1]]), "learning rate changes are not"),
+        (_set("lr_changes", [[3, 0]]), "learning rate changes are not"),
+        (_set("lr_changes", [[3.5, 0.1]]), "learning rate changes are not"),
+        (_set("lr_changes", [[5, 0.1], [3, 0.2]]), r"not in step order \(\[5, 3\]\)"),
+        (_set("lr_changes", [[5, 0.1], [5, 0.2]]), "not in step order"),
+        (_set("name", ["Run 1"]), "name is not text"),
+        (_set("weights_checkpoint", 99), "weights are those of checkpoint 99, of 10"),
+        (_set("weights_checkpoint", "end"), "weights are those of checkpoint 'end'"),
+        (_set("checkpoints", {}), "no checkpoints"),
+    ],
+)
+def test_badly_typed_run_fields_are_refused_saying_which(trained_project, damage, message):
+    described, arrays = runs_to_file(trained_project().runs)
+    described = json.loads(json.dumps(described))
+    damage(described, arrays, None)
+    with pytest.raises(RunsFileError, match=f"is damaged .*{message}"):
+        runs_from_file(described, arrays)
+
+
+def test_a_bad_field_is_refused_before_anything_reads_it(trained_project):
+    """The crash the check prevents: two runs' dataset references compared in words."""
+    from nnstudio.model.runs import differences
+
+    described, arrays = runs_to_file(trained_project().runs)
+    described = json.loads(json.dumps(described))
+    described[1]["dataset"] = {"name": "xor", "params": [1, 2]}
+    with pytest.raises(RunsFileError, match="run 'Run 2' is damaged"):
+        runs = runs_from_file(described, arrays)
+        differences(runs[1], runs[0])  # TypeError: 'list' object is not a mapping
+
+
+def test_a_run_that_is_not_a_mapping_is_named_by_its_place(trained_project):
+    described, arrays = runs_to_file(trained_project().runs)
+    with pytest.raises(RunsFileError, match=r"^run 2 in the file is damaged \(not a mapping\)"):
+        runs_from_file([described[0], [1, 2]], arrays)
+
+
+def test_a_missing_field_is_named(trained_project):
+    described, arrays = runs_to_file(trained_project().runs)
+    del described[0]["dataset"]
+    with pytest.raises(RunsFileError, match=r"^run 'Run 1' is damaged \('dataset' missing\)$"):
+        runs_from_file(described, arrays)
+
+
+# -- learning rate changes --------------------------------------------------------------------
+
+
+def test_learning_rate_changes_come_back(trained_project):
+    runs = trained_project().runs
+    assert runs[1].lr_changes == [(8, 0.06), (11, 0.12)]
+    again = through_file(runs)
+    assert again[0].lr_changes == []
+    assert again[1].lr_changes == [(8, 0.06), (11, 0.12)]
+    assert all(isinstance(s, int) and isinstance(lr, float) for s, lr in again[1].lr_changes)
+    assert again[1].lr == 0.12 and again[1].settings["lr"] == runs[1].settings["lr"]
+    again[1].change_lr(0.5)  # and a loaded run takes more
+    assert again[1].lr_changes[-1] == (again[1].step, 0.5)
+
+
+def test_a_run_written_before_learning_rate_changes_were_kept_has_none(trained_project):
+    described, arrays = runs_to_file(trained_project().runs)
+    for entry in described:
+        del entry["lr_changes"]
+    assert [run.lr_changes for run in runs_from_file(described, arrays)] == [[], []]
+
+
+def test_an_integer_learning_rate_is_read_as_a_float(trained_project):
+    described, arrays = runs_to_file(trained_project().runs)
+    described[1]["lr_changes"] = [[8, 1]]
+    assert runs_from_file(described, arrays)[1].lr_changes == [(8, 1.0)]
+
+
+# -- weights kept once --------------------------------------------------------------------------
+
+
+def test_an_untrained_run_keeps_its_start_weights_once():
+    spec = {"inputs": 2, "layers": [{"units": 3, "activation": "tanh"}, {"units": 1}]}
+    net = Network.from_spec(spec, seed=1)
+    run = Run(1, "Run 1", DEFAULT_SETTINGS, spec, {"name": "xor"}, net.get_weights())
+    described, arrays = runs_to_file(Runs([run]))
+    assert described[0]["weights_checkpoint"] == 0
+    assert sorted(arrays) == sorted(
+        f"run1/{what}"
+        for what in [
+            *(f"checkpoint0/{i}/{p}" for i in range(2) for p in "Wb"),
+            *(f"steps/{key}" for key in ("x", "y", "waiting_x", "waiting_y", "stride")),
+        ]
+    )
+    again = through_file(Runs([run]))[0]
+    assert again.weights is again.start.weights
+
+
+def test_weights_that_are_the_best_checkpoints_are_kept_once(trained_project, same_runs):
+    runs = trained_project().runs
+    run = runs[0]
+    run.weights = run.best.weights
+    described, arrays = runs_to_file(runs)
+    assert described[0]["weights_checkpoint"] == len(run.checkpoints)
+    again = through_file(runs)
+    assert again[0].weights is again[0].best.weights
+    same_runs(list(runs), list(again))
+
+
+def test_weights_equal_to_the_last_checkpoints_but_apart_are_read_as_one(trained_project):
+    runs = trained_project().runs
+    run = runs[1]
+    run.weights = tuple((w.copy(), b.copy()) for w, b in run.weights)  # equal, not the same
+    described, arrays = runs_to_file(runs)
+    assert described[1]["weights_checkpoint"] is None and "run2/weights/0/W" in arrays
+    again = runs_from_file(described, arrays)[1]
+    assert again.weights is again.checkpoints[-1].weights
+    assert "run2/weights/0/W" not in runs_to_file(Runs([again]))[1]
+
+
+def test_a_run_without_a_name_is_named_by_its_place(trained_project):
+    described, arrays = runs_to_file(trained_project().runs)
+    described[1]["name"] = None
+    with pytest.raises(RunsFileError, match=r"^run 2 in the file is damaged \(its name is not"):
+        runs_from_file(described, arrays)

@@ -1,13 +1,16 @@
-"""Autosave while modified; after the process is killed, the next launch offers the
-autosaved network back."""
+"""Autosave while modified, written in the background (one write at a time, the newest
+waiting one next, none after a discard); after the process is killed, the next launch
+offers the autosaved network back."""
 
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 import numpy as np
+import pytest
 
 from nnstudio.ui.app import create_window
 from nnstudio.ui.autosave import recovery_path
@@ -47,14 +50,9 @@ def kill_studio_once(actions: str, autosave_ms: int, saved, timeout: float) -> N
 
 
 def test_killed_session_is_recovered_on_next_launch(qtbot, isolated_home):
-    def saved():
-        if not recovery_path().exists():
-            return False
-        time.sleep(0.3)  # let an in-flight save finish renaming
-        return True
-
     actions = 'window.editor.add_layer("dense", 1)\nwindow.editor.set_units(1, 9)'
-    kill_studio_once(actions, 100, saved, timeout=20)
+    # a recovery file is whole as soon as it is there: written apart, then renamed
+    kill_studio_once(actions, 100, recovery_path().exists, timeout=20)
 
     asked = []
     window = create_window([], ask=lambda: asked.append(True) or True)
@@ -92,13 +90,10 @@ def test_autosave_writes_only_while_modified_and_clean_close_removes_it(qtbot, i
 
 
 def test_a_studio_killed_while_training_recovers_its_trained_weights_and_runs(qtbot, isolated_home):
-    from nnstudio.io.project import ProjectError, load_project
+    from nnstudio.io.project import load_project
 
-    def saved():
-        try:
-            project = load_project(recovery_path()) if recovery_path().exists() else None
-        except ProjectError:  # caught between write and rename: try again
-            return False
+    def saved():  # each recovery file seen must open: it is never caught half-written
+        project = load_project(recovery_path()) if recovery_path().exists() else None
         return project is not None and len(project.runs) and project.runs[-1].step >= 50
 
     kill_studio_once("window.training.play()", 200, saved, timeout=30)
@@ -113,3 +108,202 @@ def test_a_studio_killed_while_training_recovers_its_trained_weights_and_runs(qt
         assert not np.array_equal(w, w0)
     assert f"step {trained_step:,}" in window.training_panel.counters.text()
     window.training.shutdown()
+
+
+# -- written in the background ------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def no_autosave_left_writing():
+    """Fail a test that leaves an autosave thread running (the QThread check does not
+    see Python threads)."""
+    yield
+    left = [t for t in threading.enumerate() if t.name == "nnstudio-autosave"]
+    for thread in left:
+        thread.join(10)
+    assert not left, "an autosave was still being written after the test"
+
+
+class HeldWrites:
+    """Stands in for write_project: each write waits until the test lets it go, and
+    the contents written are recorded."""
+
+    def __init__(self, monkeypatch):
+        from nnstudio.ui import autosave
+
+        self.real, self.started, self.written = autosave.write_project, [], []
+        self.go = threading.Event()
+        monkeypatch.setattr(autosave, "write_project", self.write)
+
+    def write(self, contents, path):
+        self.started.append(contents)
+        assert self.go.wait(10), "the test never let the write go"
+        self.real(contents, path)
+        self.written.append(contents)
+
+    def wait_started(self, count: int) -> None:
+        deadline = time.monotonic() + 10
+        while len(self.started) < count:
+            assert time.monotonic() < deadline, "no write started"
+            time.sleep(0.01)
+
+
+def saver_of(project, **kwargs):
+    from nnstudio.ui.autosave import Autosaver
+
+    saver = Autosaver(lambda: project, lambda: True, 10**9, **kwargs)
+    saver.timer.stop()
+    return saver
+
+
+def layers_of(path) -> list[int]:
+    from nnstudio.io.project import load_project
+
+    return load_project(path).document.sizes
+
+
+def test_an_autosave_returns_before_it_is_written(isolated_home, monkeypatch):
+    from nnstudio.model.project import Project
+
+    held = HeldWrites(monkeypatch)
+    project = Project.example()
+    saver = saver_of(project)
+    saver.save_now()  # returns although the write cannot go on yet
+    held.wait_started(1)
+    assert saver.writing() and not recovery_path().exists()
+    held.go.set()
+    assert saver.wait(10)
+    assert layers_of(recovery_path()) == [2, 4, 4, 1]
+    saver.stop()
+
+
+def test_autosaves_asked_for_while_one_writes_are_coalesced_into_the_newest(
+    isolated_home, monkeypatch
+):
+    from nnstudio.model.project import Project
+
+    held = HeldWrites(monkeypatch)
+    project = Project.example()
+    saver = saver_of(project)
+    saver.save_now()
+    held.wait_started(1)
+    for units in (5, 6, 7):  # while the first one writes
+        project.document.set_units(1, units)
+        saver.save_now()
+    held.go.set()
+    assert saver.wait(10)
+    assert len(held.written) == 2  # the first, then only the newest of the three
+    assert layers_of(recovery_path()) == [2, 7, 4, 1]
+    saver.stop()
+
+
+def test_stop_waits_for_the_write_under_way_and_the_one_after_it(isolated_home, monkeypatch):
+    from nnstudio.model.project import Project
+
+    held = HeldWrites(monkeypatch)
+    project = Project.example()
+    saver = saver_of(project)
+    saver.save_now()
+    held.wait_started(1)
+    project.document.set_units(1, 8)
+    saver.save_now()
+    threading.Timer(0.2, held.go.set).start()
+    saver.stop()
+    assert not saver.writing() and len(held.written) == 2
+    assert layers_of(recovery_path()) == [2, 8, 4, 1]
+    saver.save_now()  # stopped: no more autosaves
+    assert len(held.started) == 2 and not saver.writing()
+
+
+def test_a_discarded_autosave_does_not_come_back_when_its_write_ends(isolated_home, monkeypatch):
+    from nnstudio.model.project import Project
+
+    held = HeldWrites(monkeypatch)
+    saver = saver_of(Project.example())
+    saver.save_now()
+    held.wait_started(1)
+    saver.save_now()  # waits for the first
+    saver.discard()  # the user saved: neither may land as a recovery file
+    held.go.set()
+    assert saver.wait(10)
+    assert len(held.written) == 1
+    assert list(recovery_path().parent.iterdir()) == []
+    saver.save_now()  # modified again later: autosaved again
+    assert saver.wait(10) and recovery_path().exists()
+    saver.stop()
+
+
+def test_an_autosave_holds_the_project_as_it_was_when_asked_for(isolated_home, monkeypatch, qtbot):
+    """Gathered on the GUI thread, written later: what changes in between (training
+    goes on) is not in it, and nothing half-changed is."""
+    from nnstudio.io.project import load_project
+    from nnstudio.model.project import Project
+    from nnstudio.model.runs import Run
+
+    held = HeldWrites(monkeypatch)
+    project = Project.example()
+    doc = project.document
+    run = Run(1, "Run 1", {"lr": 0.1}, doc.spec(), project.dataset, doc.weights())
+    run.steps.extend(np.arange(1.0, 4.0), np.array([3.0, 2.0, 1.0]))
+    project.runs.add(run)
+    doc.set_weights([(w.copy(), b.copy()) for w, b in doc.weights()])
+    saver = saver_of(project)
+    saver.save_now()
+    held.wait_started(1)
+    run.steps.extend(np.arange(4.0, 9.0), np.zeros(5))
+    run.lr_changes.append((3, 0.5))
+    project.runs.rename(run, "Renamed")
+    for w, _ in doc.explicit_weights():
+        w[...] = 7.0  # in place
+    held.go.set()
+    assert saver.wait(10)
+    again = load_project(recovery_path())
+    x, y = again.runs[0].curves()["loss"]
+    np.testing.assert_array_equal(x, [1.0, 2.0, 3.0])
+    np.testing.assert_array_equal(y, [3.0, 2.0, 1.0])
+    assert again.runs[0].name == "Run 1" and again.runs[0].lr_changes == []
+    assert all((w != 7.0).any() for w, _ in again.document.explicit_weights())
+    saver.stop()
+
+
+def test_a_failed_write_keeps_the_last_recovery_file_and_autosave_going(isolated_home, monkeypatch):
+    import nnstudio.io.project as project_io
+    from nnstudio.model.project import Project
+
+    project = Project.example()
+    saver = saver_of(project)
+    saver.save_now()
+    assert saver.wait(10)
+    before = recovery_path().read_bytes()
+    real = project_io._write_npz
+
+    def full_disk(archive, member, arrays):
+        archive.writestr(member, b"x" * 100)
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(project_io, "_write_npz", full_disk)
+    doc = project.document
+    doc.set_weights([(w + 1, b) for w, b in doc.weights()])  # a weights.npz to write
+    saver.save_now()
+    assert saver.wait(10)
+    assert recovery_path().read_bytes() == before  # the previous one, whole
+    assert [p.name for p in recovery_path().parent.iterdir()] == ["autosave.nnsp"]
+    monkeypatch.setattr(project_io, "_write_npz", real)
+    saver.save_now()
+    assert saver.wait(10) and recovery_path().read_bytes() != before
+    saver.stop()
+
+
+def test_closing_the_window_waits_for_an_autosave_under_way(qtbot, isolated_home, monkeypatch):
+    from nnstudio.ui.main_window import MainWindow
+
+    held = HeldWrites(monkeypatch)
+    window = MainWindow(autosave_ms=10**6)
+    qtbot.addWidget(window)
+    window.editor.add_layer("dense", 1)
+    window.autosaver.save_now()
+    held.wait_started(1)
+    threading.Timer(0.2, held.go.set).start()
+    window.close()  # Discard (the test's answer): the autosave ends, then is removed
+    assert not window.autosaver.writing() and held.written
+    assert not recovery_path().exists()
