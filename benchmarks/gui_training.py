@@ -82,8 +82,8 @@ def gui_rate(window: MainWindow, seconds: float) -> dict:
         draws.append(1000 * (time.perf_counter() - start))
 
     controller._draw = timed_draw
-    controller.timer.timeout.disconnect()
-    controller.timer.timeout.connect(timed_draw)
+    controller.pacer.timer.timeout.disconnect()
+    controller.pacer.timer.timeout.connect(timed_draw)
     snapshots = []
     controller.bridge.sigSnapshot.connect(
         lambda generation, s: snapshots.append((time.perf_counter(), s.step))

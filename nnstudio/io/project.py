@@ -29,7 +29,6 @@ from nnstudio.errors import NNStudioError
 from nnstudio.io.atomic import write_atomically
 from nnstudio.io.runs import (
     RunsFileError,
-    check_dataset,
     check_values,
     runs_from_file,
     runs_to_file,
@@ -158,11 +157,6 @@ def load_project(path) -> Project:
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ProjectError(f"{name}: project.json is not valid JSON ({exc})") from None
     body = _migrate(body, name)
-    if "dataset" in body:  # (without one: the default)
-        try:
-            check_dataset(body["dataset"])
-        except ValueError as exc:
-            raise ProjectError(f"{name}: the project's data: {exc}") from None
     try:
         project = Project.from_dict(body)
         if weights is not None:

@@ -22,6 +22,7 @@ import numpy as np
 from nnstudio.engine.snapshot import PAUSED, RUNNING, STOPPED
 from nnstudio.engine.spec import NetworkSpec
 from nnstudio.errors import NNStudioError
+from nnstudio.model.project import check_dataset
 from nnstudio.model.runs import EPOCH_POINTS, STEP_POINTS, Checkpoint, Run, Runs, frozen
 from nnstudio.model.series import Series
 
@@ -156,18 +157,6 @@ def _check_entry(entry: dict) -> None:
     moments = len(entry["checkpoints"]) + (entry["best"] is not None)
     if at is not None and not (_is_count(at) and at < moments):
         raise ValueError(f"its weights are those of checkpoint {_short(at)}, of {moments}")
-
-
-def check_dataset(reference) -> None:
-    """Raise ValueError unless ``reference`` is a dataset reference: a mapping with a
-    ``name`` (text) and, if given, ``params`` (a mapping)."""
-    if not isinstance(reference, dict):
-        raise ValueError(f"the dataset reference is not a mapping ({_short(reference)})")
-    if not isinstance(reference.get("name"), str):
-        raise ValueError(f"the dataset reference has no name ({_short(reference)})")
-    params = reference.get("params", {})
-    if not isinstance(params, dict):
-        raise ValueError(f"the dataset's params are not a mapping ({_short(params)})")
 
 
 def _short(value) -> str:

@@ -98,8 +98,10 @@ class Project:
             doc.loss = network.get("loss")
             doc.set_initializer(str(network.get("initializer", DEFAULT_INITIALIZER)))
             dataset = data.get("dataset", dict(DEFAULT_DATASET))
-            if not isinstance(dataset, dict) or not isinstance(dataset.get("name"), str):
-                raise DocumentError("the dataset reference is not valid")
+            try:
+                check_dataset(dataset)
+            except ValueError as exc:
+                raise DocumentError(f"the project's data: {exc}") from None
             return cls(
                 document=doc,
                 dataset=dataset,
@@ -118,3 +120,20 @@ class Project:
             arrays[f"{layer.name}.weight"] = w
             arrays[f"{layer.name}.bias"] = b
         return arrays
+
+
+def check_dataset(reference) -> None:
+    """Raise ValueError unless ``reference`` is a dataset reference: a mapping with a
+    ``name`` (text) and, if given, ``params`` (a mapping)."""
+    if not isinstance(reference, dict):
+        raise ValueError(f"the dataset reference is not a mapping ({_shortened(reference)})")
+    if not isinstance(reference.get("name"), str):
+        raise ValueError(f"the dataset reference has no name ({_shortened(reference)})")
+    params = reference.get("params", {})
+    if not isinstance(params, dict):
+        raise ValueError(f"the dataset's params are not a mapping ({_shortened(params)})")
+
+
+def _shortened(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."

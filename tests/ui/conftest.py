@@ -1,8 +1,9 @@
 """Qt test set-up: an application with nnstudio's names, settings and autosaves in a
 temporary home, garbage collected on the GUI thread only (as in the studio), and no
-thread or timer left running after a test."""
+thread (Qt's or Python's) or timer left running after a test."""
 
 import gc
+import threading
 import time
 import traceback
 import weakref
@@ -93,6 +94,22 @@ def no_threads_left_running(monkeypatch, qapp):
         f"{thread!r} ({thread.objectName() or 'unnamed'}), started at\n{where}"
         for thread, where in leftovers
     )
+    assert not python_threads_left_running(), "Python threads left running"
+
+
+# the studio's Python threads that do one job and end (the engine's optimizer pool,
+# "nnstudio-optimizer_…", lives as long as the process, by design)
+ONE_JOB_THREADS = ("nnstudio-autosave",)
+
+
+def python_threads_left_running(grace_s: float = 10.0) -> list[threading.Thread]:
+    """The studio's one-job Python threads (the autosave writer) still running after
+    waiting up to ``grace_s`` for them."""
+    deadline = time.monotonic() + grace_s
+    ours = [t for t in threading.enumerate() if t.name in ONE_JOB_THREADS]
+    for thread in ours:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    return [thread for thread in ours if thread.is_alive()]
 
 
 @pytest.fixture(autouse=True)

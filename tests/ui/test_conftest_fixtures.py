@@ -23,6 +23,22 @@ class BlockedThread(QThread):
         self.release.wait(10)
 
 
+def test_the_studios_python_threads_are_seen_until_they_end():
+    from conftest import python_threads_left_running
+
+    release = threading.Event()
+    thread = threading.Thread(target=release.wait, args=(10,), name="nnstudio-autosave")
+    other = threading.Thread(target=release.wait, args=(10,), name="someone-else")
+    thread.start()
+    other.start()
+    try:
+        assert python_threads_left_running(grace_s=0.05) == [thread]  # ours only
+    finally:
+        release.set()
+    assert python_threads_left_running() == []
+    other.join()
+
+
 def test_a_parentless_thread_is_recorded_and_seen_running(no_threads_left_running, qapp):
     thread = BlockedThread()
     thread.start()

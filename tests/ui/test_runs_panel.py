@@ -2,8 +2,6 @@
 buttons and deleting, on runs that really trained; and in the studio, where a branch
 is followed as it trains."""
 
-import time
-
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QRect, Qt
 from PySide6.QtGui import QHelpEvent
@@ -354,19 +352,20 @@ def test_set_runs_switches_to_another_project(qtbot, panel, runs):
     assert row_texts(panel, 1)[1] == "optimizer rmsprop → adam"
 
 
-def test_two_hundred_runs_stay_fast(qtbot):
+def test_two_hundred_runs_have_a_row_each_refreshed_in_place(qtbot):
     many = Runs(
         [Run(i, f"Run {i}", DEFAULT_SETTINGS, SPEC, {"name": "xor"}, []) for i in range(200)]
     )
     panel = RunsPanel(Runs())
     qtbot.addWidget(panel)
     panel.show()
-    start = time.perf_counter()
     panel.set_runs(many)
+    rows = [panel.table.topLevelItem(i) for i in range(200)]
+    many[7].name = "renamed"
     for run in many:
         panel.refresh(run)
-    assert time.perf_counter() - start < 1.0
-    assert panel.table.topLevelItemCount() == 200
+    assert [panel.table.topLevelItem(i) for i in range(200)] == rows  # none rebuilt
+    assert rows[7].text(NAME) == "renamed"
     panel.select_run(many[150])
     assert panel.selected_runs() == [many[150]]
     assert panel.table.currentItem().text(NAME) == "Run 150"
