@@ -24,7 +24,7 @@ from nnstudio.io.npz import save_npz
 
 # training options for a spec; a project brings its own (the command line overrides both)
 SPEC_DEFAULTS = {
-    "test_split": 0.2,
+    "test_split": None,  # automatic (datasets.automatic_test_split)
     "validation_split": 0.0,
     "optimizer": "adam",
     "batch_size": 32,
@@ -82,8 +82,8 @@ def _parser() -> argparse.ArgumentParser:
         type=float,
         default=None,
         help="fraction of the samples to train on; the rest is the test "
-        "split (default: a project's own, else "
-        f"{1 - SPEC_DEFAULTS['test_split']:g})",
+        "split (default: a project's own, else 0.8, or all of a dataset under "
+        f"{datasets.SMALL_DATASET} samples)",
     )
     train.add_argument(
         "--validation-split",
@@ -379,4 +379,6 @@ def _report(trainer: Trainer, test, net: Network) -> None:
         else:
             target = test.y.reshape(len(test.y), -1)
             line += f"  test mse: {np.mean((outputs - target) ** 2):.4g}"
+    else:
+        line += "  (no test split: every sample trained)"
     print(line)

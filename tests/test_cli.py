@@ -247,3 +247,14 @@ def test_a_project_trains_with_its_own_settings_exactly_as_the_studio_would(tmp_
     assert result.returncode == 0 and load_npz(weights)[1]["training"]["batch_size"] == 16
     refused = _nnstudio("train", path, "--epochs", "1", "--scaling", "minmax", "--out", weights)
     assert refused.returncode == 2 and "scaled as in the studio" in refused.stderr
+
+
+def test_a_truth_table_trains_on_every_row_unless_a_split_is_asked_for(tmp_path, spec_file):
+    out = tmp_path / "w.npz"
+    args = ("train", spec_file, "--data", "parity3", "--epochs", "5", "--out", out)
+    result = _nnstudio(*args)
+    assert result.returncode == 0, result.stderr
+    assert "no test split: every sample trained" in result.stdout
+    result = _nnstudio(*args, "--split", "0.75")
+    assert result.returncode == 0, result.stderr
+    assert "test accuracy" in result.stdout

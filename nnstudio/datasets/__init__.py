@@ -16,7 +16,15 @@ from pathlib import Path
 from nnstudio.datasets import shipped, toy
 from nnstudio.datasets.dataset import CLASSIFICATION, REGRESSION, Dataset
 from nnstudio.datasets.files import load_csv, load_idx, load_npz, read_idx, write_idx
-from nnstudio.datasets.preprocessing import SCALINGS, Scaler, Split, prepare, split
+from nnstudio.datasets.preprocessing import (
+    SCALINGS,
+    SMALL_DATASET,
+    Scaler,
+    Split,
+    automatic_test_split,
+    prepare,
+    split,
+)
 from nnstudio.errors import DataError
 
 BUILTIN: dict[str, Callable[..., Dataset]] = {
@@ -94,9 +102,11 @@ __all__ = [
     "CLASSIFICATION",
     "REGRESSION",
     "SCALINGS",
+    "SMALL_DATASET",
     "Dataset",
     "Scaler",
     "Split",
+    "automatic_test_split",
     "list",
     "list_datasets",
     "load",

@@ -11,6 +11,7 @@ from nnstudio.datasets.dataset import CLASSIFICATION, Dataset
 from nnstudio.errors import DataError
 
 SCALINGS = ("none", "standard", "minmax")
+SMALL_DATASET = 32  # samples: fewer are not split for testing unless asked
 
 
 @dataclass(frozen=True)
@@ -22,18 +23,27 @@ class Split:
     test: Dataset | None
 
 
+def automatic_test_split(n_samples: int) -> float:
+    """The share of ``n_samples`` kept for testing unless asked otherwise: a fifth, or
+    none of a dataset too small to spare any (a truth table trains on every row)."""
+    return 0.0 if n_samples < SMALL_DATASET else 0.2
+
+
 def split(
     data: Dataset,
-    test: float = 0.2,
+    test: float | None = None,
     validation: float = 0.0,
     seed: int | None = 0,
     stratify: bool = True,
 ) -> Split:
-    """Shuffle and cut ``data`` into train/validation/test parts of the given fractions.
+    """Shuffle and cut ``data`` into train/validation/test parts of the given fractions
+    (``test`` None: :func:`automatic_test_split`).
 
     Classification data is stratified: each class is cut in the same proportions, so a
     file sorted by class still gives every part every class.
     """
+    if test is None:
+        test = automatic_test_split(data.n_samples)
     if not (0 <= test < 1 and 0 <= validation < 1 and test + validation < 1):
         raise DataError(
             f"split fractions must be ≥ 0 and leave data to train on, got "
@@ -126,12 +136,13 @@ class Scaler:
 
 def prepare(
     data: Dataset,
-    test: float = 0.2,
+    test: float | None = None,
     validation: float = 0.0,
     scaling: str = "standard",
     seed: int | None = 0,
 ) -> tuple[Split, Scaler]:
-    """Split, then scale every part with statistics of the training part only."""
+    """Split (``test`` None: :func:`automatic_test_split`), then scale every part with
+    statistics of the training part only."""
     parts = split(data, test=test, validation=validation, seed=seed)
     scaler = Scaler.fit(parts.train.X, scaling)
     scaled = Split(

@@ -17,7 +17,7 @@ DEFAULT_SETTINGS = {
     "epochs": None,
     "target_loss": None,
     "seed": 0,
-    "test_split": 0.2,
+    "test_split": None,  # automatic: a fifth, none of a tiny dataset
     "validation_split": 0.0,
     "l1": 0.0,
     "l2": 0.0,
@@ -90,10 +90,12 @@ def use_settings(project: Project, settings: dict) -> None:
 def prepare_data(project: Project) -> tuple[datasets.Split, datasets.Scaler]:
     """The project's data split and scaled as training sees it, and the scaler. The
     validation split is a share of what the test split leaves."""
-    settings = settings_of(project)
+    settings, data = settings_of(project), project.load_dataset()
     test = settings["test_split"]
+    if test is None:
+        test = datasets.automatic_test_split(data.n_samples)
     return datasets.prepare(
-        project.load_dataset(),
+        data,
         test=test,
         validation=settings["validation_split"] * (1 - test),
         scaling="standard",

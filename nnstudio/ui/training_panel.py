@@ -133,7 +133,15 @@ class TrainingPanel(QWidget):
             "Share of the training samples held out for the validation curve",
             off="none",
         )
-        test = _spin(0.05, 0.5, 0.05, 2, "Share of the samples kept for testing")
+        test = _spin(
+            0.0,
+            0.5,
+            0.05,
+            2,
+            "Share of the samples kept for testing. Auto: a fifth, or none for a dataset "
+            "of under 32 samples (a truth table trains on every row)",
+            off="auto",
+        )
         target = _spin(
             0.0, 100.0, 0.001, 4, "Stop once an epoch's mean loss is this low", off="none"
         )
@@ -217,6 +225,7 @@ class TrainingPanel(QWidget):
         values["loss"] = None if values["loss"] == AUTOMATIC_LOSS else values["loss"]
         values["epochs"] = values["epochs"] or None
         values["target_loss"] = values["target_loss"] or None
+        values["test_split"] = values["test_split"] or None
         return values
 
     def _emit_settings(self, *_):

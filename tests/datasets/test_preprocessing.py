@@ -80,3 +80,13 @@ def test_one_hot_and_targets_follow_class_order():
     assert data.targets(3).shape == (4, 3)
     with pytest.raises(DataError, match="3 classes but the output layer has 2"):
         data.targets(2)
+
+
+@pytest.mark.parametrize("name, tested", [("and", 0), ("parity3", 0), ("circle", 80)])
+def test_only_a_dataset_large_enough_is_split_for_testing_by_default(name, tested):
+    data = datasets.load(name)
+    parts = datasets.split(data)
+    held_out = 0 if parts.test is None else parts.test.n_samples
+    assert held_out == tested and parts.train.n_samples == data.n_samples - tested
+    asked = datasets.split(data, test=0.25)  # asked for: split however small
+    assert asked.test is not None and asked.test.n_samples >= 1

@@ -270,3 +270,21 @@ def test_a_validation_split_too_small_for_the_data_says_so(window, qtbot):
         window.training_panel.step.click()
     assert "too small" in message.args[0]
     assert window.training.live.parts.validation is None
+
+
+def test_a_truth_table_trains_on_all_its_rows_unless_a_test_split_is_chosen(window, qtbot):
+    window.editor.set_dataset({"name": "and", "params": {}})
+    test = window.training_panel._widgets["test_split"]
+    assert test.text() == "auto"
+    window.training_panel.step.click()
+    qtbot.waitUntil(lambda: window.training.latest is not None, timeout=10_000)
+    assert window.training.live.parts.train.n_samples == 4
+    assert window.training.live.parts.test is None
+    window.training.invalidate()
+    test.setValue(0.25)  # the user asks for one: a quarter of the rows is held out
+    assert window.project.training["test_split"] == 0.25
+    window.training_panel.step.click()
+    qtbot.waitUntil(lambda: window.training.latest is not None, timeout=10_000)
+    assert window.training.live.parts.test.n_samples == 1
+    window.editor.undo_stack.undo()
+    assert test.text() == "auto" and window.project.training["test_split"] is None
