@@ -27,6 +27,7 @@ import numpy as np
 
 from nnstudio.errors import NNStudioError
 from nnstudio.io.atomic import write_atomically
+from nnstudio.io.own_data import OwnDataError, own_data_arrays, own_data_from_file
 from nnstudio.io.runs import (
     RunsFileError,
     check_values,
@@ -34,13 +35,18 @@ from nnstudio.io.runs import (
     runs_to_file,
 )
 from nnstudio.model.document import DocumentError
-from nnstudio.model.project import Project
+from nnstudio.model.project import OWN, Project
 from nnstudio.model.runs import frozen
 
 FORMAT = "nnstudio.project"
-VERSION = 2
+VERSION = 3  # 3: the project's own datasets (data.npz); 2: runs; 1: design and weights
 SUFFIX = ".nnsp"
-MEMBERS = {"project.json": 16 << 20, "weights.npz": 512 << 20, "runs.npz": 2 << 30}
+MEMBERS = {
+    "project.json": 16 << 20,
+    "weights.npz": 512 << 20,
+    "runs.npz": 2 << 30,
+    "data.npz": 256 << 20,
+}
 _MAX_RATIO = 200
 # weights hardly compress: stored as they are, a save of a big project takes a fraction
 # of the time deflating them would take
@@ -54,12 +60,14 @@ class ProjectError(NNStudioError):
 @dataclass(frozen=True)
 class ProjectContents:
     """What a project file holds, taken from a project at one moment: ``text`` is
-    project.json, ``weights`` the arrays of weights.npz (None: the seed's weights) and
-    ``run_arrays`` those of runs.npz. No array in it changes afterwards."""
+    project.json, ``weights`` the arrays of weights.npz (None: the seed's weights),
+    ``run_arrays`` those of runs.npz and ``data_arrays`` those of data.npz (the
+    project's own datasets). No array in it changes afterwards."""
 
     text: str
     weights: dict[str, np.ndarray] | None
     run_arrays: dict[str, np.ndarray]
+    data_arrays: dict[str, np.ndarray]
 
 
 def gather_project(project: Project) -> ProjectContents:
@@ -73,7 +81,8 @@ def gather_project(project: Project) -> ProjectContents:
         weights = {}
         for layer, (w, b) in zip(doc.layers[1:], frozen(doc.explicit_weights())):
             weights[f"{layer.name}.weight"], weights[f"{layer.name}.bias"] = w, b
-    return ProjectContents(text, weights, run_arrays)
+    # a project's own datasets are replaced by edits, never changed: no copy needed
+    return ProjectContents(text, weights, run_arrays, own_data_arrays(project.own_data))
 
 
 def write_project(contents: ProjectContents, path) -> None:
@@ -87,6 +96,8 @@ def write_project(contents: ProjectContents, path) -> None:
                 _write_npz(archive, "weights.npz", contents.weights)
             if contents.run_arrays:
                 _write_npz(archive, "runs.npz", contents.run_arrays)
+            if contents.data_arrays:
+                _write_npz(archive, "data.npz", contents.data_arrays)
 
     write_atomically(path, write)
 
@@ -144,9 +155,9 @@ def load_project(path) -> Project:
                         f"{name}: {member} unpacks to {info.file_size / 2**20:.0f} MiB; refusing it"
                     )
             text = _read_limited(archive, "project.json")
-            weights, runs = (
+            weights, runs, data = (
                 _read_limited(archive, member) if member in infos else None
-                for member in ("weights.npz", "runs.npz")
+                for member in ("weights.npz", "runs.npz", "data.npz")
             )
     except ProjectError:
         raise
@@ -164,7 +175,12 @@ def load_project(path) -> Project:
         project.runs = runs_from_file(
             body.get("runs", []), _arrays(runs, name, "runs.npz") if runs else {}
         )
-    except (DocumentError, RunsFileError) as exc:
+        project.own_data = own_data_from_file(
+            body.get("own_data", []), _arrays(data, name, "data.npz") if data else {}
+        )
+        if project.dataset.get("source") == OWN and project.dataset["name"] not in project.own_data:
+            raise OwnDataError(f"its dataset {project.dataset['name']!r} is missing from it")
+    except (DocumentError, RunsFileError, OwnDataError) as exc:
         raise ProjectError(f"{name}: {exc}") from None
     return project
 

@@ -9,6 +9,7 @@ import numpy as np
 from psygnal import Signal
 
 from nnstudio import datasets
+from nnstudio.errors import DataError
 from nnstudio.model.document import (
     DEFAULT_INITIALIZER,
     DENSE,
@@ -21,19 +22,28 @@ from nnstudio.model.document import (
 from nnstudio.model.runs import Runs
 
 DEFAULT_DATASET = {"name": "circle", "params": {"n_samples": 400, "noise": 0.1, "seed": 0}}
+OWN = "project"  # the source of a dataset the project holds itself (typed, pasted, drawn)
+
+
+def own_reference(name: str, revision: int) -> dict:
+    """The reference to the project's own dataset ``name`` as of edit ``revision``
+    (runs trained on another revision trained on other data)."""
+    return {"name": name, "source": OWN, "revision": revision}
 
 
 @dataclass
 class Project:
     """Everything a ``.nnsp`` file holds. ``dataset`` names a built-in dataset (with its
-    parameters) or a file; ``training`` holds the training settings; ``runs`` what was
-    trained. ``settings_changed()`` follows any change of the training settings."""
+    parameters), a file, or one of ``own_data`` (tables typed or pasted in, points drawn:
+    see :func:`own_reference`); ``training`` holds the training settings; ``runs`` what
+    was trained. ``settings_changed()`` follows any change of the training settings."""
 
     document: NetworkDocument
     dataset: dict = field(default_factory=lambda: dict(DEFAULT_DATASET))
     training: dict = field(default_factory=dict)
     layout: dict = field(default_factory=dict)
     runs: Runs = field(default_factory=Runs)
+    own_data: dict[str, datasets.Dataset] = field(default_factory=dict)
     _loaded: tuple[str, datasets.Dataset] | None = field(default=None, repr=False, compare=False)
 
     settings_changed = Signal()
@@ -50,9 +60,18 @@ class Project:
         """The project's dataset, loaded once per reference (datasets are immutable)."""
         key = json.dumps(self.dataset, sort_keys=True)
         if self._loaded is None or self._loaded[0] != key:
-            data = datasets.load(self.dataset["name"], **self.dataset.get("params", {}))
-            self._loaded = (key, data)
+            self._loaded = (key, self.dataset_for(self.dataset))
         return self._loaded[1]
+
+    def dataset_for(self, reference: dict) -> datasets.Dataset:
+        """The dataset ``reference`` names: one of the project's own, a built-in one or
+        a file; raise DataError if there is none."""
+        if reference.get("source") == OWN:
+            data = self.own_data.get(reference["name"])
+            if data is None:
+                raise DataError(f"this project holds no dataset {reference['name']!r}")
+            return data
+        return datasets.load(reference["name"], **reference.get("params", {}))
 
     def to_dict(self) -> dict:
         doc = self.document
@@ -72,6 +91,16 @@ class Project:
                 "initializer": doc.initializer,
             },
             "dataset": self.dataset,
+            "own_data": [
+                {
+                    "name": name,
+                    "task": data.task,
+                    "feature_names": list(data.feature_names),
+                    "class_names": None if data.class_names is None else list(data.class_names),
+                    "description": data.description,
+                }
+                for name, data in self.own_data.items()
+            ],
             "training": self.training,
             "layout": self.layout,
         }
@@ -132,6 +161,8 @@ def check_dataset(reference) -> None:
     params = reference.get("params", {})
     if not isinstance(params, dict):
         raise ValueError(f"the dataset's params are not a mapping ({_shortened(params)})")
+    if reference.get("source", OWN) != OWN:
+        raise ValueError(f"the dataset's source is unknown ({_shortened(reference['source'])})")
 
 
 def _shortened(value) -> str:
