@@ -44,6 +44,8 @@ BUILTIN: dict[str, Callable[..., Dataset]] = {
     "single_neuron": toy.single_neuron,
     "iris": shipped.iris,
     "digits": shipped.digits,
+    "mnist": shipped.mnist,
+    "fashion_mnist": shipped.fashion_mnist,
 }
 FILE_SUFFIXES = (".csv", ".tsv", ".txt", ".gz", ".npz")
 
