@@ -37,7 +37,9 @@ class Snapshot:
     ``gradient_rms`` the root-mean-square weight gradient of each layer at the latest
     step (vanishing or exploding gradients show there); ``cpu_cores`` how many cores the
     training process kept busy since the previous snapshot (BLAS threads included);
-    ``best`` the best epoch, when one finished since the previous snapshot.
+    ``best`` the best epoch, when one finished since the previous snapshot;
+    ``lr_changes`` the learning rates set live that steps since then trained with, as
+    (steps trained before the change, new rate).
     """
 
     status: str
@@ -53,6 +55,7 @@ class Snapshot:
     gradient_rms: tuple[float, ...] = ()
     cpu_cores: float = 0.0
     best: BestEpoch | None = None
+    lr_changes: tuple[tuple[int, float], ...] = ()
 
     @property
     def finished(self) -> bool:

@@ -113,6 +113,8 @@ class Trainer:
         self._epoch_loss_sum = 0.0
         self._epoch_correct = 0
         self._losses: list[float] = []
+        self._lr_in_use = self.optimizer.lr
+        self._lr_changes: list[tuple[int, float]] = []  # (steps before it, lr) since a snapshot
         self._new_epochs: list[MappingProxyType] = []
         self._safe_parameters = net.parameters.copy()
         self._cpu_at_emit = time.process_time()
@@ -296,6 +298,10 @@ class Trainer:
             self._epoch_correct += count_correct(
                 outputs, self._epoch_labels[start:stop], self.train.accuracy
             )
+        lr = self.optimizer.lr
+        if lr != self._lr_in_use:  # set live since the last step: it applies from this one
+            self._lr_in_use = lr
+            self._lr_changes.append((self.step_count, lr))
         self.optimizer.step(net.parameters, net.gradients)
         self.step_count += 1
         self._losses.append(loss)
@@ -374,6 +380,7 @@ class Trainer:
         losses.flags.writeable = False
         self._losses.clear()
         epochs, self._new_epochs = tuple(self._new_epochs), []
+        lr_changes, self._lr_changes = tuple(self._lr_changes), []
         best, self._new_best = self._new_best, None
         if best is not None:
             best_step, best_metrics, best_parameters = best
@@ -410,6 +417,7 @@ class Trainer:
                 float(np.sqrt(np.mean(np.square(layer.grad_weight)))) for layer in self.net.layers
             ),
             best=best,
+            lr_changes=lr_changes,
         )
 
     def _diverged(self, start, last_emit, steps_at_emit, what: str) -> Snapshot:

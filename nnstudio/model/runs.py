@@ -72,7 +72,8 @@ class Run:
     ``network`` the engine spec it trained, ``dataset`` the data reference and
     ``parent`` (run id, step) where a branch started (its steps and epochs count on
     from there). ``settings["lr"]`` is the learning rate it started with and
-    ``lr_changes`` the (step, lr) pairs where it was changed while it trained."""
+    ``lr_changes`` the (step, lr) pairs where it was changed while it trained (the
+    steps after ``step`` trained with ``lr``), as the trainer reports them."""
 
     def __init__(
         self,
@@ -125,16 +126,10 @@ class Run:
         self.epoch = self.checkpoints[0].epoch + snapshot.epoch
         self.metrics = {k: float(v) for k, v in snapshot.metrics.items() if k != "epoch"}
         self.weights = frozen(snapshot.weights)
+        self.lr_changes += [(offset + at, float(lr)) for at, lr in snapshot.lr_changes]
         if snapshot.best is not None:
             self._keep_best(snapshot.best, offset)
         self._keep_checkpoints(snapshot.status)
-
-    def change_lr(self, lr: float) -> None:
-        """The learning rate was changed while training: it applies from the next step."""
-        if self.lr_changes and self.lr_changes[-1][0] == self.step:
-            self.lr_changes.pop()  # changed again before a step was trained with it
-        if lr != self.lr:
-            self.lr_changes.append((self.step, float(lr)))
 
     @property
     def lr(self) -> float | None:

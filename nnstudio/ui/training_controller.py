@@ -322,9 +322,7 @@ class TrainingController(QObject):
         self.panel.show_settings(settings)
         trainer = self.bridge.trainer
         if self.session.run is not None and trainer is not None:
-            trainer.lr = settings["lr"]
-            self.session.run.change_lr(settings["lr"])
-            self.project.runs.run_changed.emit(self.session.run)  # the runs list says so now
+            trainer.lr = settings["lr"]  # the run logs it as the trainer reports it
         problems = self.project.document.problems()
         self.panel.show_banner(problems[0] if problems else "")
         self.preview()

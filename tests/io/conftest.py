@@ -37,9 +37,8 @@ def train_project(dtype: str = "float32") -> Project:
     snapshots = live.trainer.run()
     for k in range(9):
         session.record(generation, next(snapshots))
-        if k in (2, 5):  # as the training panel does it
+        if k in (2, 5):  # as the training panel does it; the run logs what the trainer did
             live.trainer.lr = 0.02 * (k + 1)
-            session.run.change_lr(live.trainer.lr)
     live.trainer.pause()
     session.record(generation, next(snapshots))
     live.trainer.resume()

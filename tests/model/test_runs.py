@@ -346,17 +346,31 @@ def test_the_best_checkpoint_holds_exactly_the_weights_of_the_best_epoch():
     assert same_weights(best.weights, again.weights)
 
 
-def test_a_learning_rate_changed_while_training_is_logged_with_its_step():
+def test_a_learning_rate_changed_while_training_is_logged_at_the_step_it_applies_from():
     run, trainer = make_run(epochs=4)
     snapshots = trainer.run()
     run.record(next(snapshots))
+    run.record(next(snapshots))
     first = run.step
-    run.change_lr(0.2)
-    run.change_lr(0.1)  # again before a step trained with 0.2: only 0.1 counts
+    trainer.lr = 0.2
+    trainer.lr = 0.1  # again before a step trained with 0.2: only 0.1 counts
+    run.record(next(snapshots))
     assert run.lr_changes == [(first, 0.1)] and run.lr == 0.1
+    assert trainer.optimizer.lr == 0.1
+    run.record(next(snapshots))
+    at = run.step
+    trainer.lr = 0.05  # back to where it started: still a change, at its step
     record_all(run, snapshots)
-    run.change_lr(0.05)  # back to where it started: still a change, at its step
-    assert run.lr_changes == [(first, 0.1), (run.step, 0.05)]
+    assert run.lr_changes == [(first, 0.1), (at, 0.05)]
     assert run.settings["lr"] == 0.05 and run.lr == 0.05  # it started with 0.05
-    run.change_lr(0.05)
-    assert len(run.lr_changes) == 2
+
+
+def test_a_branch_logs_learning_rate_changes_at_its_own_steps():
+    parent, trainer = make_run()
+    record_all(parent, trainer.run())
+    branch, trainer = make_run(2, weights=parent.weights, parent=(1, parent.step))
+    snapshots = trainer.run()
+    branch.record(next(snapshots))
+    trainer.lr = 0.3
+    record_all(branch, snapshots)
+    assert branch.lr_changes == [(parent.step + 1, 0.3)]

@@ -59,7 +59,6 @@ def trained(run_id, lr_changes=(), **kwargs):
         run.record(snapshot)
         if run.step in changes:
             trainer.lr = changes[run.step]
-            run.change_lr(changes[run.step])
     return run
 
 
@@ -431,7 +430,7 @@ def test_learning_rate_changes_made_while_training_are_listed(panel, runs):
         live.record(next(snapshots))
     runs.add(live)
     assert row_texts(panel, 7)[1] == "no change"
-    live.change_lr(0.05)
+    trainer.lr = 0.05
     live.record(next(snapshots))
     panel.refresh(live)
     assert row_texts(panel, 7)[1] == "learning rate 0.2 → 0.05 at step 10"
