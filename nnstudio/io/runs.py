@@ -23,7 +23,15 @@ from nnstudio.engine.snapshot import PAUSED, RUNNING, STOPPED
 from nnstudio.engine.spec import NetworkSpec
 from nnstudio.errors import NNStudioError
 from nnstudio.model.project import check_dataset
-from nnstudio.model.runs import EPOCH_POINTS, STEP_POINTS, Checkpoint, Run, Runs, frozen
+from nnstudio.model.runs import (
+    EPOCH_POINTS,
+    STEP_POINTS,
+    Checkpoint,
+    Run,
+    Runs,
+    frozen,
+    same_weights,
+)
 from nnstudio.model.series import Series
 
 
@@ -217,7 +225,7 @@ def _run(entry: dict, arrays: dict[str, np.ndarray]) -> Run:
         run.weights = moments[at].weights
     else:  # stored apart; in a file written before, maybe the last checkpoint's again
         run.weights = _weights(arrays, f"{prefix}/weights", sizes)
-        if _same_weights(run.weights, run.checkpoints[-1].weights):
+        if same_weights(run.weights, run.checkpoints[-1].weights):
             run.weights = run.checkpoints[-1].weights  # kept (and saved next) once
     run.steps = _series(arrays, f"{prefix}/steps", STEP_POINTS)
     run.epochs = {
@@ -232,13 +240,6 @@ def _run(entry: dict, arrays: dict[str, np.ndarray]) -> Run:
     run.next_scheduled = int(entry["next_scheduled"])
     run.lr_changes = [(step, float(lr)) for step, lr in entry.get("lr_changes", [])]
     return run
-
-
-def _same_weights(weights, others) -> bool:
-    return all(
-        w.dtype == w0.dtype and np.array_equal(w, w0) and np.array_equal(b, b0)
-        for (w, b), (w0, b0) in zip(weights, others)
-    )
 
 
 def _weights_arrays(prefix: str, weights) -> dict[str, np.ndarray]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 
@@ -25,10 +26,16 @@ DEFAULT_DATASET = {"name": "circle", "params": {"n_samples": 400, "noise": 0.1, 
 OWN = "project"  # the source of a dataset the project holds itself (typed, pasted, drawn)
 
 
-def own_reference(name: str, revision: int) -> dict:
-    """The reference to the project's own dataset ``name`` as of edit ``revision``
-    (runs trained on another revision trained on other data)."""
-    return {"name": name, "source": OWN, "revision": revision}
+def own_reference(name: str, data: datasets.Dataset) -> dict:
+    """The reference to the project's own dataset ``name`` holding ``data``: with a
+    digest of its content, so that a run trained on it before an edit reads as trained
+    on other data."""
+    digest = hashlib.sha256()
+    for array in (data.X, data.y):
+        digest.update(str((array.dtype, array.shape)).encode())
+        digest.update(np.ascontiguousarray(array).tobytes())
+    digest.update(json.dumps([data.feature_names, data.class_names, data.task]).encode())
+    return {"name": name, "source": OWN, "content": digest.hexdigest()[:16]}
 
 
 @dataclass

@@ -52,6 +52,18 @@ def frozen(weights) -> Weights:
     return tuple((_read_only(w), _read_only(b)) for w, b in weights)
 
 
+def same_weights(weights, others) -> bool:
+    """True if two [(W, b), ...] hold the same values in the same precision (the very
+    same arrays answer at once); None (the seed's weights) is only the same as None."""
+    if weights is None or others is None:
+        return weights is others
+    return len(weights) == len(others) and all(
+        a is b or (a.dtype == b.dtype and a.shape == b.shape and np.array_equal(a, b))
+        for pair, other in zip(weights, others)
+        for a, b in zip(pair, other)
+    )
+
+
 def _read_only(array) -> np.ndarray:
     array = np.asarray(array)
     if array.flags.writeable or not _immutable(array.base):

@@ -9,13 +9,12 @@ any snapshot not tagged with the current generation.
 
 from __future__ import annotations
 
-import numpy as np
 from psygnal import Signal
 
 from nnstudio.engine.snapshot import PAUSED, RUNNING, STOPPED
 from nnstudio.model.document import DocumentError
 from nnstudio.model.project import Project
-from nnstudio.model.runs import Checkpoint, Run, network_shape
+from nnstudio.model.runs import Checkpoint, Run, network_shape, same_weights
 from nnstudio.model.training import settings_of
 
 
@@ -45,7 +44,7 @@ class TrainingSession:
         self.origin: tuple[int, int, int] | None = None
         last = project.runs[-1] if len(project.runs) else None
         weights = project.document.explicit_weights()
-        if last is not None and weights is not None and _same(weights, last.weights):
+        if last is not None and weights is not None and same_weights(weights, last.weights):
             self.origin = (last.id, last.step, last.epoch)  # a reopened project goes on
         self.show(last)
 
@@ -112,6 +111,19 @@ class TrainingSession:
         self.origin = (run.id, run.step, run.epoch)
         self.run_ended.emit(run)
 
+    def fits(self, run: Run, with_settings: bool = False) -> bool:
+        """True if ``run`` trained the network and the data of the project now (and,
+        ``with_settings``, its settings but the learning rate, which changes live)."""
+        project = self.project
+        fits = (
+            network_shape(run.network) == network_shape(project.document.spec())
+            and run.dataset == project.dataset
+        )
+        if fits and with_settings:
+            settings = {k: v for k, v in settings_of(project).items() if k != "lr"}
+            fits = settings == {k: v for k, v in run.settings.items() if k != "lr"}
+        return fits
+
     def check_network(self, run: Run) -> None:
         """Raise DocumentError unless ``run`` trained the network designed now (sizes
         and activations)."""
@@ -129,9 +141,3 @@ class TrainingSession:
         self.end()
         self.origin = (run.id, checkpoint.step, checkpoint.epoch)
         self.show(run, checkpoint)
-
-
-def _same(weights, others) -> bool:
-    return len(weights) == len(others) and all(
-        np.array_equal(w, w0) and np.array_equal(b, b0) for (w, b), (w0, b0) in zip(weights, others)
-    )

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from PySide6.QtGui import QUndoCommand
 
 from nnstudio.model.document import NetworkDocument
+from nnstudio.model.runs import same_weights
 
 MERGE_UNITS, MERGE_SETTINGS = 1, 2
 
@@ -65,13 +66,7 @@ class InverseCommand(QUndoCommand):
     def _exact(self, expected: list | None, wanted: list | None) -> list | None:
         """``wanted`` if the weights are still those the edit left (``expected``), else
         None: the edit keeps whatever training happened since."""
-        current = self._document.explicit_weights()
-        same = (current is None and expected is None) or (
-            current is not None
-            and expected is not None
-            and all(a is b for pair, old in zip(current, expected) for a, b in zip(pair, old))
-        )
-        return wanted if same else None
+        return wanted if same_weights(self._document.explicit_weights(), expected) else None
 
     def id(self):
         return self._merge_id
@@ -108,8 +103,8 @@ class WeightsCommand(QUndoCommand):
         self._set(self._before)
 
     def _set(self, weights: list) -> None:
-        if self._left is not None and self._document.explicit_weights() is not self._left:
-            return  # trained (or changed) since
+        if self._left is not None and not same_weights(self._document.weights(), self._left):
+            return  # trained since
         self._document.set_weights([(w.copy(), b.copy()) for w, b in weights])
-        self._left = self._document.explicit_weights()
+        self._left = weights
         self._applied()

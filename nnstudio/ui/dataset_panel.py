@@ -1,13 +1,25 @@
-"""The dataset panel: pick a built-in dataset and its parameters."""
+"""The dataset panel: pick a built-in dataset and its parameters, or one of the
+project's own (typed, pasted or drawn), or enter a new table."""
 
 from __future__ import annotations
 
 import inspect
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QFormLayout, QLabel, QSpinBox, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QWidget,
+)
 
 from nnstudio import datasets
+from nnstudio.model.project import OWN
+
+SOURCE_ROLE = Qt.ItemDataRole.UserRole  # the combo's own datasets: OWN
 
 
 def default_params(name: str) -> dict:
@@ -24,12 +36,15 @@ def default_params(name: str) -> dict:
 
 
 class DatasetPanel(QWidget):
-    """Emits ``sigDatasetRequested(reference)`` with {"name": ..., "params": {...}}.
+    """Emits ``sigDatasetRequested(reference)`` with {"name": ..., "params": {...}}
+    (or {"name": ..., "source": "project"} for one of the project's own), and
+    ``sigEnterData`` for a new table typed or pasted in.
 
     Each dataset keeps its own parameters: the panel remembers, per name, the last ones
     shown or asked for, and asks for those again when the dataset is chosen again."""
 
     sigDatasetRequested = Signal(dict)
+    sigEnterData = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -53,12 +68,19 @@ class DatasetPanel(QWidget):
         self.about.setMinimumHeight(90)
         self.size = QLabel()
         self.size.setStyleSheet("color: #606060;")
+        self.enter = QPushButton("Enter or paste a table…")
+        self.enter.setToolTip(
+            "Type a small dataset, or paste rows from a spreadsheet (a truth table in seconds)"
+        )
+        self.enter.clicked.connect(self.sigEnterData)
+        self._builtin_count = self.choice.count()
         self.form = QFormLayout(self)
         self.form.addRow("Dataset", self.choice)
         self.form.addRow("Samples", self.samples)
         self.form.addRow("Noise", self.noise)
         self.form.addRow(self.size)
         self.form.addRow(self.about)
+        self.form.addRow(self.enter)
         self._params: dict[str, dict] = {}  # per dataset name, its last parameters
         self.choice.activated.connect(self._on_choice_changed)
         self.samples.valueChanged.connect(lambda n: self._on_param_changed("n_samples", n))
@@ -69,13 +91,30 @@ class DatasetPanel(QWidget):
         asked for, else the dataset's defaults."""
         return dict(self._params.get(name, default_params(name)))
 
+    def show_own(self, names: list[str]) -> None:
+        """List the project's own datasets after the built-in ones."""
+        self.choice.blockSignals(True)
+        while self.choice.count() > self._builtin_count:
+            self.choice.removeItem(self._builtin_count)
+        if names:
+            self.choice.insertSeparator(self._builtin_count)
+        for name in names:
+            self.choice.addItem(name)
+            index = self.choice.count() - 1
+            self.choice.setItemData(index, OWN, SOURCE_ROLE)
+            self.choice.setItemData(index, "This project's own data", Qt.ItemDataRole.ToolTipRole)
+        self.choice.blockSignals(False)
+
     def show_reference(self, reference: dict, description: str = "", size: str = "") -> None:
         """Show the project's dataset without asking for a change (also to undo a
         refused request). Samples and noise are shown for the sets that take them;
         ``size`` says what the data holds."""
         name = reference["name"]
-        self._params[name] = {**default_params(name), **reference.get("params", {})}
-        self._show(name)
+        if reference.get("source") == OWN:
+            self._show_own(name)
+        else:
+            self._params[name] = {**default_params(name), **reference.get("params", {})}
+            self._show(name)
         self.size.setText(size)
         self.about.setText(description)
 
@@ -92,8 +131,24 @@ class DatasetPanel(QWidget):
         for widget in (self.choice, self.samples, self.noise):
             widget.blockSignals(False)
 
+    def _show_own(self, name: str) -> None:
+        index = next(
+            i
+            for i in range(self._builtin_count, self.choice.count())
+            if self.choice.itemText(i) == name and self.choice.itemData(i, SOURCE_ROLE) == OWN
+        )
+        self.choice.blockSignals(True)
+        self.choice.setCurrentIndex(index)
+        self.choice.blockSignals(False)
+        for widget in (self.samples, self.noise):
+            self.form.setRowVisible(widget, False)
+
     def _on_choice_changed(self, *_):
         name = self.choice.currentText()
+        if self.choice.currentData(SOURCE_ROLE) == OWN:
+            self._show_own(name)
+            self.sigDatasetRequested.emit({"name": name, "source": OWN})
+            return
         self._show(name)
         self._request(name, self.params_for(name))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
@@ -10,7 +11,7 @@ from PySide6.QtGui import QUndoStack
 from nnstudio import datasets
 from nnstudio.errors import NNStudioError
 from nnstudio.model.document import LayerState
-from nnstudio.model.project import Project
+from nnstudio.model.project import OWN, Project, own_reference
 from nnstudio.model.training import SETTING_NAMES, settings_of, use_settings
 from nnstudio.ui.commands import MERGE_SETTINGS, MERGE_UNITS, InverseCommand, WeightsCommand
 
@@ -23,6 +24,18 @@ def output_activation_for(data: datasets.Dataset) -> str:
     if data.task == datasets.REGRESSION:
         return "linear"
     return "sigmoid" if data.n_classes == 2 else "softmax"
+
+
+def _edit(method):
+    """An edit request: :attr:`Editor.before_edit` first (it may pause training and wait
+    for it), then the edit reads the project as it is after that."""
+
+    @functools.wraps(method)
+    def edit(self, *args, **kwargs):
+        self.before_edit()
+        return method(self, *args, **kwargs)
+
+    return edit
 
 
 class Editor(QObject):
@@ -41,16 +54,18 @@ class Editor(QObject):
         # take the weights it paused with (the edit keeps them)
         self.before_edit: Callable[[], None] = lambda: None
 
+    def set_project(self, project: Project) -> None:
+        """Edit another project (its undo history starts afresh)."""
+        self.project = project
+        self.undo_stack.clear()
+
     @property
     def document(self):
         return self.project.document
 
-    def _push(self, text: str, forward, backward, live: bool = False, **merge) -> bool:
+    def _push(self, text: str, forward, backward, **merge) -> bool:
         """Make an edit as an undoable command (``forward``/``backward``: see
-        :class:`~nnstudio.ui.commands.InverseCommand`); a refused edit changes nothing.
-        Unless the edit is ``live`` (the learning rate), :attr:`before_edit` comes first."""
-        if not live:
-            self.before_edit()
+        :class:`~nnstudio.ui.commands.InverseCommand`); a refused edit changes nothing."""
         try:
             command = InverseCommand.apply(self.document, text, forward, backward, **merge)
         except NNStudioError as exc:
@@ -59,6 +74,7 @@ class Editor(QObject):
         self.undo_stack.push(command)
         return True
 
+    @_edit
     def add_layer(self, kind: str, index: int) -> bool:
         if kind in ("input", "output"):
             self.sigRefused.emit(
@@ -73,6 +89,7 @@ class Editor(QObject):
             lambda w: doc.remove_layer(index, weights=w),
         )
 
+    @_edit
     def remove_layer(self, index: int) -> bool:
         if index < 0:
             self.sigRefused.emit("Select a hidden layer to delete.")
@@ -85,6 +102,7 @@ class Editor(QObject):
             lambda w: doc.insert_layer(index, layer, weights=w),
         )
 
+    @_edit
     def move_layer(self, old: int, new: int) -> bool:
         doc = self.document
         return self._push(
@@ -93,6 +111,7 @@ class Editor(QObject):
             lambda w: doc.move_layer(new, old, weights=w),
         )
 
+    @_edit
     def set_units(self, index: int, units: int) -> bool:
         doc = self.document
         layer = doc[index]
@@ -104,9 +123,11 @@ class Editor(QObject):
             merge_key=index,
         )
 
+    @_edit
     def change_units(self, index: int, delta: int) -> bool:
         return self.set_units(index, self.document[index].units + delta)
 
+    @_edit
     def set_activation(self, index: int, activation: str) -> bool:
         doc = self.document
         layer = doc[index]
@@ -116,6 +137,7 @@ class Editor(QObject):
             lambda w: doc.set_activation(index, layer.activation),
         )
 
+    @_edit
     def rename(self, index: int, name: str) -> bool:
         doc = self.document
         old = doc[index].name
@@ -125,25 +147,51 @@ class Editor(QObject):
             lambda w: doc.rename(index, old),
         )
 
+    @_edit
     def set_dataset(self, reference: dict) -> bool:
-        """Use another dataset; the input and output layers follow it (one undo step)."""
+        """Use another dataset; the input and output layers follow it (one undo step).
+        One of the project's own is named by ``{"name": ..., "source": "project"}``."""
         try:
-            data = datasets.load(reference["name"], **reference.get("params", {}))
+            data = self.project.dataset_for(reference)
+            if reference.get("source") == OWN:
+                reference = own_reference(reference["name"], data)
         except NNStudioError as exc:
             self.sigRefused.emit(str(exc))
             return False
+        return self._use_data(reference, data, f"Use dataset {reference['name']}")
+
+    @_edit
+    def set_own_data(self, data: datasets.Dataset, text: str | None = None) -> bool:
+        """Make ``data`` (typed, pasted or drawn) the project's own dataset of its name,
+        and train on it (one undo step; undo brings back what was there before)."""
+        reference = own_reference(data.name, data)
+        return self._use_data(reference, data, text or f"Enter data {data.name}", own=data)
+
+    def _use_data(self, reference: dict, data, text: str, own=None) -> bool:
         project, doc = self.project, self.document
         activation = output_activation_for(data)
         outputs = 1 if activation == "sigmoid" else data.n_outputs
-        old = (dict(project.dataset), doc[0].units, doc[-1].units, doc[-1].activation)
+        name = reference["name"]
+        old = (
+            dict(project.dataset),
+            project.own_data.get(name) if own is not None else None,
+            doc[0].units,
+            doc[-1].units,
+            doc[-1].activation,
+        )
 
-        def use(dataset, inputs, outputs, activation, weights):
+        def use(dataset, own_data, inputs, outputs, activation, weights):
             doc.bind_dataset(inputs, outputs, activation, weights=weights)  # may refuse
+            if own is not None:  # the own dataset of this name: the new one, or the old
+                if own_data is None:
+                    project.own_data.pop(name, None)
+                else:
+                    project.own_data[name] = own_data
             project.dataset = dict(dataset)
 
         done = self._push(
-            f"Use dataset {reference['name']}",
-            lambda w: use(reference, data.n_features, outputs, activation, w),
+            text,
+            lambda w: use(reference, own, data.n_features, outputs, activation, w),
             lambda w: use(*old, w),
         )
         if done:
@@ -154,6 +202,8 @@ class Editor(QObject):
         """Change training settings (one undo step). A new seed or initialiser draws
         new initial weights; undo brings the weights back."""
         project, doc = self.project, self.document
+        if set(settings) - {"lr"}:  # the learning rate changes live; any other pauses
+            self.before_edit()
         old = settings_of(project)
         new = {**old, **settings}
         changed = [key for key in new if new[key] != old[key]]
@@ -171,11 +221,11 @@ class Editor(QObject):
             "Change " + ", ".join(SETTING_NAMES.get(key, key) for key in changed),
             lambda w: apply(new, w),
             lambda w: apply(old, w),
-            live=changed == ["lr"],
             merge_id=MERGE_SETTINGS,
             merge_key=tuple(changed),
         )
 
+    @_edit
     def set_weights(self, weights: list, text: str = "Set weights") -> bool:
         """Replace every weight and bias (undoable); refused if the shapes do not fit."""
         doc = self.document
@@ -197,12 +247,12 @@ class Editor(QObject):
                 + "."
             )
             return False
-        self.before_edit()
         self.undo_stack.push(
             WeightsCommand(self.document, text, weights, self.sigWeightsEdited.emit)
         )
         return True
 
+    @_edit
     def set_weight(self, pair: int, source: int, target: int, value: float) -> bool:
         """One connection's weight (``pair``: 0 for input → first hidden layer)."""
         weights = [(w.copy(), b.copy()) for w, b in self.document.weights()]
@@ -214,6 +264,7 @@ class Editor(QObject):
             f"{layers[pair + 1].name}[{target}] to {value:g}",
         )
 
+    @_edit
     def set_bias(self, layer: int, node: int, value: float) -> bool:
         """One node's bias (``layer`` ≥ 1: the input layer has none)."""
         weights = [(w.copy(), b.copy()) for w, b in self.document.weights()]

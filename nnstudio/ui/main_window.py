@@ -17,12 +17,13 @@ from PySide6.QtWidgets import (
 )
 
 from nnstudio.errors import NNStudioError
-from nnstudio.model.project import Project
+from nnstudio.model.project import OWN, Project
 from nnstudio.ui.autosave import Autosaver
 from nnstudio.ui.boundary_plot import BoundaryPlot
 from nnstudio.ui.canvas.node_maps import NodeMaps
 from nnstudio.ui.canvas.scene import NetworkScene
 from nnstudio.ui.canvas.view import NetworkView
+from nnstudio.ui.data_entry import DataEntryDialog
 from nnstudio.ui.dataset_panel import DatasetPanel
 from nnstudio.ui.editor import Editor
 from nnstudio.ui.evaluation import EvaluationPanel
@@ -176,8 +177,10 @@ class MainWindow(QMainWindow):
         self.inspector.sigUnitsRequested.connect(editor.set_units)
         self.inspector.sigActivationRequested.connect(editor.set_activation)
         self.dataset_panel.sigDatasetRequested.connect(self._on_dataset_requested)
+        self.dataset_panel.sigEnterData.connect(self.enter_data)
         self.training_panel.sigSettingsChanged.connect(editor.set_settings)
         editor.sigRefused.connect(self._on_refused)
+        editor.sigRefused.connect(self.training.edit_made_nothing)
         editor.before_edit = self.training.pause_for_edit
         editor.sigWeightsEdited.connect(self.training.weights_edited)
         self.training.sigMessage.connect(self._show_message)
@@ -242,9 +245,15 @@ class MainWindow(QMainWindow):
         """A deleted run that is training stops first; one that is shown goes."""
         self.training.forget_run(run)
 
+    def _on_run_changed(self, run) -> None:
+        """A run was renamed (or recorded into): the legend names the run shown."""
+        if run is self.training.session.shown:
+            self.loss_plot.name_live(run.name)
+
     def _subscribe_runs(self, runs, connect: bool) -> None:
         pairs = [(event, self._on_runs_changed) for event in runs.events()]
         pairs.append((runs.run_removed, self._on_run_removed))
+        pairs.append((runs.run_changed, self._on_run_changed))
         for event, slot in pairs:
             event.connect(slot) if connect else event.disconnect(slot)
 
@@ -276,6 +285,7 @@ class MainWindow(QMainWindow):
         return self._unsaved_training or not self.editor.undo_stack.isClean()
 
     def _show_dataset(self) -> None:
+        self.dataset_panel.show_own(list(self.project.own_data))
         try:
             data = self.project.load_dataset()
         except NNStudioError as exc:
@@ -296,6 +306,17 @@ class MainWindow(QMainWindow):
         name = self.path.stem if self.path else "Untitled"
         self.setWindowTitle(f"{name}[*] — nnstudio")
         self.setWindowModified(self.is_modified())
+
+    def enter_data(self) -> DataEntryDialog:
+        """Type or paste a table: the project's own dataset shown, to edit it, or a new
+        one. The dataset is used when the dialog is accepted (an undoable edit)."""
+        shown = self.project.dataset
+        own = self.project.own_data.get(shown["name"]) if shown.get("source") == OWN else None
+        dialog = DataEntryDialog(self, own)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.editor.set_own_data(dialog.dataset()))
+        dialog.open()
+        return dialog
 
     def rename_dialog(self, index: int) -> None:
         name, ok = QInputDialog.getText(
@@ -318,6 +339,8 @@ class MainWindow(QMainWindow):
         )
         if ok:
             self.editor.set_weight(pair, source, target, value)
+        else:
+            self.training.edit_made_nothing()
 
     def edit_bias_dialog(self, layer: int, node: int) -> None:
         self.training.pause_for_edit()
@@ -332,6 +355,8 @@ class MainWindow(QMainWindow):
         )
         if ok:
             self.editor.set_bias(layer, node, value)
+        else:
+            self.training.edit_made_nothing()
 
     # -- projects ---------------------------------------------------------------------
 
@@ -339,13 +364,12 @@ class MainWindow(QMainWindow):
         """Show another project (the undo history starts afresh)."""
         self._subscribe_runs(self.project.runs, connect=False)
         self.project, self.path = project, path
-        self.editor.project = project
-        self.editor.undo_stack.clear()
+        self.editor.set_project(project)
         # the canvas first: the training views then draw into its new items
         self.scene.set_document(project.document)
         self.inspector.set_document(project.document)
+        self.runs_panel.set_runs(project.runs)  # first: nothing of the old one is compared
         self.training.set_project(project)
-        self.runs_panel.set_runs(project.runs)
         self._subscribe_runs(project.runs, connect=True)
         self._unsaved_training = False
         self._show_dataset()

@@ -81,6 +81,12 @@ class StudioMenus:
             "since this was turned on, instead of by value",
         )
         self.changes_action.setCheckable(True)
+        self.enter_data_action = self._action(
+            "&Enter or paste a table…",
+            window.enter_data,
+            QKeySequence("Ctrl+Shift+T"),
+            "Type a small dataset or paste rows from a spreadsheet",
+        )
 
     def _fill_menus(self, window) -> None:
         menu = window.menuBar().addMenu("&File")
@@ -104,6 +110,8 @@ class StudioMenus:
         edit = window.menuBar().addMenu("&Edit")
         for action in (self.undo_action, self.redo_action, self.delete_action):
             edit.addAction(action)
+        data = window.menuBar().addMenu("&Data")
+        data.addAction(self.enter_data_action)
         view = window.menuBar().addMenu("&View")
         for action in (
             self.zoom_in_action,

@@ -117,6 +117,7 @@ class LossPlot(QWidget):
         layout.addWidget(self.accuracy, 2)
         layout.addWidget(self.log_scale)
         self.run = None  # the run whose curves are the live ones
+        self._session = None  # the training session followed
         # per overlaid run, its curves keyed as in OVERLAY_CURVES; the axes fit these too
         self.overlay_curves: list[dict[str, pg.PlotDataItem]] = []
         self._overlay_start, self._overlay_end, self._overlay_losses = np.inf, 0.0, EMPTY
@@ -125,6 +126,9 @@ class LossPlot(QWidget):
     def follow(self, session) -> None:
         """Show what ``session`` (a :class:`~nnstudio.model.session.TrainingSession`)
         shows: its live run while one trains, else the run and moment looked at."""
+        if self._session is not None:
+            self._session.run_shown.disconnect(self.show_run)
+        self._session = session
         session.run_shown.connect(self.show_run)
 
     def show_run(self, run, checkpoint=None) -> None:

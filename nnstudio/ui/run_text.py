@@ -33,9 +33,13 @@ def duration(seconds: float) -> str:
     return f"{whole // 3600} h {whole % 3600 // 60} min"
 
 
-def _value(value) -> str:
+# what a setting left to the studio (None) is called, where "none" would mislead
+AUTOMATIC = {"test_split": "auto", "loss": "auto"}
+
+
+def _value(value, key: str | None = None) -> str:
     if value is None:
-        return "none"
+        return AUTOMATIC.get(key, "none")
     if isinstance(value, bool):
         return "on" if value else "off"
     if isinstance(value, float):
@@ -74,7 +78,8 @@ def _settings_changed(run: Run, base: Run | None) -> list[str]:
         if before != after:
             changed["lr"] = (before, after)
     return [
-        f"{SETTING_NAMES.get(key) or OTHER_NAMES.get(key, key)} {_value(old)}{ARROW}{_value(new)}"
+        f"{SETTING_NAMES.get(key) or OTHER_NAMES.get(key, key)} "
+        f"{_value(old, key)}{ARROW}{_value(new, key)}"
         for key, (old, new) in changed.items()
     ]
 

@@ -20,7 +20,7 @@ from nnstudio.engine.network import Network
 from nnstudio.engine.trainer import DIVERGED, RUNNING, Snapshot
 from nnstudio.errors import NNStudioError
 from nnstudio.model.project import Project
-from nnstudio.model.runs import Checkpoint, Run, network_shape
+from nnstudio.model.runs import Checkpoint, Run
 from nnstudio.model.session import TrainingSession
 from nnstudio.model.training import TrainingRun, make_run, prepare_data, settings_of
 from nnstudio.ui.boundary_plot import BoundaryPlot
@@ -71,6 +71,8 @@ class TrainingController(QObject):
         self._turn = 0
         self._drawn: dict[str, Snapshot | None] = dict.fromkeys(TURNS)
         self._checkpoint: Checkpoint | None = None  # the moment shown, if not the latest
+        self._committed: list | None = None  # the live run's weights last put in the document
+        self._awaiting_pause = self._paused_for_edit = False  # see pause_for_edit
         self.pacer = FramePacer(self)
         self.pacer.timer.timeout.connect(self._draw)
         panel.sigPlay.connect(self.play)
@@ -160,64 +162,67 @@ class TrainingController(QObject):
             and self._drawn["canvas"] is not self.latest
         ):
             self._drawn["canvas"] = self.latest
-            self.project.document.set_weights(list(self.latest.weights))
+            self._commit(list(self.latest.weights))
+
+    def _commit(self, weights: list) -> None:
+        """The live run's weights into the document; an edit that replaces them (a move
+        re-carries them) no longer fits the run (:meth:`follow_document`)."""
+        self.project.document.set_weights(weights)
+        self._committed = self.project.document.explicit_weights()
 
     def pause_for_edit(self) -> None:
         """Before an edit: a run training pauses (and says so), and the document takes
         the weights it paused with, which the edit keeps. Play goes on with the run if
-        the edit leaves it fitting the project (see :meth:`follow_document`)."""
+        the edit leaves it fitting the project (see :meth:`follow_document`); a refused
+        or cancelled edit lets it play on (:meth:`edit_made_nothing`)."""
         if self.training:
             name = self.session.run.name
+            self._awaiting_pause = True
             self.pause()
             deadline = time.monotonic() + SETTLE_SECONDS
-            while self._in_flight() and time.monotonic() < deadline:
-                # the snapshots on their way (no clicks or keys meanwhile)
+            while self._awaiting_pause and time.monotonic() < deadline:
+                # the snapshots on their way (no clicks or keys meanwhile; an edit asked
+                # for by a queued signal reads the project after this one is done)
                 QCoreApplication.processEvents(
                     QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents, 20
                 )
+            self._paused_for_edit = True
             self.sigMessage.emit(f"{name} is paused for the edit.")
         self.commit_weights()
 
-    def _in_flight(self) -> bool:
-        """True while the live run has not yet reported that it paused."""
-        return self.session.run is not None and (
-            self.latest is None or self.latest.status == RUNNING
-        )
+    def edit_made_nothing(self) -> None:
+        """An edit was refused or cancelled: a run paused for it plays on."""
+        if self._paused_for_edit and self.session.run is not None and self.bridge.running:
+            self.play()
+        self._paused_for_edit = False
 
     def weights_edited(self) -> None:
         """Weights were set by hand, imported, or such an edit undone: a paused run
         trains on from the document's weights (the next snapshot shows them)."""
         if self.bridge.running and self.bridge.trainer is not None:
             self.bridge.trainer.set_weights(self.project.document.weights())
+            self._committed = self.project.document.explicit_weights()
         else:
             self.preview()
 
     def follow_document(self) -> None:
         """An edit or an undo changed the project: a live run that no longer fits the
-        network, the data or the settings it trains with ends (it is kept in Runs, and
-        the user is told); the counters say what still holds of the run shown."""
+        network, the data or the settings it trains with, or whose weights the edit
+        replaced, ends (it is kept in Runs, and the user is told); the counters say
+        what still holds of the run shown."""
+        self._paused_for_edit = False
         run = self.session.run
-        if run is not None and not self._fits(run, with_settings=True):
+        replaced = self.project.document.explicit_weights() is not self._committed
+        if run is not None and (replaced or not self.session.fits(run, with_settings=True)):
             name = run.name
             self.live = None  # its last snapshots are recorded, not drawn on this network
             self.invalidate()
+            self.loss_plot.redraw()  # with those last snapshots
             self.sigMessage.emit(
                 f"This change ends {name} (it is kept in Runs); Play starts a new run "
                 "from the weights kept."
             )
         self._show_counters()
-
-    def _fits(self, run: Run, with_settings: bool = False) -> bool:
-        """True if ``run`` trained the network and the data of the project now (and,
-        ``with_settings``, its settings but the learning rate, which changes live)."""
-        fits = (
-            network_shape(run.network) == network_shape(self.project.document.spec())
-            and run.dataset == self.project.dataset
-        )
-        if fits and with_settings:
-            settings = {k: v for k, v in settings_of(self.project).items() if k != "lr"}
-            fits = settings == {k: v for k, v in run.settings.items() if k != "lr"}
-        return fits
 
     def forget_run(self, run: Run) -> None:
         """``run`` was deleted: it stops if it trains, and no view shows it any more."""
@@ -248,6 +253,7 @@ class TrainingController(QObject):
         steps_per_epoch = max(1, math.ceil(len(live.parts.train.X) / settings["batch_size"]))
         self._choose_curves(live.data, live.parts)
         generation = self.session.begin(steps_per_epoch)
+        self._commit(list(self.project.document.weights()))  # what the run starts from
         self._display_net = Network.from_spec(
             self.project.document.spec(), dtype=live.net.dtype.name
         )
@@ -336,6 +342,8 @@ class TrainingController(QObject):
             return
         self.snapshots += 1
         self.latest = snapshot
+        if snapshot.status != RUNNING:
+            self._awaiting_pause = False
         if snapshot.status == DIVERGED:
             self.panel.show_banner(snapshot.message)
             self.sigMessage.emit("Training diverged: the last finite weights are back.")
@@ -359,7 +367,7 @@ class TrainingController(QObject):
             if moment is not None
             else (run.epoch, run.step, run.metrics)
         )
-        self.panel.show_counters(epoch, step, rate, metrics if self._fits(run) else {})
+        self.panel.show_counters(epoch, step, rate, metrics if self.session.fits(run) else {})
 
     def _draw(self) -> None:
         """One frame: the next group of views in turn that has not drawn the latest
@@ -379,7 +387,7 @@ class TrainingController(QObject):
         for turn in stale:
             self._drawn[turn] = snapshot
             if turn == "canvas":
-                self.project.document.set_weights([(w, b) for w, b in snapshot.weights])
+                self._commit(list(snapshot.weights))
             elif turn == "curves":
                 self.loss_plot.redraw()
             else:

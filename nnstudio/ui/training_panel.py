@@ -40,7 +40,7 @@ def _spin(
 
 
 class TrainingPanel(QWidget):
-    """Buttons emit requests; settings changes emit ``sigSettingsChanged(dict)``."""
+    """Buttons emit requests; a setting changed emits ``sigSettingsChanged({key: value})``."""
 
     sigPlay = Signal()
     sigPause = Signal()
@@ -80,7 +80,7 @@ class TrainingPanel(QWidget):
         self.step.clicked.connect(self.sigStep)
         self.step_epoch.clicked.connect(self.sigStepEpoch)
         self.reset.clicked.connect(self.sigReset)
-        for widget in self._widgets.values():
+        for key, widget in self._widgets.items():
             signal = (
                 widget.currentTextChanged
                 if isinstance(widget, QComboBox)
@@ -88,7 +88,7 @@ class TrainingPanel(QWidget):
                 if isinstance(widget, QCheckBox)
                 else widget.valueChanged
             )
-            signal.connect(self._emit_settings)
+            signal.connect(lambda *_, key=key: self._emit_setting(key))
         self.show_settings({**DEFAULT_SETTINGS, "loss": None, "initializer": "glorot_uniform"})
         self.set_running(False)
 
@@ -228,8 +228,10 @@ class TrainingPanel(QWidget):
         values["test_split"] = values["test_split"] or None
         return values
 
-    def _emit_settings(self, *_):
-        self.sigSettingsChanged.emit(self.settings())
+    def _emit_setting(self, key: str) -> None:
+        """The setting the user changed, alone (the others are as the project has them:
+        one shown as "auto" or "none" is not rewritten)."""
+        self.sigSettingsChanged.emit({key: self.settings()[key]})
 
     def set_running(self, running: bool) -> None:
         self.play.setEnabled(not running)

@@ -18,7 +18,7 @@ def project_with_own_data() -> Project:
     columns, rows = entered.parse_pasted("x1\tx2\ty\n0\t0\tno\n0\t1\tno\n1\t0\tno\n1\t1\tyes\n")
     project.own_data["AND"] = entered.from_rows(columns, rows, 2, name="AND")
     project.own_data["drawn"] = entered.from_points([[0.1, 2.0], [-1.5, 0.25]], [1, 0])
-    project.dataset = own_reference("AND", 3)
+    project.dataset = own_reference("AND", project.own_data["AND"])
     return project
 
 
@@ -26,7 +26,8 @@ def test_own_datasets_come_back_exactly_and_train(tmp_path):
     project = project_with_own_data()
     save_project(project, tmp_path / "p.nnsp")
     again = load_project(tmp_path / "p.nnsp")
-    assert again.dataset == own_reference("AND", 3) and list(again.own_data) == ["AND", "drawn"]
+    assert again.dataset == project.dataset and list(again.own_data) == ["AND", "drawn"]
+    assert again.dataset == own_reference("AND", again.own_data["AND"])  # the same content
     for name, data in project.own_data.items():
         back = again.own_data[name]
         np.testing.assert_array_equal(back.X, data.X)

@@ -102,7 +102,7 @@ def no_threads_left_running(monkeypatch, qapp):
 ONE_JOB_THREADS = ("nnstudio-autosave",)
 
 
-def python_threads_left_running(grace_s: float = 10.0) -> list[threading.Thread]:
+def python_threads_left_running(grace_s: float = 0.5) -> list[threading.Thread]:
     """The studio's one-job Python threads (the autosave writer) still running after
     waiting up to ``grace_s`` for them."""
     deadline = time.monotonic() + grace_s

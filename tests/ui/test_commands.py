@@ -38,3 +38,13 @@ def test_undoing_a_weight_edit_after_training_keeps_the_training(qtbot):
     assert_same(weights_of(editor), trained)
     editor.undo_stack.redo()
     assert_same(weights_of(editor), trained)
+
+
+def test_a_weight_edit_is_undone_after_a_structural_edit_and_its_undo(qtbot):
+    editor = Editor(Project.example())
+    before = weights_of(editor)
+    assert editor.set_weight(0, 0, 0, 3.0)
+    assert editor.set_units(1, 6)
+    editor.undo_stack.undo()  # the units: the weights are equal again, in a new list
+    editor.undo_stack.undo()  # the weight edit
+    assert_same(weights_of(editor), before)

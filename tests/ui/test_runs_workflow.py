@@ -319,19 +319,18 @@ def play_until(window, qtbot, steps: int):
     return window.training.session.run
 
 
-def test_a_refused_rename_while_training_pauses_the_run_and_play_goes_on_with_it(window, qtbot):
+def test_a_refused_rename_while_training_leaves_the_run_training(window, qtbot):
     run = play_until(window, qtbot, 50)
     window.scene.select_layer(1)
     inspector = window.inspector
     inspector.name.selectAll()
     qtbot.keyClicks(inspector.name, "hidden_2")  # taken: refused
     qtbot.keyClick(inspector.name, Qt.Key.Key_Return)
-    assert window.training.session.run is run and run.status == "paused"
-    assert not window.training.training
-    qtbot.mouseClick(window.training_panel.play, Qt.MouseButton.LeftButton)
-    paused_at = run.step
-    qtbot.waitUntil(lambda: run.step > paused_at + 20, timeout=20_000)
-    assert list(window.project.runs) == [run]  # the same run went on
+    assert "already called" in window.statusBar().currentMessage()
+    assert window.training.session.run is run and window.training.training  # plays on
+    step = run.step
+    qtbot.waitUntil(lambda: run.step > step + 20, timeout=20_000)
+    assert list(window.project.runs) == [run] and window.project.document[1].name == "hidden_1"
 
 
 def test_a_rename_while_training_keeps_the_run_and_the_weights_it_paused_with(window, qtbot):
@@ -379,3 +378,43 @@ def test_a_dataset_the_network_cannot_take_leaves_the_project_on_its_data(window
     assert not window.editor.set_dataset({"name": "spiral", "params": {}})
     assert window.project.dataset["name"] == "circle"
     assert "too many features" in window.statusBar().currentMessage()
+
+
+def test_undoing_a_weight_edit_on_a_paused_run_puts_the_weight_back(window, qtbot):
+    train_steps(window, qtbot, 30)
+    before = float(window.project.document.weights()[0][0][0, 0])
+    window.editor.set_weight(0, 0, 0, 2.5)
+    qtbot.waitUntil(  # the paused run took the edit and reported it back
+        lambda: window.training.latest.weights[0][0][0, 0] == np.float32(2.5), timeout=5000
+    )
+    qtbot.wait(100)  # and the canvas drew that report
+    window.editor.undo_stack.undo()
+    assert window.project.document.weights()[0][0][0, 0] == np.float32(before)
+
+
+def test_moving_a_layer_while_training_ends_the_run_and_keeps_the_moved_weights(window, qtbot):
+    run = play_until(window, qtbot, 50)
+    window.editor.move_layer(1, 2)  # two hidden layers of 4: the sizes still fit
+    assert window.training.session.run is None and run.status == "stopped"
+    moved = [w.copy() for w, _ in window.project.document.weights()]
+    qtbot.wait(300)  # nothing of the old order comes back
+    for w, w0 in zip((w for w, _ in window.project.document.weights()), moved):
+        np.testing.assert_array_equal(w, w0)
+
+
+def test_two_plus_clicks_queued_while_training_both_count(window, qtbot):
+    play_until(window, qtbot, 20)
+    item = window.scene.layer_items[1]
+    item.sigUnitsDelta.emit(1, +1)  # two clicks on its + button: queued to the editor
+    item.sigUnitsDelta.emit(1, +1)
+    qtbot.waitUntil(lambda: window.project.document[1].units == 6, timeout=10_000)
+    qtbot.wait(200)
+    assert window.project.document[1].units == 6
+
+
+def test_renaming_the_run_shown_renames_its_curves_in_the_legend(window, qtbot):
+    train_steps(window, qtbot, 30)
+    run = window.training.session.shown
+    window.project.runs.rename(run, "Adam, lr 0.01")
+    legend = window.loss_plot.plot.getPlotItem().legend
+    assert legend.getLabel(window.loss_plot.train).text == "Adam, lr 0.01 · training"

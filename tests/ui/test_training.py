@@ -288,3 +288,11 @@ def test_a_truth_table_trains_on_all_its_rows_unless_a_test_split_is_chosen(wind
     assert window.training.live.parts.test.n_samples == 1
     window.editor.undo_stack.undo()
     assert test.text() == "auto" and window.project.training["test_split"] is None
+
+
+def test_changing_one_setting_leaves_the_others_as_the_project_has_them(window):
+    window.project.training["test_split"] = 0.0  # set from a script: no test split
+    window.training.set_project(window.project)
+    window.training_panel.lr.setValue(0.05)
+    assert window.project.training["lr"] == 0.05
+    assert window.project.training["test_split"] == 0.0  # shown as "auto", not rewritten
