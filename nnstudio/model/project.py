@@ -149,14 +149,6 @@ class Project:
                 raise
             raise DocumentError(f"the project's network is not valid ({exc!r})") from None
 
-    def weights_arrays(self) -> dict[str, np.ndarray]:
-        doc = self.document
-        arrays = {}
-        for layer, (w, b) in zip(doc.layers[1:], doc.weights()):
-            arrays[f"{layer.name}.weight"] = w
-            arrays[f"{layer.name}.bias"] = b
-        return arrays
-
 
 def check_dataset(reference) -> None:
     """Raise ValueError unless ``reference`` is a dataset reference: a mapping with a

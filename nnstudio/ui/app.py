@@ -10,7 +10,7 @@ from pyqtgraph.util.garbage_collector import GarbageCollector
 from PySide6.QtWidgets import QApplication, QMessageBox
 from threadpoolctl import threadpool_limits
 
-from nnstudio.ui.autosave import pending_recovery
+from nnstudio.ui.autosave import RecoveryError, pending_recovery
 from nnstudio.ui.main_window import MainWindow
 
 
@@ -49,7 +49,11 @@ def run(argv: list[str] | None = None) -> int:
 
 def create_window(args: list[str], ask=None) -> MainWindow:
     """The window for ``args`` ([] or [PROJECT]); offers an autosaved project first."""
-    recovered = pending_recovery()
+    try:
+        recovered = pending_recovery()
+    except RecoveryError as exc:
+        QMessageBox.warning(None, "Autosave unreadable", str(exc))
+        recovered = None
     if recovered is not None:
         ask = ask or (
             lambda: (

@@ -15,6 +15,7 @@ import contextlib
 import logging
 import os
 import threading
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QStandardPaths, QTimer
@@ -129,13 +130,22 @@ class Autosaver(QObject):
                 part.unlink(missing_ok=True)
 
 
+class RecoveryError(NNStudioError):
+    """An autosaved project that cannot be read (it was kept aside)."""
+
+
 def pending_recovery() -> Project | None:
-    """The autosaved project of a session that did not end cleanly, if any."""
+    """The autosaved project of a session that did not end cleanly, if any. One that
+    cannot be read is kept aside, never deleted (it may be the only copy of the work),
+    and :class:`RecoveryError` says where."""
     path = recovery_path()
     if not path.exists():
         return None
     try:
         return load_project(path)
-    except NNStudioError:
-        path.unlink(missing_ok=True)
-        return None
+    except NNStudioError as exc:
+        kept = path.with_name(f"unreadable-{time.strftime('%Y%m%d-%H%M%S')}{path.suffix}")
+        os.replace(path, kept)
+        raise RecoveryError(
+            f"The autosaved network could not be read ({exc}). It is kept as {kept}."
+        ) from None

@@ -203,7 +203,7 @@ def test_a_version_1_file_opens_with_no_runs(tmp_path, with_weights):
     body = {"format": "nnstudio.project", "schema_version": 1, **project.to_dict()}
     members = {"project.json": json.dumps(body)}
     if with_weights:
-        members["weights.npz"] = _npz_bytes(project.weights_arrays())
+        members["weights.npz"] = _npz_bytes(gather_project(project).weights)
     _rewrite(tmp_path / "old.nnsp", **members)
     again = load_project(tmp_path / "old.nnsp")
     assert len(again.runs) == 0 and again.to_dict() == project.to_dict()

@@ -74,6 +74,22 @@ def test_declining_recovery_opens_the_example(qtbot, isolated_home):
     assert window.project.document.sizes == [2, 4, 4, 1]
 
 
+def test_an_unreadable_autosave_is_kept_aside_and_the_user_told(qtbot, isolated_home, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    told = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args: told.append(args[2]))
+    recovery_path().parent.mkdir(parents=True)
+    recovery_path().write_bytes(b"PK\x03\x04 half a file")
+    window = create_window([], ask=lambda: True)
+    qtbot.addWidget(window)
+    kept = list(recovery_path().parent.glob("unreadable-*.nnsp"))
+    assert len(kept) == 1 and kept[0].read_bytes() == b"PK\x03\x04 half a file"
+    assert not recovery_path().exists()
+    assert len(told) == 1 and "could not be read" in told[0] and str(kept[0]) in told[0]
+    assert window.project.document.sizes == [2, 4, 4, 1]  # the example, to go on with
+
+
 def test_autosave_writes_only_while_modified_and_clean_close_removes_it(qtbot, isolated_home):
     from nnstudio.ui.main_window import MainWindow
 
