@@ -17,6 +17,7 @@ from nnstudio.errors import DataError
 
 MAX_CELLS = 1_000_000  # what a table typed or pasted in the studio may hold
 MAX_NUMERIC_CLASSES = 10  # a numeric label with at most this many whole values: classes
+DRAWN = "drawn"  # the name of the points drawn on the plane (trained on unscaled)
 DRAWN_CLASSES = ("A", "B")
 
 
@@ -72,7 +73,7 @@ def from_rows(
     return _labelled(X, labels, feature_names, task, columns[label_column], name)
 
 
-def from_points(points, labels, task: str = CLASSIFICATION, name: str = "drawn") -> Dataset:
+def from_points(points, labels, task: str = CLASSIFICATION, name: str = DRAWN) -> Dataset:
     """Points drawn on the plane: (n, 2) coordinates with a class (0 or 1, shown as
     ``DRAWN_CLASSES``) or, for regression, a value each."""
     X = np.asarray(points, dtype=float).reshape(-1, 2)
@@ -84,6 +85,23 @@ def from_points(points, labels, task: str = CLASSIFICATION, name: str = "drawn")
             raise DataError(f"{name}: drawn points are of class 0 or 1")
         return Dataset(X, y.astype(np.int64), task, ("x", "y"), DRAWN_CLASSES, name)
     return Dataset(X, y, REGRESSION, ("x", "y"), None, name)
+
+
+def with_point(data: Dataset | None, x: float, y: float, label, name: str = DRAWN) -> Dataset:
+    """Drawn ``data`` (None: nothing drawn yet) with one more point."""
+    points = np.empty((0, 2)) if data is None else data.X
+    labels = np.empty(0) if data is None else data.y
+    task = CLASSIFICATION if data is None else data.task
+    return from_points(np.r_[points, [[x, y]]], np.r_[labels, [label]], task, name)
+
+
+def without_nearest(data: Dataset, x: float, y: float) -> Dataset:
+    """Drawn ``data`` without the point nearest to (x, y); refused for the last one."""
+    if data.n_samples <= 1:
+        raise DataError(f"{data.name}: the last point stays (a dataset needs one)")
+    keep = np.ones(data.n_samples, bool)
+    keep[np.argmin(np.hypot(*(data.X - [x, y]).T))] = False
+    return from_points(data.X[keep], data.y[keep], data.task, data.name)
 
 
 def _labelled(X, labels, feature_names, task, label_name, name) -> Dataset:

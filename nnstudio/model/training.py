@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from nnstudio import datasets
+from nnstudio.datasets import entered
 from nnstudio.engine.network import Network
 from nnstudio.engine.remote import RemoteTrainer, TrainerRecipe
 from nnstudio.engine.trainer import Trainer
-from nnstudio.model.project import Project
+from nnstudio.model.project import OWN, Project
 
 DEFAULT_SETTINGS = {
     "optimizer": "adam",
@@ -88,8 +89,9 @@ def use_settings(project: Project, settings: dict) -> None:
 
 
 def prepare_data(project: Project) -> tuple[datasets.Split, datasets.Scaler]:
-    """The project's data split and scaled as training sees it, and the scaler. The
-    validation split is a share of what the test split leaves."""
+    """The project's data split and scaled as training sees it, and the scaler (none
+    for points drawn on the plane). The validation split is a share of what the test
+    split leaves."""
     settings, data = settings_of(project), project.load_dataset()
     test = settings["test_split"]
     if test is None:
@@ -98,7 +100,7 @@ def prepare_data(project: Project) -> tuple[datasets.Split, datasets.Scaler]:
         data,
         test=test,
         validation=settings["validation_split"] * (1 - test),
-        scaling="standard",
+        scaling="none" if _drawn(project.dataset) else "standard",
         seed=settings["seed"],
     )
 
@@ -146,3 +148,8 @@ def make_run(
         return TrainingRun(net, Trainer(net, recipe.X, recipe.y, **options), parts, scaler, data)
     recipe.build()  # fails here, at once, if the settings cannot work
     return TrainingRun(net, RemoteTrainer(recipe), parts, scaler, data)
+
+
+def _drawn(reference: dict) -> bool:
+    """True for the points the user drew on the plane: the network sees that plane."""
+    return reference.get("source") == OWN and reference["name"] == entered.DRAWN

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtWidgets import QCheckBox
 
 from nnstudio.engine.network import Network
@@ -16,7 +16,14 @@ GRID = 80
 class BoundaryPlot(pg.PlotWidget):
     """The network's output over the visible input plane, behind the training points.
     The coloured plane fills the view (GRID cells high): pan or zoom out to see how
-    the network extrapolates beyond the data."""
+    the network extrapolates beyond the data.
+
+    With "draw points" on, a click asks for a point of class A there
+    (``sigDrawn(x, y, 0)``), Shift+click for one of class B, and a right-click for the
+    nearest point to go (``sigErased(x, y)``); the view then stays where it is."""
+
+    sigDrawn = Signal(float, float, int)
+    sigErased = Signal(float, float)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -35,6 +42,14 @@ class BoundaryPlot(pg.PlotWidget):
         self.show_test.move(8, 4)
         self.show_test.toggled.connect(self.test_points.setVisible)
         self.test_points.setVisible(False)
+        self.draw = QCheckBox("draw points", self)
+        self.draw.setToolTip(
+            "Click: a point of class A · Shift+click: class B · right-click: remove the "
+            "nearest point. Each point is an undoable edit of the project's own 'drawn' data."
+        )
+        self.draw.move(self.show_test.sizeHint().width() + 16, 4)
+        self.draw.toggled.connect(self._set_drawing)
+        self.scene().sigMouseClicked.connect(self._on_click)
         self._bounds: tuple[float, float, float, float] | None = None
         self._palette = None
         self._regression = False
@@ -75,8 +90,26 @@ class BoundaryPlot(pg.PlotWidget):
             self.test_points.clear()
         self._net = None
         self.image.clear()
-        self.setRange(QRectF(x0, y0, x1 - x0, y1 - y0), padding=0)
+        if not self.draw.isChecked():  # while drawing, the plane stays where it is
+            self.setRange(QRectF(x0, y0, x1 - x0, y1 - y0), padding=0)
         self._follow_view()
+
+    def _set_drawing(self, on: bool) -> None:
+        """Drawing: clicks place points, so the view neither pans nor opens its menu."""
+        view = self.getViewBox()
+        view.setMouseEnabled(not on, not on)
+        view.setMenuEnabled(not on)
+
+    def _on_click(self, event) -> None:
+        if not self.draw.isChecked():
+            return
+        point = self.getViewBox().mapSceneToView(event.scenePos())
+        if event.button() == Qt.MouseButton.RightButton:
+            self.sigErased.emit(point.x(), point.y())
+        elif event.button() == Qt.MouseButton.LeftButton:
+            shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+            self.sigDrawn.emit(point.x(), point.y(), int(shift))
+        event.accept()
 
     @property
     def bounds(self) -> tuple[float, float, float, float] | None:

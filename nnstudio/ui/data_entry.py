@@ -107,6 +107,8 @@ class DataEntryDialog(QDialog):
         name = self.name.text().strip()
         if not name:
             raise DataError("give the table a name")
+        if name == entered.DRAWN:
+            raise DataError(f"{name!r} is the points drawn on the plane: name the table otherwise")
         task = None if self.task.currentText() == AUTO_TASK else self.task.currentText()
         columns = self._column_names()
         rows = [

@@ -25,6 +25,7 @@ from nnstudio.ui.canvas.scene import NetworkScene
 from nnstudio.ui.canvas.view import NetworkView
 from nnstudio.ui.data_entry import DataEntryDialog
 from nnstudio.ui.dataset_panel import DatasetPanel
+from nnstudio.ui.drawing import PointDrawing
 from nnstudio.ui.editor import Editor
 from nnstudio.ui.evaluation import EvaluationPanel
 from nnstudio.ui.exporting import Exporter
@@ -127,6 +128,7 @@ class MainWindow(QMainWindow):
         )
         self.exporter = Exporter(self)
         self.node_maps = NodeMaps(self.scene, lambda: self.boundary_plot.bounds, self)
+        self.drawing = PointDrawing(self.boundary_plot, self.editor, self._show_message, self)
         self.files = ProjectFiles(self, QMenu("Open &Recent", self))
         self.menus = StudioMenus(self)
         self._connect()

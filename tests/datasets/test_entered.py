@@ -68,3 +68,13 @@ def test_drawn_points_keep_their_class_or_value():
         entered.from_points([[0.0, 0.0]], [2])
     with pytest.raises(DataError, match="finite"):
         entered.from_points([[np.nan, 0.0]], [0])
+
+
+def test_points_are_added_one_by_one_and_the_nearest_removed():
+    data = entered.with_point(None, 0.0, 0.0, 0)
+    data = entered.with_point(data, 1.0, 1.0, 1)
+    assert data.name == entered.DRAWN and data.X.tolist() == [[0, 0], [1, 1]]
+    fewer = entered.without_nearest(data, 0.9, 0.8)
+    assert fewer.X.tolist() == [[0, 0]] and fewer.y.tolist() == [0]
+    with pytest.raises(DataError, match="the last point stays"):
+        entered.without_nearest(fewer, 0, 0)
