@@ -7,6 +7,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QVBoxLayout, QWidget
 
+from nnstudio.engine.snapshot import RUNNING
 from nnstudio.ui.plot_style import LEGEND_BRUSH
 
 # overlaid runs: a qualitative palette without the live run's blue and orange
@@ -106,9 +107,11 @@ class LossPlot(QWidget):
         self.marker = pg.InfiniteLine(
             angle=90, pen=pg.mkPen((120, 120, 120), width=1, style=Qt.PenStyle.DashLine)
         )
-        self.marker.setZValue(20)
-        self.marker.hide()
-        self.plot.addItem(self.marker, ignoreBounds=True)
+        self.accuracy_marker = pg.InfiniteLine(angle=90, pen=self.marker.pen)
+        for plot, marker in ((self.plot, self.marker), (self.accuracy, self.accuracy_marker)):
+            marker.setZValue(20)
+            marker.hide()
+            plot.addItem(marker, ignoreBounds=True)
         self.log_scale = QCheckBox("log scale")
         self.log_scale.toggled.connect(self._set_log_scale)
         layout = QVBoxLayout(self)
@@ -140,7 +143,7 @@ class LossPlot(QWidget):
         self.name_live(run.name if run is not None else None)
         self._x_range, self._following = None, True
         self._y_range.reset()
-        self.plot.setYRange(0, 1, padding=0)
+        self.plot.setYRange(0, 1, padding=0.05)  # room for the "1.0" and "0" labels
         self.accuracy.setYRange(0, 1, padding=0.08)  # room for the "100%" label
         self.mark_step(checkpoint.step if checkpoint is not None else None)
         if run is not None and len(run.steps):  # a whole run: the step axis ends with it
@@ -151,10 +154,11 @@ class LossPlot(QWidget):
         self.redraw()
 
     def mark_step(self, step: int | None) -> None:
-        """A vertical line at ``step`` (the moment the views show), or none."""
-        self.marker.setVisible(step is not None)
-        if step is not None:
-            self.marker.setValue(step)
+        """A vertical line at ``step`` (the moment the views show) on both plots, or none."""
+        for marker in (self.marker, self.accuracy_marker):
+            marker.setVisible(step is not None)
+            if step is not None:
+                marker.setValue(step)
 
     def redraw(self) -> None:
         """Draw what the run shown has recorded (copies: its series change as it
@@ -176,7 +180,9 @@ class LossPlot(QWidget):
         low, high = self._x_range or (start, start)
         span = last - start
         if low != start or not 0 < span <= high - start <= 4 * max(span, 25.0):
-            high = start + max(100.0, 2.0 * (live - start), self._overlay_end - start)
+            # room to grow for a run that trains; a run that does not ends the axis
+            grown = 2.0 * (live - start) if self._growing() else live - start
+            high = start + max(100.0, grown, self._overlay_end - start)
             self._x_range = (start, high)
             self.plot.setXRange(start, high, padding=0.02)
         losses = np.r_[y, curves.get("val_loss", (EMPTY, EMPTY))[1], self._overlay_losses]
@@ -185,6 +191,9 @@ class LossPlot(QWidget):
         y_range = self._y_range.fit(losses)
         if y_range is not None:
             self.plot.setYRange(*y_range, padding=0)
+
+    def _growing(self) -> bool:
+        return self.run is not None and self.run.status in ("new", RUNNING)
 
     def _x_start(self) -> float:
         """Where the step axis starts: at the run shown (a branch of a long run starts

@@ -175,8 +175,9 @@ class TrainingController(QObject):
         the weights it paused with, which the edit keeps. Play goes on with the run if
         the edit leaves it fitting the project (see :meth:`follow_document`); a refused
         or cancelled edit lets it play on (:meth:`edit_made_nothing`)."""
-        if self.training:
-            name = self.session.run.name
+        run = self.session.run
+        if self.training and run is not None:  # (a run that just ended may not be over yet)
+            name = run.name
             self._awaiting_pause = True
             self.pause()
             deadline = time.monotonic() + SETTLE_SECONDS

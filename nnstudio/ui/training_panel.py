@@ -244,8 +244,11 @@ class TrainingPanel(QWidget):
         speed = "not training" if rate is None else f"{rate:,.0f} samples/s"
         text = f"epoch {epoch:,} · step {step:,} · {speed}\nloss "
         text += "–" if metrics.get("loss") is None else f"{metrics['loss']:.4g}"
-        if metrics.get("accuracy") is not None:
-            text += f" · accuracy {metrics['accuracy']:.1%}"
+        # the accuracy the runs list shows: on validation data when there is some
+        for key, name in (("val_accuracy", "validation accuracy"), ("accuracy", "accuracy")):
+            if metrics.get(key) is not None:
+                text += f" · {name} {100 * metrics[key]:.4g}%"
+                break
         self.counters.setText(text)
 
     def show_banner(self, message: str) -> None:

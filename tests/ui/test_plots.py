@@ -285,3 +285,25 @@ def test_a_recorded_run_is_shown_whole_on_a_step_axis_that_ends_with_it(qtbot):
     np.testing.assert_array_equal(plot.train.yData, run.steps.data()[1])
     low, high = plot.plot.getViewBox().viewRange()[0]
     assert 5000 <= high <= 5000 * 1.1  # not twice the run, as while it grows
+
+
+def test_a_run_that_is_not_training_ends_the_step_axis_with_overlays_shown_too(qtbot):
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    run = Run(1, "Run 1", {}, {}, {}, [(np.zeros((2, 1)), np.zeros(1))])
+    run.steps.extend(np.arange(1.0, 1441.0), np.linspace(1.0, 0.1, 1440))
+    run.status = "stopped"
+    plot.show_run(run)
+    plot.set_overlays([("Run 0", {"loss": (np.arange(1.0, 1001.0), np.ones(1000))})])
+    high = plot.plot.getViewBox().viewRange()[0][1]
+    assert 1440 <= high <= 1440 * 1.1  # not twice the run: it does not grow any more
+
+
+def test_the_moment_shown_is_marked_on_the_loss_and_the_accuracy_plots(qtbot):
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    plot.mark_step(120)
+    assert plot.marker.isVisible() and plot.accuracy_marker.isVisible()
+    assert plot.marker.value() == plot.accuracy_marker.value() == 120
+    plot.mark_step(None)
+    assert not plot.marker.isVisible() and not plot.accuracy_marker.isVisible()

@@ -296,3 +296,19 @@ def test_changing_one_setting_leaves_the_others_as_the_project_has_them(window):
     window.training_panel.lr.setValue(0.05)
     assert window.project.training["lr"] == 0.05
     assert window.project.training["test_split"] == 0.0  # shown as "auto", not rewritten
+
+
+def test_the_counters_name_the_split_their_accuracy_is_measured_on(window):
+    panel = window.training_panel
+    panel.show_counters(3, 30, None, {"loss": 0.25, "accuracy": 1.0, "val_accuracy": 0.9721})
+    assert "validation accuracy 97.21%" in panel.counters.text()  # as the runs list says
+    panel.show_counters(3, 30, None, {"loss": 0.25, "accuracy": 0.866})
+    assert panel.counters.text().endswith("· accuracy 86.6%")
+
+
+def test_an_edit_as_a_run_ends_by_itself_is_made_without_a_crash(window, qtbot):
+    window.training.play()
+    qtbot.waitUntil(lambda: window.training.snapshots > 1, timeout=10_000)
+    window.training.session.end()  # the run is over, its process not yet
+    assert window.editor.set_settings({"optimizer": "sgd"})
+    assert window.project.training["optimizer"] == "sgd"
