@@ -179,9 +179,10 @@ class LossPlot(QWidget):
         last = max(live, self._overlay_end)
         low, high = self._x_range or (start, start)
         span = last - start
-        if low != start or not 0 < span <= high - start <= 4 * max(span, 25.0):
-            # room to grow for a run that trains; a run that does not ends the axis
-            grown = 2.0 * (live - start) if self._growing() else live - start
+        growing = self._growing()
+        room = 4 if growing else 1.1  # room to grow for a run that trains; else none
+        if low != start or not 0 < span <= high - start <= room * max(span, 25.0 * room):
+            grown = 2.0 * (live - start) if growing else live - start
             high = start + max(100.0, grown, self._overlay_end - start)
             self._x_range = (start, high)
             self.plot.setXRange(start, high, padding=0.02)

@@ -307,3 +307,15 @@ def test_the_moment_shown_is_marked_on_the_loss_and_the_accuracy_plots(qtbot):
     assert plot.marker.value() == plot.accuracy_marker.value() == 120
     plot.mark_step(None)
     assert not plot.marker.isVisible() and not plot.accuracy_marker.isVisible()
+
+
+def test_when_a_run_ends_the_step_axis_ends_with_it(qtbot):
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    run = live_run(plot)
+    run.status = "running"
+    grow(plot, run, np.linspace(1, 0.5, 1250))
+    assert plot.plot.getViewBox().viewRange()[0][1] >= 2400  # room to grow while training
+    run.status = "finished"
+    plot.redraw()  # its last frame
+    assert plot.plot.getViewBox().viewRange()[0][1] <= 1250 * 1.1
