@@ -57,11 +57,16 @@ class Inspector(QWidget):
             editor.blockSignals(True)
         if self.index < 0:
             self.hint.setText("Select a layer on the canvas to edit it.")
+            self.name.clear()  # no made-up values for no layer
+            self.units.setSpecialValueText(" ")
+            self.units.setValue(self.units.minimum())
+            self.activation.setCurrentIndex(-1)
             for editor in editors:
                 editor.setEnabled(False)
         else:
             layer = self.document[self.index]
             self.hint.setText(f"<b>{layer.kind.title()} layer</b>")
+            self.units.setSpecialValueText("")
             self.name.setText(layer.name)
             self.units.setValue(layer.units)
             self.activation.setCurrentText(layer.activation)

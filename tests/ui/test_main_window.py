@@ -267,3 +267,14 @@ def test_dragging_the_background_pans(window, qtbot):
     after = window.view.mapToScene(window.view.viewport().rect().center())
     assert after.x() > before.x() + 50 and after.y() > before.y() + 25
     assert sizes(window) == [2, 4, 4, 1]
+
+
+def test_the_inspector_shows_no_made_up_values_when_nothing_is_selected(window):
+    inspector = window.inspector
+    window.scene.select_layer(1)
+    assert inspector.name.text() == "hidden_1" and inspector.units.text() == "4"
+    window.scene.select_layer(-1)
+    assert inspector.name.text() == "" and inspector.units.text().strip() == ""
+    assert inspector.activation.currentText() == ""
+    window.scene.select_layer(1)
+    assert inspector.units.text() == "4"  # a layer again: its value
