@@ -180,8 +180,12 @@ def main() -> None:
                 f"| {m['frames']:.1f} | {m['draw_mean']:.1f} / {m['draw_p99']:.1f} |",
                 flush=True,
             )
-            window.editor.undo_stack.setClean()
-            window.close()
+            # put away, not closed: closing would ask whether to save the training
+            window.training.shutdown()
+            window.autosaver.stop()
+            window.hide()
+            window.deleteLater()
+            app.processEvents()
 
 
 if __name__ == "__main__":
