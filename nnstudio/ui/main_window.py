@@ -24,6 +24,7 @@ from nnstudio.ui.canvas.node_maps import NodeMaps
 from nnstudio.ui.canvas.scene import NetworkScene
 from nnstudio.ui.canvas.view import NetworkView
 from nnstudio.ui.data_entry import DataEntryDialog
+from nnstudio.ui.data_table import DataTable
 from nnstudio.ui.dataset_panel import DatasetPanel
 from nnstudio.ui.drawing import PointDrawing
 from nnstudio.ui.editor import Editor
@@ -95,7 +96,14 @@ class MainWindow(QMainWindow):
             "Weights", self.weights_view, Qt.DockWidgetArea.BottomDockWidgetArea
         )
         self.tabifyDockWidget(evaluation_dock, weights_dock)
-        for dock, view in ((evaluation_dock, self.evaluation), (weights_dock, self.weights_view)):
+        self.data_table = DataTable()
+        data_dock = self._dock("Data", self.data_table, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.tabifyDockWidget(weights_dock, data_dock)
+        for dock, view in (
+            (evaluation_dock, self.evaluation),
+            (weights_dock, self.weights_view),
+            (data_dock, self.data_table),
+        ):
             dock.visibilityChanged.connect(lambda shown, v=view: shown and v.redraw_now())
         self.boundary_dock, self.weights_dock = boundary_dock, weights_dock
         boundary_dock.raise_()
@@ -203,6 +211,7 @@ class MainWindow(QMainWindow):
         self.training.sigFrame.connect(self.node_maps.show_frame)
         self.training.sigFrame.connect(self.evaluation.show_frame)
         self.training.sigFrame.connect(self.weights_view.show_frame)
+        self.training.sigFrame.connect(self.data_table.show_frame)
         editor.sigDatasetChanged.connect(self._show_dataset)
         editor.sigDatasetChanged.connect(self.view.fit)
         editor.sigDatasetChanged.connect(self._front_view_for_data)
