@@ -6,7 +6,6 @@ file, the line or array, and what is wrong. None of them unpickles anything.
 
 from __future__ import annotations
 
-import csv
 import gzip
 import math
 import os
@@ -15,19 +14,15 @@ from pathlib import Path
 
 import numpy as np
 
+from nnstudio.datasets import table
+from nnstudio.datasets.csv_reader import MAX_BYTES, check_file, is_gzip
 from nnstudio.datasets.dataset import CLASSIFICATION, REGRESSION, Dataset
+from nnstudio.datasets.table import AUTO, TableImport, targets
 from nnstudio.errors import DataError
-
-MAX_BYTES = 1 << 30
-_MAX_AUTO_CLASSES = 50
 
 
 def _check_file(path: Path, max_bytes: int) -> int:
-    if not path.is_file():
-        raise DataError(f"{path}: no such file")
-    size = path.stat().st_size
-    if size == 0:
-        raise DataError(f"{path.name} is empty")
+    size = check_file(path)
     if size > max_bytes:
         raise DataError(
             f"{path.name} is {size / 2**20:.0f} MiB, more than the "
@@ -48,214 +43,44 @@ def load_csv(
     header: bool | None = None,
     max_bytes: int = MAX_BYTES,
 ) -> Dataset:
-    """Load a CSV/TSV table: one row per sample, one column of labels.
+    """Load a CSV/TSV table (plain or gzip): one row per sample, one column of labels.
 
     ``label_column`` is an index (default: the last) or a header name; ``feature_columns``
-    (indices or names) defaults to every other column. ``task`` is "classification" or
-    "regression"; by default non-numeric labels, or whole numbers with at most 50
-    distinct values, make a classification. ``header`` and ``delimiter`` are detected
-    when not given.
+    (indices or names) defaults to every other column, and each must hold numbers: no
+    cell may be empty (:func:`load_table` can drop or fill missing values and encode
+    text). ``task`` is "classification" or "regression"; by default non-numeric labels,
+    or whole numbers with at most 50 distinct values, make a classification. ``header``
+    and ``delimiter`` are detected when not given.
+
+    ``max_bytes`` bounds the memory the table takes once read: 8 bytes a number, a text
+    cell (the labels) its length plus about 60 bytes. A plain file clearly larger is
+    refused before it is read; otherwise the limit is checked as rows are read, so
+    loading never holds much more than the array it returns plus one chunk of rows.
     """
-    path = Path(path)
-    rows = _read_rows(path, _read_text(path, max_bytes), delimiter)
-    if header is None:
-        header = _looks_like_header(rows)
-    names = (
-        [c.strip() or f"column {i}" for i, c in enumerate(rows[0])]
-        if header
-        else [f"column {i}" for i in range(len(rows[0]))]
+    options = TableImport(
+        label_columns=(label_column,),
+        feature_columns=feature_columns,
+        task=AUTO if task is None else task,
+        delimiter=delimiter,
+        header=header,
     )
-    first_line = 2 if header else 1
-    body = rows[1:] if header else rows
-    if not body:
-        raise DataError(f"{path.name} has a header but no data rows")
-    width = len(names)
-    for offset, row in enumerate(body):
-        if len(row) != width:
-            raise DataError(
-                f"{path.name}, line {first_line + offset}: {len(row)} fields, "
-                f"expected {width} like the first line"
-            )
-    label = _column_index(label_column, names, path)
-    features = (
-        [i for i in range(width) if i != label]
-        if feature_columns is None
-        else [_column_index(c, names, path) for c in feature_columns]
-    )
-    if not features:
-        raise DataError(f"{path.name} has no feature columns besides the label column")
-    if label in features:
-        raise DataError(f"{path.name}: the label column {names[label]!r} cannot also be a feature")
-    X = np.empty((len(body), len(features)))
-    for j, col in enumerate(features):
-        X[:, j] = _numeric_column(body, col, names[col], path, first_line)
-    labels = [row[label].strip() for row in body]
-    return _with_labels(
-        X,
-        labels,
-        tuple(names[i] for i in features),
-        path,
-        lambda row: f"{path.name}, line {first_line + row}",
-        names[label],
-        task,
-    )
-
-
-def _read_text(path: Path, max_bytes: int) -> str:
-    """The file's text; gzip-compressed files are unpacked (at most ``max_bytes``)."""
-    _check_file(path, max_bytes)
-    try:
-        if _is_gzip(path):
-            with gzip.open(path, "rb") as f:
-                raw = f.read(max_bytes + 1)
-            if len(raw) > max_bytes:
-                raise DataError(
-                    f"{path.name} unpacks to more than the "
-                    f"{max_bytes / 2**20:.0f} MiB nnstudio loads"
-                )
-        else:
-            raw = path.read_bytes()
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DataError(f"{path.name} is not a UTF-8 text file (byte {exc.start})") from None
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
-        raise DataError(f"{path.name} could not be read ({exc})") from None
-
-
-def _read_rows(path: Path, text: str, delimiter: str | None) -> list[list[str]]:
-    lines = text.splitlines()
-    while lines and not lines[-1].strip():
-        lines.pop()
-    if not lines:
-        raise DataError(f"{path.name} is empty")
-    if delimiter is None:
-        if path.suffix.lower() in (".tsv", ".tab"):
-            delimiter = "\t"
-        else:
-            counts = {d: lines[0].count(d) for d in (",", "\t", ";")}
-            delimiter = max(counts, key=counts.get)
-            if counts[delimiter] == 0:
-                delimiter = ","
-    try:
-        return [row for row in csv.reader(lines, delimiter=delimiter)]
-    except csv.Error as exc:
-        raise DataError(f"{path.name}: not a valid CSV file ({exc})") from None
-
-
-def _is_number(cell: str) -> bool:
-    try:
-        float(cell)
-    except ValueError:
-        return False
-    return True
-
-
-def _looks_like_header(rows: list[list[str]]) -> bool:
-    first = rows[0]
-    if all(not _is_number(c) for c in first):
-        return True
-    if len(rows) < 2:
-        return False
-    return any(not _is_number(a) and _is_number(b) for a, b in zip(first, rows[1]))
-
-
-def _column_index(column, names: list[str], path: Path) -> int:
-    if isinstance(column, str):
-        if column in names:
-            return names.index(column)
-        raise DataError(
-            f"{path.name} has no column {column!r}; its columns are: {', '.join(names)}"
-        )
-    if isinstance(column, (int, np.integer)) and -len(names) <= column < len(names):
-        return int(column) % len(names)
-    raise DataError(f"{path.name} has {len(names)} columns; column {column!r} does not exist")
-
-
-def _numeric_column(body, col: int, name: str, path: Path, first_line: int) -> np.ndarray:
-    values = np.empty(len(body))
-    for offset, row in enumerate(body):
-        cell = row[col].strip()
-        where = f"{path.name}, line {first_line + offset}, column {name!r}"
-        if not cell:
-            raise DataError(f"{where} is empty (missing values are not supported)")
-        try:
-            value = float(cell)
-        except ValueError:
-            raise DataError(f"{where}: {cell[:40]!r} is not a number") from None
-        if not math.isfinite(value):
-            raise DataError(f"{where}: {cell!r} is not a finite number")
-        values[offset] = value
-    return values
+    return table._load(path, options, None, max_bytes, strict=True).dataset
 
 
 def _with_labels(
     X, labels, feature_names, path: Path, locate, label_name: str, task: str | None
 ) -> Dataset:
     """A dataset from features and label strings; ``locate(row)`` names a row in errors."""
-    numeric = all(_is_number(v) for v in labels)
-    if task is None:
-        task = REGRESSION
-        if not numeric:
-            task = CLASSIFICATION
-        else:
-            values = np.array([float(v) for v in labels])
-            if (
-                np.all(np.isfinite(values))
-                and np.all(values == np.round(values))
-                and len(np.unique(values)) <= _MAX_AUTO_CLASSES
-            ):
-                task = CLASSIFICATION
-    if task not in (CLASSIFICATION, REGRESSION):
-        raise DataError(f"task must be {CLASSIFICATION} or {REGRESSION}, got {task!r}")
-    for offset, value in enumerate(labels):
-        if not value:
-            raise DataError(f"{locate(offset)}: the label ({label_name!r}) is empty")
-    if task == REGRESSION:
-        if not numeric:
-            bad = next(i for i, v in enumerate(labels) if not _is_number(v))
-            raise DataError(
-                f"{locate(bad)}: label {labels[bad]!r} is not a number "
-                "(regression needs numeric targets)"
-            )
-        y = np.array([float(v) for v in labels])
-        if not np.isfinite(y).all():
-            bad = int(np.flatnonzero(~np.isfinite(y))[0])
-            raise DataError(f"{locate(bad)}: label {labels[bad]!r} is not a finite number")
-        return Dataset(
-            X=X,
-            y=y,
-            task=REGRESSION,
-            feature_names=feature_names,
-            name=path.stem,
-            description=f"Loaded from {path.name}",
-        )
-    class_names, y = _classes(labels, numeric)
-    if len(class_names) < 2:
-        raise DataError(
-            f"{path.name}: the label column {label_name!r} holds one class only "
-            f"({class_names[0]!r}); a classifier needs at least two"
-        )
+    task, y, class_names, _ = targets(labels, task, label_name, path.name, locate)
     return Dataset(
         X=X,
         y=y,
-        task=CLASSIFICATION,
+        task=task,
         feature_names=feature_names,
         class_names=class_names,
         name=path.stem,
         description=f"Loaded from {path.name}",
     )
-
-
-def _classes(labels, numeric: bool) -> tuple[tuple[str, ...], np.ndarray]:
-    """Sorted class names (numerically when every label is a number) and indices."""
-    if numeric:
-        values = np.array([float(v) for v in labels])
-        unique = np.unique(values)
-        names = tuple(f"{v:g}" for v in unique)
-        return names, np.searchsorted(unique, values).astype(np.int64)
-    unique = sorted(set(labels))
-    index = {name: i for i, name in enumerate(unique)}
-    return tuple(unique), np.array([index[v] for v in labels], dtype=np.int64)
 
 
 # -- NPZ ------------------------------------------------------------------------------
@@ -369,7 +194,7 @@ def read_idx(path, max_bytes: int = MAX_BYTES) -> np.ndarray:
     """Read one IDX file (plain or gzip): the array its header describes."""
     path = Path(path)
     _check_file(path, max_bytes)
-    opener = gzip.open if _is_gzip(path) else open
+    opener = gzip.open if is_gzip(path) else open
     try:
         with opener(path, "rb") as f:
             magic = f.read(4)
@@ -400,11 +225,6 @@ def read_idx(path, max_bytes: int = MAX_BYTES) -> np.ndarray:
             f"{'more' if len(data) > expected else len(data)} bytes of data"
         )
     return np.frombuffer(data, dtype).reshape(dims)
-
-
-def _is_gzip(path: Path) -> bool:
-    with open(path, "rb") as f:
-        return f.read(2) == b"\x1f\x8b"
 
 
 def load_idx(images, labels, max_bytes: int = MAX_BYTES) -> Dataset:
