@@ -25,6 +25,14 @@ from nnstudio.datasets.preprocessing import (
     prepare,
     split,
 )
+from nnstudio.datasets.table import (
+    ImportedTable,
+    TableEncoding,
+    TableImport,
+    TablePreview,
+    load_table,
+    preview_table,
+)
 from nnstudio.errors import DataError
 
 BUILTIN: dict[str, Callable[..., Dataset]] = {
@@ -106,8 +114,12 @@ __all__ = [
     "SCALINGS",
     "SMALL_DATASET",
     "Dataset",
+    "ImportedTable",
     "Scaler",
     "Split",
+    "TableEncoding",
+    "TableImport",
+    "TablePreview",
     "automatic_test_split",
     "list",
     "list_datasets",
@@ -115,7 +127,9 @@ __all__ = [
     "load_csv",
     "load_idx",
     "load_npz",
+    "load_table",
     "prepare",
+    "preview_table",
     "read_idx",
     "split",
     "write_idx",

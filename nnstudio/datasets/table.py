@@ -43,9 +43,8 @@ _KIND_ROWS = 1000  # sample rows the preview judges each column's kind by
 _CATEGORY_VALUES = 50  # at most this many distinct short values: a category
 _CATEGORY_WORDS = 3  # a category's values are a few words at most
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
-_MISSING_TEXT = "empty or NA, N/A, NaN, null, ?"
 _MISSING_HELP = (
-    "fill it in, or import with missing values dropped (missing='drop') or filled with the "
+    "Fill it in, or import with missing values dropped (missing='drop') or filled with the "
     "column mean (missing='mean')"
 )
 
