@@ -60,6 +60,7 @@ def project_with_runs(n_runs=4):
                 weights=views(),
                 samples_per_second=1000.0,
                 best=best,
+                lr_changes=(),
             )
             previous = step
             run.record(snap)
