@@ -10,6 +10,7 @@ import gzip
 import math
 import os
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -87,12 +88,19 @@ def _with_labels(
 
 
 def load_npz(
-    path, x_key: str = "X", y_key: str = "y", task: str | None = None, max_bytes: int = MAX_BYTES
+    path,
+    x_key: str = "X",
+    y_key: str = "y",
+    task: str | None = None,
+    max_bytes: int = MAX_BYTES,
+    shape_key: str = "shape",
 ) -> Dataset:
     """Load arrays ``x_key`` (n, d) and ``y_key`` (n,) or (n, k) from an ``.npz`` file.
 
     String labels become classes; integer labels with few values too (unless ``task``
-    says "regression")."""
+    says "regression"). An optional ``shape_key`` array of 2 or 3 whole numbers (e.g.
+    [28, 28], or [1, 28, 28] with channels) says each row is an image: it becomes the
+    dataset's ``image_shape`` and must hold d values."""
     path = Path(path)
     _check_file(path, max_bytes)
     try:
@@ -112,11 +120,37 @@ def load_npz(
                     f"{', '.join(keys) or 'no arrays'}"
                 )
             X, y = npz[x_key], npz[y_key]
+            shape = npz[shape_key] if shape_key in keys else None
     except DataError:
         raise
     except (zipfile.BadZipFile, ValueError, OSError, EOFError, KeyError) as exc:
         raise DataError(f"{path.name} is not a readable .npz file ({exc})") from None
-    return _from_arrays(X, y, path, x_key, y_key, task)
+    data = _from_arrays(X, y, path, x_key, y_key, task)
+    if shape is None:
+        return data
+    return replace(data, image_shape=_image_shape(shape, data.n_features, path, shape_key, x_key))
+
+
+def _image_shape(shape: np.ndarray, features: int, path: Path, key: str, x_key: str):
+    """The image shape an NPZ's ``shape`` entry gives, checked against the features."""
+    if (
+        shape.ndim != 1
+        or not 2 <= len(shape) <= 3
+        or shape.dtype.kind not in "iu"
+        or (shape <= 0).any()
+    ):
+        raise DataError(
+            f"{path.name}: array {key!r} must be 2 or 3 whole numbers above 0 (the height and "
+            f"width of an image, or channels, height and width), got {shape.tolist()!r}"
+        )
+    image_shape = tuple(int(v) for v in shape)
+    if math.prod(image_shape) != features:
+        raise DataError(
+            f"{path.name}: {key!r} {list(image_shape)} is an image of "
+            f"{math.prod(image_shape):,} values but the rows of {x_key!r} hold {features:,}; "
+            f"correct {key!r} or leave it out"
+        )
+    return image_shape
 
 
 def _from_arrays(X, y, path: Path, x_key: str, y_key: str, task: str | None) -> Dataset:
@@ -229,7 +263,9 @@ def read_idx(path, max_bytes: int = MAX_BYTES) -> np.ndarray:
 
 def load_idx(images, labels, max_bytes: int = MAX_BYTES) -> Dataset:
     """Load an MNIST-style pair: images (n, rows, cols) and labels (n,). Images are
-    flattened and scaled to [0, 1]; labels become classes "0", "1", ..."""
+    flattened and scaled to [0, 1], keeping their ``image_shape`` (rows, cols), or
+    (rows, cols, channels) for 4-D images; labels become classes "0", "1", ... An images
+    file and a labels file of different lengths are refused."""
     images_path, labels_path = Path(images), Path(labels)
     pixels, classes = read_idx(images_path, max_bytes), read_idx(labels_path, max_bytes)
     if pixels.ndim < 2:
@@ -241,7 +277,8 @@ def load_idx(images, labels, max_bytes: int = MAX_BYTES) -> Dataset:
     if len(pixels) != len(classes):
         raise DataError(
             f"{images_path.name} holds {len(pixels)} images but "
-            f"{labels_path.name} holds {len(classes)} labels"
+            f"{labels_path.name} holds {len(classes)} labels; give each images file its "
+            "own labels file (train-images with train-labels, t10k-images with t10k-labels)"
         )
     if len(pixels) == 0:
         raise DataError(f"{images_path.name} holds no images")
@@ -255,7 +292,8 @@ def load_idx(images, labels, max_bytes: int = MAX_BYTES) -> Dataset:
     n_classes = int(classes.max()) + 1
     if n_classes < 2:
         raise DataError(f"{labels_path.name} holds one class only; a classifier needs two")
-    image_shape = pixels.shape[1:3] if pixels.ndim == 3 else None
+    # each image keeps its shape: (rows, columns), or (rows, columns, channels) in a 4-D file
+    image_shape = tuple(int(d) for d in pixels.shape[1:]) if pixels.ndim >= 3 else None
     return Dataset(
         X=X.astype(np.float64),
         y=classes.astype(np.int64),

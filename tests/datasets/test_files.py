@@ -149,6 +149,34 @@ def test_bad_npz_files_get_a_message(tmp_path, arrays, message):
         load_npz(tmp_path / "bad.npz")
 
 
+@pytest.mark.parametrize("shape", [(4, 3), (1, 4, 3), (2, 2, 3)])
+def test_npz_shape_entry_becomes_the_image_shape(tmp_path, shape):
+    X = np.zeros((4, 12))
+    np.savez(tmp_path / "i.npz", X=X, y=np.array([0, 1, 0, 1]), shape=np.array(shape))
+    data = load_npz(tmp_path / "i.npz")
+    assert data.image_shape == shape and data.X.shape == (4, 12)
+    assert load_npz(tmp_path / "i.npz", shape_key="none").image_shape is None
+
+
+@pytest.mark.parametrize(
+    "shape,message",
+    [
+        (
+            np.array([28, 28]),
+            r"'shape' \[28, 28\] is an image of 784 values but the rows of 'X' hold 12",
+        ),
+        (np.array([12]), "must be 2 or 3 whole numbers above 0"),
+        (np.array([3.0, 4.0]), "must be 2 or 3 whole numbers above 0"),
+        (np.array([-3, -4]), "must be 2 or 3 whole numbers above 0"),
+        (np.array([[3, 4]]), "must be 2 or 3 whole numbers above 0"),
+    ],
+)
+def test_npz_bad_shape_entry_is_refused(tmp_path, shape, message):
+    np.savez(tmp_path / "s.npz", X=np.zeros((2, 12)), y=np.array([0, 1]), shape=shape)
+    with pytest.raises(DataError, match=message):
+        load_npz(tmp_path / "s.npz")
+
+
 def test_npz_with_pickled_objects_is_refused_without_unpickling(tmp_path):
     np.savez(tmp_path / "p.npz", X=np.zeros((2, 1)), y=np.array([{"a": 1}, None], object))
     with pytest.raises(DataError, match="not a readable .npz file"):
@@ -192,8 +220,17 @@ def test_idx_huge_declared_size_is_refused_before_allocating(tmp_path):
 def test_idx_image_and_label_counts_must_match(tmp_path):
     write_idx(tmp_path / "img", np.zeros((5, 2, 2), np.uint8))
     write_idx(tmp_path / "lab", np.array([0, 1, 0, 1], np.uint8))
-    with pytest.raises(DataError, match="holds 5 images but lab holds 4 labels"):
+    with pytest.raises(DataError, match="holds 5 images but lab holds 4 labels; give each"):
         load_idx(tmp_path / "img", tmp_path / "lab")
+
+
+def test_idx_images_keep_their_shape_with_channels_too(tmp_path):
+    write_idx(tmp_path / "img", np.zeros((4, 5, 6, 3), np.uint8))
+    write_idx(tmp_path / "lab", np.array([0, 1, 0, 1], np.uint8))
+    data = load_idx(tmp_path / "img", tmp_path / "lab")
+    assert data.image_shape == (5, 6, 3) and data.X.shape == (4, 90)
+    write_idx(tmp_path / "flat", np.zeros((4, 7), np.uint8))
+    assert load_idx(tmp_path / "flat", tmp_path / "lab").image_shape is None
 
 
 def test_not_an_idx_file(tmp_path):
