@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 from psygnal import Signal
@@ -24,6 +25,42 @@ from nnstudio.model.runs import Runs
 
 DEFAULT_DATASET = {"name": "circle", "params": {"n_samples": 400, "noise": 0.1, "seed": 0}}
 OWN = "project"  # the source of a dataset the project holds itself (typed, pasted, drawn)
+FILE = "file"  # the source of a dataset read from the user's file, as imported
+
+
+def file_reference(path, options: datasets.TableImport | None = None) -> dict:
+    """The reference to the data file at ``path`` (a table imported with ``options``;
+    NPZ without), with a digest of its bytes: a file that changed since is noticed."""
+    path = Path(path).resolve()
+    reference = {"name": str(path), "source": FILE, "digest": _file_digest(path)}
+    return {**reference, "import": options.to_dict()} if options is not None else reference
+
+
+def _file_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()[:16]
+
+
+def _load_file(reference: dict) -> datasets.Dataset:
+    """A data file as it was imported; refused if it moved or changed since."""
+    path = Path(reference["name"])
+    if not path.is_file():
+        raise DataError(
+            f"{path}: the data file is not there any more (moved or deleted?); open it "
+            "again with Data → Open a data file…"
+        )
+    if _file_digest(path) != reference.get("digest"):
+        raise DataError(
+            f"{path} changed since it was opened: open it again (Data → Open a data file…) "
+            "to train on it as it is now"
+        )
+    if "import" in reference:
+        options = datasets.TableImport.from_dict(reference["import"])
+        return datasets.load_table(path, options).dataset
+    return datasets.load(str(path))
 
 
 def own_reference(name: str, data: datasets.Dataset) -> dict:
@@ -73,6 +110,8 @@ class Project:
     def dataset_for(self, reference: dict) -> datasets.Dataset:
         """The dataset ``reference`` names: one of the project's own, a built-in one or
         a file; raise DataError if there is none."""
+        if reference.get("source") == FILE:
+            return _load_file(reference)
         if reference.get("source") == OWN:
             data = self.own_data.get(reference["name"])
             if data is None:
@@ -160,7 +199,7 @@ def check_dataset(reference) -> None:
     params = reference.get("params", {})
     if not isinstance(params, dict):
         raise ValueError(f"the dataset's params are not a mapping ({_shortened(params)})")
-    if reference.get("source", OWN) != OWN:
+    if reference.get("source", OWN) not in (OWN, FILE):
         raise ValueError(f"the dataset's source is unknown ({_shortened(reference['source'])})")
 
 

@@ -4,6 +4,7 @@ project's own (typed, pasted or drawn), or enter a new table."""
 from __future__ import annotations
 
 import inspect
+from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -17,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnstudio import datasets
-from nnstudio.model.project import OWN
+from nnstudio.model.project import FILE, OWN
 
 SOURCE_ROLE = Qt.ItemDataRole.UserRole  # the combo's own datasets: OWN
 
@@ -45,6 +46,7 @@ class DatasetPanel(QWidget):
 
     sigDatasetRequested = Signal(dict)
     sigEnterData = Signal()
+    sigOpenData = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -73,6 +75,10 @@ class DatasetPanel(QWidget):
             "Type a small dataset, or paste rows from a spreadsheet (a truth table in seconds)"
         )
         self.enter.clicked.connect(self.sigEnterData)
+        self.open_file = QPushButton("Open a data file…")
+        self.open_file.setToolTip("A CSV/TSV table (also gzipped) or an NPZ file of your own")
+        self.open_file.clicked.connect(self.sigOpenData)
+        self._file: dict | None = None  # the file reference listed last in the choice
         self._builtin_count = self.choice.count()
         self.form = QFormLayout(self)
         self.form.addRow("Dataset", self.choice)
@@ -81,6 +87,7 @@ class DatasetPanel(QWidget):
         self.form.addRow(self.size)
         self.form.addRow(self.about)
         self.form.addRow(self.enter)
+        self.form.addRow(self.open_file)
         self._params: dict[str, dict] = {}  # per dataset name, its last parameters
         self.choice.activated.connect(self._on_choice_changed)
         self.samples.valueChanged.connect(lambda n: self._on_param_changed("n_samples", n))
@@ -96,8 +103,13 @@ class DatasetPanel(QWidget):
         self.choice.blockSignals(True)
         while self.choice.count() > self._builtin_count:
             self.choice.removeItem(self._builtin_count)
-        if names:
+        if names or self._file:
             self.choice.insertSeparator(self._builtin_count)
+        if self._file is not None:  # the data file in use, or used last
+            self.choice.addItem(Path(self._file["name"]).name)
+            index = self.choice.count() - 1
+            self.choice.setItemData(index, FILE, SOURCE_ROLE)
+            self.choice.setItemData(index, self._file["name"], Qt.ItemDataRole.ToolTipRole)
         for name in names:
             self.choice.addItem(name)
             index = self.choice.count() - 1
@@ -110,7 +122,12 @@ class DatasetPanel(QWidget):
         refused request). Samples and noise are shown for the sets that take them;
         ``size`` says what the data holds."""
         name = reference["name"]
-        if reference.get("source") == OWN:
+        if reference.get("source") == FILE:
+            if reference != self._file:
+                self._file = dict(reference)
+                self.show_own(self._own_names())
+            self._show_listed(FILE)
+        elif reference.get("source") == OWN:
             self._show_own(name)
         else:
             self._params[name] = {**default_params(name), **reference.get("params", {})}
@@ -131,11 +148,23 @@ class DatasetPanel(QWidget):
         for widget in (self.choice, self.samples, self.noise):
             widget.blockSignals(False)
 
+    def _own_names(self) -> list[str]:
+        return [
+            self.choice.itemText(i)
+            for i in range(self._builtin_count, self.choice.count())
+            if self.choice.itemData(i, SOURCE_ROLE) == OWN
+        ]
+
     def _show_own(self, name: str) -> None:
+        self._show_listed(OWN, name)
+
+    def _show_listed(self, source: str, name: str | None = None) -> None:
+        """Select the listed file or own dataset ``name``; no parameters to show."""
         index = next(
             i
             for i in range(self._builtin_count, self.choice.count())
-            if self.choice.itemText(i) == name and self.choice.itemData(i, SOURCE_ROLE) == OWN
+            if self.choice.itemData(i, SOURCE_ROLE) == source
+            and (name is None or self.choice.itemText(i) == name)
         )
         self.choice.blockSignals(True)
         self.choice.setCurrentIndex(index)
@@ -148,6 +177,10 @@ class DatasetPanel(QWidget):
         if self.choice.currentData(SOURCE_ROLE) == OWN:
             self._show_own(name)
             self.sigDatasetRequested.emit({"name": name, "source": OWN})
+            return
+        if self.choice.currentData(SOURCE_ROLE) == FILE:
+            self._show_listed(FILE)
+            self.sigDatasetRequested.emit(dict(self._file))
             return
         self._show(name)
         self._request(name, self.params_for(name))

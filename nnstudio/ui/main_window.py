@@ -24,6 +24,7 @@ from nnstudio.ui.canvas.node_maps import NodeMaps
 from nnstudio.ui.canvas.scene import NetworkScene
 from nnstudio.ui.canvas.view import NetworkView
 from nnstudio.ui.data_entry import DataEntryDialog
+from nnstudio.ui.data_import import ask_for_data_file
 from nnstudio.ui.data_table import DataTable
 from nnstudio.ui.dataset_panel import DatasetPanel
 from nnstudio.ui.drawing import PointDrawing
@@ -188,6 +189,7 @@ class MainWindow(QMainWindow):
         self.inspector.sigActivationRequested.connect(editor.set_activation)
         self.dataset_panel.sigDatasetRequested.connect(self._on_dataset_requested)
         self.dataset_panel.sigEnterData.connect(self.enter_data)
+        self.dataset_panel.sigOpenData.connect(self.open_data)
         self.training_panel.sigSettingsChanged.connect(editor.set_settings)
         editor.sigRefused.connect(self._on_refused)
         editor.sigRefused.connect(self.training.edit_made_nothing)
@@ -317,6 +319,13 @@ class MainWindow(QMainWindow):
         name = self.path.stem if self.path else "Untitled"
         self.setWindowTitle(f"{name}[*] — nnstudio")
         self.setWindowModified(self.is_modified())
+
+    def open_data(self) -> None:
+        """Ask for a data file and how to read it, and train on it (an undoable edit)."""
+        reference = ask_for_data_file(self)
+        if reference is not None:
+            self.editor.set_dataset(reference)
+            self._show_dataset()
 
     def enter_data(self) -> DataEntryDialog:
         """Type or paste a table: the project's own dataset shown, to edit it, or a new

@@ -81,6 +81,12 @@ class StudioMenus:
             "since this was turned on, instead of by value",
         )
         self.changes_action.setCheckable(True)
+        self.open_data_action = self._action(
+            "&Open a data file…",
+            window.open_data,
+            QKeySequence("Ctrl+Shift+O"),
+            "Train on a CSV/TSV table or an NPZ file of your own",
+        )
         self.enter_data_action = self._action(
             "&Enter or paste a table…",
             window.enter_data,
@@ -111,6 +117,7 @@ class StudioMenus:
         for action in (self.undo_action, self.redo_action, self.delete_action):
             edit.addAction(action)
         data = window.menuBar().addMenu("&Data")
+        data.addAction(self.open_data_action)
         data.addAction(self.enter_data_action)
         view = window.menuBar().addMenu("&View")
         for action in (

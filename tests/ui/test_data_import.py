@@ -1,0 +1,108 @@
+"""Opening a data file in the studio: a table with a text label and a categorical
+column, imported as the user chooses, trained on, reopened; a moved or changed file is
+reported, not half-loaded."""
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox, QFileDialog
+
+from nnstudio.io.project import load_project
+from nnstudio.ui.data_import import ImportDialog
+
+PETS = "weight,colour,kind\n" + "".join(
+    f"{w},{c},{k}\n"
+    for w, c, k in [
+        (4.1, "black", "cat"),
+        (30.0, "brown", "dog"),
+        (3.8, "white", "cat"),
+        (25.5, "black", "dog"),
+        (5.0, "brown", "cat"),
+        (40.2, "white", "dog"),
+    ]
+    * 6
+)
+
+
+@pytest.fixture
+def pets(tmp_path, monkeypatch):
+    path = tmp_path / "pets.csv"
+    path.write_text(PETS)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    return path
+
+
+def user_clicks_ok(monkeypatch, choose=lambda dialog: None):
+    """The dialog as the user answers it: choices made, then OK."""
+
+    def run(dialog):
+        choose(dialog)
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+        return dialog.result()
+
+    monkeypatch.setattr(ImportDialog, "exec", run)
+
+
+def test_open_a_table_with_a_text_label_and_a_category_then_train_on_it(
+    window, qtbot, pets, monkeypatch
+):
+    seen = {}
+
+    def choose(dialog):
+        seen["kinds"] = dialog.preview.kinds
+        seen["header"] = [dialog.table.horizontalHeaderItem(c).text() for c in range(3)]
+        dialog.label.setCurrentText("kind")
+
+    user_clicks_ok(monkeypatch, choose)
+    qtbot.mouseClick(window.dataset_panel.open_file, Qt.MouseButton.LeftButton)
+    assert seen["kinds"] == ("number", "category", "category")
+    assert seen["header"][1] == "colour\ncategory"
+    data = window.project.load_dataset()
+    assert data.class_names == ("cat", "dog") and data.n_features == 4  # weight + 3 colours
+    assert window.project.document.sizes[0] == 4
+    assert window.dataset_panel.choice.currentText() == "pets.csv"
+    window.training_panel.step_epoch.click()
+    qtbot.waitUntil(lambda: window.training.latest is not None, timeout=10_000)
+    assert window.training.live.parts.train.n_samples == 28  # a fifth of each class held out
+
+
+def test_a_project_on_a_data_file_reopens_on_it_and_a_moved_file_is_reported(
+    window, pets, monkeypatch, tmp_path
+):
+    user_clicks_ok(monkeypatch)
+    window.open_data()
+    assert window.files.save_to(tmp_path / "pets.nnsp")
+    again = load_project(tmp_path / "pets.nnsp")
+    assert again.load_dataset().n_samples == 36
+    pets.rename(tmp_path / "elsewhere.csv")
+    moved = load_project(tmp_path / "pets.nnsp")
+    with pytest.raises(Exception, match="not there any more"):
+        moved.load_dataset()
+
+
+def test_a_changed_file_is_noticed(window, pets, monkeypatch):
+    user_clicks_ok(monkeypatch)
+    window.open_data()
+    pets.write_text(PETS + "99,black,dog\n")
+    window.project._loaded = None  # as on reopening the project
+    window.editor.undo_stack.undo()
+    window.editor.undo_stack.redo()
+    assert "changed since it was opened" in window.dataset_panel.about.text()
+
+
+def test_a_bad_import_keeps_the_dialog_open_saying_why_and_changes_nothing(
+    window, tmp_path, monkeypatch
+):
+    path = tmp_path / "holes.csv"
+    path.write_text("a,b,y\n1,2,0\n3,,1\n" * 3)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    seen = {}
+
+    def run(dialog):
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+        seen["open"], seen["said"] = not dialog.result(), dialog.outcome.text()
+        return dialog.result()
+
+    monkeypatch.setattr(ImportDialog, "exec", run)
+    window.open_data()
+    assert seen["open"] and "line" in seen["said"] and "⚠" in seen["said"]
+    assert window.project.dataset["name"] == "circle"
