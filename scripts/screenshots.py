@@ -180,6 +180,41 @@ def runs(out: Path, tmp: Path) -> None:
     close(window, tmp)
 
 
+def own_data(out: Path, tmp: Path) -> None:
+    """The import dialog on iris.csv, AND pasted into the table, points drawn and split."""
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QDockWidget
+
+    from nnstudio.ui.data_import import ImportDialog
+
+    window = studio()
+    dialog = ImportDialog(ROOT / "resources" / "datasets" / "iris.csv", window)
+    dialog.show()
+    wait(0.5)
+    dialog.grab().save(str(out / "data-import.png"))
+    print("wrote", out / "data-import.png")
+    dialog.close()
+    entry = window.enter_data()
+    entry.name.setText("AND")
+    QGuiApplication.clipboard().setText("x1\tx2\ty\n0\t0\t0\n0\t1\t0\n1\t0\t0\n1\t1\t1\n")
+    entry.paste()
+    wait(0.5)
+    entry.grab().save(str(out / "data-entered.png"))
+    print("wrote", out / "data-entered.png")
+    entry.reject()
+    window.boundary_dock.raise_()
+    window.boundary_plot.draw.setChecked(True)
+    points = [(-1.5, 1.0), (-1.0, 1.6), (-0.6, 0.9), (-1.8, 0.2), (-0.9, 0.3), (-1.3, -0.2)]
+    for x, y in points:
+        window.drawing.add(x, y, 0)
+        window.drawing.add(-x, -y, 1)
+    window.editor.set_settings({"epochs": 300})
+    train(window)
+    window.findChild(QDockWidget, "Decision boundary").raise_()
+    save(window, "data-drawn.png", out)
+    close(window, tmp)
+
+
 def main() -> None:
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "images"
     out.mkdir(parents=True, exist_ok=True)
@@ -197,7 +232,7 @@ def main() -> None:
         app.setApplicationName("nnstudio")
         app.setOrganizationName("nnstudio")
         app.garbage_collector = collect_garbage_on_gui_thread()
-        for shot in (default, mnist, spiral, digits, runs):
+        for shot in (own_data, default, mnist, spiral, digits, runs):
             shot(out, tmp)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import math
+from dataclasses import replace
 
 import numpy as np
 
@@ -19,6 +20,10 @@ MAX_CELLS = 1_000_000  # what a table typed or pasted in the studio may hold
 MAX_NUMERIC_CLASSES = 10  # a numeric label with at most this many whole values: classes
 DRAWN = "drawn"  # the name of the points drawn on the plane (trained on unscaled)
 DRAWN_CLASSES = ("A", "B")
+DRAWN_ABOUT = (
+    "Points drawn on the decision plane: with 'draw points' on, click adds one of class "
+    "A, Shift+click class B, right-click removes the nearest."
+)
 
 
 def parse_pasted(text: str) -> tuple[list[str] | None, list[list[str]]]:
@@ -70,7 +75,11 @@ def from_rows(
         if not label:
             raise DataError(f"{name}: row {i} has no {columns[label_column]!r} (its label)")
     feature_names = tuple(columns[c] for c in features)
-    return _labelled(X, labels, feature_names, task, columns[label_column], name)
+    data = _labelled(X, labels, feature_names, task, columns[label_column], name)
+    about = (
+        f"A table typed or pasted in: {columns[label_column]!r} from {', '.join(feature_names)}."
+    )
+    return replace(data, description=about)
 
 
 def from_points(points, labels, task: str = CLASSIFICATION, name: str = DRAWN) -> Dataset:
@@ -83,8 +92,8 @@ def from_points(points, labels, task: str = CLASSIFICATION, name: str = DRAWN) -
     if task == CLASSIFICATION:
         if not np.isin(y, (0, 1)).all():
             raise DataError(f"{name}: drawn points are of class 0 or 1")
-        return Dataset(X, y.astype(np.int64), task, ("x", "y"), DRAWN_CLASSES, name)
-    return Dataset(X, y, REGRESSION, ("x", "y"), None, name)
+        return Dataset(X, y.astype(np.int64), task, ("x", "y"), DRAWN_CLASSES, name, DRAWN_ABOUT)
+    return Dataset(X, y, REGRESSION, ("x", "y"), None, name, DRAWN_ABOUT)
 
 
 def with_point(data: Dataset | None, x: float, y: float, label, name: str = DRAWN) -> Dataset:
