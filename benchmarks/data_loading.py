@@ -80,7 +80,11 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=60_000)
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--keep", type=Path, help="make (or reuse) the CSV in this folder")
+    parser.add_argument("--make", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.make:  # in a process of its own, so that no child starts from its memory
+        make_csv(args.make, args.rows)
+        return
     for name in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
         if name in os.environ:
             print(f"note: {name} is set; run with `env -u {name}` for the recorded figures")
@@ -89,7 +93,8 @@ def main() -> None:
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"mnist_like_{args.rows}.csv"
         if not path.exists():
-            make_csv(path, args.rows)
+            command = [sys.executable, __file__, "--make", str(path), "--rows", str(args.rows)]
+            subprocess.run(command, check=True)
         size = path.stat().st_size
         results: dict[str, list[tuple[float, float]]] = {k: [] for k in LOADERS}
         for round_ in range(args.rounds):

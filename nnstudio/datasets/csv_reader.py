@@ -20,6 +20,7 @@ import io
 import math
 import mmap
 import os
+import warnings
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -349,8 +350,12 @@ class _Reader:
 
         self._refuse_if_too_large()
         try:
-            frame = self._pandas()
-        except (pd.errors.ParserError, ValueError, OverflowError):
+            with warnings.catch_warnings():
+                # a row longer than the header where pandas starts reading a part of the
+                # file: pandas warns and drops cells. Python reads such a file.
+                warnings.simplefilter("error", pd.errors.ParserWarning)
+                frame = self._pandas()
+        except (pd.errors.ParserError, pd.errors.ParserWarning, ValueError, OverflowError):
             return 0  # a ragged or badly quoted row, a bad UTF-8 byte: Python says where
         rows = len(frame)
         columns = [self._column(frame[c], c) for c in self.number_columns]
@@ -435,13 +440,14 @@ class _Reader:
             chunks = self._pandas(chunksize=self.chunk_rows)
         except (pd.errors.ParserError, ValueError, OverflowError):
             return 0
-        with chunks:
+        with chunks, warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)
             while True:
                 try:
                     chunk = next(chunks)
                 except StopIteration:
                     return None
-                except (pd.errors.ParserError, ValueError, OverflowError):
+                except (pd.errors.ParserError, pd.errors.ParserWarning, ValueError, OverflowError):
                     return self.n_rows  # also a bad UTF-8 byte: Python says which line
                 rows = len(chunk)
                 if self.numbers is None or self.n_rows + rows > len(self.numbers):
