@@ -70,12 +70,39 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument(
         "--data",
         default=None,
-        help="built-in dataset name or a CSV/TSV/NPZ file (default for a project: its dataset)",
+        help="built-in dataset name, a CSV/TSV (also .gz) or NPZ file, or an MNIST IDX pair "
+        "IMAGES,LABELS (default for a project: its dataset)",
     )
     train.add_argument(
         "--label-column",
+        action="append",
         default=None,
-        help="CSV label column: index or header name (default: last)",
+        help="table label column: index or header name (default: last); repeat it for "
+        "several numeric targets (multi-output regression)",
+    )
+    train.add_argument(
+        "--features",
+        default=None,
+        help="table feature columns, comma-separated (default: every other column)",
+    )
+    train.add_argument(
+        "--task",
+        choices=("auto", datasets.CLASSIFICATION, datasets.REGRESSION),
+        default=None,
+        help="what the table's labels are (default auto: text or few whole numbers are classes)",
+    )
+    train.add_argument(
+        "--missing",
+        choices=("refuse", "drop", "mean"),
+        default=None,
+        help="a table's missing values: refuse (default, saying where), drop the rows, or "
+        "fill with the column mean",
+    )
+    train.add_argument(
+        "--test-data",
+        default=None,
+        help="a test file, read as --data is (the same columns and classes); the whole "
+        "--data file then trains",
     )
     train.add_argument(
         "--split",
@@ -286,8 +313,19 @@ def _project_run(project, args):
             "a project is scaled as in the studio (standard); --scaling "
             "applies to a spec or to --data"
         )
-    if args.label_column is not None:
-        raise NNStudioError("--label-column applies to --data; a project knows its labels")
+    given = [
+        flag
+        for flag, value in (
+            ("--label-column", args.label_column),
+            ("--features", args.features),
+            ("--task", args.task),
+            ("--missing", args.missing),
+            ("--test-data", args.test_data),
+        )
+        if value is not None
+    ]
+    if given:
+        raise NNStudioError(f"{given[0]} applies to --data; a project knows its data")
     project.training = {**project.training, **_given(args), "epochs": args.epochs}
     if args.loss is not None:
         project.document.loss = args.loss
@@ -302,20 +340,27 @@ def _spec_run(project, args):
     spec = project.document.spec() if project else _read_spec(args.spec)
     if args.data is None:
         raise NNStudioError("--data is needed to train a spec (a project brings its own)")
-    params = {}
-    if args.label_column is not None:
-        column = args.label_column
-        params["label_column"] = int(column) if column.lstrip("-").isdigit() else column
-    data = datasets.load(args.data, **params)
+    data, encoding = _read_data(args.data, args)
     if isinstance(spec, dict) and "inputs" not in spec:
         spec = {**spec, "inputs": data.n_features}
     seed = options["seed"]
     net = Network.from_spec(spec, seed=seed, dtype=options["dtype"])
     if project is not None:
         net.set_weights(project.document.weights())
-    parts, scaler = datasets.prepare(
-        data, test=options["test_split"], scaling=args.scaling or "standard", seed=seed
-    )
+    scaling = args.scaling or "standard"
+    if args.test_data is None:
+        parts, scaler = datasets.prepare(
+            data, test=options["test_split"], scaling=scaling, seed=seed
+        )
+    else:
+        test, _ = _read_data(args.test_data, args, encoding)
+        if test.n_features != data.n_features:
+            raise NNStudioError(
+                f"{args.test_data} has {test.n_features} inputs but {args.data} has "
+                f"{data.n_features}: a test file needs the training file's columns"
+            )
+        parts, scaler = datasets.prepare(data, test=0.0, scaling=scaling, seed=seed)
+        parts = datasets.Split(parts.train, None, scaler.apply(test))
     extra = {key: options[key] for key in ("momentum", "nesterov") if key in options}
     train = parts.train
     trainer = Trainer(
@@ -336,6 +381,43 @@ def _spec_run(project, args):
         **extra,
     )
     return TrainingRun(net, trainer, parts, scaler, data), seed
+
+
+def _read_data(source: str, args, encoding=None):
+    """``--data`` (or ``--test-data``, read with the training table's ``encoding``): a
+    built-in dataset, a table imported as the options say, an NPZ file or an IDX pair;
+    the dataset and the table's encoding (None for other kinds)."""
+    if "," in source:
+        images, labels = source.split(",", 1)
+        return datasets.load_idx(images, labels), None
+    if Path(source).suffix.lower() in (".csv", ".tsv", ".txt", ".gz"):
+        labels = tuple(_column(c) for c in args.label_column or ["-1"])
+        # as the studio's import dialog suggests: text columns as categories or words
+        suggested = datasets.preview_table(source).suggested_import(labels[0]).to_dict()
+        features = None if args.features is None else [_column(c) for c in args.features.split(",")]
+        if features is not None:
+            for kind in ("categorical", "text"):
+                suggested[kind] = [c for c in suggested[kind] if c in features]
+        options = datasets.TableImport.from_dict(
+            {
+                **suggested,
+                "label_columns": list(labels),
+                "feature_columns": features,
+                "task": args.task or "auto",
+                "missing": args.missing or "refuse",
+            }
+        )
+        imported = datasets.load_table(source, options, encoding=encoding)
+        return imported.dataset, imported.encoding
+    if args.label_column or args.features or args.task or args.missing:
+        raise NNStudioError("--label-column, --features, --task and --missing apply to a table")
+    return datasets.load(source), None
+
+
+def _column(text: str):
+    """A column given on the command line: its number (from 0) or its name."""
+    text = text.strip()
+    return int(text) if text.lstrip("-").isdigit() else text
 
 
 def _run_with_progress(trainer: Trainer, quiet: bool) -> str:

@@ -258,3 +258,72 @@ def test_a_truth_table_trains_on_every_row_unless_a_split_is_asked_for(tmp_path,
     result = _nnstudio(*args, "--split", "0.75")
     assert result.returncode == 0, result.stderr
     assert "test accuracy" in result.stdout
+
+
+PETS_ROWS = [
+    (4.1, "black", "cat"),
+    (30.0, "brown", "dog"),
+    (3.8, "white", "cat"),
+    (40.2, "white", "dog"),
+]
+
+
+def _table(path, rows):
+    path.write_text("weight,colour,kind\n" + "".join(f"{w},{c},{k}\n" for w, c, k in rows))
+    return path
+
+
+def test_train_on_a_table_with_a_test_file_read_the_same_way(tmp_path, spec_file):
+    train = _table(tmp_path / "train.csv", PETS_ROWS * 10)
+    test = _table(tmp_path / "test.csv", PETS_ROWS * 2)
+    out = tmp_path / "w.npz"
+    args = ["train", spec_file, "--data", train, "--test-data", test, "--label-column", "kind"]
+    result = _nnstudio(*args, "--epochs", "60", "--lr", "0.05", "--out", out)
+    assert result.returncode == 0, result.stderr
+    assert float(result.stdout.split("test accuracy:")[1].split()[0]) == 1.0
+    net, _ = load_npz(out)
+    assert net.spec.sizes[0] == 4  # weight and the three colours, one-hot
+    unseen = _table(tmp_path / "unseen.csv", [(5.0, "black", "bird")])
+    args[5] = unseen
+    result = _nnstudio(*args, "--epochs", "1", "--out", out)
+    assert result.returncode != 0 and "bird" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_train_on_an_idx_pair_with_its_test_pair(tmp_path, spec_file):
+    from nnstudio.datasets import write_idx
+
+    rng = np.random.default_rng(0)
+    files = {}
+    for part, n in (("train", 60), ("test", 20)):
+        labels = rng.integers(0, 2, n).astype(np.uint8)
+        images = (labels[:, None, None] * 200 + rng.integers(0, 50, (n, 4, 4))).astype(np.uint8)
+        write_idx(tmp_path / f"{part}-images.idx", images)
+        write_idx(tmp_path / f"{part}-labels.idx", labels)
+        files[part] = f"{tmp_path / f'{part}-images.idx'},{tmp_path / f'{part}-labels.idx'}"
+    out = tmp_path / "w.npz"
+    result = _nnstudio(
+        "train", spec_file, "--data", files["train"], "--test-data", files["test"],
+        "--epochs", "20", "--out", out,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert float(result.stdout.split("test accuracy:")[1].split()[0]) >= 0.9
+
+
+def test_several_label_columns_train_a_multi_output_regression(tmp_path):
+    spec = tmp_path / "spec.json"
+    spec.write_text(
+        json.dumps(
+            {"layers": [{"units": 8, "activation": "tanh"}, {"units": 2, "activation": "linear"}]}
+        )
+    )
+    rows = "".join(f"{x},{2 * x},{-x}\n" for x in np.linspace(-1, 1, 40))
+    (tmp_path / "t.csv").write_text("x,a,b\n" + rows)
+    out = tmp_path / "w.npz"
+    result = _nnstudio(
+        "train", spec, "--data", tmp_path / "t.csv", "--label-column", "a",
+        "--label-column", "b", "--epochs", "30", "--out", out,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "test mse" in result.stdout
+    net, _ = load_npz(out)
+    assert net.spec.sizes == [1, 8, 2]
