@@ -316,7 +316,9 @@ class _Reader:
             raise self._too_large(total, held)
         self.text_bytes += text_bytes
 
-    def _pandas(self, **options):
+    def _pandas(self, na_filter: bool, **options):
+        """pandas' reader of the file; with ``na_filter`` it marks missing cells NaN, else
+        a number column with a missing cell reads as text (converted cell by cell)."""
         import pandas as pd
 
         layout = self.layout
@@ -330,9 +332,7 @@ class _Reader:
             index_col=False,
             dtype={c: object for c in self.text_columns},
             keep_default_na=False,
-            # only empty cells missing: pandas' NA check is not needed (an empty number
-            # reads as text, and the column is converted cell by cell)
-            na_filter=self.missing != ("",),
+            na_filter=na_filter,
             na_values={c: list(self.missing) for c in range(layout.width)},
             skip_blank_lines=True,
             compression="gzip" if layout.gzip else None,
@@ -354,7 +354,10 @@ class _Reader:
                 # a row longer than the header where pandas starts reading a part of the
                 # file: pandas warns and drops cells. Python reads such a file.
                 warnings.simplefilter("error", pd.errors.ParserWarning)
-                frame = self._pandas()
+                # pandas' NA check costs ~70% more time on every column; without it a
+                # column holding a missing cell is converted cell by cell: the check is
+                # made when the first rows have missing numbers (they seldom come alone)
+                frame = self._pandas(na_filter=self._sample_has_missing_numbers())
         except (pd.errors.ParserError, pd.errors.ParserWarning, ValueError, OverflowError):
             return 0  # a ragged or badly quoted row, a bad UTF-8 byte: Python says where
         rows = len(frame)
@@ -387,6 +390,15 @@ class _Reader:
         held = int(lines * (self.row_bytes + text))
         if held > self.max_bytes:
             raise self._too_large(lines, held)
+
+    def _sample_has_missing_numbers(self) -> bool:
+        missing = set(self.missing)
+        return any(
+            row[c].strip() in missing
+            for row in self.sample
+            for c in self.number_columns
+            if c < len(row)
+        )
 
     def _column(self, series, column: int) -> np.ndarray:
         """A number column as pandas read it, or converted cell by cell (refusing the
@@ -437,7 +449,9 @@ class _Reader:
         import pandas as pd
 
         try:
-            chunks = self._pandas(chunksize=self.chunk_rows)
+            # a chunk holding a missing number would otherwise send the rest of the file to
+            # Python: pandas marks them (an empty cell alone needs no marking: it is refused)
+            chunks = self._pandas(na_filter=self.missing != ("",), chunksize=self.chunk_rows)
         except (pd.errors.ParserError, ValueError, OverflowError):
             return 0
         with chunks, warnings.catch_warnings():

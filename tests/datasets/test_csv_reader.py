@@ -8,7 +8,7 @@ import gzip
 import numpy as np
 import pytest
 
-from nnstudio.datasets import csv_reader, load_csv
+from nnstudio.datasets import TableImport, csv_reader, load_csv, load_table
 from nnstudio.errors import DataError
 
 
@@ -127,3 +127,24 @@ def test_reading_does_not_import_pandas_with_nnstudio():
     code = "import sys, nnstudio, nnstudio.datasets; print('pandas' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.stdout.strip() == "False", out.stderr
+
+
+@pytest.mark.parametrize("where", ["start", "end"])
+def test_missing_numbers_anywhere_are_found_in_every_path(write, where):
+    """Missing cells in the first rows make pandas mark them; later ones (past the
+    first MiB, plain files) make their column be converted cell by cell."""
+    rows = 200_000  # 1.8 MB: the last rows lie past the first MiB
+    x = np.arange(rows, dtype=float)
+    gaps = [3, 11] if where == "start" else [rows - 7, rows - 2]
+    cells = [str(int(v)) for v in x]
+    for g in gaps:
+        cells[g] = "NA" if g % 2 else ""
+    text = "x,y\n" + "\n".join(f"{c},{'ab'[i % 2]}" for i, c in enumerate(cells)) + "\n"
+    path = write(text)
+    table = load_table(path, TableImport(missing="mean"))
+    expected = x.copy()
+    expected[gaps] = np.delete(x, gaps).mean()
+    assert np.array_equal(table.dataset.X[:, 0], expected) and table.filled_values == 2
+    assert load_table(path, TableImport(missing="drop")).dataset.n_samples == rows - 2
+    with pytest.raises(DataError, match=f"line {gaps[0] + 2}, column 'x'"):
+        load_table(path)
