@@ -26,7 +26,8 @@ class Dataset:
     class_names: tuple[str, ...] | None = None
     name: str = "data"
     description: str = ""
-    image_shape: tuple[int, int] | None = field(default=None)
+    # (height, width), or (channels, height, width): each row of X is an image
+    image_shape: tuple[int, ...] | None = field(default=None)
 
     def __post_init__(self):
         if self.task not in (CLASSIFICATION, REGRESSION):

@@ -263,9 +263,10 @@ def read_idx(path, max_bytes: int = MAX_BYTES) -> np.ndarray:
 
 def load_idx(images, labels, max_bytes: int = MAX_BYTES) -> Dataset:
     """Load an MNIST-style pair: images (n, rows, cols) and labels (n,). Images are
-    flattened and scaled to [0, 1], keeping their ``image_shape`` (rows, cols), or
-    (rows, cols, channels) for 4-D images; labels become classes "0", "1", ... An images
-    file and a labels file of different lengths are refused."""
+    flattened and scaled to [0, 1], keeping their ``image_shape`` (rows, cols); 4-D
+    images (n, rows, cols, channels) are stored channels first, as PyTorch does:
+    ``image_shape`` (channels, rows, cols). Labels become classes "0", "1", ... An
+    images file and a labels file of different lengths are refused."""
     images_path, labels_path = Path(images), Path(labels)
     pixels, classes = read_idx(images_path, max_bytes), read_idx(labels_path, max_bytes)
     if pixels.ndim < 2:
@@ -284,6 +285,8 @@ def load_idx(images, labels, max_bytes: int = MAX_BYTES) -> Dataset:
         raise DataError(f"{images_path.name} holds no images")
     if np.issubdtype(classes.dtype, np.floating) or classes.min() < 0:
         raise DataError(f"{labels_path.name}: labels must be whole numbers ≥ 0")
+    if pixels.ndim == 4:  # (n, rows, cols, channels) → channels first
+        pixels = pixels.transpose(0, 3, 1, 2)
     X = pixels.reshape(len(pixels), -1).astype(np.float32)
     if pixels.dtype == np.dtype(">u1"):
         X /= 255.0
@@ -292,7 +295,7 @@ def load_idx(images, labels, max_bytes: int = MAX_BYTES) -> Dataset:
     n_classes = int(classes.max()) + 1
     if n_classes < 2:
         raise DataError(f"{labels_path.name} holds one class only; a classifier needs two")
-    # each image keeps its shape: (rows, columns), or (rows, columns, channels) in a 4-D file
+    # each image keeps its shape: (rows, columns), or (channels, rows, columns)
     image_shape = tuple(int(d) for d in pixels.shape[1:]) if pixels.ndim >= 3 else None
     return Dataset(
         X=X.astype(np.float64),

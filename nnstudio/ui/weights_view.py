@@ -3,6 +3,8 @@ first layer's weights as one picture per hidden unit (what each unit looks for).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QGridLayout, QWidget
@@ -22,8 +24,10 @@ def tile_mosaic(
     weights: np.ndarray, image_shape: tuple[int, int], max_tiles: int = MAX_TILES
 ) -> np.ndarray:
     """First-layer weights (pixels, units) as a grid of images, one per unit, each
-    scaled to its own largest |weight| into [-1, 1]; gaps between tiles are 0."""
-    h, w = image_shape
+    scaled to its own largest |weight| into [-1, 1]; gaps between tiles are 0. Of an
+    image with channels (channels, height, width), the first channel is shown."""
+    h, w = image_shape[-2:]
+    weights = weights[: h * w]
     units = min(weights.shape[1], max_tiles)
     columns = int(np.ceil(np.sqrt(units)))
     rows = int(np.ceil(units / columns))
@@ -101,7 +105,7 @@ class WeightsView(QWidget):
         rms = frame.snapshot.gradient_rms if frame.snapshot is not None else ()
         self._show_gradients(names, np.maximum(rms, 1e-30))
         shape = frame.data.image_shape
-        if shape is not None and weights[0][0].shape[0] == shape[0] * shape[1]:
+        if shape is not None and weights[0][0].shape[0] == math.prod(shape):
             mosaic = tile_mosaic(weights[0][0], shape)
             resized = (
                 self.tile_image.image is None or self.tile_image.image.shape[:2] != mosaic.shape

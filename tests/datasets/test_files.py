@@ -225,10 +225,13 @@ def test_idx_image_and_label_counts_must_match(tmp_path):
 
 
 def test_idx_images_keep_their_shape_with_channels_too(tmp_path):
-    write_idx(tmp_path / "img", np.zeros((4, 5, 6, 3), np.uint8))
+    pixels = np.arange(4 * 5 * 6 * 3).reshape(4, 5, 6, 3).astype(np.uint8)
+    write_idx(tmp_path / "img", pixels)
     write_idx(tmp_path / "lab", np.array([0, 1, 0, 1], np.uint8))
     data = load_idx(tmp_path / "img", tmp_path / "lab")
-    assert data.image_shape == (5, 6, 3) and data.X.shape == (4, 90)
+    assert data.image_shape == (3, 5, 6) and data.X.shape == (4, 90)  # channels first
+    red = data.X[1].reshape(3, 5, 6)[0]  # the first channel of the second image
+    np.testing.assert_allclose(red, pixels[1, :, :, 0] / 255.0, rtol=1e-6)
     write_idx(tmp_path / "flat", np.zeros((4, 7), np.uint8))
     assert load_idx(tmp_path / "flat", tmp_path / "lab").image_shape is None
 
