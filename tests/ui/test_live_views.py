@@ -243,8 +243,6 @@ def test_test_points_show_on_request_behind_the_boundary(window, qtbot):
 
 
 def test_an_image_with_channels_shows_its_first_channel_per_unit():
-    from nnstudio.ui.weights_view import tile_mosaic
-
     weights = np.zeros((2 * 3 * 4, 1))
     weights[:12, 0] = np.arange(1, 13)  # channel 0 of a (2, 3, 4) image: 3 rows of 4
     mosaic = tile_mosaic(weights, (2, 3, 4))
