@@ -89,6 +89,7 @@ class Project:
     runs: Runs = field(default_factory=Runs)
     own_data: dict[str, datasets.Dataset] = field(default_factory=dict)
     _loaded: tuple[str, datasets.Dataset] | None = field(default=None, repr=False, compare=False)
+    _adopted: tuple[str, datasets.Dataset] | None = field(default=None, repr=False, compare=False)
 
     settings_changed = Signal()
 
@@ -107,10 +108,19 @@ class Project:
             self._loaded = (key, self.dataset_for(self.dataset))
         return self._loaded[1]
 
+    def adopt(self, reference: dict, data: datasets.Dataset) -> None:
+        """``data`` is what ``reference`` names, read already (a file just imported):
+        using it next reads nothing again."""
+        self._adopted = (json.dumps(reference, sort_keys=True), data)
+
     def dataset_for(self, reference: dict) -> datasets.Dataset:
         """The dataset ``reference`` names: one of the project's own, a built-in one or
         a file; raise DataError if there is none."""
         if reference.get("source") == FILE:
+            key, adopted = json.dumps(reference, sort_keys=True), self._adopted
+            if adopted is not None and adopted[0] == key:  # once: later, read and check it
+                self._adopted, self._loaded = None, adopted
+                return adopted[1]
             return _load_file(reference)
         if reference.get("source") == OWN:
             data = self.own_data.get(reference["name"])

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QThread
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -14,6 +13,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QLabel,
+    QProgressBar,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -31,13 +31,14 @@ MISSING = {
 }
 
 
-def ask_for_data_file(parent) -> dict | None:
-    """Ask for a data file and how to read it; the reference to use, or None."""
+def ask_for_data_file(parent) -> tuple[dict, datasets.Dataset | None] | None:
+    """Ask for a data file and how to read it: the reference to use and the dataset
+    read (None: not read yet), or None."""
     path, _ = QFileDialog.getOpenFileName(parent, "Open a data file", "", FILE_FILTER)
     if not path:
         return None
     if path.lower().endswith(".npz"):
-        return file_reference(path)
+        return file_reference(path), None
     try:
         dialog = ImportDialog(Path(path), parent)
     except NNStudioError as exc:
@@ -45,7 +46,7 @@ def ask_for_data_file(parent) -> dict | None:
 
         QMessageBox.warning(parent, "Cannot read the file", str(exc))
         return None
-    return dialog.reference if dialog.exec() else None
+    return (dialog.reference, dialog.dataset) if dialog.exec() else None
 
 
 class ImportDialog(QDialog):
@@ -54,7 +55,8 @@ class ImportDialog(QDialog):
     def __init__(self, path: Path, parent=None):
         super().__init__(parent)
         self.setWindowTitle(f"Open {path.name}")
-        self.path, self.reference = path, None
+        self.path, self.reference, self.dataset = path, None, None
+        self._loader: TableLoader | None = None
         self.preview = datasets.preview_table(path)
         preview = self.preview
         self.table = QTableWidget(len(preview.rows), len(preview.columns))
@@ -76,6 +78,9 @@ class ImportDialog(QDialog):
         self.missing.addItems(list(MISSING))
         self.outcome = QLabel()
         self.outcome.setWordWrap(True)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)  # busy: the reader does not know how far it is
+        self.progress.hide()
         rows = f"{preview.n_rows:,} rows" if preview.n_rows is not None else "rows"
         about = QLabel(
             f"{rows} · {len(preview.columns)} columns · the first {len(preview.rows)} shown; "
@@ -93,6 +98,7 @@ class ImportDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addLayout(form)
         layout.addWidget(self.outcome)
+        layout.addWidget(self.progress)
         layout.addWidget(self.buttons)
         self.resize(720, 480)
         self.buttons.accepted.connect(self.accept)
@@ -110,16 +116,57 @@ class ImportDialog(QDialog):
         )
 
     def accept(self) -> None:
-        """Import the whole file; stay open and say why if it cannot be."""
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        """Import the whole file in the background (the window stays responsive; Cancel
+        abandons it); the dialog closes when it is in, or stays open saying why not."""
         try:
             options = self.options()
-            imported = datasets.load_table(self.path, options)
-            self.reference = file_reference(self.path, options)
         except NNStudioError as exc:
             self.outcome.setText(f"⚠ {exc}")
             return
-        finally:
-            QGuiApplication.restoreOverrideCursor()
-        self.outcome.setText(imported.dataset.size_text)
+        self.outcome.setText(f"Reading {self.path.name}…")
+        self.progress.show()
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
+        self._loader = TableLoader(self.path, options)
+        self._loader.finished.connect(self._loaded)
+        self._loader.start()
+
+    def _loaded(self) -> None:
+        loader = self._loader
+        self.progress.hide()
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(True)
+        if loader.error is not None:
+            self.outcome.setText(f"⚠ {loader.error}")
+            return
+        self.reference, self.dataset = loader.reference, loader.imported.dataset
+        self.outcome.setText(self.dataset.size_text)
         super().accept()
+
+    def done(self, result: int) -> None:
+        """Closed (Cancel too): an import under way is abandoned, never used."""
+        loader = self._loader
+        if loader is not None and loader.isRunning():
+            loader.finished.disconnect(self._loaded)
+            loader.setParent(None)  # it ends by itself, then goes
+            loader.finished.connect(loader.deleteLater)
+            _ABANDONED.add(loader)
+            loader.finished.connect(lambda: _ABANDONED.discard(loader))
+        super().done(result)
+
+
+_ABANDONED: set = set()  # imports cancelled but still reading: kept alive until they end
+
+
+class TableLoader(QThread):
+    """Reads a table off the GUI thread: ``imported`` and ``reference``, or ``error``."""
+
+    def __init__(self, path: Path, options: datasets.TableImport):
+        super().__init__()
+        self.path, self.options = path, options
+        self.imported = self.reference = self.error = None
+
+    def run(self) -> None:
+        try:
+            self.imported = datasets.load_table(self.path, self.options)
+            self.reference = file_reference(self.path, self.options)
+        except NNStudioError as exc:
+            self.error = exc

@@ -322,9 +322,9 @@ class MainWindow(QMainWindow):
 
     def open_data(self) -> None:
         """Ask for a data file and how to read it, and train on it (an undoable edit)."""
-        reference = ask_for_data_file(self)
-        if reference is not None:
-            self.editor.set_dataset(reference)
+        chosen = ask_for_data_file(self)
+        if chosen is not None:
+            self.editor.set_dataset(*chosen)
             self._show_dataset()
 
     def enter_data(self) -> DataEntryDialog:

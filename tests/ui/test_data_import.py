@@ -31,12 +31,19 @@ def pets(tmp_path, monkeypatch):
     return path
 
 
-def user_clicks_ok(monkeypatch, choose=lambda dialog: None):
+def answer(dialog, qtbot) -> None:
+    """OK, then the import read in the background: in, or refused."""
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert dialog.progress.isVisibleTo(dialog)  # a busy bar while it reads
+    qtbot.waitUntil(lambda: dialog.result() or "⚠" in dialog.outcome.text(), timeout=10_000)
+
+
+def user_clicks_ok(monkeypatch, qtbot, choose=lambda dialog: None):
     """The dialog as the user answers it: choices made, then OK."""
 
     def run(dialog):
         choose(dialog)
-        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+        answer(dialog, qtbot)
         return dialog.result()
 
     monkeypatch.setattr(ImportDialog, "exec", run)
@@ -52,7 +59,7 @@ def test_open_a_table_with_a_text_label_and_a_category_then_train_on_it(
         seen["header"] = [dialog.table.horizontalHeaderItem(c).text() for c in range(3)]
         dialog.label.setCurrentText("kind")
 
-    user_clicks_ok(monkeypatch, choose)
+    user_clicks_ok(monkeypatch, qtbot, choose)
     qtbot.mouseClick(window.dataset_panel.open_file, Qt.MouseButton.LeftButton)
     assert seen["kinds"] == ("number", "category", "category")
     assert seen["header"][1] == "colour\ncategory"
@@ -66,9 +73,9 @@ def test_open_a_table_with_a_text_label_and_a_category_then_train_on_it(
 
 
 def test_a_project_on_a_data_file_reopens_on_it_and_a_moved_file_is_reported(
-    window, pets, monkeypatch, tmp_path
+    window, qtbot, pets, monkeypatch, tmp_path
 ):
-    user_clicks_ok(monkeypatch)
+    user_clicks_ok(monkeypatch, qtbot)
     window.open_data()
     assert window.files.save_to(tmp_path / "pets.nnsp")
     again = load_project(tmp_path / "pets.nnsp")
@@ -79,8 +86,8 @@ def test_a_project_on_a_data_file_reopens_on_it_and_a_moved_file_is_reported(
         moved.load_dataset()
 
 
-def test_a_changed_file_is_noticed(window, pets, monkeypatch):
-    user_clicks_ok(monkeypatch)
+def test_a_changed_file_is_noticed(window, qtbot, pets, monkeypatch):
+    user_clicks_ok(monkeypatch, qtbot)
     window.open_data()
     pets.write_text(PETS + "99,black,dog\n")
     window.project._loaded = None  # as on reopening the project
@@ -90,7 +97,7 @@ def test_a_changed_file_is_noticed(window, pets, monkeypatch):
 
 
 def test_a_bad_import_keeps_the_dialog_open_saying_why_and_changes_nothing(
-    window, tmp_path, monkeypatch
+    window, qtbot, tmp_path, monkeypatch
 ):
     path = tmp_path / "holes.csv"
     path.write_text("a,b,y\n1,2,0\n3,,1\n" * 3)
@@ -98,7 +105,7 @@ def test_a_bad_import_keeps_the_dialog_open_saying_why_and_changes_nothing(
     seen = {}
 
     def run(dialog):
-        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+        answer(dialog, qtbot)
         seen["open"], seen["said"] = not dialog.result(), dialog.outcome.text()
         return dialog.result()
 
@@ -106,3 +113,44 @@ def test_a_bad_import_keeps_the_dialog_open_saying_why_and_changes_nothing(
     window.open_data()
     assert seen["open"] and "line" in seen["said"] and "⚠" in seen["said"]
     assert window.project.dataset["name"] == "circle"
+
+
+def test_cancel_while_reading_abandons_the_import(window, qtbot, pets, monkeypatch):
+    import nnstudio.ui.data_import as data_import
+
+    release = __import__("threading").Event()
+    real = data_import.datasets.load_table
+
+    def slow(*args, **kwargs):
+        release.wait(10)  # a big file, still being read
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(data_import.datasets, "load_table", slow)
+
+    def run(dialog):
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+        assert dialog.outcome.text().startswith("Reading pets.csv")
+        qtbot.wait(50)  # the window answers meanwhile
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel).click()
+        release.set()
+        return dialog.result()
+
+    monkeypatch.setattr(ImportDialog, "exec", run)
+    window.open_data()
+    qtbot.waitUntil(lambda: not data_import._ABANDONED, timeout=10_000)
+    assert window.project.dataset["name"] == "circle"  # nothing was used
+
+
+def test_the_file_is_read_once_when_opened(window, qtbot, pets, monkeypatch):
+    import nnstudio.datasets as datasets_module
+
+    reads = []
+    real = datasets_module.load_table
+    monkeypatch.setattr(
+        datasets_module, "load_table", lambda *a, **k: reads.append(1) or real(*a, **k)
+    )
+    user_clicks_ok(monkeypatch, qtbot)
+    window.open_data()
+    window.training_panel.step.click()
+    qtbot.waitUntil(lambda: window.training.latest is not None, timeout=10_000)
+    assert len(reads) == 1 and window.project.load_dataset().n_samples == 36
