@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import time
 import zipfile
 from dataclasses import dataclass
@@ -35,7 +36,7 @@ from nnstudio.io.runs import (
     runs_to_file,
 )
 from nnstudio.model.document import DocumentError
-from nnstudio.model.project import OWN, Project
+from nnstudio.model.project import FILE, OWN, Project
 from nnstudio.model.runs import frozen
 
 FORMAT = "nnstudio.project"
@@ -70,11 +71,15 @@ class ProjectContents:
     data_arrays: dict[str, np.ndarray]
 
 
-def gather_project(project: Project) -> ProjectContents:
+def gather_project(project: Project, folder=None) -> ProjectContents:
     """What ``project`` saved now would hold; copies only what can still change (the
-    runs' histories, the document's weights unless read-only), so it is cheap."""
+    runs' histories, the document's weights unless read-only), so it is cheap. Saved in
+    ``folder``, a data file is also named relative to it (they may move together)."""
     runs, run_arrays = runs_to_file(project.runs)
     body = {"format": FORMAT, "schema_version": VERSION, **project.to_dict(), "runs": runs}
+    dataset = body.get("dataset")
+    if folder is not None and isinstance(dataset, dict) and dataset.get("source") == FILE:
+        body["dataset"] = _with_relative(dataset, Path(folder))
     text = json.dumps(body, indent=2, allow_nan=False)
     doc, weights = project.document, None
     if doc.explicit_weights() is not None:
@@ -104,7 +109,29 @@ def write_project(contents: ProjectContents, path) -> None:
 
 def save_project(project: Project, path) -> None:
     """Write ``project`` — its weights and runs included — to ``path`` atomically."""
-    write_project(gather_project(project), path)
+    write_project(gather_project(project, Path(path).resolve().parent), path)
+
+
+def _with_relative(reference: dict, folder: Path) -> dict:
+    """A file reference that also names the file relative to ``folder``, if it can."""
+    try:
+        relative = os.path.relpath(reference["name"], folder)
+    except ValueError:  # another drive
+        return reference
+    return {**reference, "relative": Path(relative).as_posix()}
+
+
+def _found_again(reference: dict, folder: Path) -> dict:
+    """A file reference as read: where its file is now, if it is not where it was but
+    where it was relative to the project (both moved together)."""
+    if reference.get("source") != FILE:
+        return reference
+    reference = dict(reference)
+    relative = reference.pop("relative", None)  # only the file knows it
+    if Path(reference["name"]).exists() or not isinstance(relative, str):
+        return reference
+    moved = (folder / relative).resolve()
+    return {**reference, "name": str(moved)} if moved.is_file() else reference
 
 
 def _write_npz(archive: zipfile.ZipFile, member: str, arrays: dict[str, np.ndarray]) -> None:
@@ -170,6 +197,7 @@ def load_project(path) -> Project:
     body = _migrate(body, name)
     try:
         project = Project.from_dict(body)
+        project.dataset = _found_again(project.dataset, path.resolve().parent)
         if weights is not None:
             _load_weights(project, weights, name)
         project.runs = runs_from_file(

@@ -154,3 +154,18 @@ def test_the_file_is_read_once_when_opened(window, qtbot, pets, monkeypatch):
     window.training_panel.step.click()
     qtbot.waitUntil(lambda: window.training.latest is not None, timeout=10_000)
     assert len(reads) == 1 and window.project.load_dataset().n_samples == 36
+
+
+def test_a_project_moved_with_its_data_file_finds_it_again(
+    window, qtbot, pets, monkeypatch, tmp_path
+):
+    user_clicks_ok(monkeypatch, qtbot)
+    window.open_data()
+    assert window.files.save_to(tmp_path / "pets.nnsp")
+    moved = tmp_path / "moved"
+    moved.mkdir()
+    (tmp_path / "pets.nnsp").rename(moved / "pets.nnsp")
+    pets.rename(moved / "pets.csv")  # the folder moved, both inside it
+    again = load_project(moved / "pets.nnsp")
+    assert again.dataset["name"] == str((moved / "pets.csv").resolve())
+    assert "relative" not in again.dataset and again.load_dataset().n_samples == 36
