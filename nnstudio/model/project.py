@@ -28,11 +28,15 @@ OWN = "project"  # the source of a dataset the project holds itself (typed, past
 FILE = "file"  # the source of a dataset read from the user's file, as imported
 
 
-def file_reference(path, options: datasets.TableImport | None = None) -> dict:
+def file_reference(path, options: datasets.TableImport | None = None, labels=None) -> dict:
     """The reference to the data file at ``path`` (a table imported with ``options``;
-    NPZ without), with a digest of its bytes: a file that changed since is noticed."""
+    an IDX images file with its ``labels`` file; NPZ as it is), with digests of their
+    bytes: a file that changed since is noticed."""
     path = Path(path).resolve()
     reference = {"name": str(path), "source": FILE, "digest": _file_digest(path)}
+    if labels is not None:
+        labels = Path(labels).resolve()
+        reference.update(labels=str(labels), labels_digest=_file_digest(labels))
     return {**reference, "import": options.to_dict()} if options is not None else reference
 
 
@@ -47,16 +51,22 @@ def _file_digest(path: Path) -> str:
 def _load_file(reference: dict) -> datasets.Dataset:
     """A data file as it was imported; refused if it moved or changed since."""
     path = Path(reference["name"])
-    if not path.is_file():
-        raise DataError(
-            f"{path}: the data file is not there any more (moved or deleted?); open it "
-            "again with Data → Open a data file…"
-        )
-    if _file_digest(path) != reference.get("digest"):
-        raise DataError(
-            f"{path} changed since it was opened: open it again (Data → Open a data file…) "
-            "to train on it as it is now"
-        )
+    files = [(path, reference.get("digest"))]
+    if "labels" in reference:
+        files.append((Path(reference["labels"]), reference.get("labels_digest")))
+    for file, digest in files:
+        if not file.is_file():
+            raise DataError(
+                f"{file}: the data file is not there any more (moved or deleted?); open it "
+                "again with Data → Open a data file…"
+            )
+        if _file_digest(file) != digest:
+            raise DataError(
+                f"{file} changed since it was opened: open it again (Data → Open a data "
+                "file…) to train on it as it is now"
+            )
+    if "labels" in reference:
+        return datasets.load_idx(path, reference["labels"])
     if "import" in reference:
         options = datasets.TableImport.from_dict(reference["import"])
         return datasets.load_table(path, options).dataset

@@ -23,7 +23,19 @@ from nnstudio import datasets
 from nnstudio.errors import NNStudioError
 from nnstudio.model.project import file_reference
 
-FILE_FILTER = "Data (*.csv *.tsv *.txt *.csv.gz *.tsv.gz *.npz);;All files (*)"
+FILE_FILTER = (
+    "Data (*.csv *.tsv *.txt *.csv.gz *.tsv.gz *.npz *-ubyte *-ubyte.gz *.idx *.idx.gz)"
+    ";;All files (*)"
+)
+LABELS_FILTER = "IDX labels (*-ubyte *-ubyte.gz *.idx *.idx.gz);;All files (*)"
+
+
+def is_idx(path: str) -> bool:
+    """An MNIST-style IDX file, by its name (train-images-idx3-ubyte.gz, ….idx)."""
+    name = Path(path).name.lower().removesuffix(".gz")
+    return name.endswith("-ubyte") or name.endswith(".idx")
+
+
 MISSING = {
     "refuse (say where)": "refuse",
     "drop those rows": "drop",
@@ -39,6 +51,11 @@ def ask_for_data_file(parent) -> tuple[dict, datasets.Dataset | None] | None:
         return None
     if path.lower().endswith(".npz"):
         return file_reference(path), None
+    if is_idx(path):  # images: their labels are in a file of their own
+        labels, _ = QFileDialog.getOpenFileName(
+            parent, f"The labels of {Path(path).name}", str(Path(path).parent), LABELS_FILTER
+        )
+        return (file_reference(path, labels=labels), None) if labels else None
     try:
         dialog = ImportDialog(Path(path), parent)
     except NNStudioError as exc:

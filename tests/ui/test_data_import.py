@@ -169,3 +169,30 @@ def test_a_project_moved_with_its_data_file_finds_it_again(
     again = load_project(moved / "pets.nnsp")
     assert again.dataset["name"] == str((moved / "pets.csv").resolve())
     assert "relative" not in again.dataset and again.load_dataset().n_samples == 36
+
+
+def test_open_an_idx_images_file_then_its_labels_file(window, qtbot, tmp_path, monkeypatch):
+    import numpy as np
+
+    from nnstudio.datasets import write_idx
+
+    rng = np.random.default_rng(0)
+    labels = rng.integers(0, 3, 30).astype(np.uint8)
+    write_idx(
+        tmp_path / "train-images-idx3-ubyte", rng.integers(0, 255, (30, 4, 5)).astype(np.uint8)
+    )
+    write_idx(tmp_path / "train-labels-idx1-ubyte", labels)
+    write_idx(tmp_path / "short-labels-idx1-ubyte", labels[:10])
+    answers = iter([tmp_path / "train-images-idx3-ubyte", tmp_path / "train-labels-idx1-ubyte"])
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(next(answers)), ""))
+    window.open_data()
+    data = window.project.load_dataset()
+    assert data.n_samples == 30 and data.image_shape == (4, 5) and data.n_classes == 3
+    assert window.project.document.sizes[0] == 20 and window.project.document.sizes[-1] == 3
+    answers = iter([tmp_path / "train-images-idx3-ubyte", tmp_path / "short-labels-idx1-ubyte"])
+    window.open_data()  # labels of another length: refused, the data in use stays
+    assert (
+        "30 images but short-labels-idx1-ubyte holds 10 labels"
+        in window.statusBar().currentMessage()
+    )
+    assert window.project.load_dataset().n_samples == 30
