@@ -28,15 +28,18 @@ OWN = "project"  # the source of a dataset the project holds itself (typed, past
 FILE = "file"  # the source of a dataset read from the user's file, as imported
 
 
-def file_reference(path, options: datasets.TableImport | None = None, labels=None) -> dict:
-    """The reference to the data file at ``path`` (a table imported with ``options``;
-    an IDX images file with its ``labels`` file; NPZ as it is), with digests of their
-    bytes: a file that changed since is noticed."""
+def file_reference(
+    path, options: datasets.TableImport | None = None, labels=None, test=None
+) -> dict:
+    """The reference to the data file at ``path`` (a table imported with ``options``,
+    with its own ``test`` file maybe; an IDX images file with its ``labels`` file; NPZ
+    as it is), with digests of their bytes: a file that changed since is noticed."""
     path = Path(path).resolve()
     reference = {"name": str(path), "source": FILE, "digest": _file_digest(path)}
-    if labels is not None:
-        labels = Path(labels).resolve()
-        reference.update(labels=str(labels), labels_digest=_file_digest(labels))
+    for key, other in (("labels", labels), ("test", test)):
+        if other is not None:
+            other = Path(other).resolve()
+            reference.update({key: str(other), f"{key}_digest": _file_digest(other)})
     return {**reference, "import": options.to_dict()} if options is not None else reference
 
 
@@ -48,12 +51,14 @@ def _file_digest(path: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-def _load_file(reference: dict) -> datasets.Dataset:
-    """A data file as it was imported; refused if it moved or changed since."""
+def _load_file(reference: dict) -> tuple[datasets.Dataset, datasets.Dataset | None]:
+    """A data file as it was imported, and its test file's data (None: none); refused
+    if one moved or changed since."""
     path = Path(reference["name"])
     files = [(path, reference.get("digest"))]
-    if "labels" in reference:
-        files.append((Path(reference["labels"]), reference.get("labels_digest")))
+    for key in ("labels", "test"):
+        if key in reference:
+            files.append((Path(reference[key]), reference.get(f"{key}_digest")))
     for file, digest in files:
         if not file.is_file():
             raise DataError(
@@ -66,11 +71,14 @@ def _load_file(reference: dict) -> datasets.Dataset:
                 "file…) to train on it as it is now"
             )
     if "labels" in reference:
-        return datasets.load_idx(path, reference["labels"])
+        return datasets.load_idx(path, reference["labels"]), None
     if "import" in reference:
         options = datasets.TableImport.from_dict(reference["import"])
-        return datasets.load_table(path, options).dataset
-    return datasets.load(str(path))
+        train = datasets.load_table(path, options)
+        test = reference.get("test")
+        tested = datasets.load_table(test, options, encoding=train.encoding) if test else None
+        return train.dataset, tested.dataset if tested else None
+    return datasets.load(str(path)), None
 
 
 def own_reference(name: str, data: datasets.Dataset) -> dict:
@@ -99,7 +107,8 @@ class Project:
     runs: Runs = field(default_factory=Runs)
     own_data: dict[str, datasets.Dataset] = field(default_factory=dict)
     _loaded: tuple[str, datasets.Dataset] | None = field(default=None, repr=False, compare=False)
-    _adopted: tuple[str, datasets.Dataset] | None = field(default=None, repr=False, compare=False)
+    _adopted: tuple | None = field(default=None, repr=False, compare=False)
+    _tests: dict = field(default_factory=dict, repr=False, compare=False)  # reference → test
 
     settings_changed = Signal()
 
@@ -118,10 +127,18 @@ class Project:
             self._loaded = (key, self.dataset_for(self.dataset))
         return self._loaded[1]
 
-    def adopt(self, reference: dict, data: datasets.Dataset) -> None:
-        """``data`` is what ``reference`` names, read already (a file just imported):
-        using it next reads nothing again."""
-        self._adopted = (json.dumps(reference, sort_keys=True), data)
+    def adopt(
+        self, reference: dict, data: datasets.Dataset, test: datasets.Dataset | None = None
+    ) -> None:
+        """``data`` (and its ``test`` file's) is what ``reference`` names, read already
+        (a file just imported): using it next reads nothing again."""
+        self._adopted = (json.dumps(reference, sort_keys=True), data, test)
+
+    def test_data(self) -> datasets.Dataset | None:
+        """The data of the dataset's own test file, if it came with one (it replaces the
+        test split)."""
+        self.load_dataset()
+        return self._tests.get(json.dumps(self.dataset, sort_keys=True))
 
     def dataset_for(self, reference: dict) -> datasets.Dataset:
         """The dataset ``reference`` names: one of the project's own, a built-in one or
@@ -129,9 +146,12 @@ class Project:
         if reference.get("source") == FILE:
             key, adopted = json.dumps(reference, sort_keys=True), self._adopted
             if adopted is not None and adopted[0] == key:  # once: later, read and check it
-                self._adopted, self._loaded = None, adopted
-                return adopted[1]
-            return _load_file(reference)
+                self._adopted, data, test = None, adopted[1], adopted[2]
+                self._loaded = (key, data)  # and load_dataset gives it too
+            else:
+                data, test = _load_file(reference)
+            self._tests[key] = test
+            return data
         if reference.get("source") == OWN:
             data = self.own_data.get(reference["name"])
             if data is None:

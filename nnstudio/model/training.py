@@ -91,18 +91,24 @@ def use_settings(project: Project, settings: dict) -> None:
 def prepare_data(project: Project) -> tuple[datasets.Split, datasets.Scaler]:
     """The project's data split and scaled as training sees it, and the scaler (none
     for points drawn on the plane). The validation split is a share of what the test
-    split leaves."""
+    split leaves; a data file's own test file is the test part."""
     settings, data = settings_of(project), project.load_dataset()
     test = settings["test_split"]
     if test is None:
         test = datasets.automatic_test_split(data.n_samples)
-    return datasets.prepare(
+    own_test = project.test_data()  # a test file: all the rest trains
+    if own_test is not None:
+        test = 0.0
+    parts, scaler = datasets.prepare(
         data,
         test=test,
         validation=settings["validation_split"] * (1 - test),
         scaling="none" if _drawn(project.dataset) else "standard",
         seed=settings["seed"],
     )
+    if own_test is not None:
+        parts = datasets.Split(parts.train, parts.validation, scaler.apply(own_test))
+    return parts, scaler
 
 
 def make_run(

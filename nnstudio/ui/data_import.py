@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QProgressBar,
+    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -43,19 +44,19 @@ MISSING = {
 }
 
 
-def ask_for_data_file(parent) -> tuple[dict, datasets.Dataset | None] | None:
-    """Ask for a data file and how to read it: the reference to use and the dataset
-    read (None: not read yet), or None."""
+def ask_for_data_file(parent) -> tuple | None:
+    """Ask for a data file and how to read it: the reference to use, the dataset read
+    and its test file's (None: not read yet, or no test file), or None."""
     path, _ = QFileDialog.getOpenFileName(parent, "Open a data file", "", FILE_FILTER)
     if not path:
         return None
     if path.lower().endswith(".npz"):
-        return file_reference(path), None
+        return file_reference(path), None, None
     if is_idx(path):  # images: their labels are in a file of their own
         labels, _ = QFileDialog.getOpenFileName(
             parent, f"The labels of {Path(path).name}", str(Path(path).parent), LABELS_FILTER
         )
-        return (file_reference(path, labels=labels), None) if labels else None
+        return (file_reference(path, labels=labels), None, None) if labels else None
     try:
         dialog = ImportDialog(Path(path), parent)
     except NNStudioError as exc:
@@ -63,7 +64,7 @@ def ask_for_data_file(parent) -> tuple[dict, datasets.Dataset | None] | None:
 
         QMessageBox.warning(parent, "Cannot read the file", str(exc))
         return None
-    return (dialog.reference, dialog.dataset) if dialog.exec() else None
+    return (dialog.reference, dialog.dataset, dialog.test_dataset) if dialog.exec() else None
 
 
 class ImportDialog(QDialog):
@@ -73,6 +74,8 @@ class ImportDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(f"Open {path.name}")
         self.path, self.reference, self.dataset = path, None, None
+        self.test_path: Path | None = None
+        self.test_dataset = None
         self._loader: TableLoader | None = None
         self.preview = datasets.preview_table(path)
         preview = self.preview
@@ -107,6 +110,13 @@ class ImportDialog(QDialog):
         form.addRow("Label column", self.label)
         form.addRow("Task", self.task)
         form.addRow("Missing values", self.missing)
+        self.test_button = QPushButton("Choose a test file…")
+        self.test_button.setToolTip(
+            "A file of the same columns to test on (MNIST's own test set, say) instead of "
+            "a share of this one; read as this one is"
+        )
+        self.test_button.clicked.connect(self._choose_test_file)
+        form.addRow("Test file", self.test_button)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -120,6 +130,13 @@ class ImportDialog(QDialog):
         self.resize(720, 480)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
+
+    def _choose_test_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "A test file", str(self.path.parent), FILE_FILTER
+        )
+        self.test_path = Path(path) if path else None
+        self.test_button.setText(self.test_path.name if path else "Choose a test file…")
 
     def options(self) -> datasets.TableImport:
         """What the widgets say, on top of what the columns suggest."""
@@ -143,7 +160,7 @@ class ImportDialog(QDialog):
         self.outcome.setText(f"Reading {self.path.name}…")
         self.progress.show()
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
-        self._loader = TableLoader(self.path, options)
+        self._loader = TableLoader(self.path, options, self.test_path)
         self._loader.finished.connect(self._loaded)
         self._loader.start()
 
@@ -155,6 +172,7 @@ class ImportDialog(QDialog):
             self.outcome.setText(f"⚠ {loader.error}")
             return
         self.reference, self.dataset = loader.reference, loader.imported.dataset
+        self.test_dataset = loader.test.dataset if loader.test is not None else None
         self.outcome.setText(self.dataset.size_text)
         super().accept()
 
@@ -176,14 +194,17 @@ _ABANDONED: set = set()  # imports cancelled but still reading: kept alive until
 class TableLoader(QThread):
     """Reads a table off the GUI thread: ``imported`` and ``reference``, or ``error``."""
 
-    def __init__(self, path: Path, options: datasets.TableImport):
+    def __init__(self, path: Path, options: datasets.TableImport, test: Path | None = None):
         super().__init__()
-        self.path, self.options = path, options
-        self.imported = self.reference = self.error = None
+        self.path, self.options, self.test_path = path, options, test
+        self.imported = self.test = self.reference = self.error = None
 
     def run(self) -> None:
         try:
             self.imported = datasets.load_table(self.path, self.options)
-            self.reference = file_reference(self.path, self.options)
+            if self.test_path is not None:  # read as the training file was
+                encoding = self.imported.encoding
+                self.test = datasets.load_table(self.test_path, self.options, encoding=encoding)
+            self.reference = file_reference(self.path, self.options, test=self.test_path)
         except NNStudioError as exc:
             self.error = exc

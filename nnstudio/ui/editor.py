@@ -148,12 +148,9 @@ class Editor(QObject):
         )
 
     @_edit
-    def set_dataset(self, reference: dict, data: datasets.Dataset | None = None) -> bool:
+    def set_dataset(self, reference: dict) -> bool:
         """Use another dataset; the input and output layers follow it (one undo step).
-        One of the project's own is named by ``{"name": ..., "source": "project"}``;
-        ``data``: the dataset ``reference`` names, read already (a file just imported)."""
-        if data is not None:
-            self.project.adopt(reference, data)
+        One of the project's own is named by ``{"name": ..., "source": "project"}``."""
         try:
             data = self.project.dataset_for(reference)
             if reference.get("source") == OWN:

@@ -324,7 +324,10 @@ class MainWindow(QMainWindow):
         """Ask for a data file and how to read it, and train on it (an undoable edit)."""
         chosen = ask_for_data_file(self)
         if chosen is not None:
-            self.editor.set_dataset(*chosen)
+            reference, *read = chosen
+            if read[0] is not None:  # read already: not again
+                self.project.adopt(reference, *read)
+            self.editor.set_dataset(reference)
             self._show_dataset()
 
     def enter_data(self) -> DataEntryDialog:

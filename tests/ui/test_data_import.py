@@ -196,3 +196,26 @@ def test_open_an_idx_images_file_then_its_labels_file(window, qtbot, tmp_path, m
         in window.statusBar().currentMessage()
     )
     assert window.project.load_dataset().n_samples == 30
+
+
+def test_a_test_file_chosen_in_the_dialog_is_the_test_part(
+    window, qtbot, pets, monkeypatch, tmp_path
+):
+    test = tmp_path / "pets-test.csv"
+    test.write_text("weight,colour,kind\n4.0,white,cat\n33.0,black,dog\n")
+
+    def choose(dialog):
+        monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(test), ""))
+        qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
+        assert dialog.test_button.text() == "pets-test.csv"
+
+    user_clicks_ok(monkeypatch, qtbot, choose)
+    window.open_data()
+    window.training_panel.step.click()
+    qtbot.waitUntil(lambda: window.training.latest is not None, timeout=10_000)
+    parts = window.training.live.parts
+    assert parts.train.n_samples == 36 and parts.test.n_samples == 2  # all of pets trains
+    assert window.project.dataset["test"] == str(test.resolve())
+    assert window.files.save_to(tmp_path / "p.nnsp")
+    again = load_project(tmp_path / "p.nnsp")
+    assert again.test_data().n_samples == 2
