@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QLabel,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QTableWidget,
@@ -60,8 +61,6 @@ def ask_for_data_file(parent) -> tuple | None:
     try:
         dialog = ImportDialog(Path(path), parent)
     except NNStudioError as exc:
-        from PySide6.QtWidgets import QMessageBox
-
         QMessageBox.warning(parent, "Cannot read the file", str(exc))
         return None
     return (dialog.reference, dialog.dataset, dialog.test_dataset) if dialog.exec() else None
@@ -180,8 +179,7 @@ class ImportDialog(QDialog):
         """Closed (Cancel too): an import under way is abandoned, never used."""
         loader = self._loader
         if loader is not None and loader.isRunning():
-            loader.finished.disconnect(self._loaded)
-            loader.setParent(None)  # it ends by itself, then goes
+            loader.finished.disconnect(self._loaded)  # it ends by itself, then goes
             loader.finished.connect(loader.deleteLater)
             _ABANDONED.add(loader)
             loader.finished.connect(lambda: _ABANDONED.discard(loader))
