@@ -129,6 +129,33 @@ class ImportDialog(QDialog):
         self.resize(720, 480)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
+        for combo in (self.label, self.task):
+            combo.currentIndexChanged.connect(self._describe)
+        self._describe()
+
+    def _describe(self, *_) -> None:
+        """What the choices make of the columns, as far as the first rows tell."""
+        label = self.label.currentIndex()
+        kinds = [k for i, k in enumerate(self.preview.kinds) if i != label]
+        counts = {kind: kinds.count(kind) for kind in set(kinds)}
+        parts = [
+            f"{counts[kind]} {what} column{'s' * (counts[kind] > 1)}{how}"
+            for kind, what, how in (
+                ("number", "number", ""),
+                ("category", "category", ", one-hot"),
+                ("text", "text", ", as word counts"),
+                ("empty", "empty", ", left out"),
+            )
+            if counts.get(kind)
+        ]
+        task = self.task.currentText()
+        predicted = "classes" if self.preview.kinds[label] != "number" else "its values"
+        if task != "auto":
+            predicted = "classes" if task == datasets.CLASSIFICATION else "its values"
+        self.outcome.setText(
+            f"Inputs from {', '.join(parts) or 'no column'}; the network predicts "
+            f"{self.label.currentText()!r} ({predicted})."
+        )
 
     def _choose_test_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(

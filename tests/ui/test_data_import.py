@@ -219,3 +219,17 @@ def test_a_test_file_chosen_in_the_dialog_is_the_test_part(
     assert window.files.save_to(tmp_path / "p.nnsp")
     again = load_project(tmp_path / "p.nnsp")
     assert again.test_data().n_samples == 2
+
+
+def test_the_dialog_says_what_the_choices_make_of_the_columns(window, pets):
+    dialog = ImportDialog(pets, window)
+    assert dialog.outcome.text() == (
+        "Inputs from 1 number column, 1 category column, one-hot; "
+        "the network predicts 'kind' (classes)."
+    )
+    dialog.label.setCurrentText("weight")
+    assert "2 category columns" in dialog.outcome.text()
+    assert "predicts 'weight' (its values)" in dialog.outcome.text()
+    dialog.task.setCurrentText("classification")
+    assert "(classes)" in dialog.outcome.text()
+    dialog.reject()
