@@ -86,6 +86,7 @@ class ImportDialog(QDialog):
         for r, row in enumerate(preview.rows):
             for c, text in enumerate(row[: len(preview.columns)]):
                 self.table.setItem(r, c, QTableWidgetItem(text))
+        self.table.resizeColumnsToContents()  # the names whole: only the first rows
         self.label = QComboBox()
         self.label.addItems(list(preview.columns))
         self.label.setCurrentIndex(len(preview.columns) - 1)
