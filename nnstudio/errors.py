@@ -28,3 +28,9 @@ class TrainingDiverged(NNStudioError, ArithmeticError):
     def __init__(self, message: str, history: dict | None = None):
         super().__init__(message)
         self.history = history if history is not None else {}
+
+
+def shortened(value) -> str:
+    """``repr(value)`` cut to 60 characters, for a message about a bad value."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."

@@ -812,12 +812,15 @@ def _numeric_keys(cells) -> list[str]:
     return out
 
 
-def _regression_targets(cells, name: str, locate) -> np.ndarray:
+def _regression_targets(cells, name: str | None, locate) -> np.ndarray:
+    """The labels as regression targets; refused (naming the column ``name`` if
+    given) unless every one is a finite number."""
     values = _numbers(cells)
     if values is None:
         bad = next(i for i, v in enumerate(cells) if not csv_reader.is_number(v))
+        column = f" in column {name!r}" if name is not None else ""
         raise DataError(
-            f"{locate(bad)}: label {cells[bad]!r} in column {name!r} is not a number "
+            f"{locate(bad)}: label {cells[bad]!r}{column} is not a number "
             "(regression needs numeric targets)"
         )
     if not np.isfinite(values).all():
@@ -850,16 +853,7 @@ def targets(labels, task: str | None, label_name: str, file: str, locate):
     if task not in (CLASSIFICATION, REGRESSION):
         raise DataError(f"task must be {CLASSIFICATION} or {REGRESSION}, got {task!r}")
     if task == REGRESSION:
-        if values is None:
-            bad = next(i for i, v in enumerate(labels) if not csv_reader.is_number(v))
-            raise DataError(
-                f"{locate(bad)}: label {labels[bad]!r} is not a number "
-                "(regression needs numeric targets)"
-            )
-        if not np.isfinite(values).all():
-            bad = int(np.flatnonzero(~np.isfinite(values))[0])
-            raise DataError(f"{locate(bad)}: label {labels[bad]!r} is not a finite number")
-        return REGRESSION, values, None, False
+        return REGRESSION, _regression_targets(labels, None, locate), None, False
     if values is not None:
         unique = np.unique(values)
         class_names = tuple(f"{v:g}" for v in unique)

@@ -21,7 +21,7 @@ import numpy as np
 
 from nnstudio.engine.snapshot import PAUSED, RUNNING, STOPPED
 from nnstudio.engine.spec import NetworkSpec
-from nnstudio.errors import NNStudioError
+from nnstudio.errors import NNStudioError, shortened
 from nnstudio.model.project import check_dataset
 from nnstudio.model.runs import (
     EPOCH_POINTS,
@@ -148,7 +148,7 @@ def _check_entry(entry: dict) -> None:
     if parent is not None and not (
         isinstance(parent, list) and len(parent) == 2 and all(_is_count(v) for v in parent)
     ):
-        raise ValueError(f"its parent is not null or [run id, step] ({_short(parent)})")
+        raise ValueError(f"its parent is not null or [run id, step] ({shortened(parent)})")
     changes = entry.get("lr_changes", [])
     if not isinstance(changes, list) or not all(
         isinstance(c, list) and len(c) == 2 and _is_count(c[0]) and _is_rate(c[1]) for c in changes
@@ -156,7 +156,7 @@ def _check_entry(entry: dict) -> None:
         raise ValueError("its learning rate changes are not [step, learning rate] pairs")
     steps = [step for step, _ in changes]
     if steps != sorted(set(steps)):
-        raise ValueError(f"its learning rate changes are not in step order ({_short(steps)})")
+        raise ValueError(f"its learning rate changes are not in step order ({shortened(steps)})")
     if not isinstance(entry["name"], str):
         raise ValueError("its name is not text")
     if not isinstance(entry["checkpoints"], list) or not entry["checkpoints"]:
@@ -164,12 +164,7 @@ def _check_entry(entry: dict) -> None:
     at = entry.get("weights_checkpoint")
     moments = len(entry["checkpoints"]) + (entry["best"] is not None)
     if at is not None and not (_is_count(at) and at < moments):
-        raise ValueError(f"its weights are those of checkpoint {_short(at)}, of {moments}")
-
-
-def _short(value) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+        raise ValueError(f"its weights are those of checkpoint {shortened(at)}, of {moments}")
 
 
 def _is_count(value) -> bool:

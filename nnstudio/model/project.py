@@ -11,7 +11,7 @@ import numpy as np
 from psygnal import Signal
 
 from nnstudio import datasets
-from nnstudio.errors import DataError
+from nnstudio.errors import DataError, shortened
 from nnstudio.model.document import (
     DEFAULT_INITIALIZER,
     DENSE,
@@ -233,16 +233,11 @@ def check_dataset(reference) -> None:
     """Raise ValueError unless ``reference`` is a dataset reference: a mapping with a
     ``name`` (text) and, if given, ``params`` (a mapping)."""
     if not isinstance(reference, dict):
-        raise ValueError(f"the dataset reference is not a mapping ({_shortened(reference)})")
+        raise ValueError(f"the dataset reference is not a mapping ({shortened(reference)})")
     if not isinstance(reference.get("name"), str):
-        raise ValueError(f"the dataset reference has no name ({_shortened(reference)})")
+        raise ValueError(f"the dataset reference has no name ({shortened(reference)})")
     params = reference.get("params", {})
     if not isinstance(params, dict):
-        raise ValueError(f"the dataset's params are not a mapping ({_shortened(params)})")
+        raise ValueError(f"the dataset's params are not a mapping ({shortened(params)})")
     if reference.get("source", OWN) not in (OWN, FILE):
-        raise ValueError(f"the dataset's source is unknown ({_shortened(reference['source'])})")
-
-
-def _shortened(value) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+        raise ValueError(f"the dataset's source is unknown ({shortened(reference['source'])})")
