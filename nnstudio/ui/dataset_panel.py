@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QPushButton,
     QSpinBox,
@@ -70,12 +71,12 @@ class DatasetPanel(QWidget):
         self.about.setMinimumHeight(90)
         self.size = QLabel()
         self.size.setStyleSheet("color: #606060;")
-        self.enter = QPushButton("Enter or paste a table…")
+        self.enter = QPushButton("Type or paste…")
         self.enter.setToolTip(
             "Type a small dataset, or paste rows from a spreadsheet (a truth table in seconds)"
         )
         self.enter.clicked.connect(self.sigEnterData)
-        self.open_file = QPushButton("Open a data file…")
+        self.open_file = QPushButton("Open a file…")
         self.open_file.setToolTip("A CSV/TSV table (also gzipped) or an NPZ file of your own")
         self.open_file.clicked.connect(self.sigOpenData)
         self._file: dict | None = None  # the file reference listed last in the choice
@@ -86,8 +87,10 @@ class DatasetPanel(QWidget):
         self.form.addRow("Noise", self.noise)
         self.form.addRow(self.size)
         self.form.addRow(self.about)
-        self.form.addRow(self.enter)
-        self.form.addRow(self.open_file)
+        own = QHBoxLayout()  # side by side: a short screen shows both
+        own.addWidget(self.enter)
+        own.addWidget(self.open_file)
+        self.form.addRow(own)
         self._params: dict[str, dict] = {}  # per dataset name, its last parameters
         self.choice.activated.connect(self._on_choice_changed)
         self.samples.valueChanged.connect(lambda n: self._on_param_changed("n_samples", n))
