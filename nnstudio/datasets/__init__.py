@@ -25,6 +25,7 @@ from nnstudio.datasets.preprocessing import (
     prepare,
     split,
 )
+from nnstudio.datasets.progress import Cancelled, ReadProgress
 from nnstudio.datasets.table import (
     ImportedTable,
     TableEncoding,
@@ -110,11 +111,13 @@ list = list_datasets  # noqa: A001 - the documented name: nnstudio.datasets.list
 __all__ = [
     "BUILTIN",
     "CLASSIFICATION",
+    "Cancelled",
     "REGRESSION",
     "SCALINGS",
     "SMALL_DATASET",
     "Dataset",
     "ImportedTable",
+    "ReadProgress",
     "Scaler",
     "Split",
     "TableEncoding",

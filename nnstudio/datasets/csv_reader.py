@@ -14,19 +14,27 @@ from the first rows of a plain file before anything is read.
 
 from __future__ import annotations
 
-import csv
 import gzip
-import io
 import math
 import mmap
 import os
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
+from nnstudio.datasets.delimited import (
+    Layout,
+    check_widths,
+    count_lines,
+    data_rows,
+    mib,
+    open_bytes,
+    ragged,
+    row_at,
+)
+from nnstudio.datasets.progress import ReadProgress
 from nnstudio.errors import DataError
 
 MAX_BYTES = 1 << 30
@@ -34,165 +42,7 @@ NUMBER, TEXT = "number", "text"
 # cells that mean "no value" in the table import (``load_csv`` takes only the empty cell)
 MISSING = ("", "?", "NA", "na", "N/A", "n/a", "NaN", "nan", "NAN", "null", "NULL", "Null")
 TEXT_CELL_BYTES = 60  # a Python str (49 bytes + its text) and its pointer in an array
-_SAMPLE_BYTES = 1 << 20
 _CHUNK_CELLS = 8_000_000  # ~64 MB of int64 per chunk: pandas' chunk overhead is small
-_TSV_SUFFIXES = (".tsv", ".tab")
-
-
-def is_gzip(path: Path) -> bool:
-    with open(path, "rb") as f:
-        return f.read(2) == b"\x1f\x8b"
-
-
-def check_file(path: Path) -> int:
-    """The file's size; a missing or empty file is refused."""
-    if not path.is_file():
-        raise DataError(f"{path}: no such file")
-    size = path.stat().st_size
-    if size == 0:
-        raise DataError(f"{path.name} is empty")
-    return size
-
-
-def mib(n: float) -> str:
-    return f"{n / 2**20:,.0f} MiB" if n >= 2**20 else f"{n:,.0f} bytes"
-
-
-@dataclass(frozen=True)
-class Layout:
-    """What a table's first lines say: its delimiter, header and column names."""
-
-    path: Path
-    delimiter: str
-    header: bool
-    names: tuple[str, ...]
-    gzip: bool
-    size: int  # bytes on disk
-
-    @property
-    def width(self) -> int:
-        return len(self.names)
-
-    @property
-    def first_line(self) -> int:
-        """The line number of the first data row when no line is blank."""
-        return 2 if self.header else 1
-
-    def where(self, line: int, column: int | None = None) -> str:
-        """ "file.csv, line 7, column 'age'" for messages."""
-        place = f"{self.path.name}, line {line}"
-        return place if column is None else f"{place}, column {self.names[column]!r}"
-
-
-def sniff(
-    path: Path, delimiter: str | None = None, header: bool | None = None
-) -> tuple[Layout, list[list[str]], bool]:
-    """The layout of ``path`` and the data rows of its first MiB (at least one row).
-
-    Returns the layout, the sample's data rows (blank ones skipped) and whether the
-    sample is the whole file."""
-    size = check_file(path)
-    gz = is_gzip(path)
-    text, complete = _head(path, gz)
-    delimiter = delimiter or _guess_delimiter(path, text)
-    rows = _csv_rows(path, text, delimiter)
-    if not complete and len(rows) > 1:
-        rows.pop()  # the last line may be cut short
-    if not rows:
-        raise DataError(f"{path.name} is empty")
-    if header is None:
-        header = _looks_like_header(rows)
-    width = len(rows[0])
-    names = [c.strip() or f"column {i}" for i, c in enumerate(rows[0])] if header else []
-    names = _unique(names) if header else [f"column {i}" for i in range(width)]
-    layout = Layout(path, delimiter, bool(header), tuple(names), gz, size)
-    return layout, rows[1:] if header else rows, complete
-
-
-def _head(path: Path, gz: bool) -> tuple[str, bool]:
-    """The decoded start of the file: at least one non-blank line, about a MiB."""
-    opener = gzip.open if gz else open
-    chunks: list[bytes] = []
-    try:
-        with opener(path, "rb") as f:
-            while True:
-                block = f.read(_SAMPLE_BYTES)
-                chunks.append(block)
-                data = b"".join(chunks)
-                if len(block) < _SAMPLE_BYTES:
-                    more = f.read(1)
-                    if not more:
-                        return _decode(path, data, final=True), True
-                    chunks.append(more)
-                    data += more
-                if data.strip() and b"\n" in data.lstrip():
-                    return _decode(path, data, final=False), False
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
-        raise DataError(f"{path.name} could not be read ({exc})") from None
-
-
-def _decode(path: Path, data: bytes, final: bool) -> str:
-    if not final:  # do not cut a character in two
-        cut = data.rfind(b"\n")
-        data = data[: cut + 1] if cut >= 0 else data
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DataError(
-            f"{path.name} is not a UTF-8 text file (byte {exc.start}); save it as UTF-8 text"
-        ) from None
-
-
-def _guess_delimiter(path: Path, text: str) -> str:
-    suffixes = [s.lower() for s in path.suffixes if s.lower() != ".gz"]
-    if suffixes and suffixes[-1] in _TSV_SUFFIXES:
-        return "\t"
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    counts = {d: first.count(d) for d in (",", "\t", ";")}
-    best = max(counts, key=counts.get)
-    return best if counts[best] else ","
-
-
-def _csv_rows(path: Path, text: str, delimiter: str) -> list[list[str]]:
-    try:
-        return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter) if _filled(row)]
-    except csv.Error as exc:
-        raise DataError(f"{path.name}: not a valid CSV file ({exc})") from None
-
-
-def _filled(row: list[str]) -> bool:
-    """False for the rows pandas skips: blank or whitespace-only lines."""
-    return len(row) > 1 or (len(row) == 1 and bool(row[0].strip()))
-
-
-def is_number(cell: str) -> bool:
-    try:
-        float(cell)
-    except ValueError:
-        return False
-    return True
-
-
-def _looks_like_header(rows: list[list[str]]) -> bool:
-    first = rows[0]
-    if all(not is_number(c) for c in first):
-        return True
-    if len(rows) < 2:
-        return False
-    return any(not is_number(a) and is_number(b) for a, b in zip(first, rows[1]))
-
-
-def _unique(names: list[str]) -> list[str]:
-    seen: dict[str, int] = {}
-    out = []
-    for name in names:
-        count = seen.get(name, 0) + 1
-        seen[name] = count
-        out.append(name if count == 1 else f"{name} ({count})")
-    return out
-
-
-# -- reading ------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -215,6 +65,7 @@ def read_table(
     max_bytes: int = MAX_BYTES,
     text_hint: str = "",
     sample: list[list[str]] | None = None,
+    progress: ReadProgress | None = None,
 ) -> Table:
     """Read ``columns`` ({index: NUMBER or TEXT}) of every data row.
 
@@ -223,13 +74,14 @@ def read_table(
     when it is not. Rows of the wrong length are refused, except that a short row reads
     as missing trailing cells: callers refusing missing values find it with
     :func:`row_at`, the others check with :func:`check_widths`. ``sample`` holds the
-    first data rows (from :func:`sniff`).
+    first data rows (from :func:`sniff`). ``progress`` follows the reading (and can
+    cancel it).
 
     A plain file is read whole by pandas (in parallel where pandas can), once its lines
     are counted and the table they make is known to fit in ``max_bytes``; a gzip file is
     read in chunks and the limit checked before each is kept.
     """
-    reader = _Reader(layout, columns, missing, max_bytes, text_hint)
+    reader = _Reader(layout, columns, missing, max_bytes, text_hint, progress)
     reader.sample = sample or []
     # pandas reads a first data row longer than the header with a warning (and loses
     # cells); later ones it refuses. Python reads such a file.
@@ -238,9 +90,9 @@ def read_table(
 
 
 class _Reader:
-    def __init__(self, layout, columns, missing, max_bytes, text_hint):
+    def __init__(self, layout, columns, missing, max_bytes, text_hint, progress):
         self.layout, self.missing, self.max_bytes = layout, tuple(missing), max_bytes
-        self.text_hint = text_hint
+        self.text_hint, self.progress = text_hint, progress
         self.number_columns = tuple(c for c, kind in columns.items() if kind == NUMBER)
         self.text_columns = tuple(c for c, kind in columns.items() if kind == TEXT)
         self.row_bytes = 8 * len(self.number_columns) + TEXT_CELL_BYTES * len(self.text_columns)
@@ -316,16 +168,17 @@ class _Reader:
             raise self._too_large(total, held)
         self.text_bytes += text_bytes
 
-    def _pandas(self, na_filter: bool, **options):
-        """pandas' reader of the file; with ``na_filter`` it marks missing cells NaN, else
-        a number column with a missing cell reads as text (converted cell by cell)."""
+    def _pandas(self, file, na_filter: bool, **options):
+        """pandas' reader of ``file`` (the layout's bytes); with ``na_filter`` it marks
+        missing cells NaN, else a number column with a missing cell reads as text
+        (converted cell by cell)."""
         import pandas as pd
 
         layout = self.layout
         if int(pd.__version__.split(".")[0]) < 3:
             options["float_precision"] = "round_trip"  # pandas 3's default is exact
         return pd.read_csv(
-            layout.path,
+            file,
             sep=layout.delimiter,
             header=0 if layout.header else None,
             names=list(range(layout.width)),
@@ -335,7 +188,6 @@ class _Reader:
             na_filter=na_filter,
             na_values={c: list(self.missing) for c in range(layout.width)},
             skip_blank_lines=True,
-            compression="gzip" if layout.gzip else None,
             encoding="utf-8",
             engine="c",
             **options,
@@ -350,14 +202,14 @@ class _Reader:
 
         self._refuse_if_too_large()
         try:
-            with warnings.catch_warnings():
+            with warnings.catch_warnings(), open_bytes(self.layout, self.progress) as file:
                 # a row longer than the header where pandas starts reading a part of the
                 # file: pandas warns and drops cells. Python reads such a file.
                 warnings.simplefilter("error", pd.errors.ParserWarning)
                 # pandas' NA check costs ~70% more time on every column; without it a
                 # column holding a missing cell is converted cell by cell: the check is
                 # made when the first rows have missing numbers (they seldom come alone)
-                frame = self._pandas(na_filter=self._sample_has_missing_numbers())
+                frame = self._pandas(file, na_filter=self._sample_has_missing_numbers())
         except (pd.errors.ParserError, pd.errors.ParserWarning, ValueError, OverflowError):
             return 0  # a ragged or badly quoted row, a bad UTF-8 byte: Python says where
         rows = len(frame)
@@ -386,7 +238,7 @@ class _Reader:
             rows = self.layout.size * len(self.sample) / line
             if rows * (self.row_bytes + text) < self.max_bytes / 2:
                 return
-        lines = count_lines(self.layout) or 0
+        lines = count_lines(self.layout, progress=self.progress) or 0
         held = int(lines * (self.row_bytes + text))
         if held > self.max_bytes:
             raise self._too_large(lines, held)
@@ -448,12 +300,23 @@ class _Reader:
         the first row it could not, or None when it read them all."""
         import pandas as pd
 
-        try:
-            # a chunk holding a missing number would otherwise send the rest of the file to
-            # Python: pandas marks them (an empty cell alone needs no marking: it is refused)
-            chunks = self._pandas(na_filter=self.missing != ("",), chunksize=self.chunk_rows)
-        except (pd.errors.ParserError, ValueError, OverflowError):
-            return 0
+        with open_bytes(self.layout, self.progress) as file:
+            try:
+                # a chunk holding a missing number would otherwise send the rest of the file
+                # to Python: pandas marks them (an empty cell alone needs no marking: it is
+                # refused)
+                chunks = self._pandas(
+                    file, na_filter=self.missing != ("",), chunksize=self.chunk_rows
+                )
+            except (pd.errors.ParserError, ValueError, OverflowError):
+                return 0
+            return self._read_chunks_of(chunks)
+
+    def _read_chunks_of(self, chunks) -> int | None:
+        """Keep the chunks while pandas can vouch for each: the first row it could not,
+        or None."""
+        import pandas as pd
+
         with chunks, warnings.catch_warnings():
             warnings.simplefilter("error", pd.errors.ParserWarning)
             while True:
@@ -512,7 +375,7 @@ class _Reader:
         numbers: list[list[float]] = []
         texts: dict[int, list] = {c: [] for c in self.text_columns}
         block = max(256, 100_000 // layout.width)
-        for index, (line, row) in enumerate(data_rows(layout)):
+        for index, (line, row) in enumerate(data_rows(layout, self.progress)):
             if index < start:
                 continue
             if len(row) != layout.width:
@@ -588,76 +451,3 @@ def objects(values) -> np.ndarray:
     array = np.empty(len(values), dtype=object)
     array[:] = values
     return array
-
-
-def ragged(layout: Layout, line: int, row: list[str]) -> DataError:
-    # lines inside quoted cells (a cell open at the end of the file holds its last newline)
-    spans = sum(cell.count("\n") for cell in row) - bool(row and row[-1].endswith("\n"))
-    quote = (
-        f" (a quoted field runs from line {line - spans}: is a closing quote missing there?)"
-        if spans
-        else ""
-    )
-    return DataError(
-        f"{layout.path.name}, line {line}: {len(row)} fields, expected {layout.width} "
-        f"like the first line{quote}"
-    )
-
-
-def data_rows(layout: Layout) -> Iterator[tuple[int, list[str]]]:
-    """(line number, cells) of each data row, as Python's csv module reads them."""
-    opener = gzip.open if layout.gzip else open
-    try:
-        with opener(layout.path, "rt", encoding="utf-8-sig", newline="") as f:
-            reader = csv.reader(f, delimiter=layout.delimiter)
-            header = layout.header
-            for row in reader:
-                if not _filled(row):
-                    continue
-                if header:
-                    header = False
-                    continue
-                yield reader.line_num, row
-    except csv.Error as exc:
-        raise DataError(f"{layout.path.name}: not a valid CSV file ({exc})") from None
-    except UnicodeDecodeError as exc:
-        raise DataError(
-            f"{layout.path.name} is not a UTF-8 text file ({exc.reason}); save it as UTF-8 text"
-        ) from None
-
-
-def row_at(layout: Layout, row: int) -> tuple[int, list[str]]:
-    """The line on which data row ``row`` (from 0) ends, and its cells; a row of the wrong
-    length on the way is refused (pandas reads a short row as missing trailing cells)."""
-    for index, (line, cells) in enumerate(data_rows(layout)):
-        if len(cells) != layout.width:
-            raise ragged(layout, line, cells)
-        if index == row:
-            return line, cells
-    raise DataError(f"{layout.path.name} changed while it was read; open it again")
-
-
-def check_widths(layout: Layout) -> None:
-    """Refuse the first row whose length differs from the first line's."""
-    for line, cells in data_rows(layout):
-        if len(cells) != layout.width:
-            raise ragged(layout, line, cells)
-
-
-def count_lines(layout: Layout, max_compressed: int = 16 << 20) -> int | None:
-    """The data lines of a plain file (or of a gzip file up to ``max_compressed`` bytes),
-    counted fast: rows, when no quoted cell spans lines and no line is blank."""
-    if layout.gzip and layout.size > max_compressed:
-        return None
-    opener = gzip.open if layout.gzip else open
-    lines, last = 0, b""
-    try:
-        with opener(layout.path, "rb") as f:
-            while block := f.read(1 << 24):
-                lines += last.count(b"\n")
-                last = block
-    except (OSError, EOFError, gzip.BadGzipFile):
-        return None
-    tail = last.rstrip()  # blank lines at the end are no rows
-    lines += tail.count(b"\n") + bool(tail)
-    return max(0, lines - layout.header)

@@ -16,9 +16,11 @@ from pathlib import Path
 import numpy as np
 
 from nnstudio.datasets import table
-from nnstudio.datasets.csv_reader import MAX_BYTES, check_file, is_gzip
+from nnstudio.datasets.csv_reader import MAX_BYTES
 from nnstudio.datasets.dataset import CLASSIFICATION, REGRESSION, Dataset
-from nnstudio.datasets.table import AUTO, TableImport, targets
+from nnstudio.datasets.delimited import check_file, is_gzip
+from nnstudio.datasets.labels import targets
+from nnstudio.datasets.table_options import AUTO, TableImport
 from nnstudio.errors import DataError
 
 

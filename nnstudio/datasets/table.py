@@ -13,324 +13,47 @@ is refused. Every refusal names the file, the line or column, and what to do.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, fields
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from nnstudio.datasets import csv_reader
-from nnstudio.datasets.csv_reader import MAX_BYTES, MISSING, NUMBER, TEXT, Layout, mib
+from nnstudio.datasets import csv_reader, delimited
+from nnstudio.datasets.csv_reader import MAX_BYTES, MISSING, NUMBER, TEXT
 from nnstudio.datasets.dataset import CLASSIFICATION, REGRESSION, Dataset
+from nnstudio.datasets.delimited import Layout, mib
+from nnstudio.datasets.labels import numeric_keys, regression_targets, targets
+from nnstudio.datasets.progress import ReadProgress
+from nnstudio.datasets.table_encoding import (
+    ENCODE_CATEGORY,
+    ENCODE_NUMBER,
+    ENCODE_WORDS,
+    ColumnEncoding,
+    TableEncoding,
+    bag_of_words,
+    one_hot,
+    words,
+)
+from nnstudio.datasets.table_options import AUTO, DROP, MEAN, REFUSE, TableImport, column_index
+from nnstudio.datasets.table_preview import TablePreview, preview_table
 from nnstudio.errors import DataError
 
-AUTO = "auto"
-TASKS = (AUTO, CLASSIFICATION, REGRESSION)
-REFUSE, DROP, MEAN = "refuse", "drop", "mean"
-MISSING_CHOICES = (REFUSE, DROP, MEAN)
-# what a column holds, as the preview sees it
-KIND_NUMBER, KIND_CATEGORY, KIND_TEXT, KIND_EMPTY = "number", "category", "text", "empty"
-# how a feature column becomes inputs
-ENCODE_NUMBER, ENCODE_CATEGORY, ENCODE_WORDS = "number", "category", "words"
+__all__ = [
+    "ImportedTable",
+    "TableEncoding",
+    "TableImport",
+    "TablePreview",
+    "load_table",
+    "preview_table",
+]
 
-MAX_AUTO_CLASSES = 50  # whole-number labels with at most this many values are classes
-MAX_CLASSES = 1000
 MAX_CATEGORIES = 1000
-MAX_VOCABULARY = 100_000
-_KIND_ROWS = 1000  # sample rows the preview judges each column's kind by
-_CATEGORY_VALUES = 50  # at most this many distinct short values: a category
-_CATEGORY_WORDS = 3  # a category's values are a few words at most
-_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 _MISSING_HELP = (
     "Fill it in, or import with missing values dropped (missing='drop') or filled with the "
     "column mean (missing='mean')"
 )
-
-Column = int | str
-
-
-def words(text: str) -> list[str]:
-    """The lowercase word tokens of ``text`` (letters and digits; "don't" is one word)."""
-    return _WORD.findall(text.lower())
-
-
-# -- options --------------------------------------------------------------------------
-
-
-def _columns(value, what: str, allow_none: bool = False) -> tuple[Column, ...] | None:
-    if value is None and allow_none:
-        return None
-    if isinstance(value, (str, int, np.integer)) and not isinstance(value, bool):
-        value = (value,)
-    if isinstance(value, (bytes, dict)) or not hasattr(value, "__iter__"):
-        raise DataError(f"{what} must be a list of column names or numbers, got {value!r}")
-    value = tuple(int(c) if isinstance(c, np.integer) else c for c in value)
-    for column in value:
-        if isinstance(column, bool) or not isinstance(column, (str, int)):
-            raise DataError(f"{what}: {column!r} is neither a column name nor a column number")
-    if len(set(value)) != len(value):
-        raise DataError(f"{what} names a column twice: {list(value)}")
-    return tuple(value)
-
-
-@dataclass(frozen=True)
-class TableImport:
-    """How to import a table: which columns are labels and features, the task, what to do
-    with missing values, and how text features become numbers.
-
-    ``label_columns``: one column (classification or regression) or several (numeric
-    targets: multi-output regression); names or numbers from 0, negative from the end.
-    ``feature_columns``: default every other column. ``task``: "auto" (text labels, or
-    whole numbers with at most 50 values, are classes), "classification", "regression".
-    ``missing``: "refuse" (the default: the message names the line and column), "drop"
-    (rows with a missing value) or "mean" (a missing input becomes its column's mean; a
-    missing label is refused). Missing is an empty cell or NA, N/A, NaN, null, ?.
-    ``categorical``: text feature columns one-hot encoded (features ``colour=red``);
-    ``text``: free-text feature columns as bag-of-words counts of the
-    ``vocabulary_size`` most frequent lowercase words (features ``word:great``).
-    ``delimiter``, ``header``: detected when None.
-    """
-
-    label_columns: tuple[Column, ...] = (-1,)
-    feature_columns: tuple[Column, ...] | None = None
-    task: str = AUTO
-    missing: str = REFUSE
-    categorical: tuple[Column, ...] = ()
-    text: tuple[Column, ...] = ()
-    vocabulary_size: int = 1000
-    delimiter: str | None = None
-    header: bool | None = None
-
-    def __post_init__(self):
-        labels = _columns(self.label_columns, "label_columns")
-        if not labels:
-            raise DataError("label_columns is empty: choose the column(s) to predict")
-        set_ = object.__setattr__
-        set_(self, "label_columns", labels)
-        set_(self, "feature_columns", _columns(self.feature_columns, "feature_columns", True))
-        set_(self, "categorical", _columns(self.categorical, "categorical"))
-        set_(self, "text", _columns(self.text, "text"))
-        set_(self, "task", AUTO if self.task is None else self.task)
-        if self.task not in TASKS:
-            raise DataError(f"task must be one of {', '.join(TASKS)}, got {self.task!r}")
-        if self.missing not in MISSING_CHOICES:
-            raise DataError(
-                f"missing must be one of {', '.join(MISSING_CHOICES)}, got {self.missing!r}"
-            )
-        size = self.vocabulary_size
-        if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= MAX_VOCABULARY:
-            raise DataError(
-                f"vocabulary_size must be a whole number from 1 to {MAX_VOCABULARY:,}, got {size!r}"
-            )
-        if self.delimiter is not None and (
-            not isinstance(self.delimiter, str) or len(self.delimiter) != 1
-        ):
-            raise DataError(f"delimiter must be one character, got {self.delimiter!r}")
-        if self.header is not None and not isinstance(self.header, bool):
-            raise DataError(f"header must be true, false or unset, got {self.header!r}")
-        both = set(self.categorical) & set(self.text)
-        if both:
-            raise DataError(
-                f"column {sorted(both, key=str)[0]!r} is both categorical and text; choose one"
-            )
-
-    def to_dict(self) -> dict:
-        """Plain JSON-ready values (lists for tuples)."""
-        out = {}
-        for f in fields(self):
-            value = getattr(self, f.name)
-            out[f.name] = list(value) if isinstance(value, tuple) else value
-        return out
-
-    @classmethod
-    def from_dict(cls, data) -> TableImport:
-        """The options :meth:`to_dict` gave; unknown keys are refused."""
-        if not isinstance(data, dict):
-            raise DataError(f"table import options must be a mapping, got {type(data).__name__}")
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(data) - known)
-        if unknown:
-            raise DataError(
-                f"unknown table import option(s): {', '.join(map(str, unknown))}; "
-                f"known: {', '.join(sorted(known))}"
-            )
-        return cls(**data)
-
-
-# -- preview ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TablePreview:
-    """The first rows of a table as text, and what each column seems to hold."""
-
-    name: str
-    columns: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
-    kinds: tuple[str, ...]  # KIND_NUMBER, KIND_CATEGORY, KIND_TEXT or KIND_EMPTY
-    delimiter: str
-    header: bool
-    n_rows: int | None  # data lines, when cheap to count (None for a large .gz)
-
-    def suggested_import(self, label_column: Column = -1) -> TableImport:
-        """Options from the kinds: ``label_column`` is the label, empty columns are left
-        out, categories are one-hot encoded and free text becomes words."""
-        label = _index(label_column, list(self.columns), self.name)
-        ref = (lambda i: self.columns[i]) if self.header else (lambda i: i)
-        features = [i for i in range(len(self.columns)) if i != label]
-        used = [i for i in features if self.kinds[i] != KIND_EMPTY]
-        return TableImport(
-            label_columns=(ref(label),),
-            feature_columns=None if used == features else tuple(ref(i) for i in used),
-            categorical=tuple(ref(i) for i in used if self.kinds[i] == KIND_CATEGORY),
-            text=tuple(ref(i) for i in used if self.kinds[i] == KIND_TEXT),
-            delimiter=self.delimiter,
-            header=self.header,
-        )
-
-
-def preview_table(
-    path, rows: int = 20, delimiter: str | None = None, header: bool | None = None
-) -> TablePreview:
-    """The column names, the first ``rows`` data rows as text and each column's kind
-    (judged on up to 1,000 rows), with the delimiter and header detected (or as given)
-    and the number of data lines when cheap to count. Reads about a MiB."""
-    layout, sample, complete = csv_reader.sniff(Path(path), delimiter, header)
-    judged = sample[:_KIND_ROWS]
-    kinds = tuple(
-        column_kind([row[c] for row in judged if c < len(row)]) for c in range(layout.width)
-    )
-    return TablePreview(
-        name=layout.path.name,
-        columns=layout.names,
-        rows=tuple(tuple(row) for row in sample[: max(0, rows)]),
-        kinds=kinds,
-        delimiter=layout.delimiter,
-        header=layout.header,
-        n_rows=len(sample) if complete else csv_reader.count_lines(layout),
-    )
-
-
-def column_kind(cells: Sequence[str]) -> str:
-    """ "number", "category" (a few distinct short values), "text" or "empty"."""
-    values = [c.strip() for c in cells]
-    values = [v for v in values if v not in MISSING]
-    if not values:
-        return KIND_EMPTY
-    if all(csv_reader.is_number(v) for v in values):
-        return KIND_NUMBER
-    distinct = set(values)
-    mean_words = sum(len(v.split()) for v in values) / len(values)
-    if (
-        mean_words <= _CATEGORY_WORDS
-        and len(distinct) <= _CATEGORY_VALUES
-        and len(distinct) < len(values)
-    ):
-        return KIND_CATEGORY
-    return KIND_TEXT
-
-
-# -- the encoding a training file defines ---------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ColumnEncoding:
-    """How one feature column becomes inputs: a number, one-hot ``values`` (categories)
-    or counts of ``values`` (words); ``fill`` holds the training means (missing='mean')."""
-
-    column: str
-    encode: str
-    values: tuple[str, ...] = ()
-    fill: tuple[float, ...] = ()
-
-    def feature_names(self, prefix_words: bool) -> tuple[str, ...]:
-        if self.encode == ENCODE_NUMBER:
-            return (self.column,)
-        if self.encode == ENCODE_CATEGORY:
-            return tuple(f"{self.column}={v}" for v in self.values)
-        start = f"{self.column} word:" if prefix_words else "word:"
-        return tuple(start + w for w in self.values)
-
-
-@dataclass(frozen=True)
-class TableEncoding:
-    """What a training file fixed: its columns, how each feature is encoded, the labels'
-    task and class names. A test file is read with it (``load_table(encoding=...)``)."""
-
-    source: str  # the training file's name, for messages
-    columns: tuple[str, ...]
-    header: bool
-    features: tuple[ColumnEncoding, ...]
-    labels: tuple[str, ...]
-    task: str
-    class_names: tuple[str, ...] | None = None
-    numeric_classes: bool = False
-
-    @property
-    def feature_names(self) -> tuple[str, ...]:
-        several = sum(f.encode == ENCODE_WORDS for f in self.features) > 1
-        return tuple(n for f in self.features for n in f.feature_names(several))
-
-    def to_dict(self) -> dict:
-        return {
-            "source": self.source,
-            "columns": list(self.columns),
-            "header": self.header,
-            "features": [
-                {"column": f.column, "encode": f.encode, "values": list(f.values)}
-                | ({"fill": list(f.fill)} if f.fill else {})
-                for f in self.features
-            ],
-            "labels": list(self.labels),
-            "task": self.task,
-            "class_names": None if self.class_names is None else list(self.class_names),
-            "numeric_classes": self.numeric_classes,
-        }
-
-    @classmethod
-    def from_dict(cls, data) -> TableEncoding:
-        try:
-            features = tuple(
-                ColumnEncoding(
-                    column=str(f["column"]),
-                    encode=f["encode"],
-                    values=tuple(str(v) for v in f.get("values", ())),
-                    fill=tuple(float(v) for v in f.get("fill", ())),
-                )
-                for f in data["features"]
-            )
-            encoding = cls(
-                source=str(data["source"]),
-                columns=tuple(str(c) for c in data["columns"]),
-                header=bool(data["header"]),
-                features=features,
-                labels=tuple(str(c) for c in data["labels"]),
-                task=data["task"],
-                class_names=(
-                    None
-                    if data.get("class_names") is None
-                    else tuple(str(c) for c in data["class_names"])
-                ),
-                numeric_classes=bool(data.get("numeric_classes", False)),
-            )
-        except (KeyError, TypeError, ValueError) as exc:
-            raise DataError(f"a stored table encoding is damaged ({exc!r})") from None
-        bad = [f.column for f in features if f.encode not in _ENCODES]
-        names = set(encoding.columns)
-        if (
-            bad
-            or encoding.task not in (CLASSIFICATION, REGRESSION)
-            or not {f.column for f in features} <= names
-            or not set(encoding.labels) <= names
-            or (encoding.task == CLASSIFICATION) != (encoding.class_names is not None)
-        ):
-            raise DataError("a stored table encoding is damaged (its columns do not agree)")
-        return encoding
-
-
-_ENCODES = (ENCODE_NUMBER, ENCODE_CATEGORY, ENCODE_WORDS)
 
 
 @dataclass(frozen=True)
@@ -345,15 +68,13 @@ class ImportedTable:
     options: TableImport = field(default_factory=TableImport)
 
 
-# -- loading ------------------------------------------------------------------------------
-
-
 def load_table(
     path,
     options: TableImport | None = None,
     *,
     encoding: TableEncoding | None = None,
     max_bytes: int = MAX_BYTES,
+    progress: ReadProgress | None = None,
 ) -> ImportedTable:
     """Import a CSV/TSV file (plain or gzip) as ``options`` say.
 
@@ -362,15 +83,17 @@ def load_table(
     refused when its columns differ or a label is a class the training file has not.
     ``max_bytes`` bounds the memory the table takes once read (8 bytes a number; see
     ``csv_reader``) and the inputs it becomes; nothing is kept if anything is refused.
+    ``progress`` (a :class:`ReadProgress`) follows the reading, and can cancel it.
     """
-    return _load(path, options or TableImport(), encoding, max_bytes, strict=False)
+    return _load(path, options or TableImport(), encoding, max_bytes, False, progress)
 
 
-def _load(path, options, encoding, max_bytes, strict: bool) -> ImportedTable:
+def _load(path, options, encoding, max_bytes, strict: bool, progress=None) -> ImportedTable:
     """``strict``: ``load_csv``'s rules (only an empty cell is missing, and refused)."""
-    layout, sample, _ = csv_reader.sniff(Path(path), options.delimiter, options.header)
+    layout, sample, _ = delimited.sniff(Path(path), options.delimiter, options.header)
     plan = _plan(layout, options) if encoding is None else _plan_from(layout, encoding)
-    return _Import(layout, sample, options, plan, encoding, max_bytes, strict).run()
+    read = _Import(layout, sample, options, plan, encoding, max_bytes, strict)
+    return read.run(progress)
 
 
 @dataclass(frozen=True)
@@ -382,21 +105,11 @@ class _Plan:
     names: tuple[str, ...]  # the columns' names as the encoding knows them
 
 
-def _index(column: Column, names: list[str], file: str) -> int:
-    if isinstance(column, str):
-        if column in names:
-            return names.index(column)
-        raise DataError(f"{file} has no column {column!r}; its columns are: {', '.join(names)}")
-    if isinstance(column, (int, np.integer)) and -len(names) <= column < len(names):
-        return int(column) % len(names)
-    raise DataError(f"{file} has {len(names)} columns; column {column!r} does not exist")
-
-
 def _plan(layout: Layout, options: TableImport) -> _Plan:
     names, file = list(layout.names), layout.path.name
 
     def index(c):
-        return _index(c, names, file)
+        return column_index(c, names, file)
 
     labels = tuple(index(c) for c in options.label_columns)
     if len(set(labels)) != len(labels):
@@ -467,7 +180,7 @@ class _Import:
         self.plan, self.given, self.max_bytes = plan, encoding, max_bytes
         self.file, self.strict = layout.path.name, strict
 
-    def run(self) -> ImportedTable:
+    def run(self, progress: ReadProgress | None) -> ImportedTable:
         plan, layout = self.plan, self.layout
         columns = {i: (NUMBER if e == ENCODE_NUMBER else TEXT) for i, e in plan.features}
         columns.update({i: TEXT for i in plan.labels})
@@ -487,6 +200,7 @@ class _Import:
             self.max_bytes,
             hint,
             sample=self.sample,
+            progress=progress,
         )
         if table.n_rows == 0:
             raise DataError(f"{self.file} has a header but no data rows")
@@ -496,7 +210,7 @@ class _Import:
         else:
             last_missing = _is_none(table.texts[last]).any()
         if last_missing:
-            csv_reader.check_widths(layout)  # a short row, or an empty last cell?
+            delimited.check_widths(layout)  # a short row, or an empty last cell?
         missing = self._missing_rows(table, numbers)
         keep = None
         if missing.any():
@@ -558,7 +272,7 @@ class _Import:
         return missing
 
     def _refuse_missing(self, table, numbers, row: int) -> None:
-        line, cells = csv_reader.row_at(self.layout, row)
+        line, cells = delimited.row_at(self.layout, row)
         features = [i for i, _ in self.plan.features]
         for i in features + list(self.plan.labels):
             value = numbers[i][row] if i in numbers else table.texts[i][row]
@@ -583,7 +297,7 @@ class _Import:
         for i in self.plan.labels:
             gone = _is_none(table.texts[i])
             if gone.any():
-                line, _ = csv_reader.row_at(self.layout, int(np.argmax(gone)))
+                line, _ = delimited.row_at(self.layout, int(np.argmax(gone)))
                 raise DataError(
                     f"{self.layout.where(line, i)}: the label is missing and a label cannot be "
                     "filled with a mean; fill it in, or import with missing='drop'"
@@ -630,9 +344,9 @@ class _Import:
                 if e.encode == ENCODE_NUMBER:
                     X[:, start] = values
                 elif e.encode == ENCODE_CATEGORY:
-                    _one_hot(values, e.values, X[:, start:stop])
+                    one_hot(values, e.values, X[:, start:stop])
                 else:
-                    _bag_of_words(values, e.values, X[:, start:stop])
+                    bag_of_words(values, e.values, X[:, start:stop])
                 start = stop
         filled = 0
         if self.options.missing == MEAN:
@@ -703,7 +417,7 @@ class _Import:
     def _locate(self, rows) -> Callable[[int], str]:
         def locate(k: int) -> str:
             row = k if rows is None else int(rows[k])
-            line, _ = csv_reader.row_at(self.layout, row)
+            line, _ = delimited.row_at(self.layout, row)
             return f"{self.file}, line {line}"
 
         return locate
@@ -721,17 +435,17 @@ class _Import:
                     f"{self.file}: several label columns ({', '.join(names)}) make a "
                     "multi-output regression; for classification choose one label column"
                 )
-            y = np.column_stack([_regression_targets(v, n, locate) for v, n in zip(labels, names)])
+            y = np.column_stack([regression_targets(v, n, locate) for v, n in zip(labels, names)])
             return REGRESSION, y, None, False
         return targets(labels[0], task, names[0], self.file, locate)
 
     def _targets_like_training(self, labels, names, locate):
         given = self.given
         if given.task == REGRESSION:
-            y = [_regression_targets(v, n, locate) for v, n in zip(labels, names)]
+            y = [regression_targets(v, n, locate) for v, n in zip(labels, names)]
             return REGRESSION, (y[0] if len(y) == 1 else np.column_stack(y)), None, False
         cells, name = labels[0], names[0]
-        keys = _numeric_keys(cells) if given.numeric_classes else cells
+        keys = numeric_keys(cells) if given.numeric_classes else cells
         index = {c: k for k, c in enumerate(given.class_names)}
         y = np.empty(len(cells), dtype=np.int64)
         for k, key in enumerate(keys):
@@ -763,115 +477,3 @@ def _stem(path: Path) -> str:
         if name.lower().endswith(suffix):
             name = name[: -len(suffix)]
     return Path(name).stem or name
-
-
-def _one_hot(cells: np.ndarray, categories: tuple[str, ...], out: np.ndarray) -> None:
-    """Rows of ``out`` get a 1 at their category (none for an unknown or missing one)."""
-    out[:] = 0.0
-    index = {c: k for k, c in enumerate(categories)}
-    positions = np.array([index.get(c, -1) for c in cells], dtype=np.int64)
-    known = positions >= 0
-    out[np.flatnonzero(known), positions[known]] = 1.0
-
-
-def _bag_of_words(cells: np.ndarray, vocabulary: tuple[str, ...], out: np.ndarray) -> None:
-    """Rows of ``out`` count the vocabulary's words in each text (unknown words: none)."""
-    out[:] = 0.0
-    index = {w: k for k, w in enumerate(vocabulary)}
-    rows, cols = [], []
-    for r, text in enumerate(cells):
-        if text is None:
-            continue
-        for w in words(text):
-            k = index.get(w)
-            if k is not None:
-                rows.append(r)
-                cols.append(k)
-    np.add.at(out, (np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64)), 1.0)
-
-
-# -- labels -------------------------------------------------------------------------------
-
-
-def _numbers(labels) -> np.ndarray | None:
-    """The labels as float64, or None if one is not a number."""
-    try:
-        return np.asarray(labels, dtype=object).astype(np.float64)
-    except (TypeError, ValueError):
-        return None
-
-
-def _numeric_keys(cells) -> list[str]:
-    """Class names of numeric labels, as training named them ("1", "2.5")."""
-    out = []
-    for c in cells:
-        try:
-            out.append(f"{float(c):g}")
-        except (TypeError, ValueError):
-            out.append(c)
-    return out
-
-
-def _regression_targets(cells, name: str | None, locate) -> np.ndarray:
-    """The labels as regression targets; refused (naming the column ``name`` if
-    given) unless every one is a finite number."""
-    values = _numbers(cells)
-    if values is None:
-        bad = next(i for i, v in enumerate(cells) if not csv_reader.is_number(v))
-        column = f" in column {name!r}" if name is not None else ""
-        raise DataError(
-            f"{locate(bad)}: label {cells[bad]!r}{column} is not a number "
-            "(regression needs numeric targets)"
-        )
-    if not np.isfinite(values).all():
-        bad = int(np.flatnonzero(~np.isfinite(values))[0])
-        raise DataError(f"{locate(bad)}: label {cells[bad]!r} is not a finite number")
-    return values
-
-
-def targets(labels, task: str | None, label_name: str, file: str, locate):
-    """(task, y, class names, whether the classes are numbers) from label strings;
-    ``locate(row)`` names a row in errors.
-
-    By default non-numeric labels, or whole numbers with at most 50 distinct values,
-    are classes (named in numeric order, "2" before "10"); anything else is regression.
-    """
-    for k, value in enumerate(labels):
-        if not value:
-            raise DataError(f"{locate(k)}: the label ({label_name!r}) is empty")
-    values = _numbers(labels)
-    if task is None:
-        task = REGRESSION
-        if values is None:
-            task = CLASSIFICATION
-        elif (
-            np.isfinite(values).all()
-            and np.all(values == np.round(values))
-            and len(np.unique(values)) <= MAX_AUTO_CLASSES
-        ):
-            task = CLASSIFICATION
-    if task not in (CLASSIFICATION, REGRESSION):
-        raise DataError(f"task must be {CLASSIFICATION} or {REGRESSION}, got {task!r}")
-    if task == REGRESSION:
-        return REGRESSION, _regression_targets(labels, None, locate), None, False
-    if values is not None:
-        unique = np.unique(values)
-        class_names = tuple(f"{v:g}" for v in unique)
-        y = np.searchsorted(unique, values).astype(np.int64)
-    else:
-        strings = np.asarray(labels, dtype=object).astype(str)
-        unique, y = np.unique(strings, return_inverse=True)
-        class_names = tuple(str(u) for u in unique)
-        y = y.astype(np.int64).reshape(-1)
-    if len(class_names) < 2:
-        raise DataError(
-            f"{file}: the label column {label_name!r} holds one class only "
-            f"({class_names[0]!r}); a classifier needs at least two"
-        )
-    if len(class_names) > MAX_CLASSES:
-        raise DataError(
-            f"{file}: the label column {label_name!r} holds {len(class_names):,} different "
-            f"values, more than the {MAX_CLASSES:,} classes nnstudio trains; choose another "
-            "label column, or task='regression' for numeric targets"
-        )
-    return CLASSIFICATION, y, class_names, values is not None

@@ -29,17 +29,23 @@ FILE = "file"  # the source of a dataset read from the user's file, as imported
 
 
 def file_reference(
-    path, options: datasets.TableImport | None = None, labels=None, test=None
+    path, options: datasets.TableImport | None = None, labels=None, test=None, digests=None
 ) -> dict:
     """The reference to the data file at ``path`` (a table imported with ``options``,
     with its own ``test`` file maybe; an IDX images file with its ``labels`` file; NPZ
-    as it is), with digests of their bytes: a file that changed since is noticed."""
+    as it is), with digests of their bytes: a file that changed since is noticed.
+    ``digests`` (path → sha256, a ``ReadProgress``'s) are those of files just read."""
+    known = digests or {}
+
+    def digest(file: Path) -> str:
+        return (known.get(file) or _file_digest(file))[:16]
+
     path = Path(path).resolve()
-    reference = {"name": str(path), "source": FILE, "digest": _file_digest(path)}
+    reference = {"name": str(path), "source": FILE, "digest": digest(path)}
     for key, other in (("labels", labels), ("test", test)):
         if other is not None:
             other = Path(other).resolve()
-            reference.update({key: str(other), f"{key}_digest": _file_digest(other)})
+            reference.update({key: str(other), f"{key}_digest": digest(other)})
     return {**reference, "import": options.to_dict()} if options is not None else reference
 
 
@@ -48,7 +54,7 @@ def _file_digest(path: Path) -> str:
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
             digest.update(block)
-    return digest.hexdigest()[:16]
+    return digest.hexdigest()
 
 
 def _load_file(reference: dict) -> tuple[datasets.Dataset, datasets.Dataset | None]:
@@ -65,7 +71,7 @@ def _load_file(reference: dict) -> tuple[datasets.Dataset, datasets.Dataset | No
                 f"{file}: the data file is not there any more (moved or deleted?); open it "
                 "again with Data → Open a data file…"
             )
-        if _file_digest(file) != digest:
+        if _file_digest(file)[:16] != digest:
             raise DataError(
                 f"{file} changed since it was opened: open it again (Data → Open a data "
                 "file…) to train on it as it is now"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QThread
+from PySide6.QtCore import Qt, QThread, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -38,6 +38,8 @@ def is_idx(path: str) -> bool:
     return name.endswith("-ubyte") or name.endswith(".idx")
 
 
+REREAD_DELAY_MS = 300  # a choice resting this long is read with
+PROGRESS_INTERVAL_MS = 100
 MISSING = {
     "refuse (say where)": "refuse",
     "drop those rows": "drop",
@@ -67,7 +69,10 @@ def ask_for_data_file(parent) -> tuple | None:
 
 
 class ImportDialog(QDialog):
-    """How to import a CSV/TSV file; ``reference`` is set once it imports."""
+    """How to import a CSV/TSV file. The whole file is read in the background as soon as
+    the dialog opens, and again when a choice changes, so that it says exactly what the
+    import makes ("60,000 samples · 784 inputs · 10 classes") before OK; ``reference`` is
+    set once it is accepted."""
 
     def __init__(self, path: Path, parent=None):
         super().__init__(parent)
@@ -76,6 +81,8 @@ class ImportDialog(QDialog):
         self.test_path: Path | None = None
         self.test_dataset = None
         self._loader: TableLoader | None = None
+        self._read_in: TableLoader | None = None  # the read of the choices shown
+        self._accept_when_read = False
         self.preview = datasets.preview_table(path)
         preview = self.preview
         self.table = QTableWidget(len(preview.rows), len(preview.columns))
@@ -96,10 +103,12 @@ class ImportDialog(QDialog):
         self.task.setToolTip("Auto: text or up to 50 whole numbers are classes")
         self.missing = QComboBox()
         self.missing.addItems(list(MISSING))
-        self.outcome = QLabel()
+        self.outcome = QLabel()  # what the choices make of the columns (the first rows)
         self.outcome.setWordWrap(True)
+        self.summary = QLabel()  # what the whole file makes, once read; or why not
+        self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.progress = QProgressBar()
-        self.progress.setRange(0, 0)  # busy: the reader does not know how far it is
         self.progress.hide()
         rows = f"{preview.n_rows:,} rows" if preview.n_rows is not None else "rows"
         about = QLabel(
@@ -125,16 +134,34 @@ class ImportDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addLayout(form)
         layout.addWidget(self.outcome)
+        layout.addWidget(self.summary)
         layout.addWidget(self.progress)
         layout.addWidget(self.buttons)
-        self.resize(720, 480)
+        self.resize(720, 500)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
-        for combo in (self.label, self.task):
-            combo.currentIndexChanged.connect(self._describe)
+        self._reread = QTimer(self, singleShot=True, interval=REREAD_DELAY_MS)
+        self._reread.timeout.connect(self._read)
+        self._poll = QTimer(self, interval=PROGRESS_INTERVAL_MS)
+        self._poll.timeout.connect(self._show_progress)
+        for combo in (self.label, self.task, self.missing):
+            combo.currentIndexChanged.connect(self._choices_changed)
         self._describe()
+        self._read()
 
-    def _describe(self, *_) -> None:
+    @property
+    def ok_button(self) -> QPushButton:
+        return self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+
+    def _choices_changed(self, *_) -> None:
+        """Say what the choices make of the columns now, and read the file again with
+        them once they rest (a user going through the labels reads once)."""
+        self._describe()
+        self._abandon()
+        self.summary.setText("")
+        self._reread.start()
+
+    def _describe(self) -> None:
         """What the choices make of the columns, as far as the first rows tell."""
         label = self.label.currentIndex()
         kinds = [k for i, k in enumerate(self.preview.kinds) if i != label]
@@ -164,6 +191,7 @@ class ImportDialog(QDialog):
         )
         self.test_path = Path(path) if path else None
         self.test_button.setText(self.test_path.name if path else "Choose a test file…")
+        self._choices_changed()
 
     def options(self) -> datasets.TableImport:
         """What the widgets say, on top of what the columns suggest."""
@@ -176,61 +204,118 @@ class ImportDialog(QDialog):
             }
         )
 
-    def accept(self) -> None:
-        """Import the whole file in the background (the window stays responsive; Cancel
-        abandons it); the dialog closes when it is in, or stays open saying why not."""
+    def _read(self) -> None:
+        """Read the whole file with the choices shown, in the background (the window
+        stays responsive; Cancel, or another choice, abandons it)."""
+        self._abandon()
+        self._reread.stop()
         try:
             options = self.options()
         except NNStudioError as exc:
-            self.outcome.setText(f"⚠ {exc}")
+            self._refused(exc)
             return
-        self.outcome.setText(f"Reading {self.path.name}…")
-        self.progress.show()
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
+        self.ok_button.setEnabled(True)
         self._loader = TableLoader(self.path, options, self.test_path)
         self._loader.finished.connect(self._loaded)
         self._loader.start()
+        self.progress.setRange(0, 0)  # busy until the reader knows the file's size
+        self.progress.show()
+        self._poll.start()
+        self._show_progress()
+
+    def _show_progress(self) -> None:
+        progress = self._loader.progress if self._loader is not None else None
+        if progress is None:
+            return
+        fraction = progress.fraction
+        stage = progress.stage or f"Reading {self.path.name}"
+        if fraction is None:
+            self.summary.setText(f"{stage}…")
+            return
+        self.progress.setRange(0, 100)
+        self.progress.setValue(round(100 * fraction))
+        then = " — it opens when read" if self._accept_when_read else ""
+        self.summary.setText(f"{stage}… {fraction:.0%}{then}")
 
     def _loaded(self) -> None:
-        loader = self._loader
+        loader, self._loader = self._loader, None
+        self._poll.stop()
         self.progress.hide()
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(True)
         if loader.error is not None:
-            self.outcome.setText(f"⚠ {loader.error}")
+            self._refused(loader.error)
             return
-        self.reference, self.dataset = loader.reference, loader.imported.dataset
-        self.test_dataset = loader.test.dataset if loader.test is not None else None
-        self.outcome.setText(self.dataset.size_text)
+        self._read_in = loader
+        text = loader.imported.dataset.size_text
+        if loader.test is not None:
+            text += f"; tested on {loader.test.dataset.size_text} of {self.test_path.name}"
+        self.summary.setText(text)
+        if self._accept_when_read:
+            self.accept()
+
+    def _refused(self, error: NNStudioError) -> None:
+        self._accept_when_read = False
+        self.summary.setText(f"⚠ {error}")
+        self.ok_button.setEnabled(False)  # a choice changed, and it is read again
+
+    def accept(self) -> None:
+        """Use what was read; while it is being read, use it once read."""
+        read = self._read_in
+        if read is None:
+            if self._loader is None:  # a choice changed, its reading not started yet
+                self._read()
+            self._accept_when_read = self._loader is not None
+            self._show_progress()
+            return
+        self.reference, self.dataset = read.reference, read.imported.dataset
+        self.test_dataset = read.test.dataset if read.test is not None else None
         super().accept()
 
-    def done(self, result: int) -> None:
-        """Closed (Cancel too): an import under way is abandoned, never used."""
-        loader = self._loader
-        if loader is not None and loader.isRunning():
-            loader.finished.disconnect(self._loaded)  # it ends by itself, then goes
+    def _abandon(self) -> None:
+        """The reading under way (if any) stops: its result is never used."""
+        self._read_in = None
+        loader, self._loader = self._loader, None
+        self._poll.stop()
+        self.progress.hide()
+        if loader is None:
+            return
+        loader.progress.cancel()
+        loader.finished.disconnect(self._loaded)  # also an end not yet told
+        if loader.isRunning():  # it ends by itself, then goes
             loader.finished.connect(loader.deleteLater)
             _ABANDONED.add(loader)
             loader.finished.connect(lambda: _ABANDONED.discard(loader))
+
+    def done(self, result: int) -> None:
+        """Closed (Cancel too): a reading under way is abandoned."""
+        self._reread.stop()
+        if result != QDialog.DialogCode.Accepted:
+            self._abandon()
         super().done(result)
 
 
-_ABANDONED: set = set()  # imports cancelled but still reading: kept alive until they end
+_ABANDONED: set = set()  # reads cancelled but still ending: kept alive until they end
 
 
 class TableLoader(QThread):
-    """Reads a table off the GUI thread: ``imported`` and ``reference``, or ``error``."""
+    """Reads a table off the GUI thread: ``imported`` and ``reference``, or ``error``;
+    ``progress`` says how far it is, and cancels it."""
 
     def __init__(self, path: Path, options: datasets.TableImport, test: Path | None = None):
         super().__init__()
         self.path, self.options, self.test_path = path, options, test
+        self.progress = datasets.ReadProgress()
         self.imported = self.test = self.reference = self.error = None
 
     def run(self) -> None:
+        progress = self.progress
         try:
-            self.imported = datasets.load_table(self.path, self.options)
+            self.imported = datasets.load_table(self.path, self.options, progress=progress)
             if self.test_path is not None:  # read as the training file was
-                encoding = self.imported.encoding
-                self.test = datasets.load_table(self.test_path, self.options, encoding=encoding)
-            self.reference = file_reference(self.path, self.options, test=self.test_path)
+                self.test = datasets.load_table(
+                    self.test_path, self.options, encoding=self.imported.encoding, progress=progress
+                )
+            self.reference = file_reference(
+                self.path, self.options, test=self.test_path, digests=progress.digests
+            )
         except NNStudioError as exc:
             self.error = exc

@@ -34,8 +34,7 @@ def pets(tmp_path, monkeypatch):
 def answer(dialog, qtbot) -> None:
     """OK, then the import read in the background: in, or refused."""
     dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
-    assert dialog.progress.isVisibleTo(dialog)  # a busy bar while it reads
-    qtbot.waitUntil(lambda: dialog.result() or "⚠" in dialog.outcome.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.result() or "⚠" in dialog.summary.text(), timeout=10_000)
 
 
 def user_clicks_ok(monkeypatch, qtbot, choose=lambda dialog: None):
@@ -106,7 +105,7 @@ def test_a_bad_import_keeps_the_dialog_open_saying_why_and_changes_nothing(
 
     def run(dialog):
         answer(dialog, qtbot)
-        seen["open"], seen["said"] = not dialog.result(), dialog.outcome.text()
+        seen["open"], seen["said"] = not dialog.result(), dialog.summary.text()
         return dialog.result()
 
     monkeypatch.setattr(ImportDialog, "exec", run)
@@ -128,8 +127,9 @@ def test_cancel_while_reading_abandons_the_import(window, qtbot, pets, monkeypat
     monkeypatch.setattr(data_import.datasets, "load_table", slow)
 
     def run(dialog):
+        assert dialog.progress.isVisibleTo(dialog)  # read as soon as the dialog opens
         dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
-        assert dialog.outcome.text().startswith("Reading pets.csv")
+        assert dialog.summary.text().startswith("Reading pets.csv")
         qtbot.wait(50)  # the window answers meanwhile
         dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel).click()
         release.set()
@@ -233,3 +233,57 @@ def test_the_dialog_says_what_the_choices_make_of_the_columns(window, pets):
     dialog.task.setCurrentText("classification")
     assert "(classes)" in dialog.outcome.text()
     dialog.reject()
+
+
+def test_the_dialog_says_exactly_what_the_file_makes_before_ok(window, qtbot, pets):
+    dialog = ImportDialog(pets, window)
+    qtbot.waitUntil(lambda: "samples" in dialog.summary.text(), timeout=10_000)
+    assert dialog.summary.text() == "36 samples · 4 inputs · 2 classes"
+    dialog.label.setCurrentText("colour")  # read again once the choice rests
+    qtbot.waitUntil(lambda: "3 classes" in dialog.summary.text(), timeout=10_000)
+    assert dialog.summary.text() == "36 samples · 3 inputs · 3 classes"  # weight + 2 kinds
+    dialog.task.setCurrentText("regression")  # colours are no numbers
+    qtbot.waitUntil(lambda: "⚠" in dialog.summary.text(), timeout=10_000)
+    assert "not a number" in dialog.summary.text()
+    assert not dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled()
+    dialog.reject()
+
+
+def test_a_long_read_shows_its_percentage_and_a_new_choice_cancels_it(
+    window, qtbot, tmp_path, monkeypatch
+):
+    import threading
+
+    import nnstudio.datasets.progress as progress_module
+    from nnstudio import datasets
+
+    path = tmp_path / "big.csv"
+    path.write_text("a,b,y\n" + "1.5,2.5,0\n3.5,4.5,1\n" * 20_000)
+    gate, halfway = threading.Event(), threading.Event()
+    real = progress_module._Counted.readinto
+
+    def slow(self, buffer):  # the first read of each file waits for the test
+        n = real(self, buffer)
+        if self.progress.done and not gate.is_set():
+            halfway.set()
+            gate.wait(10)
+        return n
+
+    monkeypatch.setattr(progress_module, "_BUFFER", 64 << 10)
+    monkeypatch.setattr(progress_module._Counted, "readinto", slow)
+    dialog = ImportDialog(path, window)
+    assert halfway.wait(10)
+    first, ended = dialog._loader, []
+    first.finished.connect(lambda: ended.append(first.error))
+    qtbot.waitUntil(lambda: "%" in dialog.summary.text(), timeout=5_000)
+    assert dialog.summary.text().startswith("Reading big.csv… ")
+    assert 0 < dialog.progress.value() < 100
+    dialog.task.setCurrentText("regression")  # the read under way is abandoned
+    assert first.progress.cancelled
+    gate.set()
+    qtbot.waitUntil(lambda: bool(ended), timeout=5_000)
+    assert isinstance(ended[0], datasets.Cancelled)
+    qtbot.waitUntil(lambda: "samples" in dialog.summary.text(), timeout=10_000)
+    assert dialog.summary.text() == "40,000 samples · 2 inputs · 1 target"
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert dialog.result() and dialog.dataset.task == "regression"
