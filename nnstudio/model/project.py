@@ -21,11 +21,10 @@ from nnstudio.model.document import (
     LayerState,
     NetworkDocument,
 )
+from nnstudio.model.references import FILE, FILE_KEYS, OWN
 from nnstudio.model.runs import Runs
 
 DEFAULT_DATASET = {"name": "circle", "params": {"n_samples": 400, "noise": 0.1, "seed": 0}}
-OWN = "project"  # the source of a dataset the project holds itself (typed, pasted, drawn)
-FILE = "file"  # the source of a dataset read from the user's file, as imported
 
 
 def file_reference(
@@ -57,25 +56,48 @@ def _file_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
+MISSING, CHANGED = "missing", "changed"
+
+
+def file_problem(reference: dict) -> tuple[str, str] | None:
+    """The first of a file reference's files that is not as it was opened: its key
+    ("name", "labels" or "test") and MISSING or CHANGED; None if all are (or it names no
+    file)."""
+    if reference.get("source") != FILE:
+        return None
+    for key, digest_key in FILE_KEYS.items():
+        if key in reference:
+            file = Path(reference[key])
+            if not file.is_file():
+                return key, MISSING
+            if _file_digest(file)[:16] != reference.get(digest_key):
+                return key, CHANGED
+    return None
+
+
+def with_file(reference: dict, key: str, path) -> dict:
+    """``reference`` with its ``key`` file at ``path``, as its bytes are now."""
+    path = Path(path).resolve()
+    return {**reference, key: str(path), FILE_KEYS[key]: _file_digest(path)[:16]}
+
+
 def _load_file(reference: dict) -> tuple[datasets.Dataset, datasets.Dataset | None]:
     """A data file as it was imported, and its test file's data (None: none); refused
     if one moved or changed since."""
     path = Path(reference["name"])
-    files = [(path, reference.get("digest"))]
-    for key in ("labels", "test"):
-        if key in reference:
-            files.append((Path(reference[key]), reference.get(f"{key}_digest")))
-    for file, digest in files:
-        if not file.is_file():
+    problem = file_problem(reference)
+    if problem is not None:
+        key, kind = problem
+        file = Path(reference[key])
+        if kind == MISSING:
             raise DataError(
-                f"{file}: the data file is not there any more (moved or deleted?); open it "
-                "again with Data → Open a data file…"
+                f"{file}: the data file is not there any more (moved or deleted?); locate "
+                "it, or open another with Data → Open a data file…"
             )
-        if _file_digest(file)[:16] != digest:
-            raise DataError(
-                f"{file} changed since it was opened: open it again (Data → Open a data "
-                "file…) to train on it as it is now"
-            )
+        raise DataError(
+            f"{file} changed since it was opened: use it as it is now, or open it again "
+            "(Data → Open a data file…)"
+        )
     if "labels" in reference:
         return datasets.load_idx(path, reference["labels"]), None
     if "import" in reference:

@@ -18,6 +18,7 @@ import numpy as np
 from psygnal import Signal
 
 from nnstudio.engine.snapshot import DIVERGED, FINISHED, PAUSED, RUNNING, STOPPED
+from nnstudio.model.references import same_data
 from nnstudio.model.series import Series
 
 START, SCHEDULED, PAUSE, BEST, END = "start", "scheduled", "pause", "best", "end"
@@ -264,7 +265,7 @@ def differences(run: Run, previous: Run | None) -> dict[str, tuple]:
     shape, before = network_shape(run.network), network_shape(previous.network)
     if shape != before:
         changed["network"] = (before, shape)
-    if run.dataset != previous.dataset:
+    if not same_data(run.dataset, previous.dataset):
         changed["dataset"] = _data_change(previous.dataset, run.dataset)
     return changed
 

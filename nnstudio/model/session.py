@@ -14,6 +14,7 @@ from psygnal import Signal
 from nnstudio.engine.snapshot import PAUSED, RUNNING, STOPPED
 from nnstudio.model.document import DocumentError
 from nnstudio.model.project import Project
+from nnstudio.model.references import same_data
 from nnstudio.model.runs import Checkpoint, Run, network_shape, same_weights
 from nnstudio.model.training import settings_of
 
@@ -115,9 +116,8 @@ class TrainingSession:
         """True if ``run`` trained the network and the data of the project now (and,
         ``with_settings``, its settings but the learning rate, which changes live)."""
         project = self.project
-        fits = (
-            network_shape(run.network) == network_shape(project.document.spec())
-            and run.dataset == project.dataset
+        fits = network_shape(run.network) == network_shape(project.document.spec()) and same_data(
+            run.dataset, project.dataset
         )
         if fits and with_settings:
             settings = {k: v for k, v in settings_of(project).items() if k != "lr"}

@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 
 from nnstudio import datasets
 from nnstudio.errors import NNStudioError
-from nnstudio.model.project import file_reference
+from nnstudio.model.project import MISSING as FILE_MISSING
+from nnstudio.model.project import file_problem, file_reference, with_file
 
 FILE_FILTER = (
     "Data (*.csv *.tsv *.txt *.csv.gz *.tsv.gz *.npz *-ubyte *-ubyte.gz *.idx *.idx.gz)"
@@ -66,6 +67,52 @@ def ask_for_data_file(parent) -> tuple | None:
         QMessageBox.warning(parent, "Cannot read the file", str(exc))
         return None
     return (dialog.reference, dialog.dataset, dialog.test_dataset) if dialog.exec() else None
+
+
+def fix_offer(reference: dict) -> tuple[str, str] | None:
+    """What the dataset panel offers for a data file that moved or changed: the
+    button's text and tooltip; None if its files are as they were opened."""
+    problem = file_problem(reference)
+    if problem is None:
+        return None
+    key, kind = problem
+    name = Path(reference[key]).name
+    if kind == FILE_MISSING:
+        return f"Locate {name}…", f"Show where {name} is now"
+    return (
+        f"Use {name} as it is now",
+        f"Train on {name} as it is now; runs trained on it before stay, as trained on other data",
+    )
+
+
+def ask_to_fix(parent, reference: dict, folder: Path | None = None) -> dict | None:
+    """Ask where a moved data file is (or whether to use a changed one as it is now):
+    the reference to use, or None. A file found with other bytes than it had is used
+    only if the user says so."""
+    problem = file_problem(reference)
+    if problem is None:
+        return None
+    key, kind = problem
+    old = Path(reference[key])
+    if kind != FILE_MISSING:
+        return with_file(reference, key, old)
+    start = old.parent if old.parent.is_dir() else folder or Path.home()
+    path, _ = QFileDialog.getOpenFileName(parent, f"Where is {old.name}?", str(start), FILE_FILTER)
+    if not path:
+        return None
+    fixed = with_file(reference, key, path)
+    if fixed == {**reference, key: fixed[key]}:
+        return fixed  # the same bytes
+    buttons = QMessageBox.StandardButton
+    answer = QMessageBox.question(
+        parent,
+        "Another file",
+        f"{Path(path).name} is not the file the project opened as {old.name}: its content "
+        "differs. Train on it anyway? Runs trained before stay, as trained on other data.",
+        buttons.Yes | buttons.No,
+        buttons.No,
+    )
+    return fixed if answer == buttons.Yes else None
 
 
 class ImportDialog(QDialog):

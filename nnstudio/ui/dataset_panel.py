@@ -48,6 +48,7 @@ class DatasetPanel(QWidget):
     sigDatasetRequested = Signal(dict)
     sigEnterData = Signal()
     sigOpenData = Signal()
+    sigFixFile = Signal()  # the data file moved or changed: locate it, or use it as it is
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -79,6 +80,9 @@ class DatasetPanel(QWidget):
         self.open_file = QPushButton("Open a file…")
         self.open_file.setToolTip("A CSV/TSV table (also gzipped) or an NPZ file of your own")
         self.open_file.clicked.connect(self.sigOpenData)
+        self.fix_file = QPushButton()
+        self.fix_file.clicked.connect(self.sigFixFile)
+        self.fix_file.hide()
         self._file: dict | None = None  # the file reference listed last in the choice
         self._builtin_count = self.choice.count()
         self.form = QFormLayout(self)
@@ -87,6 +91,7 @@ class DatasetPanel(QWidget):
         self.form.addRow("Noise", self.noise)
         self.form.addRow(self.size)
         self.form.addRow(self.about)
+        self.form.addRow(self.fix_file)
         own = QHBoxLayout()  # side by side: a short screen shows both
         own.addWidget(self.enter)
         own.addWidget(self.open_file)
@@ -137,6 +142,13 @@ class DatasetPanel(QWidget):
             self._show(name)
         self.size.setText(size)
         self.about.setText(description)
+        self.show_fix("")
+
+    def show_fix(self, text: str, tooltip: str = "") -> None:
+        """Offer to fix the data file (``text``: "Locate pets.csv…"); "" offers nothing."""
+        self.fix_file.setText(text)
+        self.fix_file.setToolTip(tooltip)
+        self.fix_file.setVisible(bool(text))
 
     def _show(self, name: str) -> None:
         """Put ``name`` and its parameters in the widgets, without emitting."""

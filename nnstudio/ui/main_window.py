@@ -24,7 +24,7 @@ from nnstudio.ui.canvas.node_maps import NodeMaps
 from nnstudio.ui.canvas.scene import NetworkScene
 from nnstudio.ui.canvas.view import NetworkView
 from nnstudio.ui.data_entry import DataEntryDialog
-from nnstudio.ui.data_import import ask_for_data_file
+from nnstudio.ui.data_import import ask_for_data_file, ask_to_fix, fix_offer
 from nnstudio.ui.data_table import DataTable
 from nnstudio.ui.dataset_panel import DatasetPanel
 from nnstudio.ui.drawing import PointDrawing
@@ -190,6 +190,7 @@ class MainWindow(QMainWindow):
         self.dataset_panel.sigDatasetRequested.connect(self._on_dataset_requested)
         self.dataset_panel.sigEnterData.connect(self.enter_data)
         self.dataset_panel.sigOpenData.connect(self.open_data)
+        self.dataset_panel.sigFixFile.connect(self.fix_data_file)
         self.training_panel.sigSettingsChanged.connect(editor.set_settings)
         editor.sigRefused.connect(self._on_refused)
         editor.sigRefused.connect(self.training.edit_made_nothing)
@@ -303,6 +304,9 @@ class MainWindow(QMainWindow):
             data = self.project.load_dataset()
         except NNStudioError as exc:
             self.dataset_panel.show_reference(self.project.dataset, f"⚠ {exc}")
+            offer = fix_offer(self.project.dataset)
+            if offer is not None:
+                self.dataset_panel.show_fix(*offer)
             return
         self.dataset_panel.show_reference(self.project.dataset, data.description, data.size_text)
 
@@ -328,6 +332,14 @@ class MainWindow(QMainWindow):
             if read[0] is not None:  # read already: not again
                 self.project.adopt(reference, *read)
             self.editor.set_dataset(reference)
+            self._show_dataset()
+
+    def fix_data_file(self) -> None:
+        """The data file moved (ask where it is) or changed (use it as it is now)."""
+        folder = self.path.parent if self.path else None
+        fixed = ask_to_fix(self, self.project.dataset, folder)
+        if fixed is not None:
+            self.editor.set_dataset(fixed)
             self._show_dataset()
 
     def enter_data(self) -> DataEntryDialog:

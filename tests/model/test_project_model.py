@@ -24,3 +24,24 @@ def test_a_good_reference_comes_back_as_it_was():
     project = Project.example()
     project.dataset = {"name": "spiral", "params": {"noise": 0.2}}
     assert Project.from_dict(project.to_dict()).dataset == project.dataset
+
+
+def test_a_data_file_found_elsewhere_with_the_same_bytes_is_the_same_data(tmp_path):
+    from nnstudio.model.project import CHANGED, MISSING, file_problem, file_reference, with_file
+    from nnstudio.model.references import same_data
+
+    first = tmp_path / "a.csv"
+    first.write_text("x,y\n1,0\n2,1\n")
+    reference = file_reference(first)
+    assert file_problem(reference) is None
+    moved = tmp_path / "b.csv"
+    first.rename(moved)
+    assert file_problem(reference) == ("name", MISSING)
+    found = with_file(reference, "name", moved)
+    assert file_problem(found) is None and same_data(found, reference)
+    moved.write_text("x,y\n1,0\n2,0\n")
+    assert file_problem(found) == ("name", CHANGED)
+    assert not same_data(with_file(found, "name", moved), reference)
+    circle = {"name": "circle", "params": {"noise": 0.1}}
+    assert file_problem(circle) is None  # no file
+    assert not same_data(circle, {"name": "circle", "params": {"noise": 0.2}})

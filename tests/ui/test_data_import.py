@@ -287,3 +287,76 @@ def test_a_long_read_shows_its_percentage_and_a_new_choice_cancels_it(
     assert dialog.summary.text() == "40,000 samples · 2 inputs · 1 target"
     dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     assert dialog.result() and dialog.dataset.task == "regression"
+
+
+def trained_project_on_pets(window, qtbot, monkeypatch, tmp_path):
+    """A saved project that trained on pets.csv, reopened in the window."""
+    user_clicks_ok(monkeypatch, qtbot)
+    window.open_data()
+    window.training_panel.step.click()
+    qtbot.waitUntil(lambda: window.training.latest is not None, timeout=10_000)
+    window.training.pause()
+    assert window.files.save_to(tmp_path / "pets.nnsp")
+    return tmp_path / "pets.nnsp"
+
+
+def test_a_moved_data_file_is_located_and_its_runs_still_fit(
+    window, qtbot, pets, monkeypatch, tmp_path
+):
+    saved = trained_project_on_pets(window, qtbot, monkeypatch, tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    pets.rename(elsewhere / "pets.csv")
+    assert window.files.open_path(saved)
+    panel = window.dataset_panel
+    assert "not there any more" in panel.about.text()
+    assert panel.fix_file.isVisibleTo(panel) and panel.fix_file.text() == "Locate pets.csv…"
+    asked = []
+    monkeypatch.setattr(
+        QFileDialog,
+        "getOpenFileName",
+        lambda parent, title, folder, *a: asked.append(title) or (str(elsewhere / "pets.csv"), ""),
+    )
+    qtbot.mouseClick(panel.fix_file, Qt.MouseButton.LeftButton)
+    assert asked == ["Where is pets.csv?"]
+    assert window.project.dataset["name"] == str((elsewhere / "pets.csv").resolve())
+    assert window.project.load_dataset().n_samples == 36
+    assert panel.size.text() == "36 samples · 4 inputs · 2 classes"
+    assert not panel.fix_file.isVisibleTo(panel)
+    run = window.project.runs[-1]
+    assert window.training.session.fits(run)  # the same bytes: the same data
+    window.editor.undo_stack.undo()  # locating is an edit like any other
+    assert "not there any more" in panel.about.text()
+
+
+def test_a_file_located_with_other_content_is_used_only_if_the_user_says_so(
+    window, qtbot, pets, monkeypatch, tmp_path
+):
+    from PySide6.QtWidgets import QMessageBox
+
+    saved = trained_project_on_pets(window, qtbot, monkeypatch, tmp_path)
+    other = tmp_path / "other.csv"
+    other.write_text(PETS + "50.0,black,dog\n")
+    pets.unlink()
+    assert window.files.open_path(saved)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(other), ""))
+    answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
+    discard = QMessageBox.StandardButton.Discard  # then: closing, unsaved changes go
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: (answers or [discard]).pop(0))
+    window.dataset_panel.fix_file.click()  # No: nothing changes
+    assert window.project.dataset["name"] == str(pets.resolve())
+    window.dataset_panel.fix_file.click()  # Yes: trained on as it is
+    assert window.project.load_dataset().n_samples == 37
+    assert not window.training.session.fits(window.project.runs[-1])  # other data
+
+
+def test_a_changed_data_file_can_be_used_as_it_is_now(window, qtbot, pets, monkeypatch, tmp_path):
+    saved = trained_project_on_pets(window, qtbot, monkeypatch, tmp_path)
+    pets.write_text(PETS + "50.0,black,dog\n")
+    assert window.files.open_path(saved)
+    panel = window.dataset_panel
+    assert "changed since it was opened" in panel.about.text()
+    assert panel.fix_file.text() == "Use pets.csv as it is now"
+    qtbot.mouseClick(panel.fix_file, Qt.MouseButton.LeftButton)
+    assert window.project.load_dataset().n_samples == 37
+    assert panel.size.text() == "37 samples · 4 inputs · 2 classes"
