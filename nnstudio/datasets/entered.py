@@ -14,10 +14,10 @@ from dataclasses import replace
 import numpy as np
 
 from nnstudio.datasets.dataset import CLASSIFICATION, REGRESSION, Dataset
+from nnstudio.datasets.labels import MAX_AUTO_CLASSES
 from nnstudio.errors import DataError
 
 MAX_CELLS = 1_000_000  # what a table typed or pasted in the studio may hold
-MAX_NUMERIC_CLASSES = 10  # a numeric label with at most this many whole values: classes
 DRAWN = "drawn"  # the name of the points drawn on the plane (trained on unscaled)
 DRAWN_CLASSES = ("A", "B")
 DRAWN_ABOUT = (
@@ -50,7 +50,7 @@ def from_rows(
     name: str = "table",
 ) -> Dataset:
     """A dataset from a table of text cells: every column but ``label_column`` is a
-    numeric feature; the label column holds classes (text, or a few whole numbers) or,
+    numeric feature; the label column holds classes (text, or up to 50 whole numbers) or,
     with ``task="regression"`` (or many distinct numbers), targets. Empty rows are
     skipped; a bad cell is refused naming its row and column."""
     rows = [row for row in rows if any(cell.strip() for cell in row)]
@@ -118,7 +118,7 @@ def _labelled(X, labels, feature_names, task, label_name, name) -> Dataset:
     numeric = all(n is not None for n in numbers)
     if task is None:
         whole = numeric and all(float(n).is_integer() for n in numbers)
-        few = len(set(numbers)) <= MAX_NUMERIC_CLASSES
+        few = len(set(numbers)) <= MAX_AUTO_CLASSES  # the rule of a file's labels
         task = CLASSIFICATION if not numeric or (whole and few) else REGRESSION
     if task == REGRESSION:
         if not numeric:

@@ -44,7 +44,7 @@ class DataEntryDialog(QDialog):
         self.task = QComboBox()
         self.task.addItems([AUTO_TASK, CLASSIFICATION, REGRESSION])
         self.task.setToolTip(
-            "From the labels: text or a few whole numbers are classes, other numbers targets"
+            "From the labels: text or up to 50 whole numbers are classes, other numbers targets"
         )
         self.table = QTableWidget()
         self.table.setToolTip("Type the values, or paste rows copied from a spreadsheet")

@@ -78,3 +78,16 @@ def test_points_are_added_one_by_one_and_the_nearest_removed():
     assert fewer.X.tolist() == [[0, 0]] and fewer.y.tolist() == [0]
     with pytest.raises(DataError, match="the last point stays"):
         entered.without_nearest(fewer, 0, 0)
+
+
+@pytest.mark.parametrize("n_values, task", [(12, "classification"), (60, "regression")])
+def test_typed_labels_follow_the_rule_of_a_file_s_labels(tmp_path, n_values, task):
+    from nnstudio import datasets
+
+    rows = [[str(i * 0.5), str(i % n_values)] for i in range(2 * n_values)]
+    typed = entered.from_rows(["x", "y"], rows, label_column=1)
+    path = tmp_path / "same.csv"
+    path.write_text("x,y\n" + "".join(f"{x},{y}\n" for x, y in rows))
+    opened = datasets.load_table(path).dataset
+    assert typed.task == opened.task == task
+    assert typed.class_names == opened.class_names
