@@ -9,6 +9,8 @@ The window is 1600×1000, or the screen if smaller. An argument writes elsewhere
 docs/images, e.g. to look at the studio on a 1366×768 screen:
 
     xvfb-run -a -s "-screen 0 1366x768x24" .venv/bin/python scripts/screenshots.py /tmp/shots
+
+Names after it take only those shots (own_data, default, mnist, spiral, digits, runs).
 """
 
 from __future__ import annotations
@@ -190,7 +192,8 @@ def own_data(out: Path, tmp: Path) -> None:
     window = studio()
     dialog = ImportDialog(ROOT / "resources" / "datasets" / "iris.csv", window)
     dialog.show()
-    wait(0.5)
+    wait(10, until=lambda: "samples" in dialog.summary.text())  # read whole, in the background
+    wait(0.3)
     dialog.grab().save(str(out / "data-import.png"))
     print("wrote", out / "data-import.png")
     dialog.close()
@@ -232,8 +235,10 @@ def main() -> None:
         app.setApplicationName("nnstudio")
         app.setOrganizationName("nnstudio")
         app.garbage_collector = collect_garbage_on_gui_thread()
+        chosen = sys.argv[2:]  # the shots named (own_data, mnist, …), else all
         for shot in (own_data, default, mnist, spiral, digits, runs):
-            shot(out, tmp)
+            if not chosen or shot.__name__ in chosen:
+                shot(out, tmp)
 
 
 if __name__ == "__main__":  # training runs in a spawned process, which imports this file

@@ -154,6 +154,7 @@ class ImportDialog(QDialog):
         self.outcome.setWordWrap(True)
         self.summary = QLabel()  # what the whole file makes, once read; or why not
         self.summary.setWordWrap(True)
+        self.summary.setStyleSheet("font-weight: 600;")
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.progress = QProgressBar()
         self.progress.hide()
