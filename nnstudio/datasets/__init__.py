@@ -15,7 +15,14 @@ from pathlib import Path
 
 from nnstudio.datasets import shipped, toy
 from nnstudio.datasets.dataset import CLASSIFICATION, REGRESSION, Dataset
-from nnstudio.datasets.files import load_csv, load_idx, load_npz, read_idx, write_idx
+from nnstudio.datasets.files import (
+    load_csv,
+    load_idx,
+    load_idx_test,
+    load_npz,
+    read_idx,
+    write_idx,
+)
 from nnstudio.datasets.preprocessing import (
     SCALINGS,
     SMALL_DATASET,
@@ -129,6 +136,7 @@ __all__ = [
     "load",
     "load_csv",
     "load_idx",
+    "load_idx_test",
     "load_npz",
     "load_table",
     "prepare",

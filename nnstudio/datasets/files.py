@@ -311,6 +311,27 @@ def load_idx(images, labels, max_bytes: int = MAX_BYTES) -> Dataset:
     )
 
 
+def load_idx_test(images, labels, train: Dataset, max_bytes: int = MAX_BYTES) -> Dataset:
+    """An IDX pair that tests what ``train`` (an IDX pair's dataset) trains: refused
+    unless its images have the training images' shape and its labels are classes the
+    training labels have."""
+    test = load_idx(images, labels, max_bytes)
+    name = Path(images).name
+    if test.image_shape != train.image_shape or test.n_features != train.n_features:
+        shape = "×".join(map(str, test.image_shape or (test.n_features,)))
+        trained = "×".join(map(str, train.image_shape or (train.n_features,)))
+        raise DataError(
+            f"{name} holds {shape} images but the training images are {trained}; test "
+            "on images of the training images' size"
+        )
+    if test.n_classes > train.n_classes:
+        raise DataError(
+            f"{Path(labels).name} has label {test.n_classes - 1}, a class the training labels "
+            f"do not have (they go from 0 to {train.n_classes - 1})"
+        )
+    return replace(test, class_names=train.class_names)
+
+
 def write_idx(path, array: np.ndarray, compress: bool = False) -> None:
     """Write ``array`` as an IDX file (for tests and for users who make their own)."""
     codes = {np.dtype(v).newbyteorder("="): k for k, v in _IDX_TYPES.items()}

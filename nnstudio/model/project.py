@@ -28,11 +28,17 @@ DEFAULT_DATASET = {"name": "circle", "params": {"n_samples": 400, "noise": 0.1, 
 
 
 def file_reference(
-    path, options: datasets.TableImport | None = None, labels=None, test=None, digests=None
+    path,
+    options: datasets.TableImport | None = None,
+    labels=None,
+    test=None,
+    test_labels=None,
+    digests=None,
 ) -> dict:
     """The reference to the data file at ``path`` (a table imported with ``options``,
-    with its own ``test`` file maybe; an IDX images file with its ``labels`` file; NPZ
-    as it is), with digests of their bytes: a file that changed since is noticed.
+    with its own ``test`` file maybe; an IDX images file with its ``labels`` file, and
+    maybe a ``test`` images file with its ``test_labels``; NPZ as it is), with digests
+    of their bytes: a file that changed since is noticed.
     ``digests`` (path → sha256, a ``ReadProgress``'s) are those of files just read."""
     known = digests or {}
 
@@ -41,7 +47,7 @@ def file_reference(
 
     path = Path(path).resolve()
     reference = {"name": str(path), "source": FILE, "digest": digest(path)}
-    for key, other in (("labels", labels), ("test", test)):
+    for key, other in (("labels", labels), ("test", test), ("test_labels", test_labels)):
         if other is not None:
             other = Path(other).resolve()
             reference.update({key: str(other), f"{key}_digest": digest(other)})
@@ -99,7 +105,10 @@ def _load_file(reference: dict) -> tuple[datasets.Dataset, datasets.Dataset | No
             "(Data → Open a data file…)"
         )
     if "labels" in reference:
-        return datasets.load_idx(path, reference["labels"]), None
+        train = datasets.load_idx(path, reference["labels"])
+        if "test" not in reference:
+            return train, None
+        return train, datasets.load_idx_test(reference["test"], reference["test_labels"], train)
     if "import" in reference:
         options = datasets.TableImport.from_dict(reference["import"])
         train = datasets.load_table(path, options)

@@ -5,7 +5,12 @@ from __future__ import annotations
 
 OWN = "project"  # the source of a dataset the project holds itself (typed, pasted, drawn)
 FILE = "file"  # the source of a dataset read from the user's file, as imported
-FILE_KEYS = {"name": "digest", "labels": "labels_digest", "test": "test_digest"}  # path: digest
+FILE_KEYS = {  # a file reference's paths, each with the key of its digest
+    "name": "digest",
+    "labels": "labels_digest",
+    "test": "test_digest",
+    "test_labels": "test_labels_digest",
+}
 
 
 def same_data(a: dict, b: dict) -> bool:

@@ -25,6 +25,7 @@ DEFAULT_SETTINGS = {
     "momentum": 0.0,
     "nesterov": False,
     "dtype": "float32",
+    "scaling": None,  # automatic: standard, none for points drawn on the plane
 }
 # settings that belong to the network (its file section) rather than to training
 NETWORK_SETTINGS = ("loss", "initializer")
@@ -43,6 +44,7 @@ SETTING_NAMES = {
     "momentum": "momentum",
     "nesterov": "Nesterov",
     "dtype": "precision",
+    "scaling": "input scaling",
     "loss": "loss",
     "initializer": "initialiser",
 }
@@ -103,7 +105,7 @@ def prepare_data(project: Project) -> tuple[datasets.Split, datasets.Scaler]:
         data,
         test=test,
         validation=settings["validation_split"] * (1 - test),
-        scaling="none" if _drawn(project.dataset) else "standard",
+        scaling=settings["scaling"] or ("none" if _drawn(project.dataset) else "standard"),
         seed=settings["seed"],
     )
     if own_test is not None:

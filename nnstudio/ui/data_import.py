@@ -3,6 +3,7 @@ the task and what to do with missing values; what the import makes, or why not."
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QThread, QTimer
@@ -23,8 +24,8 @@ from PySide6.QtWidgets import (
 
 from nnstudio import datasets
 from nnstudio.errors import NNStudioError
-from nnstudio.model.project import MISSING as FILE_MISSING
-from nnstudio.model.project import file_problem, file_reference, with_file
+from nnstudio.model.project import file_reference
+from nnstudio.ui.import_columns import ALSO_LABEL, LABEL, LEFT_OUT, ColumnChoices
 
 FILE_FILTER = (
     "Data (*.csv *.tsv *.txt *.csv.gz *.tsv.gz *.npz *-ubyte *-ubyte.gz *.idx *.idx.gz)"
@@ -41,6 +42,7 @@ def is_idx(path: str) -> bool:
 
 REREAD_DELAY_MS = 300  # a choice resting this long is read with
 PROGRESS_INTERVAL_MS = 100
+SCALINGS = {"auto (standard)": None, "standard": "standard", "minmax": "minmax", "none": "none"}
 MISSING = {
     "refuse (say where)": "refuse",
     "drop those rows": "drop",
@@ -48,71 +50,64 @@ MISSING = {
 }
 
 
-def ask_for_data_file(parent) -> tuple | None:
-    """Ask for a data file and how to read it: the reference to use, the dataset read
-    and its test file's (None: not read yet, or no test file), or None."""
+@dataclass(frozen=True)
+class ChosenData:
+    """A data file chosen: its reference, the data read already (None: not yet) and its
+    test file's, and the training settings chosen with it (the input scaling)."""
+
+    reference: dict
+    dataset: datasets.Dataset | None = None
+    test: datasets.Dataset | None = None
+    settings: dict = field(default_factory=dict)
+
+
+def ask_for_data_file(parent) -> ChosenData | None:
+    """Ask for a data file and how to read it; None if the user cancels."""
     path, _ = QFileDialog.getOpenFileName(parent, "Open a data file", "", FILE_FILTER)
     if not path:
         return None
     if path.lower().endswith(".npz"):
-        return file_reference(path), None, None
-    if is_idx(path):  # images: their labels are in a file of their own
-        labels, _ = QFileDialog.getOpenFileName(
-            parent, f"The labels of {Path(path).name}", str(Path(path).parent), LABELS_FILTER
-        )
-        return (file_reference(path, labels=labels), None, None) if labels else None
+        return ChosenData(file_reference(path))
+    if is_idx(path):
+        return _ask_for_idx(parent, Path(path))
     try:
         dialog = ImportDialog(Path(path), parent)
     except NNStudioError as exc:
         QMessageBox.warning(parent, "Cannot read the file", str(exc))
         return None
-    return (dialog.reference, dialog.dataset, dialog.test_dataset) if dialog.exec() else None
-
-
-def fix_offer(reference: dict) -> tuple[str, str] | None:
-    """What the dataset panel offers for a data file that moved or changed: the
-    button's text and tooltip; None if its files are as they were opened."""
-    problem = file_problem(reference)
-    if problem is None:
+    if not dialog.exec():
         return None
-    key, kind = problem
-    name = Path(reference[key]).name
-    if kind == FILE_MISSING:
-        return f"Locate {name}…", f"Show where {name} is now"
-    return (
-        f"Use {name} as it is now",
-        f"Train on {name} as it is now; runs trained on it before stay, as trained on other data",
+    scaling = {"scaling": SCALINGS[dialog.scaling.currentText()]}
+    return ChosenData(dialog.reference, dialog.dataset, dialog.test_dataset, scaling)
+
+
+def _ask_for_idx(parent, images: Path) -> ChosenData | None:
+    """Images: their labels are in a file of their own; a test pair may follow."""
+    folder = str(images.parent)
+    labels, _ = QFileDialog.getOpenFileName(
+        parent, f"The labels of {images.name}", folder, LABELS_FILTER
     )
-
-
-def ask_to_fix(parent, reference: dict, folder: Path | None = None) -> dict | None:
-    """Ask where a moved data file is (or whether to use a changed one as it is now):
-    the reference to use, or None. A file found with other bytes than it had is used
-    only if the user says so."""
-    problem = file_problem(reference)
-    if problem is None:
+    if not labels:
         return None
-    key, kind = problem
-    old = Path(reference[key])
-    if kind != FILE_MISSING:
-        return with_file(reference, key, old)
-    start = old.parent if old.parent.is_dir() else folder or Path.home()
-    path, _ = QFileDialog.getOpenFileName(parent, f"Where is {old.name}?", str(start), FILE_FILTER)
-    if not path:
-        return None
-    fixed = with_file(reference, key, path)
-    if fixed == {**reference, key: fixed[key]}:
-        return fixed  # the same bytes
     buttons = QMessageBox.StandardButton
     answer = QMessageBox.question(
         parent,
-        "Another file",
-        f"{Path(path).name} is not the file the project opened as {old.name}: its content "
-        "differs. Train on it anyway? Runs trained before stay, as trained on other data.",
+        "A test set",
+        "Test on images of their own (MNIST's t10k files, say)? Without them, a share "
+        f"of {images.name} is held out for testing.",
         buttons.Yes | buttons.No,
         buttons.No,
     )
-    return fixed if answer == buttons.Yes else None
+    test = test_labels = None
+    if answer == buttons.Yes:
+        test, _ = QFileDialog.getOpenFileName(parent, "The test images", folder, FILE_FILTER)
+        if test:
+            test_labels, _ = QFileDialog.getOpenFileName(
+                parent, f"The labels of {Path(test).name}", folder, LABELS_FILTER
+            )
+        if not test or not test_labels:
+            return None
+    return ChosenData(file_reference(images, labels=labels, test=test, test_labels=test_labels))
 
 
 class ImportDialog(QDialog):
@@ -140,6 +135,7 @@ class ImportDialog(QDialog):
         for r, row in enumerate(preview.rows):
             for c, text in enumerate(row[: len(preview.columns)]):
                 self.table.setItem(r, c, QTableWidgetItem(text))
+        self.columns = ColumnChoices(self.table, preview, len(preview.columns) - 1)
         self.table.resizeColumnsToContents()  # the names whole: only the first rows
         self.label = QComboBox()
         self.label.addItems(list(preview.columns))
@@ -150,6 +146,12 @@ class ImportDialog(QDialog):
         self.task.setToolTip("Auto: text or up to 50 whole numbers are classes")
         self.missing = QComboBox()
         self.missing.addItems(list(MISSING))
+        self.scaling = QComboBox()
+        self.scaling.addItems(list(SCALINGS))  # "auto" first: the training setting's default
+        self.scaling.setToolTip(
+            "How the inputs are scaled for training, with statistics of the training part "
+            "only (also in the training settings)"
+        )
         self.outcome = QLabel()  # what the choices make of the columns (the first rows)
         self.outcome.setWordWrap(True)
         self.summary = QLabel()  # what the whole file makes, once read; or why not
@@ -161,12 +163,13 @@ class ImportDialog(QDialog):
         rows = f"{preview.n_rows:,} rows" if preview.n_rows is not None else "rows"
         about = QLabel(
             f"{rows} · {len(preview.columns)} columns · the first {len(preview.rows)} shown; "
-            "text columns become one-hot categories or word counts"
+            "choose what each column is used as, and how an input becomes numbers"
         )
         form = QFormLayout()
         form.addRow("Label column", self.label)
         form.addRow("Task", self.task)
         form.addRow("Missing values", self.missing)
+        form.addRow("Input scaling", self.scaling)
         self.test_button = QPushButton("Choose a test file…")
         self.test_button.setToolTip(
             "A file of the same columns to test on (MNIST's own test set, say) instead of "
@@ -192,7 +195,9 @@ class ImportDialog(QDialog):
         self._reread.timeout.connect(self._read)
         self._poll = QTimer(self, interval=PROGRESS_INTERVAL_MS)
         self._poll.timeout.connect(self._show_progress)
-        for combo in (self.label, self.task, self.missing):
+        self.label.currentIndexChanged.connect(self.columns.set_label)
+        self.columns.changed.connect(self._choices_changed)
+        for combo in (self.task, self.missing):
             combo.currentIndexChanged.connect(self._choices_changed)
         self._describe()
         self._read()
@@ -211,26 +216,18 @@ class ImportDialog(QDialog):
 
     def _describe(self) -> None:
         """What the choices make of the columns, as far as the first rows tell."""
-        label = self.label.currentIndex()
-        kinds = [k for i, k in enumerate(self.preview.kinds) if i != label]
-        counts = {kind: kinds.count(kind) for kind in set(kinds)}
-        parts = [
-            f"{counts[kind]} {what} column{'s' * (counts[kind] > 1)}{how}"
-            for kind, what, how in (
-                ("number", "number", ""),
-                ("category", "category", ", one-hot"),
-                ("text", "text", ", as word counts"),
-                ("empty", "empty", ", left out"),
-            )
-            if counts.get(kind)
-        ]
-        task = self.task.currentText()
-        predicted = "classes" if self.preview.kinds[label] != "number" else "its values"
-        if task != "auto":
-            predicted = "classes" if task == datasets.CLASSIFICATION else "its values"
+        columns, kinds = self.preview.columns, self.preview.kinds
+        labels = self.columns.columns_used(LABEL) + self.columns.columns_used(ALSO_LABEL)
+        predicted = "classes" if any(kinds[c] != "number" for c in labels) else "its values"
+        if len(labels) > 1 or self.task.currentText() == datasets.REGRESSION:
+            predicted = "their values" if len(labels) > 1 else "its values"
+        elif self.task.currentText() == datasets.CLASSIFICATION:
+            predicted = "classes"
+        left_out = len(self.columns.columns_used(LEFT_OUT))
+        left = f"; {left_out} column{'s' * (left_out > 1)} left out" if left_out else ""
         self.outcome.setText(
-            f"Inputs from {', '.join(parts) or 'no column'}; the network predicts "
-            f"{self.label.currentText()!r} ({predicted})."
+            f"Inputs from {self.columns.describe() or 'no column'}{left}; the network "
+            f"predicts {', '.join(repr(columns[c]) for c in labels)} ({predicted})."
         )
 
     def _choose_test_file(self) -> None:
@@ -242,11 +239,10 @@ class ImportDialog(QDialog):
         self._choices_changed()
 
     def options(self) -> datasets.TableImport:
-        """What the widgets say, on top of what the columns suggest."""
-        suggested = self.preview.suggested_import(self.label.currentIndex())
+        """The table import the widgets say."""
         return datasets.TableImport.from_dict(
             {
-                **suggested.to_dict(),
+                **self.columns.import_options(),
                 "task": self.task.currentText(),
                 "missing": MISSING[self.missing.currentText()],
             }

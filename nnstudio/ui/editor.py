@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
@@ -148,9 +149,10 @@ class Editor(QObject):
         )
 
     @_edit
-    def set_dataset(self, reference: dict) -> bool:
-        """Use another dataset; the input and output layers follow it (one undo step).
-        One of the project's own is named by ``{"name": ..., "source": "project"}``."""
+    def set_dataset(self, reference: dict, settings: dict | None = None) -> bool:
+        """Use another dataset; the input and output layers follow it, and the training
+        ``settings`` chosen with it (one undo step). One of the project's own is named
+        by ``{"name": ..., "source": "project"}``."""
         try:
             data = self.project.dataset_for(reference)
             if reference.get("source") == OWN:
@@ -158,7 +160,8 @@ class Editor(QObject):
         except NNStudioError as exc:
             self.sigRefused.emit(str(exc))
             return False
-        return self._use_data(reference, data, f"Use dataset {reference['name']}")
+        text = f"Use dataset {Path(reference['name']).name}"
+        return self._use_data(reference, data, text, settings=settings)
 
     @_edit
     def set_own_data(self, data: datasets.Dataset, text: str | None = None) -> bool:
@@ -167,8 +170,10 @@ class Editor(QObject):
         reference = own_reference(data.name, data)
         return self._use_data(reference, data, text or f"Enter data {data.name}", own=data)
 
-    def _use_data(self, reference: dict, data, text: str, own=None) -> bool:
+    def _use_data(self, reference: dict, data, text: str, own=None, settings=None) -> bool:
         project, doc = self.project, self.document
+        old_settings = settings_of(project)
+        new_settings = {**old_settings, **(settings or {})}
         activation = output_activation_for(data)
         outputs = 1 if activation == "sigmoid" else data.n_outputs
         name = reference["name"]
@@ -178,9 +183,10 @@ class Editor(QObject):
             doc[0].units,
             doc[-1].units,
             doc[-1].activation,
+            old_settings,
         )
 
-        def use(dataset, own_data, inputs, outputs, activation, weights):
+        def use(dataset, own_data, inputs, outputs, activation, training, weights):
             doc.bind_dataset(inputs, outputs, activation, weights=weights)  # may refuse
             if own is not None:  # the own dataset of this name: the new one, or the old
                 if own_data is None:
@@ -188,10 +194,12 @@ class Editor(QObject):
                 else:
                     project.own_data[name] = own_data
             project.dataset = dict(dataset)
+            if training != settings_of(project):
+                use_settings(project, training)
 
         done = self._push(
             text,
-            lambda w: use(reference, own, data.n_features, outputs, activation, w),
+            lambda w: use(reference, own, data.n_features, outputs, activation, new_settings, w),
             lambda w: use(*old, w),
         )
         if done:

@@ -24,7 +24,7 @@ from nnstudio.ui.canvas.node_maps import NodeMaps
 from nnstudio.ui.canvas.scene import NetworkScene
 from nnstudio.ui.canvas.view import NetworkView
 from nnstudio.ui.data_entry import DataEntryDialog
-from nnstudio.ui.data_import import ask_for_data_file, ask_to_fix, fix_offer
+from nnstudio.ui.data_import import ask_for_data_file
 from nnstudio.ui.data_table import DataTable
 from nnstudio.ui.dataset_panel import DatasetPanel
 from nnstudio.ui.drawing import PointDrawing
@@ -32,6 +32,7 @@ from nnstudio.ui.editor import Editor
 from nnstudio.ui.evaluation import EvaluationPanel
 from nnstudio.ui.exporting import Exporter
 from nnstudio.ui.inspector import Inspector
+from nnstudio.ui.locate_data import ask_to_fix, fix_offer
 from nnstudio.ui.menus import StudioMenus
 from nnstudio.ui.palette import Palette
 from nnstudio.ui.plots import LossPlot
@@ -325,14 +326,15 @@ class MainWindow(QMainWindow):
         self.setWindowModified(self.is_modified())
 
     def open_data(self) -> None:
-        """Ask for a data file and how to read it, and train on it (an undoable edit)."""
+        """Ask for a data file and how to read it, and train on it (one undoable edit,
+        with the input scaling chosen with it)."""
         chosen = ask_for_data_file(self)
-        if chosen is not None:
-            reference, *read = chosen
-            if read[0] is not None:  # read already: not again
-                self.project.adopt(reference, *read)
-            self.editor.set_dataset(reference)
-            self._show_dataset()
+        if chosen is None:
+            return
+        if chosen.dataset is not None:  # read already: not again
+            self.project.adopt(chosen.reference, chosen.dataset, chosen.test)
+        self.editor.set_dataset(chosen.reference, chosen.settings)
+        self._show_dataset()
 
     def fix_data_file(self) -> None:
         """The data file moved (ask where it is) or changed (use it as it is now)."""

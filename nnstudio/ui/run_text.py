@@ -34,7 +34,7 @@ def duration(seconds: float) -> str:
 
 
 # what a setting left to the studio (None) is called, where "none" would mislead
-AUTOMATIC = {"test_split": "auto", "loss": "auto"}
+AUTOMATIC = {"test_split": "auto", "loss": "auto", "scaling": "auto"}
 
 
 def _value(value, key: str | None = None) -> str:

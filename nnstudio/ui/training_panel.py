@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 from superqt import QCollapsible
 
+from nnstudio import datasets
 from nnstudio.engine.initializers import INITIALIZERS
 from nnstudio.engine.losses import LOSSES
 from nnstudio.engine.optimizers import OPTIMIZERS
@@ -24,6 +25,7 @@ from nnstudio.model.training import DEFAULT_SETTINGS
 from nnstudio.ui.live_text import LiveText
 
 AUTOMATIC_LOSS = "automatic"
+AUTOMATIC_SCALING = "auto"
 
 
 def _spin(
@@ -125,6 +127,13 @@ class TrainingPanel(QWidget):
         initializer.setToolTip("How the initial weights are drawn (Reset draws them again)")
         dtype = QComboBox()
         dtype.addItems(["float32", "float64"])
+        scaling = QComboBox()
+        scaling.addItems([AUTOMATIC_SCALING, *datasets.SCALINGS])
+        scaling.setToolTip(
+            "How inputs are scaled before training, with statistics of the training part: "
+            "standard (mean 0, variance 1), minmax (0 to 1) or none. Auto: standard, none "
+            "for points drawn on the plane"
+        )
         validation = _spin(
             0.0,
             0.5,
@@ -158,6 +167,7 @@ class TrainingPanel(QWidget):
             "l2": l2,
             "initializer": initializer,
             "dtype": dtype,
+            "scaling": scaling,
             "validation_split": validation,
             "test_split": test,
             "target_loss": target,
@@ -190,6 +200,7 @@ class TrainingPanel(QWidget):
             ("L2", "l2"),
             ("Initialiser", "initializer"),
             ("Precision", "dtype"),
+            ("Input scaling", "scaling"),
             ("Validation split", "validation_split"),
             ("Test split", "test_split"),
             ("Stop at loss", "target_loss"),
@@ -202,8 +213,8 @@ class TrainingPanel(QWidget):
             widget.blockSignals(True)
         for key, widget in self._widgets.items():
             value = settings[key]
-            if key == "loss":
-                widget.setCurrentText(value or AUTOMATIC_LOSS)
+            if key in ("loss", "scaling"):
+                widget.setCurrentText(value or widget.itemText(0))  # None: automatic
             elif isinstance(widget, QComboBox):
                 widget.setCurrentText(value)
             elif isinstance(widget, QCheckBox):
@@ -223,6 +234,7 @@ class TrainingPanel(QWidget):
             else:
                 values[key] = widget.value()
         values["loss"] = None if values["loss"] == AUTOMATIC_LOSS else values["loss"]
+        values["scaling"] = None if values["scaling"] == AUTOMATIC_SCALING else values["scaling"]
         values["epochs"] = values["epochs"] or None
         values["target_loss"] = values["target_loss"] or None
         values["test_split"] = values["test_split"] or None

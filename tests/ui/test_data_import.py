@@ -360,3 +360,102 @@ def test_a_changed_data_file_can_be_used_as_it_is_now(window, qtbot, pets, monke
     qtbot.mouseClick(panel.fix_file, Qt.MouseButton.LeftButton)
     assert window.project.load_dataset().n_samples == 37
     assert panel.size.text() == "37 samples · 4 inputs · 2 classes"
+
+
+def test_open_an_idx_pair_with_a_test_pair_of_its_own(window, qtbot, tmp_path, monkeypatch):
+    import numpy as np
+    from PySide6.QtWidgets import QMessageBox
+
+    from nnstudio.datasets import write_idx
+
+    rng = np.random.default_rng(1)
+    files = {}
+    for part, n in (("train", 30), ("t10k", 12)):
+        files[part] = tmp_path / f"{part}-images-idx3-ubyte"
+        write_idx(files[part], rng.integers(0, 255, (n, 4, 5)).astype(np.uint8))
+        write_idx(tmp_path / f"{part}-labels-idx1-ubyte", (np.arange(n) % 3).astype(np.uint8))
+    write_idx(
+        tmp_path / "wide-images-idx3-ubyte", rng.integers(0, 255, (12, 5, 5)).astype(np.uint8)
+    )
+    chosen = []
+
+    def answer_with(*names):
+        answers = iter(tmp_path / name for name in names)
+        monkeypatch.setattr(
+            QFileDialog,
+            "getOpenFileName",
+            lambda *a, **k: chosen.append(a[1]) or (str(next(answers)), ""),
+        )
+
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    answer_with(
+        "train-images-idx3-ubyte",
+        "train-labels-idx1-ubyte",
+        "t10k-images-idx3-ubyte",
+        "t10k-labels-idx1-ubyte",
+    )
+    window.open_data()
+    assert chosen[1:] == [
+        "The labels of train-images-idx3-ubyte",
+        "The test images",
+        "The labels of t10k-images-idx3-ubyte",
+    ]
+    window.training_panel.step.click()
+    qtbot.waitUntil(lambda: window.training.latest is not None, timeout=10_000)
+    parts = window.training.live.parts
+    assert parts.train.n_samples == 30 and parts.test.n_samples == 12  # all of train trains
+    assert window.files.save_to(tmp_path / "idx.nnsp")
+    assert load_project(tmp_path / "idx.nnsp").test_data().n_samples == 12
+    answer_with(
+        "train-images-idx3-ubyte",
+        "train-labels-idx1-ubyte",
+        "wide-images-idx3-ubyte",
+        "t10k-labels-idx1-ubyte",
+    )
+    window.open_data()  # test images of another size: refused, the data in use stays
+    assert "5×5 images but the training images are 4×5" in window.statusBar().currentMessage()
+    assert window.project.test_data().n_samples == 12
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)
+
+
+def test_columns_are_chosen_in_the_table_left_out_encoded_and_several_labels(
+    window, qtbot, tmp_path, monkeypatch
+):
+    path = tmp_path / "houses.csv"
+    path.write_text(
+        "rooms,town,note,price,tax\n"
+        + "".join(
+            f"{r},{t},{n},{100 + 30 * r},{10 + 3 * r}\n"
+            for r, t, n in [(2, "north", "quiet street"), (3, "south", "near the park")] * 10
+        )
+    )
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+
+    def choose(dialog):
+        assert dialog.table.verticalHeaderItem(0).text() == "use"
+        use = {name: dialog.columns.use[c] for c, name in enumerate(dialog.preview.columns)}
+        encode = {name: dialog.columns.encode[c] for c, name in enumerate(dialog.preview.columns)}
+        dialog.label.setCurrentText("price")
+        assert use["price"].currentText() == "label" and not use["price"].isEnabled()
+        assert use["tax"].currentText() == "input"  # the last column was the label
+        use["note"].setCurrentText("left out")
+        assert not encode["note"].isEnabled()
+        encode["rooms"].setCurrentText("one-hot")
+        use["tax"].setCurrentText("also a label")
+        assert dialog.outcome.text() == (
+            "Inputs from 1 number column, one-hot, 1 category column, one-hot; 1 column left "
+            "out; the network predicts 'price', 'tax' (their values)."
+        )
+        dialog.scaling.setCurrentText("minmax")
+        qtbot.waitUntil(lambda: "samples" in dialog.summary.text(), timeout=10_000)
+        assert dialog.summary.text() == "20 samples · 4 inputs · 2 targets"  # 2 rooms, 2 towns
+
+    user_clicks_ok(monkeypatch, qtbot, choose)
+    window.open_data()
+    data = window.project.load_dataset()
+    assert data.feature_names == ("rooms=2", "rooms=3", "town=north", "town=south")
+    assert data.y.shape == (20, 2) and window.project.training["scaling"] == "minmax"
+    assert window.training_panel._widgets["scaling"].currentText() == "minmax"
+    window.editor.undo_stack.undo()  # one step: the data and its scaling
+    assert window.project.dataset["name"] == "circle"
+    assert window.project.training.get("scaling") is None
