@@ -99,6 +99,7 @@ class StudioMenus:
         for action in (self.new_action, self.open_action):
             menu.addAction(action)
         menu.addMenu(window.files.recent_menu)
+        menu.addAction(self.open_data_action)  # also in Data: where a newcomer looks first
         for action in (self.save_action, self.save_as_action):
             menu.addAction(action)
         menu.addSeparator()

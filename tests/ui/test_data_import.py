@@ -459,3 +459,10 @@ def test_columns_are_chosen_in_the_table_left_out_encoded_and_several_labels(
     window.editor.undo_stack.undo()  # one step: the data and its scaling
     assert window.project.dataset["name"] == "circle"
     assert window.project.training.get("scaling") is None
+
+
+def test_open_a_data_file_is_in_the_file_menu_and_the_data_menu(window):
+    menus = {a.text(): a.menu() for a in window.menuBar().actions()}
+    for name in ("&File", "&Data"):
+        texts = [a.text() for a in menus[name].actions()]
+        assert "&Open a data file…" in texts, name
