@@ -87,7 +87,7 @@ def with_file(reference: dict, key: str, path) -> dict:
     return {**reference, key: str(path), FILE_KEYS[key]: _file_digest(path)[:16]}
 
 
-def _load_file(reference: dict) -> tuple[datasets.Dataset, datasets.Dataset | None]:
+def load_file(reference: dict) -> tuple[datasets.Dataset, datasets.Dataset | None]:
     """A data file as it was imported, and its test file's data (None: none); refused
     if one moved or changed since."""
     path = Path(reference["name"])
@@ -186,7 +186,7 @@ class Project:
                 self._adopted, data, test = None, adopted[1], adopted[2]
                 self._loaded = (key, data)  # and load_dataset gives it too
             else:
-                data, test = _load_file(reference)
+                data, test = load_file(reference)
             self._tests[key] = test
             return data
         if reference.get("source") == OWN:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QThread, QTimer
+from PySide6.QtCore import QEventLoop, Qt, QThread, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QProgressBar,
+    QProgressDialog,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -24,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from nnstudio import datasets
 from nnstudio.errors import NNStudioError
-from nnstudio.model.project import file_reference
+from nnstudio.model.project import file_reference, load_file
 from nnstudio.ui.import_columns import ALSO_LABEL, LABEL, LEFT_OUT, ColumnChoices
 
 FILE_FILTER = (
@@ -42,6 +43,8 @@ def is_idx(path: str) -> bool:
 
 REREAD_DELAY_MS = 300  # a choice resting this long is read with
 PROGRESS_INTERVAL_MS = 100
+BUSY_AFTER_MS = 400  # a read taking longer shows a busy dialog
+_ABANDONED: set = set()  # reads cancelled but still ending: kept alive until they end
 SCALINGS = {"auto (standard)": None, "standard": "standard", "minmax": "minmax", "none": "none"}
 MISSING = {
     "refuse (say where)": "refuse",
@@ -67,9 +70,10 @@ def ask_for_data_file(parent) -> ChosenData | None:
     if not path:
         return None
     if path.lower().endswith(".npz"):
-        return ChosenData(file_reference(path))
+        return read_in_background(parent, file_reference(path))
     if is_idx(path):
-        return _ask_for_idx(parent, Path(path))
+        chosen = _ask_for_idx(parent, Path(path))
+        return chosen and read_in_background(parent, chosen.reference)
     try:
         dialog = ImportDialog(Path(path), parent)
     except NNStudioError as exc:
@@ -108,6 +112,56 @@ def _ask_for_idx(parent, images: Path) -> ChosenData | None:
         if not test or not test_labels:
             return None
     return ChosenData(file_reference(images, labels=labels, test=test, test_labels=test_labels))
+
+
+def read_in_background(parent, reference: dict) -> ChosenData | None:
+    """The file ``reference`` names read off the GUI thread, a busy dialog with Cancel
+    showing if it takes long; None if cancelled. A file that cannot be read comes back
+    unread (using it says why)."""
+    loader = FileLoader(reference)
+    busy = QProgressDialog(f"Reading {Path(reference['name']).name}…", "Cancel", 0, 0, parent)
+    busy.setWindowModality(Qt.WindowModality.WindowModal)
+    busy.setMinimumDuration(BUSY_AFTER_MS)
+    wait = QEventLoop()
+    loader.finished.connect(wait.quit)
+    busy.canceled.connect(wait.quit)
+    loader.start()
+    wait.exec()
+    busy.close()
+    if loader.isRunning():  # cancelled: it ends by itself, unused
+        _keep_until_finished(loader)
+        return None
+    if loader.error is not None:
+        return ChosenData(reference)
+    return ChosenData(reference, *loader.data)
+
+
+class FileLoader(QThread):
+    """Reads the data file(s) a reference names, off the GUI thread: ``data`` (the
+    dataset and its test file's), or ``error``."""
+
+    def __init__(self, reference: dict):
+        super().__init__()
+        self.reference = reference
+        self.data = self.error = None
+
+    def run(self) -> None:
+        try:
+            self.data = load_file(self.reference)
+        except NNStudioError as exc:
+            self.error = exc
+
+
+def _keep_until_finished(thread: QThread) -> None:
+    """A thread abandoned while it runs stays alive until it ends, then goes (one slot
+    does both: a slot of its own would not be called once the thread is deleted)."""
+
+    def forget():
+        _ABANDONED.discard(thread)
+        thread.deleteLater()
+
+    _ABANDONED.add(thread)
+    thread.finished.connect(forget)
 
 
 class ImportDialog(QDialog):
@@ -325,9 +379,7 @@ class ImportDialog(QDialog):
         loader.progress.cancel()
         loader.finished.disconnect(self._loaded)  # also an end not yet told
         if loader.isRunning():  # it ends by itself, then goes
-            loader.finished.connect(loader.deleteLater)
-            _ABANDONED.add(loader)
-            loader.finished.connect(lambda: _ABANDONED.discard(loader))
+            _keep_until_finished(loader)
 
     def done(self, result: int) -> None:
         """Closed (Cancel too): a reading under way is abandoned."""
@@ -335,9 +387,6 @@ class ImportDialog(QDialog):
         if result != QDialog.DialogCode.Accepted:
             self._abandon()
         super().done(result)
-
-
-_ABANDONED: set = set()  # reads cancelled but still ending: kept alive until they end
 
 
 class TableLoader(QThread):

@@ -466,3 +466,57 @@ def test_open_a_data_file_is_in_the_file_menu_and_the_data_menu(window):
     for name in ("&File", "&Data"):
         texts = [a.text() for a in menus[name].actions()]
         assert "&Open a data file…" in texts, name
+
+
+def npz_file(tmp_path):
+    import numpy as np
+
+    path = tmp_path / "points.npz"
+    rng = np.random.default_rng(0)
+    np.savez(path, X=rng.normal(size=(40, 3)), y=rng.integers(0, 2, 40))
+    return path
+
+
+def test_an_npz_file_is_read_once_off_the_gui_thread(window, qtbot, tmp_path, monkeypatch):
+    import threading
+
+    import nnstudio.datasets as datasets_module
+
+    path = npz_file(tmp_path)
+    threads, real = [], datasets_module.load
+    monkeypatch.setattr(
+        datasets_module,
+        "load",
+        lambda *a, **k: threads.append(threading.current_thread()) or real(*a, **k),
+    )
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    window.open_data()
+    assert window.project.load_dataset().n_samples == 40
+    assert len(threads) == 1 and threads[0] is not threading.main_thread()
+
+
+def test_a_slow_npz_read_can_be_cancelled_and_changes_nothing(window, qtbot, tmp_path, monkeypatch):
+    import threading
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QProgressDialog, QPushButton
+
+    import nnstudio.ui.data_import as data_import
+
+    path = npz_file(tmp_path)
+    release, real = threading.Event(), data_import.load_file
+    monkeypatch.setattr(data_import, "load_file", lambda r: release.wait(10) and real(r))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    seen = []
+
+    def cancel():
+        busy = window.findChild(QProgressDialog)
+        seen.append(busy.labelText())
+        busy.findChild(QPushButton).click()
+
+    QTimer.singleShot(data_import.BUSY_AFTER_MS + 300, cancel)
+    window.open_data()  # the busy dialog shows, and the user cancels
+    release.set()
+    assert seen == ["Reading points.npz…"]
+    assert window.project.dataset["name"] == "circle"
+    qtbot.waitUntil(lambda: not data_import._ABANDONED, timeout=10_000)
