@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import gzip
 import math
-import os
 import zipfile
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
+from nnstudio.atomic import write_atomically
 from nnstudio.datasets import table
 from nnstudio.datasets.csv_reader import MAX_BYTES
 from nnstudio.datasets.dataset import CLASSIFICATION, REGRESSION, Dataset
@@ -342,6 +342,4 @@ def write_idx(path, array: np.ndarray, compress: bool = False) -> None:
     header = bytes([0, 0, code, array.ndim]) + np.array(array.shape, ">u4").tobytes()
     payload = header + array.astype(_IDX_TYPES[code]).tobytes()
     data = gzip.compress(payload, mtime=0) if compress else payload
-    tmp = Path(f"{path}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    write_atomically(path, lambda f: f.write(data))

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from nnstudio.atomic import write_atomically
 from nnstudio.export import keras_h5, numpy_code, pytorch, tables
 from nnstudio.export.model import (
     ExportError,
@@ -22,7 +23,6 @@ from nnstudio.export.model import (
     from_project,
 )
 from nnstudio.export.onnx_model import onnx_bytes
-from nnstudio.io.atomic import write_atomically
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from nnstudio.atomic import write_atomically
 from nnstudio.export import codegen
 from nnstudio.export.model import ExportError, ExportModel
-from nnstudio.io.atomic import write_atomically
 
 
 def keras_layers(model: ExportModel) -> list[tuple[str, str, object]]:
@@ -88,18 +88,17 @@ def write(model: ExportModel, path: Path) -> list[Path]:
         raise ExportError("the Keras export needs h5py: pip install 'nnstudio[keras]'") from None
     stem = path.name.removesuffix(".h5").removesuffix(".weights")
     script = path.with_name(stem + ".py")
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        with h5py.File(tmp, "w") as h5:
+
+    def write_weights(f) -> None:
+        with h5py.File(f, "w") as h5:
             h5.create_group("vars")
             for name, _, layer in keras_layers(model):
                 group = h5.create_group(f"layers/{name}/vars")
                 if layer is not None:
                     group.create_dataset("0", data=layer.weight)
                     group.create_dataset("1", data=layer.bias)
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
+
+    write_atomically(path, write_weights)
     code = module_code(model, path.name, script.name).encode("utf-8")
     write_atomically(script, lambda f: f.write(code))
     return [path, script]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from nnstudio.atomic import write_atomically
 from nnstudio.export import codegen
 from nnstudio.export.model import ExportModel
-from nnstudio.io.atomic import write_atomically
 from nnstudio.io.npz import save_npz
 
 FORWARD = """

@@ -15,9 +15,9 @@ from pathlib import Path
 import numpy as np
 
 from nnstudio import __version__
+from nnstudio.atomic import write_atomically
 from nnstudio.export import codegen
 from nnstudio.export.model import ExportModel
-from nnstudio.io.atomic import write_atomically
 
 MODULES = {
     "sigmoid": "torch.nn.Sigmoid()",

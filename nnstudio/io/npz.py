@@ -14,9 +14,9 @@ from pathlib import Path
 
 import numpy as np
 
+from nnstudio.atomic import write_atomically
 from nnstudio.engine.network import Network
 from nnstudio.errors import NNStudioError, SpecError
-from nnstudio.io.atomic import write_atomically
 
 FORMAT = "nnstudio.weights"
 VERSION = 1

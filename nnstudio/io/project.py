@@ -26,8 +26,8 @@ from pathlib import Path
 
 import numpy as np
 
+from nnstudio.atomic import write_atomically
 from nnstudio.errors import NNStudioError
-from nnstudio.io.atomic import write_atomically
 from nnstudio.io.own_data import OwnDataError, own_data_arrays, own_data_from_file
 from nnstudio.io.runs import (
     RunsFileError,
