@@ -220,7 +220,7 @@ def _export(args) -> int:
             if project is not None
             else ExportModel.from_npz(args.source)
         )
-        written = export(model, args.format, args.output)
+        written = export(model, args.format, args.output, source=args.source)
     for path in written:
         print(path)
     return 0

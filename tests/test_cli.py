@@ -161,7 +161,10 @@ def test_export_a_trained_weights_file_to_onnx_and_code(tmp_path, spec_file):
     out = session.run(None, {"input": X.astype(np.float32)})[0]
     assert np.abs(out - net.predict(scaled.astype(np.float32))).max() <= 1e-5
     result = _nnstudio("export", weights, "-f", "pytorch", "-o", tmp_path / "w.safetensors")
-    assert result.stdout.split() == [str(tmp_path / "w.safetensors"), str(tmp_path / "w.py")]
+    assert result.stdout.split() == [
+        str(tmp_path / "w.safetensors"),
+        str(tmp_path / "w_pytorch.py"),
+    ]
 
 
 def test_export_of_an_untrained_project_explains_and_can_be_forced(tmp_path):

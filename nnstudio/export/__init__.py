@@ -33,6 +33,7 @@ class Format:
     suffix: str
     description: str
     write: Callable[[ExportModel, Path], list[Path]]
+    companion: Callable[[Path], Path] | None = None  # the second file it writes, if any
 
 
 def _writing(render: Callable[[ExportModel], bytes | str]):
@@ -73,37 +74,84 @@ FORMATS = {
             _writing(onnx_bytes),
         ),
         Format(
-            "pytorch", ".safetensors", "PyTorch: safetensors weights and a model.py", pytorch.write
+            "pytorch",
+            ".safetensors",
+            "PyTorch: safetensors weights and a <name>_pytorch.py loader",
+            pytorch.write,
+            pytorch.script_for,
         ),
         Format(
             "keras",
             ".weights.h5",
-            "Keras 3: .weights.h5 and a model.py (needs h5py)",
+            "Keras 3: .weights.h5 and a <name>_keras.py loader (needs h5py)",
             keras_h5.write,
+            keras_h5.script_for,
         ),
         Format(
             "numpy",
             ".py",
             "Plain NumPy: a standalone predict.py with an NPZ beside it",
             numpy_code.write,
+            numpy_code.weights_for,
         ),
     )
 }
+_SUFFIXES = sorted({f.suffix for f in FORMATS.values()} | {".h5"}, key=len, reverse=True)
 
 
-def export(model: ExportModel, format_name: str, path) -> list[Path]:
-    """Write ``model`` as ``format_name`` to ``path``; return every file written."""
+def output_path(fmt: Format, path: Path) -> Path:
+    """``path`` with the format's suffix added if it has none; a path with another
+    format's suffix is refused (``-o x.npz`` for a script would hide what it writes)."""
+    name = path.name
+    if name.endswith(fmt.suffix):
+        return path
+    other = next((s for s in _SUFFIXES if name.lower().endswith(s)), None)
+    if other is None:
+        return path.with_name(name + fmt.suffix)
+    beside = ""
+    if fmt.companion is not None:
+        beside = f" (and {fmt.companion(Path('NAME' + fmt.suffix)).name} beside it)"
+    raise ExportError(
+        f"{name}: the {fmt.name} export writes NAME{fmt.suffix}{beside}, not a {other} "
+        f"file; give a name ending in {fmt.suffix}"
+    )
+
+
+def files_written(fmt: Format, path: Path) -> list[Path]:
+    """Every file an export to ``path`` writes."""
+    path = output_path(fmt, path)
+    return [path, fmt.companion(path)] if fmt.companion else [path]
+
+
+def export(model: ExportModel, format_name: str, path, source=None) -> list[Path]:
+    """Write ``model`` as ``format_name`` to ``path`` (its suffix added if it has none);
+    return every file written. Refused before anything is written if one of them
+    would replace ``source`` (the file the model was read from)."""
     try:
         fmt = FORMATS[format_name]
     except KeyError:
         raise ExportError(
             f"unknown export format {format_name!r}; choose one of {', '.join(FORMATS)}"
         ) from None
-    path = Path(path)
+    files = files_written(fmt, Path(path))
+    if source is not None:
+        for file in files:
+            if _same_file(file, Path(source)):
+                raise ExportError(
+                    f"{file} is the file being exported: writing it would replace it; "
+                    "choose another name"
+                )
     try:
-        return fmt.write(model, path)
+        return fmt.write(model, files[0])
     except OSError as exc:
         raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (a.exists() and b.exists() and a.samefile(b))
+    except OSError:
+        return False
 
 
 __all__ = [
@@ -114,5 +162,7 @@ __all__ = [
     "Format",
     "UntrainedError",
     "export",
+    "files_written",
     "from_project",
+    "output_path",
 ]

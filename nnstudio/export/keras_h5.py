@@ -80,14 +80,18 @@ def predict(X) -> np.ndarray:
     )
 
 
+def script_for(path: Path) -> Path:
+    """The loader written beside ``path`` (m.weights.h5 → m_keras.py)."""
+    return path.with_name(path.name.removesuffix(".h5").removesuffix(".weights") + "_keras.py")
+
+
 def write(model: ExportModel, path: Path) -> list[Path]:
-    """``path`` (.weights.h5) and ``<stem>.py`` beside it."""
+    """``path`` (.weights.h5) and its loader :func:`script_for` beside it."""
     try:
         import h5py
     except ImportError:
         raise ExportError("the Keras export needs h5py: pip install 'nnstudio[keras]'") from None
-    stem = path.name.removesuffix(".h5").removesuffix(".weights")
-    script = path.with_name(stem + ".py")
+    script = script_for(path)
 
     def write_weights(f) -> None:
         with h5py.File(f, "w") as h5:

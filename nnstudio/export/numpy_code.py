@@ -55,9 +55,14 @@ def write_npz(model: ExportModel, path: Path) -> list[Path]:
     return [path]
 
 
+def weights_for(path: Path) -> Path:
+    """The weights the script ``path`` loads, beside it (predict.py → predict.npz)."""
+    return path.with_suffix(".npz")
+
+
 def write(model: ExportModel, path: Path) -> list[Path]:
-    """``path`` (.py) and ``<stem>.npz`` beside it."""
-    weights = path.with_suffix(".npz")
+    """``path`` (.py) and its weights :func:`weights_for` beside it."""
+    weights = weights_for(path)
     write_npz(model, weights)
     code = module_code(model, weights.name, path.name).encode("utf-8")
     write_atomically(path, lambda f: f.write(code))

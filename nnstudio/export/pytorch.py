@@ -95,9 +95,14 @@ def predict(X) -> np.ndarray:
     )
 
 
+def script_for(path: Path) -> Path:
+    """The loader written beside ``path`` (m.safetensors → m_pytorch.py)."""
+    return path.with_name(path.stem + "_pytorch.py")
+
+
 def write(model: ExportModel, path: Path) -> list[Path]:
-    """``path`` (.safetensors) and its ``<stem>.py`` beside it."""
-    script = path.with_suffix(".py")
+    """``path`` (.safetensors) and its loader :func:`script_for` beside it."""
+    script = script_for(path)
     metadata = {
         "format": "pt",
         "producer": f"nnstudio {__version__}",

@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 
 from nnstudio.errors import NNStudioError
-from nnstudio.export import FORMATS, UntrainedError, export, from_project
+from nnstudio.export import FORMATS, UntrainedError, export, files_written, from_project
 from nnstudio.io.npz import read_weights
 from nnstudio.ui import images
 
@@ -47,6 +47,8 @@ class Exporter:
             (f for f in FORMATS.values() if path.endswith(f.suffix)), FORMATS["onnx"]
         )
         path = Path(path if path.endswith(fmt.suffix) else path + fmt.suffix)
+        if not self._may_replace_beside(files_written(fmt, path)[1:], path):
+            return
         try:
             try:
                 model = from_project(window.project, name=path.stem)
@@ -63,6 +65,24 @@ class Exporter:
             self._done(export(model, fmt.name, path))
         except NNStudioError as exc:
             self._failed("the model", exc)
+
+    def _may_replace_beside(self, companions: list[Path], path: Path) -> bool:
+        """The file dialog asked about ``path`` only: a file the export writes beside it
+        is replaced only if the user says so."""
+        existing = [p.name for p in companions if p.exists()]
+        if not existing:
+            return True
+        buttons = QMessageBox.StandardButton
+        answer = QMessageBox.question(
+            self.window,
+            "Replace the file beside it?",
+            f"The export writes {', '.join(existing)} beside {path.name}, and "
+            f"{'it exists' if len(existing) == 1 else 'they exist'} already. Replace "
+            f"{'it' if len(existing) == 1 else 'them'}?",
+            buttons.Yes | buttons.No,
+            buttons.No,
+        )
+        return answer == buttons.Yes
 
     def export_diagram(self) -> None:
         path, _ = QFileDialog.getSaveFileName(

@@ -103,7 +103,7 @@ def test_safetensors_has_sequential_names_and_out_in_layout(model, tmp_path):
     from safetensors.numpy import load_file
 
     written = export(model, "pytorch", tmp_path / "m.safetensors")
-    assert [p.name for p in written] == ["m.safetensors", "m.py"]
+    assert [p.name for p in written] == ["m.safetensors", "m_pytorch.py"]
     tensors = load_file(str(written[0]))
     # Linear, LeakyReLU, Linear, Tanh, Linear (linear: no module), Linear, Softmax
     assert sorted(tensors) == [
@@ -128,7 +128,7 @@ def test_safetensors_has_sequential_names_and_out_in_layout(model, tmp_path):
 )
 def test_generated_pytorch_module_predicts_the_same(model, inputs, tmp_path):
     export(model, "pytorch", tmp_path / "m.safetensors")
-    out = _run_script(tmp_path / "m.py", inputs, tmp_path)
+    out = _run_script(tmp_path / "m_pytorch.py", inputs, tmp_path)
     assert np.abs(out - model.predict(inputs)).max() <= 1e-5
 
 
@@ -137,7 +137,7 @@ def test_keras_weights_file_has_the_keras_3_layout(model, tmp_path):
     import h5py
 
     written = export(model, "keras", tmp_path / "m.weights.h5")
-    assert [p.name for p in written] == ["m.weights.h5", "m.py"]
+    assert [p.name for p in written] == ["m.weights.h5", "m_keras.py"]
     with h5py.File(written[0]) as h5:
         assert sorted(h5["layers"]) == ["dense", "dense_1", "dense_2", "dense_3", "leaky_re_lu"]
         np.testing.assert_array_equal(h5["layers/dense/vars/0"][()], model.layers[0].weight)
@@ -150,7 +150,7 @@ def test_keras_weights_file_has_the_keras_3_layout(model, tmp_path):
 )
 def test_generated_keras_module_loads_the_weights_and_predicts_the_same(model, inputs, tmp_path):
     export(model, "keras", tmp_path / "m.weights.h5")
-    out = _run_script(tmp_path / "m.py", inputs, tmp_path, env={"KERAS_BACKEND": "torch"})
+    out = _run_script(tmp_path / "m_keras.py", inputs, tmp_path, env={"KERAS_BACKEND": "torch"})
     assert np.abs(out - model.predict(inputs)).max() <= 1e-5
 
 

@@ -147,3 +147,21 @@ def test_a_run_from_imported_weights_is_no_branch_of_the_run_before(
     window.training.step()
     assert window.training.session.run.parent is None
     window.training.shutdown()
+
+
+def test_a_file_the_export_writes_beside_the_one_named_is_replaced_only_if_the_user_says(
+    window, monkeypatch, tmp_path
+):
+    _train_a_little(window)
+    loader = tmp_path / "m_keras.py"
+    loader.write_text("my own script")
+    _answer_save(monkeypatch, tmp_path / "m.weights.h5", "keras")
+    asked = []
+    answer = QMessageBox.StandardButton.No
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or answer)
+    window.menus.export_action.trigger()
+    assert "m_keras.py beside m.weights.h5" in asked[0]
+    assert loader.read_text() == "my own script" and not (tmp_path / "m.weights.h5").exists()
+    answer = QMessageBox.StandardButton.Yes
+    window.menus.export_action.trigger()
+    assert "load_weights" in loader.read_text() and (tmp_path / "m.weights.h5").is_file()
