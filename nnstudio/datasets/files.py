@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import gzip
 import math
-import zipfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from nnstudio.datasets.delimited import check_file, is_gzip
 from nnstudio.datasets.labels import targets
 from nnstudio.datasets.table_options import AUTO, TableImport
 from nnstudio.errors import DataError
+from nnstudio.safe_npz import read_arrays
 
 
 def _check_file(path: Path, max_bytes: int) -> int:
@@ -105,28 +105,13 @@ def load_npz(
     dataset's ``image_shape`` and must hold d values."""
     path = Path(path)
     _check_file(path, max_bytes)
-    try:
-        with zipfile.ZipFile(path) as archive:
-            declared = sum(info.file_size for info in archive.infolist())
-        if declared > max_bytes:
-            raise DataError(
-                f"{path.name} unpacks to {declared / 2**20:.0f} MiB, more than "
-                f"the {max_bytes / 2**20:.0f} MiB nnstudio loads"
-            )
-        with np.load(path, allow_pickle=False) as npz:
-            keys = list(npz.keys())
-            missing = [k for k in (x_key, y_key) if k not in keys]
-            if missing:
-                raise DataError(
-                    f"{path.name} has no array {missing[0]!r}; it has: "
-                    f"{', '.join(keys) or 'no arrays'}"
-                )
-            X, y = npz[x_key], npz[y_key]
-            shape = npz[shape_key] if shape_key in keys else None
-    except DataError:
-        raise
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError, KeyError) as exc:
-        raise DataError(f"{path.name} is not a readable .npz file ({exc})") from None
+    arrays = read_arrays(path, path.name, max_bytes, DataError)
+    missing = [k for k in (x_key, y_key) if k not in arrays]
+    if missing:
+        raise DataError(
+            f"{path.name} has no array {missing[0]!r}; it has: {', '.join(arrays) or 'no arrays'}"
+        )
+    X, y, shape = arrays[x_key], arrays[y_key], arrays.get(shape_key)
     data = _from_arrays(X, y, path, x_key, y_key, task)
     if shape is None:
         return data

@@ -9,7 +9,6 @@ Everything loads with ``np.load(path, allow_pickle=False)``.
 from __future__ import annotations
 
 import json
-import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +16,7 @@ import numpy as np
 from nnstudio.atomic import write_atomically
 from nnstudio.engine.network import Network
 from nnstudio.errors import NNStudioError, SpecError
+from nnstudio.safe_npz import read_arrays
 
 FORMAT = "nnstudio.weights"
 VERSION = 1
@@ -49,16 +49,7 @@ def read_npz(path) -> tuple[dict, dict[str, np.ndarray]]:
     path = Path(path)
     if not path.is_file():
         raise NNStudioError(f"{path}: no such file")
-    try:
-        with zipfile.ZipFile(path) as archive:
-            if sum(i.file_size for i in archive.infolist()) > _MAX_BYTES:
-                raise NNStudioError(f"{path.name} unpacks to more than 1 GiB")
-        with np.load(path, allow_pickle=False) as npz:
-            arrays = {key: npz[key] for key in npz.keys()}
-    except NNStudioError:
-        raise
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
-        raise NNStudioError(f"{path.name} is not a readable weights file ({exc})") from None
+    arrays = read_arrays(path, path.name, _MAX_BYTES)
     try:
         model = json.loads(arrays.pop("model.json").tobytes().decode("utf-8"))
     except (KeyError, UnicodeDecodeError, json.JSONDecodeError):

@@ -16,7 +16,6 @@ thread while the project goes on changing (autosave). :func:`save_project` does 
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import time
@@ -38,6 +37,7 @@ from nnstudio.io.runs import (
 from nnstudio.model.document import DocumentError
 from nnstudio.model.project import FILE, OWN, Project
 from nnstudio.model.runs import frozen
+from nnstudio.safe_npz import read_arrays
 
 FORMAT = "nnstudio.project"
 VERSION = 3  # 3: the project's own datasets (data.npz); 2: runs; 1: design and weights
@@ -239,14 +239,7 @@ def _migrate(body, name: str) -> dict:
 
 def _arrays(data: bytes, name: str, member: str) -> dict[str, np.ndarray]:
     """The arrays of an NPZ member, never unpickled (an object array is an error)."""
-    try:
-        npz = np.load(io.BytesIO(data), allow_pickle=False)
-        if not isinstance(npz, np.lib.npyio.NpzFile):  # one bare .npy array
-            raise ValueError("not an NPZ archive of arrays")
-        with npz:
-            return {key: npz[key] for key in npz.keys()}
-    except (ValueError, OSError, zipfile.BadZipFile, EOFError, MemoryError) as exc:
-        raise ProjectError(f"{name}: {member} is not readable ({exc})") from None
+    return read_arrays(data, f"{name}: {member}", MEMBERS[member], ProjectError)
 
 
 def _load_weights(project: Project, data: bytes, name: str) -> None:

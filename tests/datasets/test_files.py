@@ -179,7 +179,7 @@ def test_npz_bad_shape_entry_is_refused(tmp_path, shape, message):
 
 def test_npz_with_pickled_objects_is_refused_without_unpickling(tmp_path):
     np.savez(tmp_path / "p.npz", X=np.zeros((2, 1)), y=np.array([{"a": 1}, None], object))
-    with pytest.raises(DataError, match="not a readable .npz file"):
+    with pytest.raises(DataError, match="holds Python objects; nnstudio reads only plain arrays"):
         load_npz(tmp_path / "p.npz")
 
 

@@ -253,7 +253,7 @@ def _no_runs_npz(members):
         (_unchained, "run 'Run 1' is damaged .*do not chain"),
         (_entry_without("checkpoints"), "run 'Run 2' is damaged .*checkpoints"),
         (_entry_without("network"), "run 'Run 2' is damaged .*network"),
-        (_runs_not_npz, "runs.npz is not readable"),
+        (_runs_not_npz, "runs.npz is not a readable NPZ archive"),
         (_no_runs_npz, "run 'Run 1' is damaged"),
     ],
 )
@@ -276,7 +276,7 @@ def test_arrays_are_never_unpickled(tmp_path, trained_project):
     members["runs.npz"] = _npz_bytes(arrays)
     _rewrite(path, **members)
     UNPICKLED.clear()
-    with pytest.raises(ProjectError, match="runs.npz is not readable .*allow_pickle"):
+    with pytest.raises(ProjectError, match="runs.npz: array .* holds Python objects"):
         load_project(path)
     assert UNPICKLED == []
     np.load(io.BytesIO(members["runs.npz"]), allow_pickle=True)["run1/weights/0/W"]
