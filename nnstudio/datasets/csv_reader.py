@@ -19,6 +19,7 @@ import math
 import mmap
 import os
 import warnings
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -117,7 +118,7 @@ class _Reader:
                 start = self._read_whole()
             if start is not None:
                 self._read_exact(start)
-        except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        except (OSError, EOFError, gzip.BadGzipFile, zlib.error) as exc:
             raise DataError(f"{self.layout.path.name} could not be read ({exc})") from None
         texts = {
             c: np.concatenate(parts) if parts else np.empty(0, object)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -124,7 +125,7 @@ def _head(path: Path, gz: bool) -> tuple[str, bool]:
                     data += more
                 if data.strip() and b"\n" in data.lstrip():
                     return _decode(path, data, final=False), False
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+    except (OSError, EOFError, gzip.BadGzipFile, zlib.error) as exc:
         raise DataError(f"{path.name} could not be read ({exc})") from None
 
 
@@ -260,7 +261,7 @@ def count_lines(
             while block := f.read(1 << 24):
                 lines += last.count(b"\n")
                 last = block
-    except (OSError, EOFError, gzip.BadGzipFile):
+    except (OSError, EOFError, gzip.BadGzipFile, zlib.error):
         return None
     tail = last.rstrip()  # blank lines at the end are no rows
     lines += tail.count(b"\n") + bool(tail)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import math
+import zlib
 from dataclasses import replace
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from nnstudio.datasets.delimited import check_file, is_gzip
 from nnstudio.datasets.labels import targets
 from nnstudio.datasets.table_options import AUTO, TableImport
 from nnstudio.errors import DataError
-from nnstudio.safe_npz import read_arrays
+from nnstudio.safe_npz import MAX_DIMENSIONS, read_arrays
 
 
 def _check_file(path: Path, max_bytes: int) -> int:
@@ -226,6 +227,11 @@ def read_idx(path, max_bytes: int = MAX_BYTES) -> np.ndarray:
             dtype, ndim = np.dtype(_IDX_TYPES[magic[2]]), magic[3]
             if ndim == 0:
                 raise DataError(f"{path.name}: the IDX header declares no dimensions")
+            if ndim > MAX_DIMENSIONS:
+                raise DataError(
+                    f"{path.name}: the IDX header declares {ndim} dimensions, more than "
+                    f"NumPy's {MAX_DIMENSIONS}: not an IDX file nnstudio can read"
+                )
             dims_raw = f.read(4 * ndim)
             if len(dims_raw) < 4 * ndim:
                 raise DataError(f"{path.name}: the IDX header is cut short")
@@ -237,7 +243,7 @@ def read_idx(path, max_bytes: int = MAX_BYTES) -> np.ndarray:
                     f"{expected / 2**20:.0f} MiB, more than nnstudio loads"
                 )
             data = f.read(expected + 1)
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+    except (OSError, EOFError, gzip.BadGzipFile, zlib.error) as exc:
         raise DataError(f"{path.name} could not be read ({exc})") from None
     if len(data) != expected:
         raise DataError(

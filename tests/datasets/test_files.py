@@ -319,3 +319,22 @@ def test_fuzz_idx_headers_raise_only_data_error(tmp_path, dims, extra, code):
         assert extra != 0
         return
     assert array.shape == tuple(dims)
+
+
+def test_an_idx_header_of_more_dimensions_than_numpy_has_is_refused(tmp_path):
+    path = tmp_path / "deep-idx"
+    path.write_bytes(bytes([0, 0, 0x08, 40]) + (1).to_bytes(4, "big") * 40 + b"\0")
+    with pytest.raises(DataError, match="40 dimensions, more than NumPy's 32"):
+        load_idx(path, path)
+
+
+@pytest.mark.parametrize("name", ["t-idx1-ubyte.gz", "t.csv.gz"])
+def test_a_corrupt_gzip_stream_is_a_clear_error(tmp_path, name):
+    text = "x,y\n" + "".join(f"{i},{i % 2}\n" for i in range(5000))
+    packed = bytearray(gzip.compress(text.encode()))
+    packed[len(packed) // 2 : len(packed) // 2 + 16] = b"\xff" * 16  # inside the deflate data
+    path = tmp_path / name
+    path.write_bytes(bytes(packed))
+    reader = (lambda p: load_idx(p, p)) if "idx" in name else (lambda p: load_csv(p))
+    with pytest.raises(DataError, match=name.replace(".", r"\.")):
+        reader(path)
