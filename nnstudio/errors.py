@@ -20,7 +20,8 @@ class DataError(NNStudioError, ValueError):
 
 
 class TrainingDiverged(NNStudioError, ArithmeticError):
-    """The loss or a weight became NaN or infinite; the last finite weights are restored.
+    """The loss or a weight became NaN or infinite, or the loss exploded; the last sound
+    weights are restored.
 
     ``history`` holds the metrics of the epochs finished before the divergence.
     """

@@ -63,7 +63,8 @@ def fit(
     their defaults; ``lr=None`` and ``eps=None`` take the optimizer's own defaults
     (torch.optim's). ``callback`` receives every snapshot (see :class:`Trainer`).
     Raises :class:`TrainingDiverged` (weights restored to the last finite ones) if the
-    loss or a weight becomes NaN or infinite.
+    loss or a weight becomes NaN or infinite, or the loss explodes (10,000 times where it
+    began).
     """
     given = {
         "momentum": momentum,

@@ -35,6 +35,7 @@ from nnstudio.engine.targets import Targets, count_correct, prepare
 from nnstudio.errors import TrainingConfigError
 
 _GIL_RELEASE_EVERY = 0.005
+EXPLOSION = 1e4  # a loss this many times where it began (or past this, from below 1) diverged
 
 
 @dataclass
@@ -113,6 +114,7 @@ class Trainer:
         self._epoch_loss_sum = 0.0
         self._epoch_correct = 0
         self._losses: list[float] = []
+        self._first_loss: float | None = None  # this run's first step: where the loss began
         self._lr_in_use = self.optimizer.lr
         self._lr_changes: list[tuple[int, float]] = []  # (steps before it, lr) since a snapshot
         self._new_epochs: list[MappingProxyType] = []
@@ -256,11 +258,18 @@ class Trainer:
         self._safe_parameters = self.net.parameters.copy()
 
     def _divergence(self) -> str:
-        """What became non-finite ("loss" or "weights"), or "" while all is finite."""
+        """What went wrong: the loss or the weights became non-finite, or the loss
+        exploded (grew EXPLOSION times past where it began, or past EXPLOSION if it
+        began below 1); "" while training is sound."""
         if self._losses and not math.isfinite(self._losses[-1]):
-            return "loss"
+            return "the loss became NaN or infinite"
         if not np.isfinite(self.net.parameters).all():
-            return "weights"
+            return "the weights became NaN or infinite"
+        if self._losses and self._losses[-1] > EXPLOSION * max(self._first_loss, 1.0):
+            return (
+                f"the loss exploded to {self._losses[-1]:.3g}, more than {EXPLOSION:,.0f} "
+                f"times where it began ({self._first_loss:.3g})"
+            )
         return ""
 
     def _take_step_request(self) -> int | None:
@@ -305,6 +314,8 @@ class Trainer:
         self.optimizer.step(net.parameters, net.gradients)
         self.step_count += 1
         self._losses.append(loss)
+        if self._first_loss is None:
+            self._first_loss = loss
         self._epoch_loss_sum += loss * len(x)
         self._batch_start = stop
         if stop >= len(self.train.X):
@@ -424,8 +435,8 @@ class Trainer:
         self.net.parameters[...] = self._safe_parameters
         self.optimizer.reset()
         message = (
-            f"training diverged at step {self.step_count} (epoch {self.epoch + 1}): the "
-            f"{what} became NaN or infinite. The last finite weights are restored. "
+            f"training diverged at step {self.step_count} (epoch {self.epoch + 1}): "
+            f"{what}. The last sound weights are restored. "
             f"Try a lower learning rate (now {self.lr:g}), a smaller initialisation, "
             "or scaled inputs."
         )

@@ -347,7 +347,7 @@ class TrainingController(QObject):
             self._awaiting_pause = False
         if snapshot.status == DIVERGED:
             self.panel.show_banner(snapshot.message)
-            self.sigMessage.emit("Training diverged: the last finite weights are back.")
+            self.sigMessage.emit("Training diverged: the last sound weights are back.")
         if snapshot.status != "running":
             self.panel.set_running(False)
             self._draw()

@@ -328,3 +328,24 @@ def test_a_snapshot_carries_the_best_epoch_beside_the_current_weights():
         np.testing.assert_array_equal(w, w0)  # the current weights, not the best ones
         np.testing.assert_array_equal(b, b0)
     assert not all(np.array_equal(w, w0) for (w, _), (w0, _) in zip(best.weights, last.weights))
+
+
+def test_a_loss_that_explodes_without_becoming_nan_is_divergence():
+    X, y = _blobs()
+    net = nnstudio.Network.from_spec(
+        {
+            "inputs": 2,
+            "layers": [{"units": 8, "activation": "tanh"}, {"units": 2, "activation": "softmax"}],
+        }
+    )
+    labels = (y > y.mean()).astype(int).ravel()
+    with pytest.raises(TrainingDiverged, match=r"the loss exploded to .*, more than 10,000 times"):
+        nnstudio.fit(net, X, labels, optimizer="sgd", lr=1e6, epochs=30)
+    assert np.isfinite(net.parameters).all()
+
+
+def test_a_loss_that_only_rises_a_little_trains_on():
+    X, y = _blobs()
+    net = nnstudio.Network.from_spec(SPEC)
+    history = nnstudio.fit(net, X, y, optimizer="sgd", lr=0.05, epochs=20)
+    assert len(history["loss"]) == 20
