@@ -72,6 +72,23 @@ class Workspace:
         self.deltas = [np.empty((batch_size, layer.units), dtype) for layer in layers]
 
 
+MAX_SEED = 2**63  # seeds are stored as JSON integers and given to NumPy
+
+
+def checked_seed(seed):
+    """``seed`` (None: fresh entropy) if it is a whole number 0 ≤ seed < 2**63, else
+    TrainingConfigError."""
+    if seed is not None and (
+        isinstance(seed, bool)
+        or not isinstance(seed, (int, np.integer))
+        or not 0 <= seed < MAX_SEED
+    ):
+        raise TrainingConfigError(
+            f"the seed must be a whole number from 0 to 2**63 - 1, got {seed!r}"
+        )
+    return seed
+
+
 class Network:
     """A feed-forward network of :class:`Dense` layers with float32 or float64 weights."""
 
@@ -136,7 +153,7 @@ class Network:
 
     def initialize(self, seed: int | None = 0) -> None:
         """(Re)draw every weight from its initialiser; the same seed, the same weights."""
-        rng = np.random.default_rng(seed)
+        rng = np.random.default_rng(checked_seed(seed))
         for layer in self.layers:
             init = get_initializer(layer.spec.initializer)
             layer.weight[...] = init(rng, layer.fan_in, layer.units)

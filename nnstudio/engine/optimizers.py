@@ -35,8 +35,7 @@ class Optimizer:
     default_lr = 1e-3
 
     def __init__(self, params: np.ndarray, lr: float | None = None):
-        self.lr = self.default_lr if lr is None else lr
-        _check(self.lr > 0, f"the learning rate must be > 0, got {self.lr}")
+        self.lr = self.default_lr if lr is None else checked_learning_rate(lr)
         self._tmp = np.empty_like(params)
         self.steps = 0
 
@@ -312,6 +311,15 @@ def _thread_pool() -> ThreadPoolExecutor:
     if _pool is None:
         _pool = ThreadPoolExecutor(_THREADS, thread_name_prefix="nnstudio-optimizer")
     return _pool
+
+
+def checked_learning_rate(value) -> float:
+    """``value`` as a learning rate: a finite number above 0, else TrainingConfigError."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
+        raise TrainingConfigError(f"the learning rate must be a number, got {value!r}")
+    if not (math.isfinite(value) and value > 0):
+        raise TrainingConfigError(f"the learning rate must be a finite number > 0, got {value}")
+    return float(value)
 
 
 def _check(condition: bool, message: str) -> None:

@@ -25,6 +25,7 @@ from types import MappingProxyType
 import numpy as np
 
 from nnstudio.engine.network import Network
+from nnstudio.engine.optimizers import checked_learning_rate
 from nnstudio.engine.snapshot import BestEpoch, Snapshot
 from nnstudio.engine.trainer import Trainer
 
@@ -177,11 +178,7 @@ class RemoteTrainer:
 
     @lr.setter
     def lr(self, value: float) -> None:
-        if not value > 0:
-            from nnstudio.errors import TrainingConfigError
-
-            raise TrainingConfigError(f"the learning rate must be > 0, got {value}")
-        self._lr = float(value)
+        self._lr = checked_learning_rate(value)
         self._send("lr", self._lr)
 
     @property

@@ -19,8 +19,8 @@ from types import MappingProxyType
 import numpy as np
 
 from nnstudio.engine.losses import get_loss
-from nnstudio.engine.network import Network
-from nnstudio.engine.optimizers import get_optimizer
+from nnstudio.engine.network import Network, checked_seed
+from nnstudio.engine.optimizers import checked_learning_rate, get_optimizer
 from nnstudio.engine.snapshot import (
     DIVERGED,
     FINISHED,
@@ -89,7 +89,7 @@ class Trainer:
     ):
         self.net = net
         self.loss = get_loss(loss, net.output_activation)
-        _check_settings(batch_size, epochs, l1, l2, validation_split, target_loss)
+        _check_settings(batch_size, epochs, l1, l2, validation_split, target_loss, seed)
         self.batch_size, self.epochs, self.shuffle = batch_size, epochs, shuffle
         self.l1, self.l2, self.target_loss = float(l1), float(l2), target_loss
         self.snapshot_interval = snapshot_interval
@@ -132,9 +132,7 @@ class Trainer:
 
     @lr.setter
     def lr(self, value: float) -> None:
-        if not value > 0:
-            raise TrainingConfigError(f"the learning rate must be > 0, got {value}")
-        self.optimizer.lr = float(value)
+        self.optimizer.lr = checked_learning_rate(value)
 
     @property
     def steps_per_epoch(self) -> int:
@@ -474,16 +472,17 @@ def _subset(data: Targets, rows: np.ndarray) -> Targets:
     )
 
 
-def _check_settings(batch_size, epochs, l1, l2, validation_split, target_loss) -> None:
+def _check_settings(batch_size, epochs, l1, l2, validation_split, target_loss, seed) -> None:
+    checked_seed(seed)
     if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
         raise TrainingConfigError(f"batch_size must be a whole number ≥ 1, got {batch_size!r}")
     if epochs is not None and (
         isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0
     ):
         raise TrainingConfigError(f"epochs must be a whole number ≥ 0, got {epochs!r}")
-    if not (l1 >= 0 and l2 >= 0):
-        raise TrainingConfigError(f"l1 and l2 must be ≥ 0, got l1={l1}, l2={l2}")
+    if not (0 <= l1 < math.inf and 0 <= l2 < math.inf):
+        raise TrainingConfigError(f"l1 and l2 must be finite and ≥ 0, got l1={l1}, l2={l2}")
     if not 0 <= validation_split < 1:
         raise TrainingConfigError(f"validation_split must be in [0, 1), got {validation_split}")
-    if target_loss is not None and not target_loss >= 0:
-        raise TrainingConfigError(f"target_loss must be ≥ 0, got {target_loss}")
+    if target_loss is not None and not 0 <= target_loss < math.inf:
+        raise TrainingConfigError(f"target_loss must be finite and ≥ 0, got {target_loss}")

@@ -1,5 +1,6 @@
 """The snapshot generator: rate, control from another thread, divergence, determinism."""
 
+import math
 import threading
 
 import numpy as np
@@ -349,3 +350,33 @@ def test_a_loss_that_only_rises_a_little_trains_on():
     net = nnstudio.Network.from_spec(SPEC)
     history = nnstudio.fit(net, X, y, optimizer="sgd", lr=0.05, epochs=20)
     assert len(history["loss"]) == 20
+
+
+@pytest.mark.parametrize("lr", [math.inf, math.nan, -1.0, 0.0, "0.1", True])
+def test_a_learning_rate_that_cannot_work_never_starts_a_run(lr):
+    X, y = _blobs()
+    net = nnstudio.Network.from_spec(SPEC)
+    with pytest.raises(TrainingConfigError, match="the learning rate must be"):
+        Trainer(net, X, y, lr=lr, epochs=1)
+    trainer = Trainer(net, X, y, lr=0.1, epochs=1)
+    with pytest.raises(TrainingConfigError, match="the learning rate must be"):
+        trainer.lr = lr  # set live too
+
+
+@pytest.mark.parametrize("seed", [-1, 2**63, 1.5, True])
+def test_a_seed_that_cannot_be_stored_never_starts_a_run(seed):
+    X, y = _blobs()
+    with pytest.raises(
+        TrainingConfigError, match=r"the seed must be a whole number from 0 to 2\*\*63 - 1"
+    ):
+        nnstudio.Network.from_spec(SPEC, seed=seed)
+    with pytest.raises(TrainingConfigError, match="the seed must be"):
+        Trainer(nnstudio.Network.from_spec(SPEC), X, y, seed=seed, epochs=1)
+    assert Trainer(nnstudio.Network.from_spec(SPEC, seed=2**63 - 1), X, y, seed=2**63 - 1)
+
+
+@pytest.mark.parametrize("key", ["l1", "l2", "target_loss"])
+def test_an_infinite_penalty_or_target_is_refused(key):
+    X, y = _blobs()
+    with pytest.raises(TrainingConfigError, match="finite"):
+        Trainer(nnstudio.Network.from_spec(SPEC), X, y, epochs=1, **{key: math.inf})
