@@ -73,6 +73,8 @@ class Workspace:
 
 
 MAX_SEED = 2**63  # seeds are stored as JSON integers and given to NumPy
+MAX_PARAMETERS = 1 << 27  # 134 million: 1 GiB of float32 with their gradients
+MAX_BATCH_BYTES = 1 << 30  # the layers' outputs and deltas for one batch
 
 
 def checked_seed(seed):
@@ -89,6 +91,10 @@ def checked_seed(seed):
     return seed
 
 
+def _gib(n: int) -> str:
+    return f"{n / 2**30:,.1f} GiB" if n >= 2**30 else f"{n / 2**20:,.0f} MiB"
+
+
 class Network:
     """A feed-forward network of :class:`Dense` layers with float32 or float64 weights."""
 
@@ -101,6 +107,13 @@ class Network:
         self.layers = [Dense(ls, fan_in) for ls, fan_in in zip(self.spec.layers, fan_ins)]
         n_weights = sum(layer.fan_in * layer.units for layer in self.layers)
         n_biases = sum(layer.units for layer in self.layers if layer.spec.use_bias)
+        if n_weights + n_biases > MAX_PARAMETERS:
+            raise SpecError(
+                f"this network has {n_weights + n_biases:,} parameters "
+                f"({_gib(2 * (n_weights + n_biases) * self.dtype.itemsize)} with their "
+                f"gradients); nnstudio trains networks of up to {MAX_PARAMETERS:,}: use "
+                "fewer or narrower layers"
+            )
         self.n_weights = n_weights
         self.parameters = np.zeros(n_weights + n_biases, self.dtype)
         self.gradients = np.zeros_like(self.parameters)
@@ -254,6 +267,19 @@ class Network:
         return out
 
     # -- training ---------------------------------------------------------------------
+
+    def batch_bytes(self, rows: int) -> int:
+        """The memory the layers' outputs and deltas take for a batch of ``rows``."""
+        return 2 * rows * sum(layer.units for layer in self.layers) * self.dtype.itemsize
+
+    def check_batch(self, rows: int) -> None:
+        """Refuse a batch whose buffers would pass MAX_BATCH_BYTES."""
+        if self.batch_bytes(rows) > MAX_BATCH_BYTES:
+            raise TrainingConfigError(
+                f"a batch of {rows:,} samples needs {_gib(self.batch_bytes(rows))} for the "
+                f"layers' activations and gradients, more than the {_gib(MAX_BATCH_BYTES)} "
+                "nnstudio allows: choose a smaller batch size or narrower layers"
+            )
 
     def workspace(self, batch_size: int) -> Workspace:
         """The buffers for a batch of ``batch_size`` rows (made once, then reused)."""

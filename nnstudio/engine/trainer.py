@@ -97,6 +97,7 @@ class Trainer:
         self.train, self.validation = self._split(
             prepare(net, X, y, self.loss), validation_split, validation_data, split_seed
         )
+        net.check_batch(min(batch_size, len(self.train.X)))  # before its buffers exist
         self._rng = np.random.default_rng(shuffle_seed)
         self.optimizer = get_optimizer(optimizer, net.parameters, lr=lr, **optimizer_options)
         self.history: dict[str, list[float]] = {"loss": []}
