@@ -81,18 +81,29 @@ class Scaler:
     scale: np.ndarray
 
     @classmethod
-    def fit(cls, X: np.ndarray, method: str = "standard") -> Scaler:
-        """Statistics of ``X`` (the training features); constant features keep scale 1."""
+    def fit(cls, X: np.ndarray, method: str = "standard", names=None) -> Scaler:
+        """Statistics of ``X`` (the training features, named ``names`` in messages);
+        constant features keep scale 1. Features whose statistics overflow are refused."""
         if method not in SCALINGS:
             raise DataError(f"scaling must be one of {', '.join(SCALINGS)}, got {method!r}")
         X = np.asarray(X, dtype=np.float64)
         d = X.shape[1]
-        if method == "none":
-            offset, scale = np.zeros(d), np.ones(d)
-        elif method == "standard":
-            offset, scale = X.mean(axis=0), X.std(axis=0)
-        else:
-            offset, scale = X.min(axis=0), X.max(axis=0) - X.min(axis=0)
+        with np.errstate(over="ignore", invalid="ignore"):
+            if method == "none":
+                offset, scale = np.zeros(d), np.ones(d)
+            elif method == "standard":
+                offset, scale = X.mean(axis=0), X.std(axis=0)
+            else:
+                offset, scale = X.min(axis=0), X.max(axis=0) - X.min(axis=0)
+        overflowed = ~(np.isfinite(offset) & np.isfinite(scale))
+        if overflowed.any():
+            k = int(np.argmax(overflowed))
+            name = repr(names[k]) if names is not None else f"number {k}"
+            raise DataError(
+                f"feature {name} holds values too large to scale ({method} scaling "
+                "overflows: its mean or spread passes what a float can hold); divide it by "
+                "a power of ten first"
+            )
         scale = np.where(scale > 0, scale, 1.0)
         return cls(method, offset, scale)
 
@@ -144,7 +155,7 @@ def prepare(
     """Split (``test`` None: :func:`automatic_test_split`), then scale every part with
     statistics of the training part only."""
     parts = split(data, test=test, validation=validation, seed=seed)
-    scaler = Scaler.fit(parts.train.X, scaling)
+    scaler = Scaler.fit(parts.train.X, scaling, parts.train.feature_names)
     scaled = Split(
         *(
             None if p is None else scaler.apply(p)

@@ -90,3 +90,13 @@ def test_only_a_dataset_large_enough_is_split_for_testing_by_default(name, teste
     assert held_out == tested and parts.train.n_samples == data.n_samples - tested
     asked = datasets.split(data, test=0.25)  # asked for: split however small
     assert asked.test is not None and asked.test.n_samples >= 1
+
+
+@pytest.mark.parametrize("method", ["standard", "minmax"])
+def test_features_whose_scale_overflows_are_refused_before_training(method):
+    X = np.array([[1.0, 1e308], [2.0, -1e308], [3.0, 1e308]])
+    data = datasets.Dataset(X, np.array([0, 1, 0]), "classification", ("a", "huge"), ("0", "1"))
+    with pytest.raises(DataError, match="feature 'huge' holds values too large to scale"):
+        datasets.prepare(data, test=0.0, scaling=method)
+    parts, scaler = datasets.prepare(data, test=0.0, scaling="none")  # nothing to overflow
+    assert np.isfinite(scaler.scale).all()
