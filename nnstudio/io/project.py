@@ -26,7 +26,8 @@ from pathlib import Path
 import numpy as np
 
 from nnstudio.atomic import write_atomically
-from nnstudio.errors import NNStudioError
+from nnstudio.engine.network import checked_seed
+from nnstudio.errors import NNStudioError, TrainingConfigError
 from nnstudio.io.own_data import OwnDataError, own_data_arrays, own_data_from_file
 from nnstudio.io.runs import (
     RunsFileError,
@@ -37,6 +38,7 @@ from nnstudio.io.runs import (
 from nnstudio.model.document import DocumentError
 from nnstudio.model.project import FILE, OWN, Project
 from nnstudio.model.runs import frozen
+from nnstudio.model.training import check_training
 from nnstudio.safe_npz import read_arrays
 
 FORMAT = "nnstudio.project"
@@ -194,9 +196,13 @@ def load_project(path) -> Project:
         body = json.loads(text.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ProjectError(f"{name}: project.json is not valid JSON ({exc})") from None
+    except RecursionError:
+        raise ProjectError(f"{name}: project.json is nested too deeply to be a project") from None
     body = _migrate(body, name)
     try:
         project = Project.from_dict(body)
+        check_training(project.training)
+        checked_seed(project.document.seed)
         project.dataset = _found_again(project.dataset, path.resolve().parent)
         if weights is not None:
             _load_weights(project, weights, name)
@@ -208,7 +214,7 @@ def load_project(path) -> Project:
         )
         if project.dataset.get("source") == OWN and project.dataset["name"] not in project.own_data:
             raise OwnDataError(f"its dataset {project.dataset['name']!r} is missing from it")
-    except (DocumentError, RunsFileError, OwnDataError) as exc:
+    except (DocumentError, RunsFileError, OwnDataError, TrainingConfigError) as exc:
         raise ProjectError(f"{name}: {exc}") from None
     return project
 

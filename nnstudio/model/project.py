@@ -254,12 +254,11 @@ class Project:
                 check_dataset(dataset)
             except ValueError as exc:
                 raise DocumentError(f"the project's data: {exc}") from None
-            return cls(
-                document=doc,
-                dataset=dataset,
-                training=dict(data.get("training", {})),
-                layout=dict(data.get("layout", {})),
-            )
+            training, layout = data.get("training", {}), data.get("layout", {})
+            for what, value in (("training settings are", training), ("layout is", layout)):
+                if not isinstance(value, dict):
+                    raise DocumentError(f"the {what} not a mapping ({shortened(value)})")
+            return cls(document=doc, dataset=dataset, training=dict(training), layout=dict(layout))
         except (KeyError, TypeError, ValueError) as exc:
             if isinstance(exc, DocumentError):
                 raise

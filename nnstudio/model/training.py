@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from nnstudio import datasets
 from nnstudio.datasets import entered
 from nnstudio.engine.network import Network
+from nnstudio.engine.optimizers import OPTIMIZERS
 from nnstudio.engine.remote import RemoteTrainer, TrainerRecipe
 from nnstudio.engine.trainer import Trainer
+from nnstudio.errors import TrainingConfigError, shortened
 from nnstudio.model.project import OWN, Project
 
 DEFAULT_SETTINGS = {
@@ -71,6 +74,67 @@ def settings_of(project: Project) -> dict:
         "loss": doc.loss,
         "initializer": doc.initializer,
     }
+
+
+def _number(low: float, high: float, whole: bool = False, optional: bool = False):
+    """A check that a setting is a (whole) number with low ≤ value < high."""
+
+    def check(value) -> str:
+        if optional and value is None:
+            return ""
+        kinds = (int,) if whole else (int, float)
+        if isinstance(value, bool) or not isinstance(value, kinds):
+            return f"must be a {'whole ' if whole else ''}number"
+        if not (math.isfinite(value) and low <= value < high):
+            return f"must be from {low:g} to below {high:g}"
+        return ""
+
+    return check
+
+
+def _one_of(*choices, optional: bool = False):
+    def check(value) -> str:
+        if (optional and value is None) or value in choices:
+            return ""
+        return f"must be one of {', '.join(map(str, choices))}"
+
+    return check
+
+
+SETTING_CHECKS = {
+    "optimizer": _one_of(*OPTIMIZERS),
+    "lr": _number(1e-12, 1e6),
+    "batch_size": _number(1, 65537, whole=True),
+    "epochs": _number(0, 1e12, whole=True, optional=True),
+    "target_loss": _number(0, math.inf, optional=True),
+    "seed": _number(0, 2**63, whole=True),
+    "test_split": _number(0, 1, optional=True),
+    "validation_split": _number(0, 1),
+    "l1": _number(0, math.inf),
+    "l2": _number(0, math.inf),
+    "momentum": _number(0, 1),
+    "nesterov": _one_of(True, False),
+    "dtype": _one_of("float32", "float64"),
+    "scaling": _one_of(*datasets.SCALINGS, optional=True),
+}
+
+
+def check_training(training) -> None:
+    """Raise TrainingConfigError unless ``training`` (a project file's settings) is a
+    mapping of known settings, each of its type and range."""
+    if not isinstance(training, dict):
+        raise TrainingConfigError(
+            f"the training settings are not a mapping ({shortened(training)})"
+        )
+    for key, value in training.items():
+        check = SETTING_CHECKS.get(key)
+        if check is None:
+            raise TrainingConfigError(f"unknown training setting {shortened(key)}")
+        problem = check(value)
+        if problem:
+            raise TrainingConfigError(
+                f"the training setting {key!r} {problem}, got {shortened(value)}"
+            )
 
 
 def use_settings(project: Project, settings: dict) -> None:

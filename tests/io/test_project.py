@@ -497,3 +497,57 @@ def test_a_file_written_the_old_way_opens_exactly_and_is_saved_the_new_way(
     again = _saved(old, tmp_path / "new.nnsp")
     assert not [key for key in _npz_arrays(_members(again)["runs.npz"]) if "/weights/" in key]
     assert (tmp_path / "new.nnsp").stat().st_size < (tmp_path / "old.nnsp").stat().st_size
+
+
+def _project_json_with(change) -> str:
+    from nnstudio.io.project import VERSION
+
+    body = {"format": "nnstudio.project", "schema_version": VERSION, **_project().to_dict()}
+    change(body)
+    return json.dumps(body)
+
+
+def _set(*keys_and_value):
+    *keys, value = keys_and_value
+
+    def change(body):
+        place = body
+        for key in keys[:-1]:
+            place = place[key]
+        place[keys[-1]] = value
+
+    return change
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (_set("training", "batch_size", "16"), "'batch_size' must be a whole number, got '16'"),
+        (_set("training", "lr", -0.1), "'lr' must be from 1e-12 to below 1e\\+06, got -0.1"),
+        (_set("training", "optimizer", "magic"), "'optimizer' must be one of sgd, adagrad"),
+        (_set("training", "dtype", 3), "'dtype' must be one of float32, float64, got 3"),
+        (_set("training", "warp", 9), "unknown training setting 'warp'"),
+        (_set("training", [1, 2]), "the training settings are not a mapping"),
+        (_set("network", "seed", -5), "the seed must be a whole number from 0 to 2\\*\\*63 - 1"),
+        (_set("network", "seed", 2**70), "the seed must be a whole number"),
+        (_set("dataset", "params", "noise"), "the dataset's params are not a mapping"),
+        (_set("dataset", "params", "n_samples", 10**12), None),  # refused on use, not here
+    ],
+)
+def test_every_field_of_project_json_is_checked_with_a_message(tmp_path, change, message):
+    path = tmp_path / "p.nnsp"
+    _rewrite(path, **{"project.json": _project_json_with(change)})
+    if message is None:
+        project = load_project(path)
+        with pytest.raises(Exception, match="n_samples must be a whole number from 1 to"):
+            project.load_dataset()
+        return
+    with pytest.raises(ProjectError, match=f"^p.nnsp: .*{message}"):
+        load_project(path)
+
+
+def test_json_nested_too_deeply_is_refused(tmp_path):
+    path = tmp_path / "p.nnsp"
+    _rewrite(path, **{"project.json": "[" * 200_000 + "]" * 200_000})
+    with pytest.raises(ProjectError, match="nested too deeply"):
+        load_project(path)
