@@ -10,7 +10,7 @@ from pyqtgraph.util.garbage_collector import GarbageCollector
 from PySide6.QtWidgets import QApplication, QMessageBox
 from threadpoolctl import threadpool_limits
 
-from nnstudio.ui.autosave import RecoveryError, pending_recovery
+from nnstudio.ui.autosave import RecoveryError, pending_recovery, set_aside
 from nnstudio.ui.main_window import MainWindow
 
 
@@ -48,13 +48,15 @@ def run(argv: list[str] | None = None) -> int:
 
 
 def create_window(args: list[str], ask=None) -> MainWindow:
-    """The window for ``args`` ([] or [PROJECT]); offers an autosaved project first."""
+    """The window for ``args`` ([] or [PROJECT]); offers a crashed session's autosaved
+    project first (declined, it is kept aside: nothing is lost)."""
     try:
         recovered = pending_recovery()
     except RecoveryError as exc:
         QMessageBox.warning(None, "Autosave unreadable", str(exc))
         recovered = None
     if recovered is not None:
+        project, path = recovered
         ask = ask or (
             lambda: (
                 QMessageBox.question(
@@ -66,10 +68,12 @@ def create_window(args: list[str], ask=None) -> MainWindow:
             )
         )
         if ask():
-            window = MainWindow(recovered)
+            window = MainWindow(project)
+            window.autosaver.adopt(path)  # until it is saved or closed cleanly
             window.editor.undo_stack.resetClean()
             window.statusBar().showMessage("Recovered the autosaved network: save it to keep it")
             return window
+        set_aside(path, "declined")
     window = MainWindow()
     if args:
         window.files.open_path(Path(args[0]))

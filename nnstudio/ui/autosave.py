@@ -1,5 +1,10 @@
 """Autosave while modified, and recovery after a crash.
 
+Each window autosaves to a file of its own, ``autosave-PID-N.nnsp`` in the recovery
+folder: two studios never overwrite each other's, a clean close removes only its own,
+and a file whose process is gone is a session that crashed, offered back on the next
+start (one of a studio still running never is).
+
 The window must not freeze while a big project is written: an autosave gathers what
 the file will hold on the GUI thread (:func:`~nnstudio.io.project.gather_project`:
 the JSON and the arrays, most of them the runs' read-only checkpoints, not copied) and
@@ -12,6 +17,7 @@ the previous recovery file, never a broken one.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import logging
 import os
 import threading
@@ -29,21 +35,53 @@ INTERVAL_MS = 60_000
 log = logging.getLogger(__name__)
 
 
-def recovery_path() -> Path:
-    """Where the autosave of an unsaved session lives."""
+_serial = itertools.count(1)  # the windows of this process
+
+
+def recovery_folder() -> Path:
+    """Where the autosaves of unsaved sessions live."""
     base = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
-    return base / "recovery" / "autosave.nnsp"
+    return base / "recovery"
+
+
+def new_recovery_path() -> Path:
+    """A recovery file of this process's own, for one more window."""
+    return recovery_folder() / f"autosave-{os.getpid()}-{next(_serial)}.nnsp"
+
+
+def _owner_running(path: Path) -> bool:
+    """True if the studio process that names ``path`` runs (it is not a crash's)."""
+    try:
+        pid = int(path.stem.split("-")[1])
+    except (IndexError, ValueError):
+        return False  # not named by a process
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # another user's process, or one this system will not say about
+    return True
+
+
+def crashed_sessions() -> list[Path]:
+    """Recovery files of studios that did not close cleanly, newest first."""
+    files = [p for p in recovery_folder().glob("autosave*.nnsp") if not _owner_running(p)]
+    return sorted(files, key=lambda p: p.stat().st_mtime, reverse=True)
 
 
 class Autosaver(QObject):
-    """Saves the project to :func:`recovery_path` every ``interval_ms`` while it is
-    modified, writing in the background; :meth:`discard` removes the file (after a
-    save or a clean exit), :meth:`stop` waits for the writing to end."""
+    """Saves the project to its own ``path`` (:func:`new_recovery_path`) every
+    ``interval_ms`` while it is modified, writing in the background; :meth:`discard`
+    removes the file (after a save or a clean exit), :meth:`stop` waits for the
+    writing to end."""
 
     def __init__(self, project_getter, is_modified, interval_ms: int = INTERVAL_MS, parent=None):
         super().__init__(parent)
         self._project, self._is_modified = project_getter, is_modified
-        self.path = recovery_path()
+        self.path = new_recovery_path()
         # guards the three below; held only for a moment, never over file work (replacing
         # or removing a file of 150 MiB takes ~35 ms), so save_now() never waits for it
         self._lock = threading.Lock()
@@ -93,6 +131,13 @@ class Autosaver(QObject):
         with self._file_lock:
             self.path.unlink(missing_ok=True)
 
+    def adopt(self, path: Path) -> None:
+        """Make the recovery file ``path`` (a crashed session's, just recovered) this
+        window's own: it stays until this window saves or closes cleanly."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._file_lock:
+            os.replace(path, self.path)
+
     def stop(self) -> None:
         """No more autosaves; returns once the one being written is written."""
         self.timer.stop()
@@ -134,18 +179,25 @@ class RecoveryError(NNStudioError):
     """An autosaved project that cannot be read (it was kept aside)."""
 
 
-def pending_recovery() -> Project | None:
-    """The autosaved project of a session that did not end cleanly, if any. One that
-    cannot be read is kept aside, never deleted (it may be the only copy of the work),
-    and :class:`RecoveryError` says where."""
-    path = recovery_path()
-    if not path.exists():
+def pending_recovery() -> tuple[Project, Path] | None:
+    """The newest autosaved project of a session that did not end cleanly, and its
+    file; None if there is none. One that cannot be read is kept aside, never deleted
+    (it may be the only copy of the work), and :class:`RecoveryError` says where."""
+    crashed = crashed_sessions()
+    if not crashed:
         return None
+    path = crashed[0]
     try:
-        return load_project(path)
+        return load_project(path), path
     except NNStudioError as exc:
-        kept = path.with_name(f"unreadable-{time.strftime('%Y%m%d-%H%M%S')}{path.suffix}")
-        os.replace(path, kept)
+        kept = set_aside(path, "unreadable")
         raise RecoveryError(
             f"The autosaved network could not be read ({exc}). It is kept as {kept}."
         ) from None
+
+
+def set_aside(path: Path, why: str) -> Path:
+    """Keep the recovery file ``path`` as ``WHY-TIME.nnsp`` (never offered again)."""
+    kept = path.with_name(f"{why}-{time.strftime('%Y%m%d-%H%M%S')}-{path.stem}{path.suffix}")
+    os.replace(path, kept)
+    return kept

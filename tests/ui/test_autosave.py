@@ -12,7 +12,14 @@ import time
 import numpy as np
 
 from nnstudio.ui.app import create_window
-from nnstudio.ui.autosave import recovery_path
+from nnstudio.ui.autosave import crashed_sessions, recovery_folder
+
+CRASHED = "autosave-999999999-1.nnsp"  # no process has that id: a crashed session's
+
+
+def autosaves() -> list:
+    return sorted(recovery_folder().glob("autosave-*.nnsp"))
+
 
 STUDIO = """
 import sys
@@ -51,7 +58,8 @@ def kill_studio_once(actions: str, autosave_ms: int, saved, timeout: float) -> N
 def test_killed_session_is_recovered_on_next_launch(qtbot, isolated_home):
     actions = 'window.editor.add_layer("dense", 1)\nwindow.editor.set_units(1, 9)'
     # a recovery file is whole as soon as it is there: written apart, then renamed
-    kill_studio_once(actions, 100, recovery_path().exists, timeout=20)
+    kill_studio_once(actions, 100, lambda: bool(autosaves()), timeout=20)
+    assert crashed_sessions() == autosaves()  # its process is gone
 
     asked = []
     window = create_window([], ask=lambda: asked.append(True) or True)
@@ -67,11 +75,13 @@ def test_declining_recovery_opens_the_example(qtbot, isolated_home):
 
     project = Project.example()
     project.document.set_units(1, 11)
-    recovery_path().parent.mkdir(parents=True)
-    save_project(project, recovery_path())
+    recovery_folder().mkdir(parents=True)
+    save_project(project, recovery_folder() / CRASHED)
     window = create_window([], ask=lambda: False)
     qtbot.addWidget(window)
     assert window.project.document.sizes == [2, 4, 4, 1]
+    kept = list(recovery_folder().glob("declined-*.nnsp"))  # kept aside, not offered again
+    assert len(kept) == 1 and not crashed_sessions()
 
 
 def test_an_unreadable_autosave_is_kept_aside_and_the_user_told(qtbot, isolated_home, monkeypatch):
@@ -79,13 +89,13 @@ def test_an_unreadable_autosave_is_kept_aside_and_the_user_told(qtbot, isolated_
 
     told = []
     monkeypatch.setattr(QMessageBox, "warning", lambda *args: told.append(args[2]))
-    recovery_path().parent.mkdir(parents=True)
-    recovery_path().write_bytes(b"PK\x03\x04 half a file")
+    recovery_folder().mkdir(parents=True)
+    (recovery_folder() / CRASHED).write_bytes(b"PK\x03\x04 half a file")
     window = create_window([], ask=lambda: True)
     qtbot.addWidget(window)
-    kept = list(recovery_path().parent.glob("unreadable-*.nnsp"))
+    kept = list(recovery_folder().glob("unreadable-*.nnsp"))
     assert len(kept) == 1 and kept[0].read_bytes() == b"PK\x03\x04 half a file"
-    assert not recovery_path().exists()
+    assert not (recovery_folder() / CRASHED).exists()
     assert len(told) == 1 and "could not be read" in told[0] and str(kept[0]) in told[0]
     assert window.project.document.sizes == [2, 4, 4, 1]  # the example, to go on with
 
@@ -95,20 +105,22 @@ def test_autosave_writes_only_while_modified_and_clean_close_removes_it(qtbot, i
 
     window = MainWindow(autosave_ms=50)
     qtbot.addWidget(window)
+    path = window.autosaver.path
     window.autosaver.save_now()
-    assert not recovery_path().exists()
+    assert not path.exists()
     window.editor.add_layer("dense", 1)
-    qtbot.waitUntil(recovery_path().exists, timeout=3000)
+    qtbot.waitUntil(path.exists, timeout=3000)
     window.editor.undo_stack.setClean()
     window.close()
-    assert not recovery_path().exists()
+    assert not path.exists()
 
 
 def test_a_studio_killed_while_training_recovers_its_trained_weights_and_runs(qtbot, isolated_home):
     from nnstudio.io.project import load_project
 
     def saved():  # each recovery file seen must open: it is never caught half-written
-        project = load_project(recovery_path()) if recovery_path().exists() else None
+        files = autosaves()
+        project = load_project(files[0]) if files else None
         return project is not None and len(project.runs) and project.runs[-1].step >= 50
 
     kill_studio_once("window.training.play()", 200, saved, timeout=30)
@@ -174,10 +186,10 @@ def test_an_autosave_returns_before_it_is_written(isolated_home, monkeypatch):
     saver = saver_of(project)
     saver.save_now()  # returns although the write cannot go on yet
     held.wait_started(1)
-    assert saver.writing() and not recovery_path().exists()
+    assert saver.writing() and not saver.path.exists()
     held.go.set()
     assert saver.wait(10)
-    assert layers_of(recovery_path()) == [2, 4, 4, 1]
+    assert layers_of(saver.path) == [2, 4, 4, 1]
     saver.stop()
 
 
@@ -197,7 +209,7 @@ def test_autosaves_asked_for_while_one_writes_are_coalesced_into_the_newest(
     held.go.set()
     assert saver.wait(10)
     assert len(held.written) == 2  # the first, then only the newest of the three
-    assert layers_of(recovery_path()) == [2, 7, 4, 1]
+    assert layers_of(saver.path) == [2, 7, 4, 1]
     saver.stop()
 
 
@@ -214,7 +226,7 @@ def test_stop_waits_for_the_write_under_way_and_the_one_after_it(isolated_home, 
     threading.Timer(0.2, held.go.set).start()
     saver.stop()
     assert not saver.writing() and len(held.written) == 2
-    assert layers_of(recovery_path()) == [2, 8, 4, 1]
+    assert layers_of(saver.path) == [2, 8, 4, 1]
     saver.save_now()  # stopped: no more autosaves
     assert len(held.started) == 2 and not saver.writing()
 
@@ -231,9 +243,9 @@ def test_a_discarded_autosave_does_not_come_back_when_its_write_ends(isolated_ho
     held.go.set()
     assert saver.wait(10)
     assert len(held.written) == 1
-    assert list(recovery_path().parent.iterdir()) == []
+    assert list(recovery_folder().iterdir()) == []
     saver.save_now()  # modified again later: autosaved again
-    assert saver.wait(10) and recovery_path().exists()
+    assert saver.wait(10) and saver.path.exists()
     saver.stop()
 
 
@@ -261,7 +273,7 @@ def test_an_autosave_holds_the_project_as_it_was_when_asked_for(isolated_home, m
         w[...] = 7.0  # in place
     held.go.set()
     assert saver.wait(10)
-    again = load_project(recovery_path())
+    again = load_project(saver.path)
     x, y = again.runs[0].curves()["loss"]
     np.testing.assert_array_equal(x, [1.0, 2.0, 3.0])
     np.testing.assert_array_equal(y, [3.0, 2.0, 1.0])
@@ -278,7 +290,7 @@ def test_a_failed_write_keeps_the_last_recovery_file_and_autosave_going(isolated
     saver = saver_of(project)
     saver.save_now()
     assert saver.wait(10)
-    before = recovery_path().read_bytes()
+    before = saver.path.read_bytes()
     real = project_io._write_npz
 
     def full_disk(archive, member, arrays):
@@ -290,11 +302,11 @@ def test_a_failed_write_keeps_the_last_recovery_file_and_autosave_going(isolated
     doc.set_weights([(w + 1, b) for w, b in doc.weights()])  # a weights.npz to write
     saver.save_now()
     assert saver.wait(10)
-    assert recovery_path().read_bytes() == before  # the previous one, whole
-    assert [p.name for p in recovery_path().parent.iterdir()] == ["autosave.nnsp"]
+    assert saver.path.read_bytes() == before  # the previous one, whole
+    assert [p.name for p in recovery_folder().iterdir()] == [saver.path.name]
     monkeypatch.setattr(project_io, "_write_npz", real)
     saver.save_now()
-    assert saver.wait(10) and recovery_path().read_bytes() != before
+    assert saver.wait(10) and saver.path.read_bytes() != before
     saver.stop()
 
 
@@ -310,4 +322,41 @@ def test_closing_the_window_waits_for_an_autosave_under_way(qtbot, isolated_home
     threading.Timer(0.2, held.go.set).start()
     window.close()  # Discard (the test's answer): the autosave ends, then is removed
     assert not window.autosaver.writing() and held.written
-    assert not recovery_path().exists()
+    assert not window.autosaver.path.exists()
+
+
+def test_each_window_has_its_own_recovery_file_and_a_running_one_is_never_offered(
+    qtbot, isolated_home
+):
+    from nnstudio.ui.main_window import MainWindow
+
+    first, second = MainWindow(autosave_ms=10**6), MainWindow(autosave_ms=10**6)
+    for window in (first, second):
+        qtbot.addWidget(window)
+        window.editor.add_layer("dense", 1)
+        window.autosaver.save_now()
+        assert window.autosaver.wait(10)
+    assert first.autosaver.path != second.autosaver.path and len(autosaves()) == 2
+    assert crashed_sessions() == []  # this process runs: neither is a crash's
+    asked = []
+    third = create_window([], ask=lambda: asked.append(True))
+    qtbot.addWidget(third)
+    assert asked == []  # a second studio does not offer the first's work as a crash
+    first.editor.undo_stack.setClean()
+    first.close()  # a clean close removes its own file only
+    assert autosaves() == [second.autosaver.path]
+
+
+def test_a_recovered_session_s_file_becomes_the_window_s_own(qtbot, isolated_home):
+    from nnstudio.io.project import save_project
+    from nnstudio.model.project import Project
+
+    project = Project.example()
+    project.document.set_units(1, 7)
+    recovery_folder().mkdir(parents=True)
+    save_project(project, recovery_folder() / CRASHED)
+    window = create_window([], ask=lambda: True)
+    qtbot.addWidget(window)
+    assert window.project.document.sizes == [2, 7, 4, 1]
+    assert autosaves() == [window.autosaver.path]  # kept until saved: a crash now loses nothing
+    assert crashed_sessions() == []
