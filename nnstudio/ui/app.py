@@ -10,6 +10,7 @@ from pyqtgraph.util.garbage_collector import GarbageCollector
 from PySide6.QtWidgets import QApplication, QMessageBox
 from threadpoolctl import threadpool_limits
 
+from nnstudio.ui import fault_guard
 from nnstudio.ui.autosave import RecoveryError, pending_recovery, set_aside
 from nnstudio.ui.main_window import MainWindow
 
@@ -39,6 +40,7 @@ def run(argv: list[str] | None = None) -> int:
     app.setApplicationName("nnstudio")
     app.setOrganizationName("nnstudio")
     app.garbage_collector = collect_garbage_on_gui_thread()  # lives as long as the app
+    fault_guard.install()
     window = create_window(argv[1:])
     window.show()
     # the window's ~100,000 objects live as long as the app: a full garbage collection
@@ -76,5 +78,8 @@ def create_window(args: list[str], ask=None) -> MainWindow:
         set_aside(path, "declined")
     window = MainWindow()
     if args:
-        window.files.open_path(Path(args[0]))
+        try:
+            window.files.open_path(Path(args[0]))
+        except Exception:  # a bug while opening: said, and the studio opens anyway
+            fault_guard.report(*sys.exc_info())
     return window

@@ -189,7 +189,9 @@ def pending_recovery() -> tuple[Project, Path] | None:
     path = crashed[0]
     try:
         return load_project(path), path
-    except NNStudioError as exc:
+    except Exception as exc:  # whatever it is, this file must not stop every later start
+        if not isinstance(exc, NNStudioError):
+            log.exception("the autosave %s could not be read", path)
         kept = set_aside(path, "unreadable")
         raise RecoveryError(
             f"The autosaved network could not be read ({exc}). It is kept as {kept}."

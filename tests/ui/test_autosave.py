@@ -360,3 +360,29 @@ def test_a_recovered_session_s_file_becomes_the_window_s_own(qtbot, isolated_hom
     assert window.project.document.sizes == [2, 7, 4, 1]
     assert autosaves() == [window.autosaver.path]  # kept until saved: a crash now loses nothing
     assert crashed_sessions() == []
+
+
+def test_an_autosave_that_breaks_the_reader_is_kept_aside_and_the_studio_starts(
+    qtbot, isolated_home, monkeypatch
+):
+    from PySide6.QtWidgets import QMessageBox
+
+    import nnstudio.ui.autosave as autosave
+    from nnstudio.io.project import save_project
+    from nnstudio.model.project import Project
+
+    recovery_folder().mkdir(parents=True)
+    save_project(Project.example(), recovery_folder() / CRASHED)
+
+    def broken_reader(path):
+        raise KeyError("a bug in the reader")
+
+    monkeypatch.setattr(autosave, "load_project", broken_reader)
+    told = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args: told.append(args[2]))
+    for _ in range(2):  # and the next start is not stopped by it either
+        window = create_window([], ask=lambda: True)
+        qtbot.addWidget(window)
+        assert window.project.document.sizes == [2, 4, 4, 1]
+    assert len(told) == 1 and "a bug in the reader" in told[0]
+    assert len(list(recovery_folder().glob("unreadable-*.nnsp"))) == 1
