@@ -1,44 +1,199 @@
 """Inside the weights: per-layer histograms, gradient sizes, and — for image data — the
-first layer's weights as one picture per hidden unit (what each unit looks for)."""
+first layer's weights as one picture per unit (what each unit looks for), each at least
+MIN_TILE pixels on a side, in a grid as wide as its room that scrolls down."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QGridLayout, QWidget
+from PySide6.QtCore import QEvent, QPoint, QRect, QRectF, QSize, Qt, QTimer
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QFrame,
+    QLabel,
+    QScrollArea,
+    QSizePolicy,
+    QSplitter,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
 
 from nnstudio.ui.canvas import colors
-from nnstudio.ui.plot_style import LEGEND_BRUSH, class_colors
+from nnstudio.ui.plot_style import class_colors
 from nnstudio.ui.plots import StickyRange
 from nnstudio.ui.throttle import Throttle, on_screen
 
 EVERY_S = 0.2
 BINS = 40
 HISTOGRAM_SAMPLE = 20_000  # weights per layer the histogram is drawn from
-MAX_TILES = 64
+MAX_TILES = 1024  # pictures drawn at most (a wider first layer shows its first units)
+MIN_TILE = 48  # the shortest side of a unit's picture, in pixels
+TILE_GAP = 4  # between pictures
+TITLE_HEIGHT = 20  # a plot's title row (pyqtgraph's 30 leaves too little for the plot)
+TITLE_SIZE = 9  # points
+LEGEND_SIZE = 8  # points
+SAMPLE_WIDTH = 20  # a legend's line sample (pyqtgraph's ItemSample)
+LEGEND_SPACING = 6
+TEXT_MARGIN = 8  # around a pyqtgraph label's text
+AXIS_WIDTH = 40  # a left axis with ticks like 0.04 or 10⁻²
+PLOTS_MIN_HEIGHT = 110  # the plots' room, pictures under them
+PLOTS_MIN_WIDTH = 180  # the plots' room, pictures beside them
+PLOTS_SHARE = 0.35  # of the height or width at least, the rest for the pictures
+MARKER_DECADES = 0.2  # kept clear around a gradient point, in decades
+WIDE = 1.2  # width / height from which the pictures go beside the plots
 
 
-def tile_mosaic(
-    weights: np.ndarray, image_shape: tuple[int, int], max_tiles: int = MAX_TILES
+def unit_images(
+    weights: np.ndarray, image_shape: tuple[int, ...], max_units: int = MAX_TILES
 ) -> np.ndarray:
-    """First-layer weights (pixels, units) as a grid of images, one per unit, each
-    scaled to its own largest |weight| into [-1, 1]; gaps between tiles are 0. Of an
-    image with channels (channels, height, width), the first channel is shown."""
+    """First-layer weights (pixels, units) as one (height, width) image per unit, each
+    scaled by its own largest |weight| into [-1, 1] (0 stays 0: the colour map's
+    middle). Of an image with channels (channels, height, width), the first channel is
+    shown."""
     h, w = image_shape[-2:]
-    weights = weights[: h * w]
-    units = min(weights.shape[1], max_tiles)
-    columns = int(np.ceil(np.sqrt(units)))
-    rows = int(np.ceil(units / columns))
-    mosaic = np.zeros((rows * (h + 1) - 1, columns * (w + 1) - 1))
-    for k in range(units):
-        tile = weights[:, k].reshape(h, w)
+    units = min(weights.shape[1], max_units)
+    images = np.asarray(weights[: h * w, :units], dtype=np.float64).T.reshape(units, h, w)
+    largest = np.abs(images).max(axis=(1, 2), keepdims=True) if units else 1.0
+    return images / np.maximum(largest, 1e-12)
+
+
+def tile_zoom(image_shape: tuple[int, ...]) -> int | float:
+    """Screen pixels per image pixel: a whole number (crisp pixels) that makes the
+    shorter side at least MIN_TILE; an image larger than that is drawn MIN_TILE short."""
+    shorter = min(image_shape[-2:])
+    return math.ceil(MIN_TILE / shorter) if shorter < MIN_TILE else MIN_TILE / shorter
+
+
+class TileGrid(QWidget):
+    """Pictures of equal size in rows as wide as the widget, TILE_GAP apart, centred;
+    as tall as its rows (height for width), so a scroll area around it scrolls
+    vertically only. Each picture is drawn pixel for pixel enlarged, with a thin frame
+    (near-zero weights are near-white)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+        self.image: QImage | None = None  # every unit's picture, stacked vertically
+        self.count = 0
+        self.pixels = (1, 1)  # (height, width) of one picture, in image pixels
+        self.tile = QSize(MIN_TILE, MIN_TILE)
+        self.tooltips: list[str] = []
+
+    def set_images(self, rgba: np.ndarray, zoom: float, tooltips: Sequence[str] = ()) -> None:
+        """``rgba``: (units, height, width, 4) bytes; drawn ``zoom`` times enlarged."""
+        units, h, w = rgba.shape[:3]
+        stacked = np.ascontiguousarray(rgba.reshape(units * h, w, 4))
+        self.image = QImage(stacked.data, w, units * h, 4 * w, QImage.Format.Format_RGBA8888).copy()
+        tile = QSize(round(w * zoom), round(h * zoom))
+        reflow = units != self.count or tile != self.tile
+        self.count, self.pixels, self.tile = units, (h, w), tile
+        self.tooltips = list(tooltips)
+        if reflow:
+            self.updateGeometry()
+        self.update()
+
+    def columns(self, width: int | None = None) -> int:
+        width = self.width() if width is None else width
+        return max(1, min(self.count, (width + TILE_GAP) // (self.tile.width() + TILE_GAP)))
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt's name
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt's name
+        rows = math.ceil(self.count / self.columns(width)) if self.count else 0
+        return max(0, rows * (self.tile.height() + TILE_GAP) - TILE_GAP) + 2
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        width = 8 * (self.tile.width() + TILE_GAP)
+        return QSize(width, self.heightForWidth(width))
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return QSize(self.tile.width() + 2, self.tile.height() + 2)
+
+    def tile_rect(self, k: int) -> QRect:
+        """Where unit ``k``'s picture is drawn, in this widget's coordinates."""
+        columns = self.columns()
+        used = columns * (self.tile.width() + TILE_GAP) - TILE_GAP
+        left = max(1, (self.width() - used) // 2)
         r, c = divmod(k, columns)
-        mosaic[r * (h + 1) : r * (h + 1) + h, c * (w + 1) : c * (w + 1) + w] = tile / max(
-            float(np.abs(tile).max()), 1e-12
-        )
-    return mosaic
+        step_x, step_y = self.tile.width() + TILE_GAP, self.tile.height() + TILE_GAP
+        return QRect(left + c * step_x, 1 + r * step_y, self.tile.width(), self.tile.height())
+
+    def unit_at(self, point: QPoint) -> int | None:
+        for k in range(self.count):
+            if self.tile_rect(k).contains(point):
+                return k
+        return None
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if self.image is None:
+            return
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
+        painter.setPen(QPen(QColor(170, 170, 170), 1))
+        h, w = self.pixels
+        dirty = event.rect()
+        for k in range(self.count):
+            rect = self.tile_rect(k)
+            if rect.intersects(dirty.adjusted(-1, -1, 1, 1)):
+                painter.drawImage(rect, self.image, QRect(0, k * h, w, h))
+                painter.drawRect(rect.adjusted(-1, -1, 0, 0))
+        painter.end()
+
+    def event(self, event) -> bool:
+        if event.type() == QEvent.Type.ToolTip:
+            k = self.unit_at(event.pos())
+            if k is not None and k < len(self.tooltips):
+                QToolTip.showText(event.globalPos(), self.tooltips[k], self, self.tile_rect(k))
+            else:
+                QToolTip.hideText()
+            return True
+        return super().event(event)
+
+
+class TileArea(QScrollArea):
+    """The grid, scrolling vertically when its rows are taller than the room."""
+
+    def __init__(self, grid: TileGrid, parent=None):
+        super().__init__(parent)
+        self.setWidget(grid)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # always there: a scroll bar that comes and goes changes the width, so the rows,
+        # so the height, so whether it is needed (Qt can flip it to a stack overflow)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        self.setMinimumHeight(MIN_TILE + 2)
+
+
+def _swatch(color: QColor) -> str:
+    return f'<span style="color:{color.name()}">■</span>'
+
+
+KEY_TIP = (
+    "One picture per unit: the weight from each pixel, orange negative, blue positive,"
+    " white 0; each picture is scaled to its own largest |weight| (hover a picture)."
+)
+
+
+def tile_caption(names: list[str], units: int, shown: int, image_shape) -> str:
+    """What the pictures are: whose input weights, how many, of what size."""
+    h, w = image_shape[-2:]
+    if len(names) > 1:
+        layer = "hidden layer 1" + (f" ({names[0]})" if names[0] != "hidden_1" else "")
+    else:
+        layer = "the output layer" + (f" ({names[0]})" if names[0] != "output" else "")
+    what = f"{units} units" if shown == units else f"the first {shown} of {units} units"
+    channels = f", first of {image_shape[0]} channels" if len(image_shape) > 2 else ""
+    key = f"{_swatch(colors.NEGATIVE)}&nbsp;−&nbsp;&nbsp;{_swatch(colors.POSITIVE)}&nbsp;+"
+    return f"<b>Input weights of {layer}</b>: {what}, {h}×{w}{channels} &nbsp; {key}"
 
 
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -51,13 +206,91 @@ def decade_ticks(low: float, high: float, most: int = 4) -> list[tuple[int, str]
     return [(k, "10" + str(k).translate(_SUPERSCRIPT)) for k in range(first, last + 1, step)]
 
 
-class WeightsView(QWidget):
-    """Updated from the controller's frames, at most 1 / EVERY_S times a second, when
-    visible."""
+class SmallPlot(pg.PlotWidget):
+    """A plot that keeps its texts inside a narrow dock: its title is the first of its
+    candidates that fits the width, and its legend (if any) sits under the x axis in as
+    few rows as fit, never over the data."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.gradients = pg.PlotWidget()
+        self._titles: tuple[str, ...] = ()
+        self.legend: pg.LegendItem | None = None
+
+    def set_titles(self, *titles: str) -> None:
+        if titles != self._titles:
+            self._titles = titles
+            self.fit_texts()
+
+    def legend_below(self) -> pg.LegendItem:
+        legend = pg.LegendItem(
+            frame=False, labelTextSize=f"{LEGEND_SIZE}pt", horSpacing=LEGEND_SPACING
+        )
+        self.plotItem.legend = legend  # plot(name=…) adds to it
+        self.plotItem.layout.addItem(legend, 4, 0, 1, 3)
+        legend.layout.setContentsMargins(4, 0, 0, 0)
+        self.legend = legend
+        return legend
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self.fit_texts()
+
+    def fit_texts(self) -> None:
+        if not hasattr(self, "legend"):  # resized while pyqtgraph builds it
+            return
+        # the title is centred over the data, beside the axis (whose width follows its
+        # ticks: allow for the widest likely); the legend has the whole width
+        axis = self.plotItem.getAxis("left")
+        room = self.width() - (max(axis.width(), AXIS_WIDTH) if axis.isVisible() else 0) - 8
+        if self._titles:
+            metrics = QFontMetricsF(_font(TITLE_SIZE))
+            title = next(
+                (t for t in self._titles if metrics.horizontalAdvance(t) + TEXT_MARGIN <= room),
+                self._titles[-1],
+            )
+            if title != self.plotItem.titleLabel.text:
+                self.setTitle(title, size=f"{TITLE_SIZE}pt")
+                self.plotItem.layout.setRowFixedHeight(0, TITLE_HEIGHT)
+        if self.legend is not None and self.legend.items:
+            metrics = QFontMetricsF(_font(LEGEND_SIZE))
+            widths = [
+                SAMPLE_WIDTH
+                + 2 * LEGEND_SPACING
+                + TEXT_MARGIN
+                + metrics.horizontalAdvance(label.text)
+                for _, label in self.legend.items
+            ]
+            fits = next(
+                (
+                    c
+                    for c in range(len(widths), 1, -1)
+                    if all(
+                        sum(widths[i : i + c]) <= self.width() - 8 for i in range(0, len(widths), c)
+                    )
+                ),
+                1,  # one a row, however narrow
+            )
+            self.legend.setColumnCount(fits)
+        # the plot was fitted to the widget before its texts got shorter (a longer
+        # title would not let it be narrower): fit it again
+        self.plotItem.setGeometry(QRectF(0, 0, self.width(), self.height()))
+
+
+def _font(points: float) -> QFont:
+    font = QFont()
+    font.setPointSizeF(points)
+    return font
+
+
+class WeightsView(QWidget):
+    """Updated from the controller's frames, at most 1 / EVERY_S times a second, when
+    visible. For image data the first layer's pictures share the room with the plots,
+    a handle between them: beside the plots (stacked) in a wide view, as a bottom dock
+    is; under them (side by side) in a tall one."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.gradients = SmallPlot()
         self.gradients.getViewBox().enableAutoRange(y=False)
         self._gradient_range = StickyRange(padding=0.5, min_span=1.0)  # in decades
         self.gradient_curve = self.gradients.plot(
@@ -66,27 +299,47 @@ class WeightsView(QWidget):
             symbolSize=8,
             symbolBrush=(32, 110, 200),
         )
-        self.histograms = pg.PlotWidget()
-        self.histograms.setTitle("Weights per layer", size="9pt")
-        self.histograms.addLegend(offset=(-10, 10), brush=LEGEND_BRUSH)
+        self.histograms = SmallPlot()
+        self.histograms.set_titles("Weights per layer", "Weights")
+        self.legend = self.histograms.legend_below()
         self.histograms.getViewBox().enableAutoRange(x=False, y=False)
+        self.histograms.getAxis("left").setTickDensity(0.5)  # a short axis: 2–3 labels
         self._histogram_ranges = (StickyRange(padding=0.25), StickyRange(padding=0.25))
-        self.tiles = pg.PlotWidget()
-        self.tiles.setTitle("First layer's weights, one picture per hidden unit", size="9pt")
-        self.tiles.setAspectLocked(True)
-        self.tiles.invertY(True)
-        self.tiles.hideAxis("left")
-        self.tiles.hideAxis("bottom")
-        self.tile_image = pg.ImageItem(axisOrder="row-major")
-        self.tiles.addItem(self.tile_image)
-        layout = QGridLayout(self)
+        self.tile_grid = TileGrid()
+        self.tile_scroll = TileArea(self.tile_grid)
+        self.tile_caption = QLabel()
+        self.tile_caption.setWordWrap(True)
+        self.tile_caption.setTextFormat(Qt.TextFormat.RichText)
+        self.tile_caption.setToolTip(KEY_TIP)
+        self.tiles = QWidget()  # the caption and the pictures
+        tile_layout = QVBoxLayout(self.tiles)
+        tile_layout.setContentsMargins(6, 4, 2, 0)
+        tile_layout.setSpacing(4)
+        tile_layout.addWidget(self.tile_caption)
+        tile_layout.addWidget(self.tile_scroll, 1)
+        self.plots = QWidget()
+        self._plot_layout = QBoxLayout(QBoxLayout.Direction.LeftToRight, self.plots)
+        self._plot_layout.setContentsMargins(0, 0, 0, 0)
+        self._plot_layout.setSpacing(2)
+        self._plot_layout.addWidget(self.histograms, 1)
+        self._plot_layout.addWidget(self.gradients, 1)
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(self.plots)
+        self.splitter.addWidget(self.tiles)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.splitterMoved.connect(self._on_handle_moved)
+        self._handle_moved = False
+        self._arrangement = (False, False)  # (pictures shown, beside the plots)
+        self._arrange_later = QTimer(self)
+        self._arrange_later.setSingleShot(True)
+        self._arrange_later.setInterval(0)
+        self._arrange_later.timeout.connect(self._arrange)
+        self.tiles.hide()
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.histograms, 0, 0)
-        layout.addWidget(self.gradients, 0, 1)
-        layout.addWidget(self.tiles, 1, 0, 1, 2)
-        layout.setRowStretch(0, 1)
-        layout.setRowStretch(1, 2)
+        layout.addWidget(self.splitter)
         self._curves: list[pg.PlotDataItem] = []
+        self._curve_names: list[str] = []
         self._names: list[str] = []
         self._throttle = Throttle(EVERY_S, self._draw, self)
         self.frame = None
@@ -106,20 +359,98 @@ class WeightsView(QWidget):
         self._show_gradients(names, np.maximum(rms, 1e-30))
         shape = frame.data.image_shape
         if shape is not None and weights[0][0].shape[0] == math.prod(shape):
-            mosaic = tile_mosaic(weights[0][0], shape)
-            resized = (
-                self.tile_image.image is None or self.tile_image.image.shape[:2] != mosaic.shape
-            )
-            self.tile_image.setImage(colors.matrix_image_array(mosaic, 1.0), levels=(0, 255))
-            if resized:
-                self.tiles.autoRange(padding=0.02)
-            self.tiles.show()
-        else:
+            self._show_tiles(names, weights[0][0], shape)
+        elif not self.tiles.isHidden():
             self.tiles.hide()
+            self._arrange()
+
+    def _show_tiles(self, names: list[str], first: np.ndarray, shape) -> None:
+        images = unit_images(first, shape)
+        reflow = self.tile_grid.count != len(images) or self.tile_grid.pixels != shape[-2:]
+        largest = np.abs(first[: images.shape[1] * images.shape[2], : len(images)]).max(axis=0)
+        self.tile_grid.set_images(
+            colors.matrix_image_array(images, 1.0),
+            tile_zoom(shape),
+            [f"{names[0]} unit {k + 1}: largest |weight| {v:.3g}" for k, v in enumerate(largest)],
+        )
+        self.tile_caption.setText(tile_caption(names, first.shape[1], len(images), shape))
+        if self.tiles.isHidden():
+            self.tiles.show()
+            self._arrange()
+        elif reflow:  # other rows: another share
+            self._arrange()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        # not from inside the resize: rearranging changes size hints, which the
+        # window's layout may answer with another resize
+        self._arrange_later.start()
+
+    def _on_handle_moved(self) -> None:
+        self._handle_moved = True
+
+    def _arrange(self) -> None:
+        """Without pictures, the plots side by side. With them: beside the plots
+        (stacked) if the view is wide, under them (side by side) if not, with some
+        slack so a view about as wide as tall does not flip back and forth. The
+        pictures get whole columns in the larger share and the plots the rest, unless
+        the handle between them was moved (until the arrangement changes)."""
+        shown = not self.tiles.isHidden()
+        ratio = self.width() / max(self.height(), 1)
+        was_wide = self._arrangement == (True, True)
+        wide = shown and (ratio >= WIDE - 0.1 if was_wide else ratio >= WIDE + 0.1)
+        if (shown, wide) != self._arrangement:
+            self._arrangement = (shown, wide)
+            self._handle_moved = False
+            self.splitter.setOrientation(
+                Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical
+            )
+            self._plot_layout.setDirection(
+                QBoxLayout.Direction.TopToBottom if wide else QBoxLayout.Direction.LeftToRight
+            )
+            self.plots.setMinimumSize(
+                PLOTS_MIN_WIDTH if wide else 0, PLOTS_MIN_HEIGHT if shown and not wide else 0
+            )
+        elif self._handle_moved:
+            return
+        total = (self.width() if wide else self.height()) - self.splitter.handleWidth()
+        if not shown or total < 2:  # (not laid out yet: no sizes to share)
+            return
+        plots = max(PLOTS_MIN_WIDTH if wide else PLOTS_MIN_HEIGHT, round(total * PLOTS_SHARE))
+        tiles = self._tiles_width(total - plots) if wide else self._tiles_height(total - plots)
+        tiles = min(max(tiles, 1), total - 1)  # Qt's splitter takes no negative size
+        self.splitter.setSizes([total - tiles, tiles])
+
+    def _tiles_width(self, room: int) -> int:
+        """Of ``room`` pixels across, as many as whole columns of pictures take (at
+        least one), with the margins and the scroll bar."""
+        margins = self.tiles.layout().contentsMargins()
+        scroll_bar = self.tile_scroll.verticalScrollBar().sizeHint().width()
+        chrome = margins.left() + margins.right() + scroll_bar + 2
+        step = self.tile_grid.tile.width() + TILE_GAP
+        columns = max(1, (room - chrome + TILE_GAP) // step)
+        return min(room, columns * step - TILE_GAP + chrome)
+
+    def _tiles_height(self, room: int) -> int:
+        """Of ``room`` pixels down, what the caption and every row of pictures take (the
+        plots have the rest)."""
+        layout = self.tiles.layout()
+        margins = layout.contentsMargins()
+        width = self.width() - margins.left() - margins.right()
+        grid_width = width - self.tile_scroll.verticalScrollBar().sizeHint().width()
+        needed = (
+            margins.top()
+            + margins.bottom()
+            + layout.spacing()
+            + self.tile_caption.heightForWidth(width)
+            + self.tile_grid.heightForWidth(grid_width)
+        )
+        return min(room, needed)
 
     def _show_histograms(self, names: list[str], matrices: list[np.ndarray]) -> None:
-        if len(self._curves) != len(names):
+        if names != self._curve_names:  # another network, or a layer renamed
             self.histograms.clear()
+            self.legend.clear()
             palette = class_colors(len(names))
             self._curves = [
                 self.histograms.plot(
@@ -127,12 +458,13 @@ class WeightsView(QWidget):
                 )
                 for i, name in enumerate(names)
             ]
+            self._curve_names = list(names)
+            self.histograms.fit_texts()
         edges_seen, heights = [], [0.0]
-        for curve, name, w in zip(self._curves, names, matrices):
+        for curve, w in zip(self._curves, matrices):
             sample = w.ravel()[:: max(1, w.size // HISTOGRAM_SAMPLE)]  # an even spread
             counts, edges = np.histogram(sample, bins=BINS)
             curve.setData(edges, counts / max(sample.size, 1))
-            curve.opts["name"] = name
             edges_seen.append(edges[[0, -1]])
             heights.append(counts.max() / max(sample.size, 1))
         x_range, y_range = self._histogram_ranges
@@ -147,20 +479,29 @@ class WeightsView(QWidget):
         """RMS gradient per layer on a log axis (plotted as log10, labelled in powers of
         ten, at most a few: a small plot); the plot stays in place (empty, with a
         note in its title) before training, so the layout never jumps."""
-        title = (
-            "Gradient size per layer (RMS of dL/dW)"
-            if rms.size
-            else "Gradient sizes appear once training runs"
-        )
-        if title != self.gradients.plotItem.titleLabel.text:
-            self.gradients.setTitle(title, size="9pt")
+        if rms.size:
+            self.gradients.set_titles(
+                "Gradient size per layer (RMS of dL/dW)",
+                "Gradient size (RMS of dL/dW)",
+                "Gradient size per layer",
+                "Gradient size",
+            )
+        else:
+            self.gradients.set_titles(
+                "Gradient sizes appear once training runs",
+                "Gradients: once training runs",
+                "No gradients yet",
+            )
         decades = np.log10(rms)
         self.gradient_curve.setData(np.arange(rms.size), decades)
         if names != self._names:
             self._names = names
             self.gradients.getAxis("bottom").setTicks([list(enumerate(names))])
             self.gradients.setXRange(-0.5, len(names) - 0.5, padding=0)
-        fitted = self._gradient_range.fit(decades) if rms.size else None
+        # the range follows the points with room for their markers: one that drifted
+        # to the edge would be cut in half
+        room = np.r_[decades - MARKER_DECADES, decades + MARKER_DECADES]
+        fitted = self._gradient_range.fit(room) if rms.size else None
         if fitted is not None:
             self.gradients.setYRange(*fitted, padding=0)
             self.gradients.getAxis("left").setTicks([decade_ticks(*fitted)])

@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QDockWidget, QMessageBox
 
 from nnstudio.ui.evaluation import confusion_matrix
 from nnstudio.ui.throttle import on_screen
-from nnstudio.ui.weights_view import decade_ticks, tile_mosaic
+from nnstudio.ui.weights_view import decade_ticks
 
 
 def _train_epochs(window, qtbot, epochs):
@@ -102,17 +102,6 @@ def test_the_predict_box_answers_typed_inputs_and_explains_bad_ones(window, qtbo
     assert "numbers" in panel.output.text()
 
 
-def test_tile_mosaic_puts_each_unit_in_its_own_scaled_tile():
-    weights = np.zeros((4, 3))
-    weights[:, 0] = [1, 0, 0, -2]  # unit 0: 2×2 image
-    weights[:, 2] = [0, 5, 0, 0]
-    mosaic = tile_mosaic(weights, (2, 2))
-    assert mosaic.shape == (5, 5)  # 2×2 grid of 2×2 tiles with 1-pixel gaps
-    np.testing.assert_array_equal(mosaic[:2, :2], [[0.5, 0], [0, -1]])
-    np.testing.assert_array_equal(mosaic[3:, :2], [[0, 1], [0, 0]])
-    assert not mosaic[:2, 3:].any()  # unit 1 is all zero
-
-
 def test_decade_ticks_label_powers_of_ten_and_stay_few():
     assert decade_ticks(-3.4, -0.6) == [(-3, "10⁻³"), (-2, "10⁻²"), (-1, "10⁻¹")]
     ticks = decade_ticks(-11.2, -1.5)  # ten decades on a small plot
@@ -126,12 +115,11 @@ def test_weights_view_shows_histograms_gradients_and_digit_tiles(window, qtbot):
     window.editor.set_units(1, 16)
     window.findChild(QDockWidget, "Weights").raise_()
     view = window.weights_view
-    # 16 units: a 4×4 grid of 8×8 tiles (the throttled view still draws the last edit)
-    qtbot.waitUntil(
-        lambda: view.tile_image.image is not None and view.tile_image.image.shape[:2] == (35, 35),
-        timeout=5000,
-    )
+    # 16 units: 16 pictures of 8×8 pixels, each drawn at least 48 pixels a side (the
+    # throttled view still draws the last edit)
+    qtbot.waitUntil(lambda: view.tile_grid.count == 16, timeout=5000)
     assert view.tiles.isVisible()
+    assert view.tile_grid.pixels == (8, 8) and view.tile_grid.tile.width() >= 48
     assert len(view._curves) == 3
     _train_epochs(window, qtbot, 1)
     qtbot.waitUntil(
@@ -240,11 +228,3 @@ def test_test_points_show_on_request_behind_the_boundary(window, qtbot):
     assert plot.test_points.isVisible()
     parts, _ = prepare_data(window.project)
     np.testing.assert_allclose(np.c_[plot.test_points.getData()], parts.test.X)
-
-
-def test_an_image_with_channels_shows_its_first_channel_per_unit():
-    weights = np.zeros((2 * 3 * 4, 1))
-    weights[:12, 0] = np.arange(1, 13)  # channel 0 of a (2, 3, 4) image: 3 rows of 4
-    mosaic = tile_mosaic(weights, (2, 3, 4))
-    assert mosaic.shape == (3, 4)
-    np.testing.assert_allclose(mosaic, np.arange(1, 13).reshape(3, 4) / 12)

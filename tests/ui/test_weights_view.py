@@ -1,0 +1,289 @@
+"""The Weights tab: histograms, gradient sizes and, for image data, the first layer's
+weights as pictures large enough to read, in a grid that scrolls down."""
+
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QEvent, QRectF, Qt
+from PySide6.QtGui import QHelpEvent
+from PySide6.QtWidgets import QDockWidget, QToolTip
+
+from nnstudio.ui.canvas import colors
+from nnstudio.ui.throttle import on_screen
+from nnstudio.ui.weights_view import (
+    TILE_GAP,
+    WeightsView,
+    tile_caption,
+    tile_zoom,
+    unit_images,
+)
+
+READABLE = 48  # device pixels a side: the smallest picture one can read a digit in
+
+
+def _train_epochs(window, qtbot, epochs):
+    for epoch in range(1, epochs + 1):
+        window.training_panel.step_epoch.click()
+        qtbot.waitUntil(
+            lambda e=epoch: (
+                window.training.latest is not None and window.training.latest.epoch == e
+            ),
+            timeout=20000,
+        )
+
+
+def _scene_rect(item) -> QRectF:
+    return item.mapRectToScene(item.boundingRect())
+
+
+# -- the pictures' numbers ---------------------------------------------------------------
+
+
+def test_each_unit_is_its_own_picture_scaled_to_its_largest_weight():
+    weights = np.zeros((4, 3))
+    weights[:, 0] = [1, 0, 0, -2]  # unit 0: a 2×2 image
+    weights[:, 2] = [0, 5, 0, 0]
+    images = unit_images(weights, (2, 2))
+    assert images.shape == (3, 2, 2)
+    np.testing.assert_array_equal(images[0], [[0.5, 0], [0, -1]])
+    assert not images[1].any()  # all zero stays zero (the colour map's white middle)
+    np.testing.assert_array_equal(images[2], [[0, 1], [0, 0]])
+    assert unit_images(np.ones((4, 10)), (2, 2), max_units=4).shape == (4, 2, 2)
+
+
+def test_an_image_with_channels_shows_its_first_channel_per_unit():
+    weights = np.zeros((2 * 3 * 4, 1))
+    weights[:12, 0] = np.arange(1, 13)  # channel 0 of a (2, 3, 4) image: 3 rows of 4
+    weights[12:, 0] = 100  # channel 1: not shown, and not in the scale
+    np.testing.assert_allclose(
+        unit_images(weights, (2, 3, 4))[0], np.arange(1, 13).reshape(3, 4) / 12
+    )
+
+
+def test_pictures_are_enlarged_by_whole_pixels_to_at_least_the_smallest_tile():
+    assert tile_zoom((28, 28)) == 2  # 56 px
+    assert tile_zoom((8, 8)) == 6  # 48 px
+    assert tile_zoom((3, 28, 28)) == 2
+    assert tile_zoom((7, 20)) * 7 >= READABLE
+    assert tile_zoom((96, 200)) * 96 == pytest.approx(READABLE)  # large: scaled down
+
+
+def test_the_caption_says_whose_weights_how_many_and_what_size():
+    assert "Input weights of hidden layer 1</b>: 128 units, 28×28" in tile_caption(
+        ["hidden_1", "output"], 128, 128, (28, 28)
+    )
+    renamed = tile_caption(["edges", "output"], 2000, 1024, (3, 8, 8))
+    assert "hidden layer 1 (edges)" in renamed
+    assert "the first 1024 of 2000 units, 8×8, first of 3 channels" in renamed
+    assert "Input weights of the output layer</b>: 10 units" in tile_caption(
+        ["output"], 10, 10, (8, 8)
+    )
+
+
+# -- the view on its own, fed frames -----------------------------------------------------
+
+
+def _frame(units=128, image_shape=(28, 28), seed=0, gradient_rms=(1e-3, 1e-2)):
+    rng = np.random.default_rng(seed)
+    pixels = int(np.prod(image_shape)) if image_shape else 2
+    first = rng.normal(0, 0.1, size=(pixels, units))
+    second = rng.normal(0, 0.3, size=(units, 10))
+    layers = [SimpleNamespace(name="hidden_1"), SimpleNamespace(name="output")]
+    net = SimpleNamespace(
+        layers=layers,
+        get_weights=lambda: [(first, np.zeros(units)), (second, np.zeros(10))],
+    )
+    return SimpleNamespace(
+        net=net,
+        data=SimpleNamespace(image_shape=image_shape),
+        snapshot=SimpleNamespace(gradient_rms=list(gradient_rms)),
+    )
+
+
+@pytest.fixture
+def view(qtbot):
+    view = WeightsView()
+    qtbot.addWidget(view)
+    view.resize(540, 300)  # the Weights dock of a 1600×1000 window
+    view.show()
+    qtbot.waitExposed(view)
+    return view
+
+
+def _show(view, qtbot, frame):
+    view.show_frame(frame)
+    units = frame.net.get_weights()[0][0].shape[1]
+    qtbot.waitUntil(lambda: view.tile_grid.count == units and not view.tiles.isHidden())
+    qtbot.wait(50)  # the arrangement follows a moment later
+
+
+def _assert_plots_inside(view):
+    for plot in (view.histograms, view.gradients):
+        item = plot.plotItem
+        assert item.width() <= plot.width() + 0.5  # nothing pushes it wider
+        title = _scene_rect(item.titleLabel.item)
+        assert title.left() >= 0 and title.right() <= plot.width(), item.titleLabel.text
+
+
+def _assert_readable_grid(view):
+    grid, scroll = view.tile_grid, view.tile_scroll
+    ratio = grid.devicePixelRatioF()
+    rects = [grid.tile_rect(k) for k in range(grid.count)]
+    for rect in rects:  # in device pixels, as the screen shows them
+        assert rect.width() * ratio >= READABLE and rect.height() * ratio >= READABLE
+    for a, b in zip(rects, rects[1:]):  # in reading order, a gap between neighbours
+        assert not a.intersects(b)
+        if a.top() == b.top():
+            assert b.left() - a.right() - 1 >= TILE_GAP
+    # the columns fill the width (another would not fit), nothing sideways to scroll
+    columns = grid.columns()
+    assert all(rect.right() < grid.width() for rect in rects)
+    assert (columns + 1) * (grid.tile.width() + TILE_GAP) - TILE_GAP > grid.width()
+    assert scroll.horizontalScrollBar().maximum() == 0
+    assert grid.width() <= scroll.viewport().width()
+
+
+def test_128_units_of_28x28_are_readable_tiles_in_a_grid_that_scrolls_down(view, qtbot):
+    _show(view, qtbot, _frame())
+    grid, scroll = view.tile_grid, view.tile_scroll
+    assert grid.tile.width() == grid.tile.height() == 56
+    _assert_readable_grid(view)
+    assert grid.columns() >= 3
+    bottom = grid.tile_rect(127).bottom()
+    assert bottom > scroll.viewport().height()  # more than fit: the grid scrolls
+    assert scroll.verticalScrollBar().maximum() >= bottom - scroll.viewport().height()
+    scroll.verticalScrollBar().setValue(scroll.verticalScrollBar().maximum())
+    last = grid.tile_rect(127).translated(grid.pos())
+    assert scroll.viewport().rect().contains(last)  # the last unit can be scrolled to
+    assert "Input weights of hidden layer 1</b>: 128 units, 28×28" in view.tile_caption.text()
+
+
+def test_each_picture_is_drawn_pixel_for_pixel_enlarged_on_the_weight_colours(view, qtbot):
+    frame = _frame(units=12)
+    _show(view, qtbot, frame)
+    grid = view.tile_grid
+    expected = colors.matrix_image_array(unit_images(frame.net.get_weights()[0][0], (28, 28)), 1)
+    image = grid.grab().toImage()
+    ratio = image.devicePixelRatio()
+    for k, (row, col) in [(0, (0, 0)), (5, (13, 20)), (11, (27, 27))]:
+        rect = grid.tile_rect(k)
+        zoom = rect.width() / 28
+        # the middle of image pixel (row, col) of unit k, in device pixels
+        x = (rect.left() + (col + 0.5) * zoom) * ratio
+        y = (rect.top() + (row + 0.5) * zoom) * ratio
+        color = image.pixelColor(int(x), int(y))
+        assert (color.red(), color.green(), color.blue()) == tuple(expected[k, row, col, :3])
+    # the colour map is the canvas's: symmetric, white-ish 0, orange −, blue +
+    assert (
+        tuple(colors.matrix_image_array(np.array([1.0]), 1)[0, :3]) == colors.POSITIVE.getRgb()[:3]
+    )
+    assert (
+        tuple(colors.matrix_image_array(np.array([-1.0]), 1)[0, :3]) == colors.NEGATIVE.getRgb()[:3]
+    )
+
+
+def test_a_picture_names_its_unit_when_hovered(view, qtbot):
+    _show(view, qtbot, _frame(units=6))
+    grid = view.tile_grid
+    centre = grid.tile_rect(4).center()
+    grid.event(QHelpEvent(QEvent.Type.ToolTip, centre, grid.mapToGlobal(centre)))
+    assert QToolTip.text().startswith("hidden_1 unit 5: largest |weight|")
+    QToolTip.hideText()
+
+
+def test_pictures_beside_the_plots_in_a_wide_view_under_them_in_a_tall_one(view, qtbot):
+    _show(view, qtbot, _frame())
+    assert view.splitter.orientation() == Qt.Orientation.Horizontal
+    assert view.tiles.x() >= view.plots.width()  # beside
+    assert view.gradients.y() > view.histograms.y()  # the plots stacked
+    assert view.tiles.width() > view.plots.width()  # the pictures get the larger share
+    assert view.tile_grid.columns() == 5
+    _assert_readable_grid(view)
+    view.resize(360, 700)  # floated and tall
+    qtbot.waitUntil(lambda: view.splitter.orientation() == Qt.Orientation.Vertical)
+    qtbot.wait(50)
+    assert view.tiles.y() >= view.plots.height()  # under
+    assert view.gradients.x() > view.histograms.x()  # the plots side by side
+    assert view.tile_scroll.width() > 0.9 * view.width()  # the grid as wide as the view
+    _assert_readable_grid(view)
+    _assert_plots_inside(view)  # narrower now: shorter titles, no plot pushed wider
+
+
+def test_pictures_that_all_fit_under_the_plots_leave_them_the_rest(view, qtbot):
+    view.resize(540, 500)  # tall enough for pictures under the plots
+    _show(view, qtbot, _frame(units=16, image_shape=(8, 8)))
+    assert view.splitter.orientation() == Qt.Orientation.Vertical
+    grid, scroll = view.tile_grid, view.tile_scroll
+    assert grid.tile.width() == 48 and grid.columns() >= 8
+    assert grid.tile_rect(15).bottom() < scroll.viewport().height()  # all of them shown
+    assert scroll.viewport().height() - grid.height() < 10  # and no empty room below
+    assert view.plots.height() > 0.5 * view.height()
+    view.show_frame(_frame(units=128, image_shape=(8, 8)))  # more rows: more room
+    qtbot.waitUntil(lambda: grid.count == 128)
+    assert view.plots.height() < 0.4 * view.height()
+
+
+def test_without_image_data_there_are_no_pictures_and_the_plots_share_the_width(view, qtbot):
+    _show(view, qtbot, _frame())
+    view.show_frame(_frame(units=8, image_shape=None))
+    qtbot.waitUntil(lambda: view.tiles.isHidden())
+    qtbot.wait(50)
+    assert view.gradients.x() > view.histograms.x()  # side by side
+    assert view.plots.height() == view.height()
+
+
+def test_titles_and_legend_stay_inside_a_narrow_plot_and_off_the_data(view, qtbot):
+    _show(view, qtbot, _frame())
+    for width in (540, 390):  # the Weights dock at 1600×1000 and at 1366×768
+        view.resize(width, 270)
+        qtbot.wait(300)  # the throttled redraw after the re-layout
+        _assert_plots_inside(view)
+        data = _scene_rect(view.histograms.getViewBox())
+        legend = _scene_rect(view.legend)
+        assert not legend.intersects(data)  # under the axis, not over the histograms
+        assert legend.bottom() <= view.histograms.height()
+        assert len(view.legend.items) == 2
+
+
+# -- in the studio ------------------------------------------------------------------------
+
+
+def test_mnist_in_the_studio_shows_128_readable_tiles_and_none_for_2d_data(window, qtbot):
+    window.resize(1366, 768)
+    window.editor.set_dataset({"name": "mnist", "params": {}})
+    window.editor.remove_layer(2)
+    window.editor.set_units(1, 128)
+    window.weights_dock.raise_()
+    view = window.weights_view
+    qtbot.waitUntil(lambda: view.tile_grid.count == 128 and on_screen(view.tiles), timeout=10000)
+    qtbot.wait(100)
+    _assert_readable_grid(view)
+    scroll = view.tile_scroll
+    assert view.tile_grid.height() > scroll.viewport().height()  # more than fit
+    assert scroll.verticalScrollBar().maximum() > 0
+    assert len(view._curves) == 2
+    window.editor.set_settings({"batch_size": 256})
+    _train_epochs(window, qtbot, 1)
+    qtbot.waitUntil(
+        lambda: view.gradient_curve.yData is not None and len(view.gradient_curve.yData) == 2,
+        timeout=5000,
+    )
+    assert view.gradients.plotItem.titleLabel.text.startswith("Gradient size")
+    assert view.tile_grid.count == 128  # still, after training
+    window.training.shutdown()
+    assert window.editor.set_dataset({"name": "circle", "params": {}})
+    qtbot.waitUntil(lambda: on_screen(window.boundary_plot), timeout=5000)  # 2-D: in front
+    window.findChild(QDockWidget, "Weights").raise_()
+    qtbot.waitUntil(lambda: view.tiles.isHidden(), timeout=5000)  # no image data
+    assert not on_screen(view.tile_grid)
+
+
+def test_a_gradient_point_that_drifts_to_the_edge_moves_the_range_with_room_for_it(view, qtbot):
+    _show(view, qtbot, _frame())
+    first = view.gradients.getViewBox().viewRange()[1]
+    drifted = first[0] + 0.05  # in range, but its marker would be cut in half
+    view.frame = _frame(gradient_rms=(10**drifted, 1e-2))
+    view.redraw_now()
+    low, high = view.gradients.getViewBox().viewRange()[1]
+    assert low < drifted - 0.15 and np.log10(1e-2) < high
