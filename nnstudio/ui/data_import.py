@@ -44,7 +44,9 @@ def is_idx(path: str) -> bool:
 REREAD_DELAY_MS = 300  # a choice resting this long is read with
 PROGRESS_INTERVAL_MS = 100
 BUSY_AFTER_MS = 400  # a read taking longer shows a busy dialog
-_ABANDONED: set = set()  # reads cancelled but still ending: kept alive until they end
+# reads cancelled but still ending, each with the slot that forgets it: both kept alive
+# until the read ends (a slot held by its connection alone may be collected first)
+_ABANDONED: dict = {}
 SCALINGS = {"auto (standard)": None, "standard": "standard", "minmax": "minmax", "none": "none"}
 MISSING = {
     "refuse (say where)": "refuse",
@@ -157,10 +159,10 @@ def _keep_until_finished(thread: QThread) -> None:
     does both: a slot of its own would not be called once the thread is deleted)."""
 
     def forget():
-        _ABANDONED.discard(thread)
+        _ABANDONED.pop(thread, None)
         thread.deleteLater()
 
-    _ABANDONED.add(thread)
+    _ABANDONED[thread] = forget
     thread.finished.connect(forget)
 
 
