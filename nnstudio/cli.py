@@ -218,7 +218,7 @@ def _export(args) -> int:
         model = (
             from_project(project, name=args.source.stem, allow_untrained=args.untrained)
             if project is not None
-            else ExportModel.from_npz(args.source)
+            else ExportModel.from_npz(args.source, allow_untrained=args.untrained)
         )
         written = export(model, args.format, args.output, source=args.source)
     for path in written:
@@ -270,6 +270,7 @@ def _train(args) -> int:
             "lr": trainer.lr,
             "batch_size": trainer.batch_size,
             "epochs": trainer.epoch,
+            "steps": trainer.step_count,
             "loss": trainer.loss.name,
             "seed": seed,
         },

@@ -330,3 +330,31 @@ def test_several_label_columns_train_a_multi_output_regression(tmp_path):
     assert "test mse" in result.stdout
     net, _ = load_npz(out)
     assert net.spec.sizes == [1, 8, 2]
+
+
+def test_weights_trained_for_no_step_are_exported_only_on_purpose(tmp_path):
+    spec = tmp_path / "s.json"
+    spec.write_text(
+        json.dumps(
+            {
+                "inputs": 2,
+                "layers": [
+                    {"units": 3, "activation": "tanh"},
+                    {"units": 1, "activation": "sigmoid"},
+                ],
+            }
+        )
+    )
+    weights = tmp_path / "w.npz"
+    trained = _nnstudio("train", spec, "--data", "xor", "--epochs", "0", "--out", weights)
+    assert trained.returncode == 0, trained.stderr
+    refused = _nnstudio("export", weights, "-f", "onnx", "-o", tmp_path / "w.onnx")
+    assert refused.returncode == 2 and "w.npz: the network is untrained" in refused.stderr
+    assert not (tmp_path / "w.onnx").exists()
+    forced = _nnstudio("export", weights, "-f", "onnx", "-o", tmp_path / "w.onnx", "--untrained")
+    assert forced.returncode == 0 and (tmp_path / "w.onnx").is_file()
+    once = _nnstudio("train", spec, "--data", "xor", "--epochs", "1", "--out", tmp_path / "t.npz")
+    assert once.returncode == 0
+    assert (
+        _nnstudio("export", tmp_path / "t.npz", "-f", "onnx", "-o", tmp_path / "t").returncode == 0
+    )

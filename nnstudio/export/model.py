@@ -21,6 +21,13 @@ class ExportError(NNStudioError):
     """A network that cannot be exported (invalid, or a file that cannot be written)."""
 
 
+UNTRAINED = (
+    "the network is untrained: it still has its initial random weights. Train it first "
+    "(Play in the studio, or nnstudio train), or export the initial weights on purpose "
+    "(nnstudio export --untrained)."
+)
+
+
 class UntrainedError(ExportError):
     """The network still has its seeded initial weights."""
 
@@ -82,11 +89,18 @@ class ExportModel:
         )
 
     @classmethod
-    def from_npz(cls, path) -> ExportModel:
-        """The network of a weights file written by ``nnstudio train`` or an export."""
+    def from_npz(cls, path, allow_untrained: bool = False) -> ExportModel:
+        """The network of a weights file written by ``nnstudio train`` or an export;
+        :class:`UntrainedError` if ``nnstudio train`` took no step (``--epochs 0``) and
+        ``allow_untrained`` is false."""
         from nnstudio.io.npz import load_npz
 
         net, metadata = load_npz(path)
+        training = metadata.get("training") if isinstance(metadata, dict) else None
+        if isinstance(training, dict) and not allow_untrained:
+            steps = training.get("steps", training.get("epochs"))
+            if steps == 0:
+                raise UntrainedError(f"{Path(path).name}: {UNTRAINED}")
         return cls.from_network(net, metadata, name=Path(path).stem)
 
     def network(self) -> Network:
@@ -142,12 +156,7 @@ def from_project(project, name: str = "network", allow_untrained: bool = False) 
         np.array_equal(w, w0) and np.array_equal(b, b0)
         for (w, b), (w0, b0) in zip(doc.weights(), net.get_weights())
     ):
-        raise UntrainedError(
-            "the network is untrained: it still has its initial random "
-            "weights. Train it first (Play in the studio, or nnstudio "
-            "train), or export the initial weights on purpose "
-            "(nnstudio export --untrained)."
-        )
+        raise UntrainedError(UNTRAINED)
     net.set_weights(doc.weights())
     _, scaler = prepare_data(project)
     data = project.load_dataset()
