@@ -79,14 +79,53 @@ def load_weights_into(net: Network, arrays: dict[str, np.ndarray], source: str) 
     net.set_weights(_in_layer_order(net.layers, arrays, source))
 
 
-def read_weights(path) -> list[tuple[np.ndarray, np.ndarray]]:
-    """[(W, b), ...] in layer order from a weights file (the caller checks shapes)."""
+def weights_to_import(path, spec: dict, scaler: dict | None) -> list[tuple[np.ndarray, np.ndarray]]:
+    """[(W, b), ...] of a weights file for a network of ``spec`` whose inputs are scaled
+    by ``scaler`` (a ``Scaler.to_dict()``; None: unknown); refused, saying what differs,
+    if the file's network computes something else with them: another activation or
+    leaky-ReLU slope, biases on or off, or inputs scaled otherwise. Weights of another
+    shape are returned as they are (``set_weights`` refuses them with both shapes)."""
     model, arrays = read_npz(path)
+    name = Path(path).name
     try:
-        spec = Network.from_spec(model["network"], seed=0).spec
+        trained = Network.from_spec(model["network"], seed=0).spec
+        ours = Network.from_spec(spec, seed=0).spec
     except (KeyError, NNStudioError) as exc:
-        raise NNStudioError(f"{Path(path).name} has no valid network description ({exc})") from None
-    return _in_layer_order(spec.layers, arrays, Path(path).name)
+        raise NNStudioError(f"{name} has no valid network description ({exc})") from None
+    weights = _in_layer_order(trained.layers, arrays, name)
+    if trained.sizes != ours.sizes:
+        return weights  # another shape: the network's set_weights says which
+    differences = [
+        f"layer {i + 1}: {what} {theirs!r} in {name}, {mine!r} here"
+        for i, (a, b) in enumerate(zip(trained.layers, ours.layers))
+        for what, theirs, mine in (
+            ("activation", a.activation, b.activation),
+            ("leaky-ReLU slope", a.alpha, b.alpha),
+            ("biases", a.use_bias, b.use_bias),
+        )
+        if theirs != mine and (what != "leaky-ReLU slope" or a.activation == "leaky_relu")
+    ]
+    saved = (model.get("metadata") or {}).get("scaler")
+    if scaler is not None and isinstance(saved, dict) and not _same_scaling(saved, scaler):
+        differences.append(
+            f"inputs: scaled {saved.get('method')!r} with other statistics in {name}, "
+            f"{scaler['method']!r} here"
+        )
+    if differences:
+        raise NNStudioError(
+            f"{name} was trained for another network or data, so its weights would give "
+            f"other answers here: {'; '.join(differences)}"
+        )
+    return weights
+
+
+def _same_scaling(a: dict, b: dict) -> bool:
+    try:
+        return a["method"] == b["method"] and all(
+            np.allclose(a[key], b[key], rtol=1e-6, atol=1e-9) for key in ("offset", "scale")
+        )
+    except (KeyError, TypeError, ValueError):
+        return False
 
 
 def _in_layer_order(layers, arrays: dict[str, np.ndarray], source: str) -> list:

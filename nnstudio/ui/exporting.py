@@ -9,7 +9,8 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 
 from nnstudio.errors import NNStudioError
 from nnstudio.export import FORMATS, UntrainedError, export, files_written, from_project
-from nnstudio.io.npz import read_weights
+from nnstudio.io.npz import weights_to_import
+from nnstudio.model.training import prepare_data
 from nnstudio.ui import images
 
 MODEL_FILTERS = {f"{fmt.description} (*{fmt.suffix})": fmt for fmt in FORMATS.values()}
@@ -115,6 +116,13 @@ class Exporter:
         except NNStudioError as exc:
             self._failed(what, exc)
 
+    def _scaler(self) -> dict | None:
+        """How the project scales its inputs, if its data can be read."""
+        try:
+            return prepare_data(self.window.project)[1].to_dict()
+        except NNStudioError:
+            return None
+
     def import_weights(self) -> None:
         """Load the weights of an NPZ file into the network (undoable)."""
         window = self.window
@@ -124,7 +132,7 @@ class Exporter:
         if not path:
             return
         try:
-            weights = read_weights(path)
+            weights = weights_to_import(path, window.project.document.spec(), self._scaler())
         except NNStudioError as exc:
             QMessageBox.warning(window, "Cannot import weights", str(exc))
             return

@@ -165,3 +165,39 @@ def test_a_file_the_export_writes_beside_the_one_named_is_replaced_only_if_the_u
     answer = QMessageBox.StandardButton.Yes
     window.menus.export_action.trigger()
     assert "load_weights" in loader.read_text() and (tmp_path / "m.weights.h5").is_file()
+
+
+def test_imported_weights_that_would_compute_something_else_are_refused(
+    window, monkeypatch, tmp_path
+):
+    from nnstudio.model.training import prepare_data
+
+    window.editor.set_activation(1, "leaky_relu")
+    window.editor.set_activation(2, "leaky_relu")
+    spec = window.project.document.spec()
+    steep = {
+        **spec,
+        "layers": [
+            {**layer, "alpha": 0.3} if layer.get("activation") == "leaky_relu" else layer
+            for layer in spec["layers"]
+        ],
+    }
+    scaler = prepare_data(window.project)[1].to_dict()
+    minmax = {**scaler, "method": "minmax"}
+    files = {
+        "steep.npz": (steep, {"scaler": scaler}),
+        "minmax.npz": (spec, {"scaler": minmax}),
+        "same.npz": (spec, {"scaler": scaler}),
+    }
+    for name, (net_spec, metadata) in files.items():
+        save_npz(nnstudio.Network.from_spec(net_spec, seed=5), tmp_path / name, metadata)
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warnings.append(a[2]))
+    for name in files:
+        monkeypatch.setattr(
+            QFileDialog, "getOpenFileName", lambda *a, n=name, **k: (str(tmp_path / n), "")
+        )
+        window.menus.import_action.trigger()
+    assert "leaky-ReLU slope 0.3 in steep.npz, 0.01 here" in warnings[0]
+    assert "inputs: scaled 'minmax' with other statistics in minmax.npz" in warnings[1]
+    assert len(warnings) == 2 and "Imported the weights" in window.statusBar().currentMessage()
