@@ -204,7 +204,7 @@ def _add_export(verbs) -> None:
 
 
 def _export(args) -> int:
-    from nnstudio.export import ExportModel, export, from_project
+    from nnstudio.export import ExportModel, export, from_project, precision_note
     from nnstudio.io.project import SUFFIX, load_project
 
     project = load_project(args.source) if args.source.suffix == SUFFIX else None
@@ -221,6 +221,9 @@ def _export(args) -> int:
             else ExportModel.from_npz(args.source, allow_untrained=args.untrained)
         )
         written = export(model, args.format, args.output, source=args.source)
+        note = precision_note(model, args.format)
+        if note:
+            print(f"note: {note}", file=sys.stderr)
     for path in written:
         print(path)
     return 0

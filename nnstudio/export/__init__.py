@@ -147,6 +147,29 @@ def export(model: ExportModel, format_name: str, path, source=None) -> list[Path
         raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
+FLOAT32_STEP = 2.0**-23  # float32's relative precision: the ONNX model's input type
+PRECISION_NOTICE = 1e-4  # a loss of precision in the scaled inputs worth saying
+
+
+def precision_note(model: ExportModel, format_name: str) -> str:
+    """What the export loses where its input is float32 (ONNX): raw features far from 0
+    compared with their spread lose precision before the graph scales them; "" when
+    the loss is below 1e-4 of a scaled input."""
+    scaler = model.scaler
+    if format_name != "onnx" or scaler is None or not len(scaler.offset):
+        return ""
+    lost = FLOAT32_STEP * (abs(scaler.offset) + scaler.scale) / scaler.scale
+    worst = int(lost.argmax())
+    if lost[worst] < PRECISION_NOTICE:
+        return ""
+    name = model.feature_names[worst] if model.feature_names else f"input {worst}"
+    return (
+        f"the ONNX model takes float32 inputs: {name!r} (around {scaler.offset[worst]:.4g}, "
+        f"spread {scaler.scale[worst]:.3g}) loses up to {lost[worst]:.1g} of a scaled unit "
+        "before scaling; subtract its mean from the data first, or use another format"
+    )
+
+
 def _same_file(a: Path, b: Path) -> bool:
     try:
         return a.resolve() == b.resolve() or (a.exists() and b.exists() and a.samefile(b))
@@ -165,4 +188,5 @@ __all__ = [
     "files_written",
     "from_project",
     "output_path",
+    "precision_note",
 ]

@@ -8,7 +8,14 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 
 from nnstudio.errors import NNStudioError
-from nnstudio.export import FORMATS, UntrainedError, export, files_written, from_project
+from nnstudio.export import (
+    FORMATS,
+    UntrainedError,
+    export,
+    files_written,
+    from_project,
+    precision_note,
+)
 from nnstudio.io.npz import weights_to_import
 from nnstudio.model.training import prepare_data
 from nnstudio.ui import images
@@ -26,8 +33,9 @@ class Exporter:
     def _stem(self) -> str:
         return self.window.path.stem if self.window.path else "network"
 
-    def _done(self, paths: list[Path]) -> None:
-        self.window.statusBar().showMessage("Exported " + ", ".join(str(p) for p in paths), 8000)
+    def _done(self, paths: list[Path], note: str = "") -> None:
+        text = "Exported " + ", ".join(str(p) for p in paths)
+        self.window.statusBar().showMessage(f"{text}. Note: {note}" if note else text, 15000)
 
     def _failed(self, what: str, exc: Exception) -> None:
         QMessageBox.warning(self.window, f"Cannot export {what}", str(exc))
@@ -63,7 +71,7 @@ class Exporter:
                 if answer != QMessageBox.StandardButton.Yes:
                     return
                 model = from_project(window.project, name=path.stem, allow_untrained=True)
-            self._done(export(model, fmt.name, path))
+            self._done(export(model, fmt.name, path), precision_note(model, fmt.name))
         except NNStudioError as exc:
             self._failed("the model", exc)
 

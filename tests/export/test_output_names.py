@@ -38,3 +38,18 @@ def test_an_export_never_replaces_the_weights_it_exports(model, tmp_path, fmt, n
     with pytest.raises(ExportError, match="is the file being exported"):
         export(ExportModel.from_npz(source), fmt, tmp_path / name, source=source)
     assert source.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["w.npz"]
+
+
+def test_onnx_export_says_when_float32_inputs_lose_precision(model):
+    from dataclasses import replace
+
+    import numpy as np
+
+    from nnstudio.datasets import Scaler
+    from nnstudio.export import precision_note
+
+    assert precision_note(model, "onnx") == ""  # standardised data near 0: nothing lost
+    far = Scaler("standard", np.full(model.inputs, 1e4), np.full(model.inputs, 1.0))
+    note = precision_note(replace(model, scaler=far), "onnx")
+    assert "takes float32 inputs" in note and "loses up to 0.001 of a scaled unit" in note
+    assert precision_note(replace(model, scaler=far), "pytorch") == ""  # float64 there
