@@ -274,11 +274,15 @@ class ImportDialog(QDialog):
         """What the choices make of the columns, as far as the first rows tell."""
         columns, kinds = self.preview.columns, self.preview.kinds
         labels = self.columns.columns_used(LABEL) + self.columns.columns_used(ALSO_LABEL)
-        predicted = "classes" if any(kinds[c] != "number" for c in labels) else "its values"
-        if len(labels) > 1 or self.task.currentText() == datasets.REGRESSION:
-            predicted = "their values" if len(labels) > 1 else "its values"
-        elif self.task.currentText() == datasets.CLASSIFICATION:
+        task = self.task.currentText()
+        if len(labels) > 1:
+            predicted = "their values"
+        elif task == datasets.CLASSIFICATION or (
+            task == "auto" and any(kinds[c] != "number" for c in labels)
+        ):
             predicted = "classes"
+        else:
+            predicted = "its values"
         left_out = len(self.columns.columns_used(LEFT_OUT))
         left = f"; {left_out} column{'s' * (left_out > 1)} left out" if left_out else ""
         self.outcome.setText(
