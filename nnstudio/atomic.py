@@ -4,8 +4,8 @@ replaces only the file it was asked to write.
 A symbolic link is written through (the file it points to is replaced; the link stays);
 a directory, FIFO, device or socket is refused; an existing file keeps its permission
 bits and a new one gets those the umask allows (not the 0600 of a temporary file).
-Temporary files are named ``.NAME.XXXXXXXX.tmp`` beside the target; one a killed save
-left behind is removed by the next save of the same file.
+Temporary files are named ``.NAME.PID.XXXXXXXX.tmp`` beside the target; one a killed
+save left behind (its process is gone) is removed by the next save of the same file.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pathlib import Path
 
 from nnstudio.errors import NNStudioError
 
-STALE_SECONDS = 3600  # a temporary file this old belongs to no save still running
+STALE_SECONDS = 3600  # a temporary file this old, of no known process, is no save's
 _KINDS = {
     stat.S_ISDIR: "a folder",
     stat.S_ISFIFO: "a FIFO (named pipe)",
@@ -45,7 +45,8 @@ def write_atomically(path, write: Callable[[object], None]) -> None:
     target = writable_target(Path(path))
     mode = _mode_for(target)
     _remove_stale_temporaries(target)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    prefix = f".{target.name}.{os.getpid()}."
+    fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "w+b") as f:  # readable too: HDF5 reads what it wrote
             write(f)
@@ -94,15 +95,40 @@ def _umask() -> int:
 
 
 def _remove_stale_temporaries(target: Path) -> None:
-    """Temporary files of earlier saves of ``target`` that never finished."""
+    """Temporary files of earlier saves of ``target`` that never finished: their
+    process is gone (or, named by none, they are over an hour old)."""
     now = time.time()
     for stale in target.parent.glob(f".{_glob_escape(target.name)}.*.tmp"):
         try:
             status = stale.lstat()
-            if stat.S_ISREG(status.st_mode) and now - status.st_mtime > STALE_SECONDS:
-                stale.unlink()
+            if not stat.S_ISREG(status.st_mode):
+                continue
+            pid = _pid_in(stale.name[len(target.name) + 2 :])
+            if pid is None and now - status.st_mtime <= STALE_SECONDS:
+                continue
+            if pid is not None and _running(pid):
+                continue
+            stale.unlink()
         except OSError:
             continue  # gone already, or not ours to remove
+
+
+def _pid_in(rest: str) -> int | None:
+    """The process id in ``PID.XXXXXXXX.tmp``, if that is what it is."""
+    head = rest.split(".", 1)[0]
+    return int(head) if head.isdigit() and rest.count(".") == 2 else None
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # another user's, or a system that will not say
+    return True
 
 
 def _glob_escape(name: str) -> str:

@@ -92,3 +92,33 @@ def test_a_killed_save_s_temporary_is_removed_by_the_next_save(tmp_path):
     write_atomically(path, write_text("saved"))
     assert not stale.exists() and fresh.exists() and other.exists()
     assert path.read_text() == "saved"
+
+
+def test_a_save_killed_midway_leaves_the_old_file_and_the_next_save_no_temporary(tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    path = tmp_path / "model.nnsp"
+    path.write_text("the saved project")
+    slow_save = (
+        "import sys, time\n"
+        "from nnstudio.atomic import write_atomically\n"
+        "def write(f):\n"
+        "    for _ in range(1000):\n"
+        "        f.write(b'x' * 1000); f.flush(); time.sleep(0.01)\n"
+        "write_atomically(sys.argv[1], write)\n"
+    )
+    child = subprocess.Popen([sys.executable, "-c", slow_save, str(path)])
+    deadline = time.monotonic() + 20
+    while not list(tmp_path.glob(".model.nnsp.*.tmp")):
+        assert time.monotonic() < deadline and child.poll() is None, "the save never began"
+        time.sleep(0.01)
+    time.sleep(0.1)  # well into writing
+    child.send_signal(signal.SIGKILL)
+    child.wait(10)
+    left = list(tmp_path.glob(".model.nnsp.*.tmp"))
+    assert path.read_text() == "the saved project" and len(left) == 1  # as the kill left it
+    assert left[0].name.startswith(f".model.nnsp.{child.pid}.")
+    write_atomically(path, write_text("saved again"))  # the studio, restarted, saves
+    assert path.read_text() == "saved again" and os.listdir(tmp_path) == ["model.nnsp"]
