@@ -278,3 +278,34 @@ def test_the_inspector_shows_no_made_up_values_when_nothing_is_selected(window):
     assert inspector.activation.currentText() == ""
     window.scene.select_layer(1)
     assert inspector.units.text() == "4"  # a layer again: its value
+
+
+def test_a_save_to_a_full_disk_says_so_and_keeps_the_saved_file(window, tmp_path, monkeypatch):
+    import errno
+    import os
+
+    from PySide6.QtWidgets import QMessageBox
+
+    import nnstudio.io.project as project_io
+
+    folder = tmp_path / "projects"
+    folder.mkdir()
+    path = folder / "p.nnsp"
+    assert window.files.save_to(path)
+    before = path.read_bytes()
+    window.editor.add_layer("dense", 1)
+    real = project_io._write_npz
+
+    def full_disk(archive, member, arrays):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(project_io, "_write_npz", full_disk)
+    window.project.document.set_weights(window.project.document.weights())  # weights to write
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warnings.append(a[2]))
+    assert not window.files.save_to(path)
+    assert warnings == [f"{path}: {os.strerror(errno.ENOSPC)}"]
+    assert path.read_bytes() == before and os.listdir(folder) == ["p.nnsp"]
+    assert window.is_modified()  # the edit is still unsaved, and still there
+    monkeypatch.setattr(project_io, "_write_npz", real)
+    assert window.files.save_to(path) and not window.is_modified()
