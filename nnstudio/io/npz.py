@@ -52,18 +52,44 @@ def read_npz(path) -> tuple[dict, dict[str, np.ndarray]]:
     arrays = read_arrays(path, path.name, _MAX_BYTES)
     try:
         model = json.loads(arrays.pop("model.json").tobytes().decode("utf-8"))
-    except (KeyError, UnicodeDecodeError, json.JSONDecodeError):
+    except (KeyError, UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         raise NNStudioError(
             f"{path.name} has no valid model.json: not an nnstudio weights file"
         ) from None
     if not isinstance(model, dict) or model.get("format") != FORMAT:
         raise NNStudioError(f"{path.name} is not an nnstudio weights file")
-    if model.get("schema_version", 0) > VERSION:
-        raise NNStudioError(
-            f"{path.name} was written by a newer nnstudio (weights format "
-            f"version {model.get('schema_version')}); please update nnstudio"
-        )
+    _check_model(model, path.name)
     return model, arrays
+
+
+def _check_model(model: dict, name: str) -> None:
+    """Refuse a model.json whose fields are not of their type (the network's own spec
+    is checked by the engine)."""
+    version = model.get("schema_version", 0)
+    if isinstance(version, bool) or not isinstance(version, int) or version < 0:
+        raise NNStudioError(f"{name}: model.json's schema_version is not a whole number")
+    if version > VERSION:
+        raise NNStudioError(
+            f"{name} was written by a newer nnstudio (weights format version {version}); "
+            "please update nnstudio"
+        )
+    if not isinstance(model.get("network"), dict):
+        raise NNStudioError(f"{name}: model.json has no network description")
+    if model.get("dtype", "float32") not in ("float32", "float64"):
+        raise NNStudioError(f"{name}: model.json's dtype is not float32 or float64")
+    metadata = model.get("metadata", {})
+    if not isinstance(metadata, dict):
+        raise NNStudioError(f"{name}: model.json's metadata is not a mapping")
+    for key in ("class_names", "feature_names"):
+        names = metadata.get(key)
+        if names is not None and not (
+            isinstance(names, list) and all(isinstance(n, str) for n in names)
+        ):
+            raise NNStudioError(f"{name}: model.json's {key} is not a list of names")
+    if metadata.get("task") not in (None, "classification", "regression"):
+        raise NNStudioError(f"{name}: model.json's task is not classification or regression")
+    if metadata.get("scaler") is not None and not isinstance(metadata["scaler"], dict):
+        raise NNStudioError(f"{name}: model.json's scaler is not a mapping")
 
 
 def load_npz(path) -> tuple[Network, dict]:
@@ -135,5 +161,11 @@ def _in_layer_order(layers, arrays: dict[str, np.ndarray], source: str) -> list:
             w = arrays[f"{layer.name}.weight"]
         except KeyError:
             raise SpecError(f"{source} has no weights for layer {layer.name!r}") from None
-        weights.append((w, arrays.get(f"{layer.name}.bias", np.zeros(layer.units, w.dtype))))
+        b = arrays.get(f"{layer.name}.bias", np.zeros(layer.units, w.dtype))
+        for what, values in (("weights", w), ("biases", b)):
+            if values.dtype.kind not in "fiu":
+                raise SpecError(f"{source}: the {what} of layer {layer.name!r} are not numbers")
+            if not np.isfinite(values).all():
+                raise SpecError(f"{source}: the {what} of layer {layer.name!r} hold NaN or inf")
+        weights.append((w, b))
     return weights

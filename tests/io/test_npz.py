@@ -86,3 +86,43 @@ def test_save_is_atomic_and_leaves_no_temporary_files(tmp_path):
     save_npz(nnstudio.Network.from_spec(SPEC), path)
     assert [p.name for p in tmp_path.iterdir()] == ["w.npz"]
     assert zipfile.is_zipfile(path)
+
+
+def _rewritten(tmp_path, change_model=None, change_arrays=None):
+    path = tmp_path / "w.npz"
+    save_npz(nnstudio.Network.from_spec(SPEC), path, {"class_names": ["a", "b"]})
+    model, arrays = read_npz(path)
+    if change_model:
+        change_model(model)
+    if change_arrays:
+        change_arrays(arrays)
+    arrays["model.json"] = np.frombuffer(json.dumps(model).encode(), np.uint8)
+    np.savez(path, **arrays)
+    return path
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda m: m.update(schema_version="2"), "schema_version is not a whole number"),
+        (lambda m: m.update(network=[1, 2]), "has no network description"),
+        (lambda m: m.update(dtype="int8"), "dtype is not float32 or float64"),
+        (lambda m: m.update(metadata=7), "metadata is not a mapping"),
+        (lambda m: m["metadata"].update(class_names=3), "class_names is not a list of names"),
+        (lambda m: m["metadata"].update(task="magic"), "task is not classification or"),
+        (lambda m: m["metadata"].update(scaler="x"), "scaler is not a mapping"),
+    ],
+)
+def test_every_field_of_model_json_is_checked(tmp_path, change, message):
+    with pytest.raises(NNStudioError, match=f"w.npz: model.json's .*{message}|{message}"):
+        load_npz(_rewritten(tmp_path, change_model=change))
+
+
+@pytest.mark.parametrize(
+    "values, message",
+    [(np.array([["a"] * 4] * 3), "are not numbers"), (np.full((3, 4), np.nan), "hold NaN or inf")],
+)
+def test_weights_that_are_no_numbers_or_nan_are_refused(tmp_path, values, message):
+    path = _rewritten(tmp_path, change_arrays=lambda a: a.update({"hidden.weight": values}))
+    with pytest.raises(SpecError, match=f"w.npz: the weights of layer 'hidden' {message}"):
+        load_npz(path)
