@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import math
+import struct
 import zipfile
 import zlib
 
@@ -51,6 +52,11 @@ def read_arrays(
         ValueError,
         OSError,
         RuntimeError,  # an encrypted member
+        IndexError,  # what NumPy's .npy header parser raises on some damage
+        KeyError,
+        TypeError,
+        SyntaxError,
+        struct.error,
     ) as exc:
         raise error(f"{name} is not a readable NPZ archive ({_reason(exc)})") from None
 

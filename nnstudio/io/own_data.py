@@ -37,6 +37,8 @@ def own_data_from_file(described, arrays: dict[str, np.ndarray]) -> dict[str, Da
 
 
 def _dataset(entry: dict, X, y) -> Dataset:
+    if not isinstance(entry, dict):
+        raise ValueError("it is not a mapping")
     if not isinstance(entry.get("name"), str) or not entry["name"]:
         raise ValueError("it has no name")
     if X is None or y is None:
