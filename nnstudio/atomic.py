@@ -106,7 +106,7 @@ def _remove_stale_temporaries(target: Path) -> None:
             pid = _pid_in(stale.name[len(target.name) + 2 :])
             if pid is None and now - status.st_mtime <= STALE_SECONDS:
                 continue
-            if pid is not None and _running(pid):
+            if pid is not None and process_running(pid):
                 continue
             stale.unlink()
         except OSError:
@@ -119,7 +119,8 @@ def _pid_in(rest: str) -> int | None:
     return int(head) if head.isdigit() and rest.count(".") == 2 else None
 
 
-def _running(pid: int) -> bool:
+def process_running(pid: int) -> bool:
+    """True if process ``pid`` runs (or the system will not say: then it may)."""
     if pid == os.getpid():
         return True
     try:

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QStandardPaths, QTimer
 
+from nnstudio.atomic import process_running
 from nnstudio.errors import NNStudioError
 from nnstudio.io.project import ProjectContents, gather_project, load_project, write_project
 from nnstudio.model.project import Project
@@ -55,15 +56,7 @@ def _owner_running(path: Path) -> bool:
         pid = int(path.stem.split("-")[1])
     except (IndexError, ValueError):
         return False  # not named by a process
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OSError):
-        return True  # another user's process, or one this system will not say about
-    return True
+    return process_running(pid)
 
 
 def crashed_sessions() -> list[Path]:

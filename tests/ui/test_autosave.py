@@ -17,6 +17,17 @@ from nnstudio.ui.autosave import crashed_sessions, recovery_folder
 CRASHED = "autosave-999999999-1.nnsp"  # no process has that id: a crashed session's
 
 
+def leave_a_crashed_session(hidden_units: int) -> None:
+    """The autosave of a studio that crashed: the example with ``hidden_units``."""
+    from nnstudio.io.project import save_project
+    from nnstudio.model.project import Project
+
+    project = Project.example()
+    project.document.set_units(1, hidden_units)
+    recovery_folder().mkdir(parents=True, exist_ok=True)
+    save_project(project, recovery_folder() / CRASHED)
+
+
 def autosaves() -> list:
     return sorted(recovery_folder().glob("autosave-*.nnsp"))
 
@@ -70,13 +81,7 @@ def test_killed_session_is_recovered_on_next_launch(qtbot, isolated_home):
 
 
 def test_declining_recovery_opens_the_example(qtbot, isolated_home):
-    from nnstudio.io.project import save_project
-    from nnstudio.model.project import Project
-
-    project = Project.example()
-    project.document.set_units(1, 11)
-    recovery_folder().mkdir(parents=True)
-    save_project(project, recovery_folder() / CRASHED)
+    leave_a_crashed_session(hidden_units=11)
     window = create_window([], ask=lambda: False)
     qtbot.addWidget(window)
     assert window.project.document.sizes == [2, 4, 4, 1]
@@ -348,13 +353,7 @@ def test_each_window_has_its_own_recovery_file_and_a_running_one_is_never_offere
 
 
 def test_a_recovered_session_s_file_becomes_the_window_s_own(qtbot, isolated_home):
-    from nnstudio.io.project import save_project
-    from nnstudio.model.project import Project
-
-    project = Project.example()
-    project.document.set_units(1, 7)
-    recovery_folder().mkdir(parents=True)
-    save_project(project, recovery_folder() / CRASHED)
+    leave_a_crashed_session(hidden_units=7)
     window = create_window([], ask=lambda: True)
     qtbot.addWidget(window)
     assert window.project.document.sizes == [2, 7, 4, 1]
