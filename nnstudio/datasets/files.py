@@ -239,8 +239,8 @@ def read_idx(path, max_bytes: int = MAX_BYTES) -> np.ndarray:
             expected = math.prod(dims) * dtype.itemsize
             if expected > max_bytes:
                 raise DataError(
-                    f"{path.name}: the header declares {dims}, "
-                    f"{expected / 2**20:.0f} MiB, more than nnstudio loads"
+                    f"{path.name}: the header declares {dims}, {expected / 2**20:,.0f} MiB, "
+                    f"more than the {max_bytes / 2**20:,.0f} MiB nnstudio loads"
                 )
             data = f.read(expected + 1)
     except (OSError, EOFError, gzip.BadGzipFile, zlib.error) as exc:
