@@ -96,12 +96,14 @@ def from_points(points, labels, task: str = CLASSIFICATION, name: str = DRAWN) -
     return Dataset(X, y, REGRESSION, ("x", "y"), None, name, DRAWN_ABOUT)
 
 
-def with_point(data: Dataset | None, x: float, y: float, label, name: str = DRAWN) -> Dataset:
-    """Drawn ``data`` (None: nothing drawn yet) with one more point."""
-    points = np.empty((0, 2)) if data is None else data.X
-    labels = np.empty(0) if data is None else data.y
-    task = CLASSIFICATION if data is None else data.task
-    return from_points(np.r_[points, [[x, y]]], np.r_[labels, [label]], task, name)
+def with_point(
+    data: Dataset | None, x: float, y: float, label, task: str = CLASSIFICATION, name=DRAWN
+) -> Dataset:
+    """Drawn ``data`` with one more point: a class (0 or 1) or, for ``task``
+    regression, a value. Drawn data of the other task (or None) starts again from it."""
+    if data is None or data.task != task:
+        return from_points([[x, y]], [label], task, name)
+    return from_points(np.r_[data.X, [[x, y]]], np.r_[data.y, [label]], task, name)
 
 
 def without_nearest(data: Dataset, x: float, y: float) -> Dataset:

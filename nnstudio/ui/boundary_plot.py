@@ -5,12 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtWidgets import QCheckBox
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox
 
 from nnstudio.engine.network import Network
 from nnstudio.ui.plot_style import class_colors
 
 GRID = 80
+DRAW_CLASSES, DRAW_VALUES = "classes A / B", "values"
 
 
 class BoundaryPlot(pg.PlotWidget):
@@ -20,9 +21,12 @@ class BoundaryPlot(pg.PlotWidget):
 
     With "draw points" on, a click asks for a point of class A there
     (``sigDrawn(x, y, 0)``), Shift+click for one of class B, and a right-click for the
-    nearest point to go (``sigErased(x, y)``); the view then stays where it is."""
+    nearest point to go (``sigErased(x, y)``); the view then stays where it is. Drawing
+    values instead (for regression), a click asks for a point of the value set beside
+    the box (``sigDrawnValue(x, y, value)``)."""
 
     sigDrawn = Signal(float, float, int)
+    sigDrawnValue = Signal(float, float, float)
     sigErased = Signal(float, float)
 
     def __init__(self, parent=None):
@@ -44,11 +48,28 @@ class BoundaryPlot(pg.PlotWidget):
         self.test_points.setVisible(False)
         self.draw = QCheckBox("draw points", self)
         self.draw.setToolTip(
-            "Click: a point of class A · Shift+click: class B · right-click: remove the "
-            "nearest point. Each point is an undoable edit of the project's own 'drawn' data."
+            "Click: a point of class A · Shift+click: class B (drawing values: a point of "
+            "the value set beside) · right-click: remove the nearest point. Each point is an "
+            "undoable edit of the project's own 'drawn' data."
         )
         self.draw.move(self.show_test.sizeHint().width() + 16, 4)
         self.draw.toggled.connect(self._set_drawing)
+        self.draw_kind = QComboBox(self)
+        self.draw_kind.addItems([DRAW_CLASSES, DRAW_VALUES])
+        self.draw_kind.setToolTip(
+            "Draw points of two classes (classification), or points with a value each "
+            "(regression: the value set beside)"
+        )
+        self.value = QDoubleSpinBox(self)
+        self.value.setRange(-10.0, 10.0)
+        self.value.setSingleStep(0.25)
+        self.value.setValue(1.0)
+        self.value.setToolTip("The value of the next point drawn (the network learns it)")
+        left = self.draw.x() + self.draw.sizeHint().width() + 8
+        self.draw_kind.move(left, 2)
+        self.value.move(left + self.draw_kind.sizeHint().width() + 6, 2)
+        self.draw_kind.currentIndexChanged.connect(self._show_draw_controls)
+        self._show_draw_controls()
         self.scene().sigMouseClicked.connect(self._on_click)
         self._bounds: tuple[float, float, float, float] | None = None
         self._palette = None
@@ -99,6 +120,12 @@ class BoundaryPlot(pg.PlotWidget):
         view = self.getViewBox()
         view.setMouseEnabled(not on, not on)
         view.setMenuEnabled(not on)
+        self._show_draw_controls()
+
+    def _show_draw_controls(self, *_) -> None:
+        drawing = self.draw.isChecked()
+        self.draw_kind.setVisible(drawing)
+        self.value.setVisible(drawing and self.draw_kind.currentText() == DRAW_VALUES)
 
     def _on_click(self, event) -> None:
         if not self.draw.isChecked():
@@ -107,8 +134,11 @@ class BoundaryPlot(pg.PlotWidget):
         if event.button() == Qt.MouseButton.RightButton:
             self.sigErased.emit(point.x(), point.y())
         elif event.button() == Qt.MouseButton.LeftButton:
-            shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
-            self.sigDrawn.emit(point.x(), point.y(), int(shift))
+            if self.draw_kind.currentText() == DRAW_VALUES:
+                self.sigDrawnValue.emit(point.x(), point.y(), self.value.value())
+            else:
+                shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+                self.sigDrawn.emit(point.x(), point.y(), int(shift))
         event.accept()
 
     @property

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject
 
-from nnstudio.datasets import entered
+from nnstudio.datasets import REGRESSION, entered
 from nnstudio.errors import NNStudioError
 
 
@@ -16,6 +16,7 @@ class PointDrawing(QObject):
         super().__init__(parent)
         self.editor, self.say = editor, say
         boundary.sigDrawn.connect(self.add)
+        boundary.sigDrawnValue.connect(self.add_value)
         boundary.sigErased.connect(self.erase)
 
     def _drawn(self):
@@ -25,6 +26,12 @@ class PointDrawing(QObject):
         data = entered.with_point(self._drawn(), x, y, label)
         name = entered.DRAWN_CLASSES[label]
         self.editor.set_own_data(data, f"Draw a point of class {name} at ({x:.2f}, {y:.2f})")
+
+    def add_value(self, x: float, y: float, value: float) -> None:
+        """A point with a value (regression); drawn classes, if any, make way for it
+        (an undoable edit like any other)."""
+        data = entered.with_point(self._drawn(), x, y, value, REGRESSION)
+        self.editor.set_own_data(data, f"Draw a point of value {value:g} at ({x:.2f}, {y:.2f})")
 
     def erase(self, x: float, y: float) -> None:
         data = self._drawn()

@@ -72,3 +72,28 @@ def test_without_draw_points_a_click_draws_nothing(window, qtbot):
     window.boundary_dock.raise_()
     click(qtbot, window.boundary_plot, 0.5, 0.5)
     assert window.project.dataset["name"] == "circle"
+
+
+def test_points_drawn_with_values_make_a_regression_that_trains(window, qtbot, plane):
+    from nnstudio.ui.boundary_plot import DRAW_VALUES
+
+    assert not plane.value.isVisibleTo(plane)  # classes first: no value to set
+    click(qtbot, plane, 0.5, 0.5)  # a class point, then the user switches to values
+    plane.draw_kind.setCurrentText(DRAW_VALUES)
+    assert plane.value.isVisibleTo(plane)
+    values = [-1.0, -0.5, 0.0, 0.5, 1.0, 1.5]
+    for k, value in enumerate(values):
+        plane.value.setValue(value)
+        click(qtbot, plane, 0.2 + 0.12 * k, 0.5)
+    data = window.project.load_dataset()
+    assert data.task == "regression" and data.y.tolist() == values  # the class point made way
+    assert window.project.document.layers[-1].activation == "linear"
+    assert window.editor.undo_stack.undoText() == (
+        f"Draw a point of value 1.5 at ({data.X[-1, 0]:.2f}, {data.X[-1, 1]:.2f})"
+    )
+    window.training_panel.step_epoch.click()
+    qtbot.waitUntil(lambda: window.training.latest is not None, timeout=10_000)
+    assert window.training.live.parts.train.n_samples == 6
+    for _ in values:
+        window.editor.undo_stack.undo()
+    assert window.project.load_dataset().task == "classification"  # the class point is back
