@@ -11,7 +11,7 @@ from nnstudio.engine.network import Network
 from nnstudio.ui.plot_style import class_colors
 
 GRID = 80
-DRAW_CLASSES, DRAW_VALUES = "classes A / B", "values"
+DRAW_CLASSES, DRAW_VALUES = "classes", "values"
 
 
 class BoundaryPlot(pg.PlotWidget):
@@ -64,10 +64,11 @@ class BoundaryPlot(pg.PlotWidget):
         self.value.setRange(-10.0, 10.0)
         self.value.setSingleStep(0.25)
         self.value.setValue(1.0)
+        self.value.setFixedWidth(72)
         self.value.setToolTip("The value of the next point drawn (the network learns it)")
-        left = self.draw.x() + self.draw.sizeHint().width() + 8
-        self.draw_kind.move(left, 2)
-        self.value.move(left + self.draw_kind.sizeHint().width() + 6, 2)
+        below = self.show_test.sizeHint().height() + 8  # a row of their own: narrow docks
+        self.draw_kind.move(8, below)
+        self.value.move(8 + self.draw_kind.sizeHint().width() + 6, below)
         self.draw_kind.currentIndexChanged.connect(self._show_draw_controls)
         self._show_draw_controls()
         self.scene().sigMouseClicked.connect(self._on_click)

@@ -80,7 +80,7 @@ def test_points_drawn_with_values_make_a_regression_that_trains(window, qtbot, p
     assert not plane.value.isVisibleTo(plane)  # classes first: no value to set
     click(qtbot, plane, 0.5, 0.5)  # a class point, then the user switches to values
     plane.draw_kind.setCurrentText(DRAW_VALUES)
-    assert plane.value.isVisibleTo(plane)
+    assert plane.value.isVisibleTo(plane) and plane.value.geometry().right() < plane.width()
     values = [-1.0, -0.5, 0.0, 0.5, 1.0, 1.5]
     for k, value in enumerate(values):
         plane.value.setValue(value)
