@@ -87,6 +87,14 @@ def with_file(reference: dict, key: str, path) -> dict:
     return {**reference, key: str(path), FILE_KEYS[key]: _file_digest(path)[:16]}
 
 
+class DataFileProblem(DataError):
+    """A data file of the reference is MISSING or CHANGED: ``key`` says which file."""
+
+    def __init__(self, message: str, key: str, kind: str):
+        super().__init__(message)
+        self.key, self.kind = key, kind
+
+
 def load_file(reference: dict) -> tuple[datasets.Dataset, datasets.Dataset | None]:
     """A data file as it was imported, and its test file's data (None: none); refused
     if one moved or changed since."""
@@ -96,13 +104,17 @@ def load_file(reference: dict) -> tuple[datasets.Dataset, datasets.Dataset | Non
         key, kind = problem
         file = Path(reference[key])
         if kind == MISSING:
-            raise DataError(
+            raise DataFileProblem(
                 f"{file}: the data file is not there any more (moved or deleted?); locate "
-                "it, or open another with Data → Open a data file…"
+                "it, or open another with Data → Open a data file…",
+                key,
+                kind,
             )
-        raise DataError(
+        raise DataFileProblem(
             f"{file} changed since it was opened: use it as it is now, or open it again "
-            "(Data → Open a data file…)"
+            "(Data → Open a data file…)",
+            key,
+            kind,
         )
     if "labels" in reference:
         train = datasets.load_idx(path, reference["labels"])

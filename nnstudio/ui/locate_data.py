@@ -7,19 +7,18 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from nnstudio.model.project import MISSING, file_problem, with_file
+from nnstudio.model.project import MISSING, DataFileProblem, file_problem, with_file
 from nnstudio.ui.data_import import FILE_FILTER
 
 
-def fix_offer(reference: dict) -> tuple[str, str] | None:
-    """What the dataset panel offers for a data file that moved or changed: the
-    button's text and tooltip; None if its files are as they were opened."""
-    problem = file_problem(reference)
-    if problem is None:
+def fix_offer(reference: dict, refusal: Exception) -> tuple[str, str] | None:
+    """What the dataset panel offers when loading ``reference`` was refused because a
+    data file moved or changed: the button's text and tooltip; None for other refusals
+    (the files are not read again to tell)."""
+    if not isinstance(refusal, DataFileProblem):
         return None
-    key, kind = problem
-    name = Path(reference[key]).name
-    if kind == MISSING:
+    name = Path(reference[refusal.key]).name
+    if refusal.kind == MISSING:
         return f"Locate {name}…", f"Show where {name} is now"
     return (
         f"Use {name} as it is now",

@@ -305,7 +305,7 @@ class MainWindow(QMainWindow):
             data = self.project.load_dataset()
         except NNStudioError as exc:
             self.dataset_panel.show_reference(self.project.dataset, f"⚠ {exc}")
-            offer = fix_offer(self.project.dataset)
+            offer = fix_offer(self.project.dataset, exc)
             if offer is not None:
                 self.dataset_panel.show_fix(*offer)
             return
