@@ -54,3 +54,15 @@ def drawn(curve):
 
     x, y = curve.xData, curve.yData
     return (np.empty(0), np.empty(0)) if x is None else (x, y)
+
+
+def train_epochs(window, qtbot, epochs: int) -> None:
+    """Step epoch ``epochs`` times, each time until the run has finished that epoch."""
+    for epoch in range(1, epochs + 1):
+        window.training_panel.step_epoch.click()
+        qtbot.waitUntil(
+            lambda e=epoch: (
+                window.training.latest is not None and window.training.latest.epoch == e
+            ),
+            timeout=20000,
+        )

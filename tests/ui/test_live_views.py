@@ -1,23 +1,13 @@
 """The views that follow training: node heat maps, evaluation, the predict box."""
 
 import numpy as np
+from gestures import train_epochs
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QDockWidget, QMessageBox
 
 from nnstudio.ui.evaluation import confusion_matrix
 from nnstudio.ui.throttle import on_screen
 from nnstudio.ui.weights_view import decade_ticks
-
-
-def _train_epochs(window, qtbot, epochs):
-    for epoch in range(1, epochs + 1):
-        window.training_panel.step_epoch.click()
-        qtbot.waitUntil(
-            lambda e=epoch: (
-                window.training.latest is not None and window.training.latest.epoch == e
-            ),
-            timeout=10000,
-        )
 
 
 def test_confusion_matrix_counts_true_rows_against_predicted_columns():
@@ -30,7 +20,7 @@ def test_hidden_nodes_show_what_they_respond_to_and_follow_training(window, qtbo
     assert hidden.node_images is not None and len(hidden.node_images) == 4
     before = hidden.node_images[0].copy()
     assert before.width() == 24
-    _train_epochs(window, qtbot, 3)
+    train_epochs(window, qtbot, 3)
     qtbot.waitUntil(lambda: hidden.node_images[0] != before, timeout=5000)
     assert window.scene.layer_items[0].node_images is None  # inputs have none
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
@@ -40,7 +30,7 @@ def test_hidden_nodes_show_what_they_respond_to_and_follow_training(window, qtbo
 
 def test_evaluation_scores_each_split_and_shows_the_confusion_matrix(window, qtbot):
     window.findChild(QDockWidget, "Evaluation").raise_()
-    _train_epochs(window, qtbot, 5)
+    train_epochs(window, qtbot, 5)
     panel = window.evaluation
     qtbot.waitUntil(lambda: "test:" in panel.scores.text(), timeout=5000)
     train_accuracy = float(panel.scores.text().split("train: ")[1].split("%")[0])
@@ -53,7 +43,7 @@ def test_evaluation_scores_each_split_and_shows_the_confusion_matrix(window, qtb
 def test_a_validation_split_is_held_out_of_training_and_scored_on_its_own(window, qtbot):
     window.findChild(QDockWidget, "Evaluation").raise_()
     window.training_panel._widgets["validation_split"].setValue(0.25)
-    _train_epochs(window, qtbot, 2)
+    train_epochs(window, qtbot, 2)
     parts, trainer = window.training.live.parts, window.training.live.trainer
     assert parts.validation.n_samples == round(0.25 * 0.8 * 400)  # a share of what test leaves
     assert trainer.recipe.X.shape[0] == parts.train.n_samples  # not trained on
@@ -82,7 +72,7 @@ def test_the_confusion_matrix_shrinks_its_rows_to_show_every_class(qtbot):
 def test_the_predict_box_answers_typed_inputs_and_explains_bad_ones(window, qtbot):
     panel = window.evaluation
     window.findChild(QDockWidget, "Evaluation").raise_()
-    _train_epochs(window, qtbot, 20)
+    train_epochs(window, qtbot, 20)
     qtbot.keyClicks(panel.input, "0, 0")
     qtbot.keyClick(panel.input, Qt.Key.Key_Return)
     assert "→ class" in panel.output.text()
@@ -121,7 +111,7 @@ def test_weights_view_shows_histograms_gradients_and_digit_tiles(window, qtbot):
     assert view.tiles.isVisible()
     assert view.tile_grid.pixels == (8, 8) and view.tile_grid.tile.width() >= 48
     assert len(view._curves) == 3
-    _train_epochs(window, qtbot, 1)
+    train_epochs(window, qtbot, 1)
     qtbot.waitUntil(
         lambda: view.gradient_curve.yData is not None and len(view.gradient_curve.yData) == 3,
         timeout=5000,
@@ -156,7 +146,7 @@ def test_hovered_weight_follows_training_in_the_inspector(window, qtbot):
     _hover(window, qtbot, pos)
     qtbot.waitUntil(lambda: item.hovered is not None, timeout=3000)
     i, j = item.hovered
-    _train_epochs(window, qtbot, 2)
+    train_epochs(window, qtbot, 2)
     value = float(window.project.document.weights()[0][0][i, j])
     qtbot.waitUntil(lambda: f"{value:+.4f}" in window.inspector.hovered.text(), timeout=5000)
     assert f"input[{i}] → hidden_1[{j}]" in window.inspector.hovered.text()
@@ -167,7 +157,7 @@ def test_double_click_edits_a_weight_while_paused_and_training_goes_on_from_it(
 ):
     from PySide6.QtWidgets import QInputDialog
 
-    _train_epochs(window, qtbot, 1)
+    train_epochs(window, qtbot, 1)
     item, pos = _point_on_connection(window)
     _hover(window, qtbot, pos)
     qtbot.waitUntil(lambda: item.hovered is not None, timeout=3000)
@@ -208,7 +198,7 @@ def test_weight_change_view_colours_by_change_since_turned_on(window, qtbot):
     assert window.scene.showing_changes
     assert not window.scene.connection_items[0]._weights.any()  # nothing changed yet
     start = [w.copy() for w, _ in window.project.document.weights()]
-    _train_epochs(window, qtbot, 2)
+    train_epochs(window, qtbot, 2)
     shown = window.scene.connection_items[0]._weights
     np.testing.assert_allclose(shown, window.project.document.weights()[0][0] - start[0], atol=1e-6)
     assert np.abs(shown).max() > 0

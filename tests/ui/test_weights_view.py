@@ -5,6 +5,7 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
+from gestures import train_epochs
 from PySide6.QtCore import QEvent, QRectF, Qt
 from PySide6.QtGui import QHelpEvent
 from PySide6.QtWidgets import QDockWidget, QToolTip
@@ -20,17 +21,6 @@ from nnstudio.ui.weights_view import (
 )
 
 READABLE = 48  # device pixels a side: the smallest picture one can read a digit in
-
-
-def _train_epochs(window, qtbot, epochs):
-    for epoch in range(1, epochs + 1):
-        window.training_panel.step_epoch.click()
-        qtbot.waitUntil(
-            lambda e=epoch: (
-                window.training.latest is not None and window.training.latest.epoch == e
-            ),
-            timeout=20000,
-        )
 
 
 def _scene_rect(item) -> QRectF:
@@ -264,7 +254,7 @@ def test_mnist_in_the_studio_shows_128_readable_tiles_and_none_for_2d_data(windo
     assert scroll.verticalScrollBar().maximum() > 0
     assert len(view._curves) == 2
     window.editor.set_settings({"batch_size": 256})
-    _train_epochs(window, qtbot, 1)
+    train_epochs(window, qtbot, 1)
     qtbot.waitUntil(
         lambda: view.gradient_curve.yData is not None and len(view.gradient_curve.yData) == 2,
         timeout=5000,
