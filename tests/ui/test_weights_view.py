@@ -12,13 +12,8 @@ from PySide6.QtWidgets import QDockWidget, QToolTip
 
 from nnstudio.ui.canvas import colors
 from nnstudio.ui.throttle import on_screen
-from nnstudio.ui.weights_view import (
-    TILE_GAP,
-    WeightsView,
-    tile_caption,
-    tile_zoom,
-    unit_images,
-)
+from nnstudio.ui.weight_tiles import TILE_GAP, tile_caption, tile_zoom, unit_images
+from nnstudio.ui.weights_view import WeightsView
 
 READABLE = 48  # device pixels a side: the smallest picture one can read a digit in
 
