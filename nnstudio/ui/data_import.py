@@ -3,10 +3,9 @@ the task and what to do with missing values; what the import makes, or why not."
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QEventLoop, Qt, QThread, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -16,7 +15,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QProgressBar,
-    QProgressDialog,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -25,7 +23,13 @@ from PySide6.QtWidgets import (
 
 from nnstudio import datasets
 from nnstudio.errors import NNStudioError
-from nnstudio.model.project import file_reference, load_file
+from nnstudio.model.project import file_reference
+from nnstudio.ui.data_loading import (
+    ChosenData,
+    TableLoader,
+    keep_until_finished,
+    read_in_background,
+)
 from nnstudio.ui.import_columns import ALSO_LABEL, LABEL, LEFT_OUT, ColumnChoices
 
 FILE_FILTER = (
@@ -43,27 +47,12 @@ def is_idx(path: str) -> bool:
 
 REREAD_DELAY_MS = 300  # a choice resting this long is read with
 PROGRESS_INTERVAL_MS = 100
-BUSY_AFTER_MS = 400  # a read taking longer shows a busy dialog
-# reads cancelled but still ending, each with the slot that forgets it: both kept alive
-# until the read ends (a slot held by its connection alone may be collected first)
-_ABANDONED: dict = {}
 SCALINGS = {"auto (standard)": None, "standard": "standard", "minmax": "minmax", "none": "none"}
 MISSING = {
     "refuse (say where)": "refuse",
     "drop those rows": "drop",
     "fill with the column's mean": "mean",
 }
-
-
-@dataclass(frozen=True)
-class ChosenData:
-    """A data file chosen: its reference, the data read already (None: not yet) and its
-    test file's, and the training settings chosen with it (the input scaling)."""
-
-    reference: dict
-    dataset: datasets.Dataset | None = None
-    test: datasets.Dataset | None = None
-    settings: dict = field(default_factory=dict)
 
 
 def ask_for_data_file(parent) -> ChosenData | None:
@@ -114,56 +103,6 @@ def _ask_for_idx(parent, images: Path) -> ChosenData | None:
         if not test or not test_labels:
             return None
     return ChosenData(file_reference(images, labels=labels, test=test, test_labels=test_labels))
-
-
-def read_in_background(parent, reference: dict) -> ChosenData | None:
-    """The file ``reference`` names read off the GUI thread, a busy dialog with Cancel
-    showing if it takes long; None if cancelled. A file that cannot be read comes back
-    unread (using it says why)."""
-    loader = FileLoader(reference)
-    busy = QProgressDialog(f"Reading {Path(reference['name']).name}…", "Cancel", 0, 0, parent)
-    busy.setWindowModality(Qt.WindowModality.WindowModal)
-    busy.setMinimumDuration(BUSY_AFTER_MS)
-    wait = QEventLoop()
-    loader.finished.connect(wait.quit)
-    busy.canceled.connect(wait.quit)
-    loader.start()
-    wait.exec()
-    busy.close()
-    if loader.isRunning():  # cancelled: it ends by itself, unused
-        _keep_until_finished(loader)
-        return None
-    if loader.error is not None:
-        return ChosenData(reference)
-    return ChosenData(reference, *loader.data)
-
-
-class FileLoader(QThread):
-    """Reads the data file(s) a reference names, off the GUI thread: ``data`` (the
-    dataset and its test file's), or ``error``."""
-
-    def __init__(self, reference: dict):
-        super().__init__()
-        self.reference = reference
-        self.data = self.error = None
-
-    def run(self) -> None:
-        try:
-            self.data = load_file(self.reference)
-        except NNStudioError as exc:
-            self.error = exc
-
-
-def _keep_until_finished(thread: QThread) -> None:
-    """A thread abandoned while it runs stays alive until it ends, then goes (one slot
-    does both: a slot of its own would not be called once the thread is deleted)."""
-
-    def forget():
-        _ABANDONED.pop(thread, None)
-        thread.deleteLater()
-
-    _ABANDONED[thread] = forget
-    thread.finished.connect(forget)
 
 
 class ImportDialog(QDialog):
@@ -385,7 +324,7 @@ class ImportDialog(QDialog):
         loader.progress.cancel()
         loader.finished.disconnect(self._loaded)  # also an end not yet told
         if loader.isRunning():  # it ends by itself, then goes
-            _keep_until_finished(loader)
+            keep_until_finished(loader)
 
     def done(self, result: int) -> None:
         """Closed (Cancel too): a reading under way is abandoned."""
@@ -393,28 +332,3 @@ class ImportDialog(QDialog):
         if result != QDialog.DialogCode.Accepted:
             self._abandon()
         super().done(result)
-
-
-class TableLoader(QThread):
-    """Reads a table off the GUI thread: ``imported`` and ``reference``, or ``error``;
-    ``progress`` says how far it is, and cancels it."""
-
-    def __init__(self, path: Path, options: datasets.TableImport, test: Path | None = None):
-        super().__init__()
-        self.path, self.options, self.test_path = path, options, test
-        self.progress = datasets.ReadProgress()
-        self.imported = self.test = self.reference = self.error = None
-
-    def run(self) -> None:
-        progress = self.progress
-        try:
-            self.imported = datasets.load_table(self.path, self.options, progress=progress)
-            if self.test_path is not None:  # read as the training file was
-                self.test = datasets.load_table(
-                    self.test_path, self.options, encoding=self.imported.encoding, progress=progress
-                )
-            self.reference = file_reference(
-                self.path, self.options, test=self.test_path, digests=progress.digests
-            )
-        except NNStudioError as exc:
-            self.error = exc

@@ -115,16 +115,16 @@ def test_a_bad_import_keeps_the_dialog_open_saying_why_and_changes_nothing(
 
 
 def test_cancel_while_reading_abandons_the_import(window, qtbot, pets, monkeypatch):
-    import nnstudio.ui.data_import as data_import
+    import nnstudio.ui.data_loading as data_loading
 
     release = __import__("threading").Event()
-    real = data_import.datasets.load_table
+    real = data_loading.datasets.load_table
 
     def slow(*args, **kwargs):
         release.wait(10)  # a big file, still being read
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(data_import.datasets, "load_table", slow)
+    monkeypatch.setattr(data_loading.datasets, "load_table", slow)
 
     def run(dialog):
         assert dialog.progress.isVisibleTo(dialog)  # read as soon as the dialog opens
@@ -137,7 +137,7 @@ def test_cancel_while_reading_abandons_the_import(window, qtbot, pets, monkeypat
 
     monkeypatch.setattr(ImportDialog, "exec", run)
     window.open_data()
-    qtbot.waitUntil(lambda: not data_import._ABANDONED, timeout=10_000)
+    qtbot.waitUntil(lambda: not data_loading._ABANDONED, timeout=10_000)
     assert window.project.dataset["name"] == "circle"  # nothing was used
 
 
@@ -501,11 +501,11 @@ def test_a_slow_npz_read_can_be_cancelled_and_changes_nothing(window, qtbot, tmp
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QProgressDialog, QPushButton
 
-    import nnstudio.ui.data_import as data_import
+    import nnstudio.ui.data_loading as data_loading
 
     path = npz_file(tmp_path)
-    release, real = threading.Event(), data_import.load_file
-    monkeypatch.setattr(data_import, "load_file", lambda r: release.wait(10) and real(r))
+    release, real = threading.Event(), data_loading.load_file
+    monkeypatch.setattr(data_loading, "load_file", lambda r: release.wait(10) and real(r))
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
     seen = []
 
@@ -522,4 +522,4 @@ def test_a_slow_npz_read_can_be_cancelled_and_changes_nothing(window, qtbot, tmp
     release.set()
     assert seen == ["Reading points.npz…"]
     assert window.project.dataset["name"] == "circle"
-    qtbot.waitUntil(lambda: not data_import._ABANDONED, timeout=10_000)
+    qtbot.waitUntil(lambda: not data_loading._ABANDONED, timeout=10_000)
