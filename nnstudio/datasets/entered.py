@@ -22,7 +22,8 @@ DRAWN = "drawn"  # the name of the points drawn on the plane (trained on unscale
 DRAWN_CLASSES = ("A", "B")
 DRAWN_ABOUT = (
     "Points drawn on the decision plane: with 'draw points' on, click adds one of class "
-    "A, Shift+click class B, right-click removes the nearest."
+    "A, Shift+click class B (or, drawing values, one of the value set), right-click "
+    "removes the nearest."
 )
 
 
