@@ -140,7 +140,7 @@ TORCH_CASES = [
 
 @pytest.mark.parametrize("name,options", TORCH_CASES)
 def test_matches_torch_optim_over_many_steps(name, options):
-    torch = pytest.importorskip("torch", reason="torch (the bench extra) is not installed")
+    torch = pytest.importorskip("torch", reason="torch==2.13.0 (the test extra) is not installed")
     rng = np.random.default_rng(3)
     grads = rng.normal(size=(20, 6))
     params = rng.normal(size=6)

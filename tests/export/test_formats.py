@@ -124,7 +124,7 @@ def test_safetensors_has_sequential_names_and_out_in_layout(model, tmp_path):
 
 @pytest.mark.skipif(
     not _installed("torch", "safetensors"),
-    reason="torch==2.13.0 is not installed (pip install 'nnstudio[bench]')",
+    reason="torch==2.13.0 is not installed (pip install -e '.[test]')",
 )
 def test_generated_pytorch_module_predicts_the_same(model, inputs, tmp_path):
     export(model, "pytorch", tmp_path / "m.safetensors")
