@@ -202,17 +202,28 @@ class _Reader:
         import pandas as pd
 
         self._refuse_if_too_large()
+        path = self.layout.path
+        before = path.stat()
+        if self.progress:
+            self.progress.digest(path, f"Reading {path.name}")
+            self.progress.begin(f"Parsing {path.name}")
         try:
-            with warnings.catch_warnings(), open_bytes(self.layout, self.progress) as file:
+            with warnings.catch_warnings():
                 # a row longer than the header where pandas starts reading a part of the
                 # file: pandas warns and drops cells. Python reads such a file.
                 warnings.simplefilter("error", pd.errors.ParserWarning)
                 # pandas' NA check costs ~70% more time on every column; without it a
                 # column holding a missing cell is converted cell by cell: the check is
-                # made when the first rows have missing numbers (they seldom come alone)
-                frame = self._pandas(file, na_filter=self._sample_has_missing_numbers())
+                # made when the first rows have missing numbers (they seldom come alone).
+                # Given the path (not a file object), pandas parses on every core.
+                frame = self._pandas(str(path), na_filter=self._sample_has_missing_numbers())
         except (pd.errors.ParserError, pd.errors.ParserWarning, ValueError, OverflowError):
             return 0  # a ragged or badly quoted row, a bad UTF-8 byte: Python says where
+        if self.progress:
+            self.progress.check()
+        after = path.stat()
+        if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
+            raise DataError(f"{path.name} changed while it was read; open it again")
         rows = len(frame)
         columns = [self._column(frame[c], c) for c in self.number_columns]
         texts = {c: self._texts_of(frame[c]) for c in self.text_columns}
@@ -245,13 +256,12 @@ class _Reader:
             raise self._too_large(lines, held)
 
     def _sample_has_missing_numbers(self) -> bool:
-        missing = set(self.missing)
-        return any(
-            row[c].strip() in missing
-            for row in self.sample
-            for c in self.number_columns
-            if c < len(row)
-        )
+        missing, columns = set(self.missing), self.number_columns
+        for row in self.sample:
+            cells = [row[c].strip() for c in columns if c < len(row)]
+            if not missing.isdisjoint(cells):
+                return True
+        return False
 
     def _column(self, series, column: int) -> np.ndarray:
         """A number column as pandas read it, or converted cell by cell (refusing the

@@ -7,7 +7,8 @@ progress = ReadProgress()
 
 The reader opens its files through :meth:`ReadProgress.open`, which counts the bytes
 read (of the file on disk: a gzip file's compressed bytes) and digests a file read from
-start to end, so that the digest a project keeps of it costs no second reading.
+start to end, so that the digest a project keeps of it costs no second reading; a file
+that pandas opens itself is read once before, by :meth:`ReadProgress.digest`.
 """
 
 from __future__ import annotations
@@ -55,12 +56,23 @@ class ReadProgress:
         if self._cancelled:
             raise Cancelled("cancelled")
 
+    def begin(self, stage: str, total: int = 0) -> None:
+        """A new stage of ``total`` bytes (0: of a size not known)."""
+        self.stage, self.done, self.total = stage, 0, total
+
+    def digest(self, path: Path, stage: str) -> None:
+        """Read ``path`` whole as ``stage``, only to record its digest (for a reader that
+        opens the file itself: pandas reads a named file on every core)."""
+        with self.open(path, stage) as file:
+            while file.read(_BUFFER):
+                pass
+
     def open(self, path: Path, stage: str) -> io.BufferedReader:
         """``path`` opened for reading bytes, a new ``stage`` counting them."""
         path = Path(path)
         self.check()
         raw = open(path, "rb")  # noqa: SIM115 - the reader returned owns and closes it
-        self.stage, self.done, self.total = stage, 0, path.stat().st_size
+        self.begin(stage, path.stat().st_size)
         return io.BufferedReader(_Counted(raw, path, self), _BUFFER)
 
 

@@ -35,18 +35,26 @@ def options():
 
 def test_a_read_counts_every_byte_of_the_file_and_digests_it(table, monkeypatch):
     monkeypatch.setattr(progress_module, "_BUFFER", 4096)  # many steps
-    seen = []
+    readings = []  # the fractions seen, one list per reading of the file
     real = progress_module._Counted.readinto
-    monkeypatch.setattr(
-        progress_module._Counted,
-        "readinto",
-        lambda self, b: seen.append(self.progress.fraction) or real(self, b),
-    )
+
+    def count(self, buffer):
+        if self.progress.done == 0:
+            readings.append([])
+        readings[-1].append(self.progress.fraction)
+        return real(self, buffer)
+
+    monkeypatch.setattr(progress_module._Counted, "readinto", count)
     progress = datasets.ReadProgress()
     imported = datasets.load_table(table, options(), progress=progress)
     assert imported.dataset.n_samples in (3000, 3001)
-    assert progress.fraction == 1.0 and progress.stage == f"Reading {table.name}"
-    assert len(seen) > 3 and seen == sorted(seen)  # it goes forward, step by step
+    for seen in readings:
+        assert len(seen) > 3 and seen == sorted(seen)  # it goes forward, step by step
+        assert seen[-1] == 1.0
+    if table.suffix == ".gz":  # read once, chunk by chunk, by pandas
+        assert progress.fraction == 1.0 and progress.stage == f"Reading {table.name}"
+    else:  # read once for its digest; then pandas parses the named file on every core
+        assert progress.stage == f"Parsing {table.name}" and len(readings) == 1
     expected = hashlib.sha256(table.read_bytes()).hexdigest()
     assert progress.digests[table.resolve()] == expected
 
@@ -84,3 +92,31 @@ def test_a_progress_cancelled_before_reading_reads_nothing(table):
     with pytest.raises(datasets.Cancelled):
         datasets.load_table(table, options(), progress=progress)
     assert progress.done == 0 and progress.fraction is None
+
+
+def test_pandas_is_given_a_plain_files_path_so_it_parses_on_every_core(tmp_path, monkeypatch):
+    import pandas
+
+    path = tmp_path / "t.csv"
+    path.write_text(ROWS)
+    given = []
+    real = pandas.read_csv
+    monkeypatch.setattr(
+        pandas, "read_csv", lambda source, **kw: given.append(source) or real(source, **kw)
+    )
+    datasets.load_table(path, options(), progress=datasets.ReadProgress())
+    assert given == [str(path)]
+
+
+def test_a_file_changed_between_its_digest_and_its_parsing_is_refused(tmp_path, monkeypatch):
+    path = tmp_path / "t.csv"
+    path.write_text(ROWS)
+    real = datasets.ReadProgress.digest
+
+    def digest_then_change(self, file, stage):
+        real(self, file, stage)
+        path.write_text(ROWS + "1.5,red,0\n")
+
+    monkeypatch.setattr(datasets.ReadProgress, "digest", digest_then_change)
+    with pytest.raises(datasets.DataError, match="t.csv changed while it was read; open it again"):
+        datasets.load_table(path, options(), progress=datasets.ReadProgress())
