@@ -1,75 +1,42 @@
-"""Fully-connected feed-forward networks.
+"""Feed-forward networks of registered layer types (see :mod:`nnstudio.engine.layers`).
 
-All weights live in one flat parameter vector (every layer's weights first, then every
-bias), and the gradients in a second vector of the same layout; each layer sees views
-into both. Optimizers and regularisers then update the whole network with a few NumPy
-calls, and L1/L2 reach exactly the weights through one slice.
+All parameters live in one flat vector (every weight of every layer first, then every
+bias), and the gradients in a second vector of the same layout; each layer with
+parameters sees views into both. Optimizers and regularisers then update the whole
+network with a few NumPy calls, and L1/L2 reach exactly the weights through one slice.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from nnstudio.engine.activations import Activation, get_activation
-from nnstudio.engine.initializers import get_initializer
+from nnstudio.engine.activations import Activation
+from nnstudio.engine.layers import Layer, WeightedLayer, layer_type
+from nnstudio.engine.layers.dense import Dense
 from nnstudio.engine.losses import Loss
-from nnstudio.engine.spec import LayerSpec, NetworkSpec
+from nnstudio.engine.spec import NetworkSpec
 from nnstudio.errors import SpecError, TrainingConfigError
+
+__all__ = ["DTYPES", "Dense", "Network", "Workspace", "checked_seed"]
 
 DTYPES = ("float32", "float64")
 _PREDICT_CHUNK = 8192
-
-
-class Dense:
-    """A fully-connected layer: a = activation(x @ W + b), W of shape (fan_in, units).
-
-    ``weight``/``bias`` and ``grad_weight``/``grad_bias`` are views into the network's
-    flat parameter and gradient vectors (``bias`` is None without a bias).
-    """
-
-    def __init__(self, spec: LayerSpec, fan_in: int):
-        self.spec = spec
-        self.name = spec.name
-        self.fan_in = fan_in
-        self.units = spec.units
-        self.activation: Activation = get_activation(spec.activation, **spec.activation_params())
-        self.weight: np.ndarray
-        self.bias: np.ndarray | None = None
-        self.grad_weight: np.ndarray
-        self.grad_bias: np.ndarray | None = None
-
-    def pre_activation(self, x: np.ndarray, out: np.ndarray) -> np.ndarray:
-        """z = x @ W + b, written into ``out``."""
-        np.dot(x, self.weight, out=out)
-        if self.bias is not None:
-            out += self.bias
-        return out
-
-    def backward(self, x: np.ndarray, delta: np.ndarray, grad_x: np.ndarray | None) -> None:
-        """From delta = dL/dz: dL/dW = xᵀ·delta, dL/db = Σ_rows delta, and, when
-        ``grad_x`` is given, dL/dx = delta·Wᵀ written into it."""
-        np.dot(x.T, delta, out=self.grad_weight)
-        if self.grad_bias is not None:
-            np.add.reduce(delta, axis=0, out=self.grad_bias)
-        if grad_x is not None:
-            np.dot(delta, self.weight.T, out=grad_x)
-
-    def __repr__(self) -> str:
-        return (
-            f"Dense({self.name!r}, {self.fan_in}→{self.units}, "
-            f"{self.activation.name}, bias={self.bias is not None})"
-        )
+_PREDICT_BYTES = 1 << 28  # the buffers of one chunk of predictions, at most
 
 
 class Workspace:
-    """Preallocated buffers for one batch size: every layer's outputs and deltas."""
+    """Preallocated buffers for one batch size: every layer's outputs, deltas (dL/d
+    output) and scratch, and the inputs each layer saw in the last forward pass."""
 
-    def __init__(self, layers: Sequence[Dense], batch_size: int, dtype: np.dtype):
+    def __init__(self, layers: Sequence[Layer], batch_size: int, dtype: np.dtype):
         self.batch_size = batch_size
-        self.outputs = [np.empty((batch_size, layer.units), dtype) for layer in layers]
-        self.deltas = [np.empty((batch_size, layer.units), dtype) for layer in layers]
+        self.outputs = [layer.new_output(batch_size, dtype) for layer in layers]
+        self.deltas = [np.empty((batch_size, *layer.output_shape), dtype) for layer in layers]
+        self.scratch = [layer.scratch(batch_size, dtype, True) for layer in layers]
+        self.activations: list[np.ndarray | None] = [None] * (len(layers) + 1)
 
 
 MAX_SEED = 2**63  # seeds are stored as JSON integers and given to NumPy
@@ -96,17 +63,28 @@ def _gib(n: int) -> str:
 
 
 class Network:
-    """A feed-forward network of :class:`Dense` layers with float32 or float64 weights."""
+    """A feed-forward network of layers with float32 or float64 parameters.
+
+    ``layers`` holds every layer object in order; ``weighted_layers`` those with
+    parameters (one ``(W, b)`` pair each in :meth:`get_weights`).
+    """
 
     def __init__(self, spec: NetworkSpec | Mapping, seed: int | None = 0, dtype: str = "float32"):
         if str(dtype) not in DTYPES:
             raise SpecError(f"dtype must be one of {', '.join(DTYPES)}, got {dtype!r}")
         self.spec = NetworkSpec.from_dict(spec)
         self.dtype = np.dtype(dtype)
-        fan_ins = self.spec.sizes[:-1]
-        self.layers = [Dense(ls, fan_in) for ls, fan_in in zip(self.spec.layers, fan_ins)]
-        n_weights = sum(layer.fan_in * layer.units for layer in self.layers)
-        n_biases = sum(layer.units for layer in self.layers if layer.spec.use_bias)
+        shapes = self.spec.shapes
+        self.layers: list[Layer] = [
+            layer_type(ls.type_name)(ls, shape) for ls, shape in zip(self.spec.layers, shapes)
+        ]
+        self.weighted_layers: list[WeightedLayer] = [
+            layer for layer in self.layers if layer.has_parameters
+        ]
+        n_weights = sum(math.prod(layer.weight_shape) for layer in self.weighted_layers)
+        n_biases = sum(
+            math.prod(layer.bias_shape) for layer in self.weighted_layers if layer.use_bias
+        )
         if n_weights + n_biases > MAX_PARAMETERS:
             raise SpecError(
                 f"this network has {n_weights + n_biases:,} parameters "
@@ -130,21 +108,34 @@ class Network:
 
     def _bind_views(self) -> None:
         w_at, b_at = 0, self.n_weights
-        for layer in self.layers:
-            size, shape = layer.fan_in * layer.units, (layer.fan_in, layer.units)
+        for layer in self.weighted_layers:
+            shape = layer.weight_shape
+            size = math.prod(shape)
             layer.weight = self.parameters[w_at : w_at + size].reshape(shape)
             layer.grad_weight = self.gradients[w_at : w_at + size].reshape(shape)
             w_at += size
-            if layer.spec.use_bias:
-                layer.bias = self.parameters[b_at : b_at + layer.units]
-                layer.grad_bias = self.gradients[b_at : b_at + layer.units]
-                b_at += layer.units
+            if layer.use_bias:
+                size = math.prod(layer.bias_shape)
+                layer.bias = self.parameters[b_at : b_at + size]
+                layer.grad_bias = self.gradients[b_at : b_at + size]
+                b_at += size
 
     # -- properties -------------------------------------------------------------------
 
     @property
+    def input_shape(self) -> tuple[int, ...]:
+        """One sample's shape: (features,) or (height, width, channels)."""
+        return self.spec.input_shape
+
+    @property
     def n_inputs(self) -> int:
-        return self.spec.inputs
+        """Values per sample (height·width·channels for images)."""
+        return math.prod(self.spec.input_shape)
+
+    @property
+    def output_shapes(self) -> list[tuple[int, ...]]:
+        """The input's shape, then every layer's output shape."""
+        return [self.input_shape] + [layer.output_shape for layer in self.layers]
 
     @property
     def n_outputs(self) -> int:
@@ -167,52 +158,52 @@ class Network:
     def initialize(self, seed: int | None = 0) -> None:
         """(Re)draw every weight from its initialiser; the same seed, the same weights."""
         rng = np.random.default_rng(checked_seed(seed))
-        for layer in self.layers:
-            init = get_initializer(layer.spec.initializer)
-            layer.weight[...] = init(rng, layer.fan_in, layer.units)
-            if layer.bias is not None:
-                if layer.spec.bias_initializer == "uniform":
-                    layer.bias[...] = rng.uniform(-1.0, 1.0, size=layer.units)
-                else:
-                    layer.bias[...] = 0.0
+        for layer in self.weighted_layers:
+            layer.initialize(rng)
 
     def get_weights(self) -> list[tuple[np.ndarray, np.ndarray]]:
-        """Copies of [(W, b), ...]: W of shape (fan_in, fan_out), b of shape (fan_out,)
-        (zeros for a layer without bias)."""
+        """Copies of [(W, b), ...], one pair per layer with parameters: Dense W of shape
+        (fan_in, units), Conv2D W of shape (kernel_h, kernel_w, in_channels, filters);
+        b of shape (units,) or (filters,) (zeros for a layer without bias)."""
         return [
             (
                 layer.weight.copy(),
-                layer.bias.copy() if layer.bias is not None else np.zeros(layer.units, self.dtype),
+                layer.bias.copy()
+                if layer.bias is not None
+                else np.zeros(layer.bias_shape, self.dtype),
             )
-            for layer in self.layers
+            for layer in self.weighted_layers
         ]
 
     def set_weights(self, weights: Sequence[tuple[np.ndarray, np.ndarray]]) -> None:
         """Replace every weight and bias; shapes and finiteness are checked first."""
-        for layer, (w, b) in zip(self.layers, self.check_weights(weights)):
+        for layer, (w, b) in zip(self.weighted_layers, self.check_weights(weights)):
             layer.weight[...] = w
             if layer.bias is not None:
                 layer.bias[...] = b
 
     def check_weights(self, weights: Sequence[tuple[np.ndarray, np.ndarray]]) -> list:
-        """``weights`` as float64 copies, checked against this network's layers (count,
-        shapes, zero biases where there are none, finiteness); raises SpecError."""
-        if len(weights) != len(self.layers):
-            raise SpecError(f"expected weights for {len(self.layers)} layers, got {len(weights)}")
+        """``weights`` as float64 copies, checked against this network's layers with
+        parameters (count, shapes, zero biases where there are none, finiteness);
+        raises SpecError."""
+        layers = self.weighted_layers
+        if len(weights) != len(layers):
+            which = "" if len(layers) == len(self.layers) else " with parameters"
+            raise SpecError(f"expected weights for {len(layers)} layers{which}, got {len(weights)}")
         checked = []
-        for layer, pair in zip(self.layers, weights):
+        for layer, pair in zip(layers, weights):
             try:
                 w, b = pair
             except (TypeError, ValueError):
                 raise SpecError(f"layer {layer.name!r}: expected a (W, b) pair") from None
             w, b = np.asarray(w, dtype=np.float64), np.asarray(b, dtype=np.float64)
-            if w.shape != layer.weight.shape:
+            if w.shape != layer.weight_shape:
                 raise SpecError(
-                    f"layer {layer.name!r}: W must have shape {layer.weight.shape}, got {w.shape}"
+                    f"layer {layer.name!r}: W must have shape {layer.weight_shape}, got {w.shape}"
                 )
-            if b.shape != (layer.units,):
+            if b.shape != layer.bias_shape:
                 raise SpecError(
-                    f"layer {layer.name!r}: b must have shape ({layer.units},), got {b.shape}"
+                    f"layer {layer.name!r}: b must have shape {layer.bias_shape}, got {b.shape}"
                 )
             if layer.bias is None and np.any(b != 0):
                 raise SpecError(f"layer {layer.name!r} has no bias; its b must be zeros")
@@ -224,13 +215,19 @@ class Network:
     # -- inference --------------------------------------------------------------------
 
     def as_input(self, X) -> np.ndarray:
-        """``X`` as a C-contiguous 2-D array of this network's dtype, checked."""
+        """``X`` as a C-contiguous array of this network's dtype and input shape,
+        checked: (n, features), or for images (n, h, w, c) or its rows (n, h·w·c)."""
         X = np.asarray(X)
+        shape = self.input_shape
         if X.ndim == 1 and self.n_inputs == 1:
             X = X[:, None]
-        if X.ndim != 2 or X.shape[1] != self.n_inputs:
+        if len(shape) > 1 and X.ndim == 2 and X.shape[1] == self.n_inputs:
+            X = X.reshape(len(X), *shape)
+        if X.shape[1:] != shape or X.ndim < 2:
+            expected = ", ".join(map(str, shape))
+            flat = f" or (n_samples, {self.n_inputs})" if len(shape) > 1 else ""
             raise TrainingConfigError(
-                f"inputs must have shape (n_samples, {self.n_inputs}), got {X.shape}"
+                f"inputs must have shape (n_samples, {expected}){flat}, got {X.shape}"
             )
         if not np.issubdtype(X.dtype, np.number) or np.issubdtype(X.dtype, np.complexfloating):
             raise TrainingConfigError(f"inputs must be real numbers, got dtype {X.dtype}")
@@ -245,32 +242,51 @@ class Network:
         return self._forward(self.as_input(X), apply_last=True)
 
     def layer_outputs(self, X) -> list[np.ndarray]:
-        """Every layer's activations for ``X``: what each neuron responds to."""
+        """Every layer's outputs for ``X`` (inference mode): what each one responds to."""
         a, outputs = self.as_input(X), []
         for layer in self.layers:
-            a = layer.pre_activation(a, np.empty((a.shape[0], layer.units), self.dtype))
-            layer.activation.forward(a)
+            a = self._infer(layer, a)
             outputs.append(a)
         return outputs
 
+    def _infer(self, layer: Layer, x: np.ndarray) -> np.ndarray:
+        n = x.shape[0]
+        return layer.forward(
+            x, layer.new_output(n, self.dtype), layer.scratch(n, self.dtype, False), False
+        )
+
     def _forward(self, X: np.ndarray, apply_last: bool) -> np.ndarray:
         out = np.empty((X.shape[0], self.n_outputs), self.dtype)
-        last = len(self.layers) - 1
-        for start in range(0, X.shape[0], _PREDICT_CHUNK):
-            a = X[start : start + _PREDICT_CHUNK]
-            for i, layer in enumerate(self.layers):
-                z = layer.pre_activation(a, np.empty((a.shape[0], layer.units), self.dtype))
-                if i < last or apply_last:
-                    layer.activation.forward(z)
-                a = z
-            out[start : start + a.shape[0]] = a
+        *hidden, last = self.layers
+        chunk = self._predict_chunk()
+        for start in range(0, X.shape[0], chunk):
+            a = X[start : start + chunk]
+            for layer in hidden:
+                a = self._infer(layer, a)
+            z = last.pre_activation(a, np.empty((a.shape[0], last.units), self.dtype))
+            if apply_last:
+                last.activation.forward(z)
+            out[start : start + a.shape[0]] = z
         return out
+
+    def _predict_chunk(self) -> int:
+        row = sum(self._values_per_sample(False)) * self.dtype.itemsize
+        return max(1, min(_PREDICT_CHUNK, _PREDICT_BYTES // row))
 
     # -- training ---------------------------------------------------------------------
 
+    def _values_per_sample(self, training: bool) -> list[int]:
+        """Per layer: the values one sample takes in its outputs (and deltas while
+        training) and its scratch."""
+        per_output = 2 if training else 1
+        return [
+            per_output * math.prod(layer.output_shape) + layer.scratch_values(training)
+            for layer in self.layers
+        ]
+
     def batch_bytes(self, rows: int) -> int:
-        """The memory the layers' outputs and deltas take for a batch of ``rows``."""
-        return 2 * rows * sum(layer.units for layer in self.layers) * self.dtype.itemsize
+        """The memory the layers' outputs, deltas and scratch take for ``rows``."""
+        return rows * sum(self._values_per_sample(True)) * self.dtype.itemsize
 
     def check_batch(self, rows: int) -> None:
         """Refuse a batch whose buffers would pass MAX_BATCH_BYTES."""
@@ -290,23 +306,32 @@ class Network:
             ws = self._workspaces[batch_size] = Workspace(self.layers, batch_size, self.dtype)
         return ws
 
-    def loss_and_gradients(self, x: np.ndarray, y: np.ndarray, loss: Loss) -> float:
+    def loss_and_gradients(
+        self, x: np.ndarray, y: np.ndarray, loss: Loss, training: bool = True
+    ) -> float:
         """Backpropagation on one batch: returns the mean loss and leaves dL/dθ in
         :attr:`gradients`; the batch's outputs stay in ``workspace(len(x)).outputs[-1]``.
-        ``x`` and ``y`` must already have this network's dtype and shapes."""
+        ``x`` and ``y`` must already have this network's dtype and shapes. Layers such as
+        Dropout act as in training unless ``training`` is False."""
         ws = self.workspace(x.shape[0])
-        layers, outputs, deltas = self.layers, ws.outputs, ws.deltas
-        a = x
-        for layer, z in zip(layers[:-1], outputs):
-            layer.pre_activation(a, z)
-            layer.activation.forward(z)
-            a = z
-        z = layers[-1].pre_activation(a, outputs[-1])
-        value = loss.loss_and_delta(z, y, deltas[-1])
-        for i in range(len(layers) - 1, 0, -1):
-            layers[i].backward(outputs[i - 1], deltas[i], deltas[i - 1])
-            layers[i - 1].activation.backward(outputs[i - 1], deltas[i - 1])
-        layers[0].backward(x, deltas[0], None)
+        layers, outputs, deltas, scratch, acts = (
+            self.layers,
+            ws.outputs,
+            ws.deltas,
+            ws.scratch,
+            ws.activations,
+        )
+        last = len(layers) - 1
+        acts[0] = a = x
+        for i in range(last):
+            acts[i + 1] = a = layers[i].forward(a, outputs[i], scratch[i], training)
+        z = layers[last].pre_activation(a, outputs[last])
+        value = loss.loss_and_delta(z, y, deltas[last])
+        layers[last].backward_linear(a, deltas[last], deltas[last - 1] if last else None)
+        for i in range(last - 1, -1, -1):
+            layers[i].backward(
+                acts[i], acts[i + 1], deltas[i], deltas[i - 1] if i else None, scratch[i]
+            )
         return value
 
     def penalty(self, l1: float = 0.0, l2: float = 0.0) -> float:
@@ -323,6 +348,10 @@ class Network:
             g += l1 * np.sign(w)
 
     def __repr__(self) -> str:
-        sizes = "-".join(str(s) for s in self.spec.sizes)
-        acts = ", ".join(layer.activation.name for layer in self.layers)
-        return f"Network({sizes}; {acts}; {self.dtype.name}; {self.count_params()} params)"
+        if all(isinstance(layer, Dense) for layer in self.layers):
+            sizes = "-".join(str(s) for s in self.spec.sizes)
+            acts = ", ".join(layer.activation.name for layer in self.layers)
+            body = f"{sizes}; {acts}"
+        else:
+            body = " → ".join(layer.type_name for layer in self.layers)
+        return f"Network({body}; {self.dtype.name}; {self.count_params()} params)"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -34,9 +35,10 @@ class Snapshot:
 
     ``losses`` holds the loss of every step since the previous snapshot; ``epochs``
     the metrics of every epoch finished since then; ``metrics`` the latest epoch's;
-    ``gradient_rms`` the root-mean-square weight gradient of each layer at the latest
-    step (vanishing or exploding gradients show there); ``cpu_cores`` how many cores the
-    training process kept busy since the previous snapshot (BLAS threads included);
+    ``gradient_rms`` the root-mean-square weight gradient of each layer with parameters
+    at the latest step (vanishing or exploding gradients show there); ``cpu_cores`` how
+    many cores the training process kept busy since the previous snapshot (BLAS threads
+    included);
     ``best`` the best epoch, when one finished since the previous snapshot;
     ``lr_changes`` the learning rates set live that steps since then trained with, as
     (steps trained before the change, new rate).
@@ -64,18 +66,18 @@ class Snapshot:
 
 
 def weight_views(net: Network, parameters: np.ndarray) -> tuple:
-    """[(W, b), ...] as views into ``parameters``, a read-only copy of
-    ``net.parameters`` (a layer without bias gets read-only zeros)."""
+    """[(W, b), ...] of the layers with parameters, as views into ``parameters``, a
+    read-only copy of ``net.parameters`` (a layer without bias gets read-only zeros)."""
     pairs, w_at, b_at = [], 0, net.n_weights
-    for layer in net.layers:
-        size = layer.fan_in * layer.units
-        w = parameters[w_at : w_at + size].reshape(layer.fan_in, layer.units)
+    for layer in net.weighted_layers:
+        size = math.prod(layer.weight_shape)
+        w = parameters[w_at : w_at + size].reshape(layer.weight_shape)
         w_at += size
         if layer.bias is not None:
-            b = parameters[b_at : b_at + layer.units]
-            b_at += layer.units
+            b = parameters[b_at : b_at + layer.bias.size]
+            b_at += layer.bias.size
         else:
-            b = np.zeros(layer.units, net.dtype)
+            b = np.zeros(layer.bias_shape, net.dtype)
             b.flags.writeable = False
         pairs.append((w, b))
     return tuple(pairs)

@@ -424,7 +424,8 @@ class Trainer:
             message=message,
             cpu_cores=cores,
             gradient_rms=tuple(
-                float(np.sqrt(np.mean(np.square(layer.grad_weight)))) for layer in self.net.layers
+                float(np.sqrt(np.mean(np.square(layer.grad_weight))))
+                for layer in self.net.weighted_layers
             ),
             best=best,
             lr_changes=lr_changes,
