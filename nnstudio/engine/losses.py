@@ -40,11 +40,16 @@ class MeanSquaredError(Loss):
     name = "mse"
 
     def loss_and_delta(self, z, y, delta):
-        self.activation.forward(z)
+        activation = self.activation
+        pre = z.copy() if activation.needs_preactivation else None  # silu, gelu: dL/dz needs z
+        activation.forward(z)
         np.subtract(z, y, out=delta)
         loss = float(np.vdot(delta, delta)) / delta.size
         delta *= 2.0 / delta.size
-        self.activation.backward(z, delta)
+        if pre is None:
+            activation.backward(z, delta)
+        else:
+            activation.backward(z, delta, pre)
         return loss
 
 
