@@ -1,4 +1,4 @@
-"""The NumPy training engine: layers, activations, losses, optimizers, training loop.
+"""The NumPy training engine: layer types, activations, losses, optimizers, training loop.
 
 Imports nothing but NumPy and :mod:`nnstudio.errors` (checked by import-linter).
 """
@@ -6,6 +6,7 @@ Imports nothing but NumPy and :mod:`nnstudio.errors` (checked by import-linter).
 from nnstudio.engine.activations import ACTIVATIONS, get_activation
 from nnstudio.engine.fit import fit
 from nnstudio.engine.initializers import INITIALIZERS
+from nnstudio.engine.layers import LAYER_TYPES
 from nnstudio.engine.losses import LOSSES, get_loss
 from nnstudio.engine.network import Dense, Network
 from nnstudio.engine.optimizers import OPTIMIZERS, get_optimizer
@@ -15,6 +16,7 @@ from nnstudio.engine.trainer import Snapshot, Trainer
 __all__ = [
     "ACTIVATIONS",
     "INITIALIZERS",
+    "LAYER_TYPES",
     "LOSSES",
     "OPTIMIZERS",
     "Dense",

@@ -160,6 +160,17 @@ class Network:
         rng = np.random.default_rng(checked_seed(seed))
         for layer in self.weighted_layers:
             layer.initialize(rng)
+        self.seed_layers(seed)
+
+    def seed_layers(self, seed) -> None:
+        """Seed the random draws of the layers that make them (Dropout's masks) from
+        ``seed`` (an int, a SeedSequence, or None for fresh entropy), one child
+        sequence per layer: the same seed, the same masks."""
+        sequence = (
+            seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+        )
+        for layer, child in zip(self.layers, sequence.spawn(len(self.layers))):
+            layer.seed(child)
 
     def get_weights(self) -> list[tuple[np.ndarray, np.ndarray]]:
         """Copies of [(W, b), ...], one pair per layer with parameters: Dense W of shape

@@ -63,7 +63,8 @@ class Trainer:
     target_loss : stop once an epoch's mean training loss is at or below this.
     validation_split : fraction of the samples held out (drawn with ``seed``), unless
         ``validation_data=(X_val, y_val)`` is given.
-    seed : drives the shuffling and the validation split (the weights are the net's).
+    seed : drives the shuffling, the validation split and Dropout's masks (the weights
+        are the net's).
     """
 
     def __init__(
@@ -93,7 +94,8 @@ class Trainer:
         self.batch_size, self.epochs, self.shuffle = batch_size, epochs, shuffle
         self.l1, self.l2, self.target_loss = float(l1), float(l2), target_loss
         self.snapshot_interval = snapshot_interval
-        split_seed, shuffle_seed = np.random.SeedSequence(seed).spawn(2)
+        split_seed, shuffle_seed, layer_seed = np.random.SeedSequence(seed).spawn(3)
+        net.seed_layers(layer_seed)  # Dropout's masks: the same seed, the same run
         self.train, self.validation = self._split(
             prepare(net, X, y, self.loss), validation_split, validation_data, split_seed
         )

@@ -94,6 +94,9 @@ class Layer:
         """Values per sample that :meth:`scratch` allocates (for the memory check)."""
         return 0
 
+    def seed(self, seed: np.random.SeedSequence) -> None:
+        """Seed the layer's random draws (Dropout's masks); most layers draw none."""
+
     def forward(self, x, out, scratch, training: bool) -> np.ndarray:
         raise NotImplementedError
 
