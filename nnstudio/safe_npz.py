@@ -16,6 +16,7 @@ import zlib
 import numpy as np
 
 from nnstudio.errors import NNStudioError
+from nnstudio.limits import limit_text
 
 MAX_DIMENSIONS = 32  # NumPy's own limit
 
@@ -34,10 +35,7 @@ def read_arrays(
             for info in members:
                 total += _declared_bytes(archive, info, name, error)
                 if total > max_bytes:
-                    raise error(
-                        f"{name} holds more than the {max_bytes / 2**20:,.0f} MiB of arrays "
-                        "nnstudio loads"
-                    )
+                    raise error(f"{name} holds more arrays than {limit_text(max_bytes)}")
             return {
                 info.filename.removesuffix(".npy"): _read_array(archive, info) for info in members
             }

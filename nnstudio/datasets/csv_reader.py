@@ -37,8 +37,9 @@ from nnstudio.datasets.delimited import (
 )
 from nnstudio.datasets.progress import ReadProgress
 from nnstudio.errors import DataError
+from nnstudio.limits import DATA_BYTES, limit_text
 
-MAX_BYTES = 1 << 30
+MAX_BYTES = DATA_BYTES
 NUMBER, TEXT = "number", "text"
 # cells that mean "no value" in the table import (``load_csv`` takes only the empty cell)
 MISSING = ("", "?", "NA", "na", "N/A", "n/a", "NaN", "nan", "NAN", "null", "NULL", "Null")
@@ -137,9 +138,9 @@ class _Reader:
     def _too_large(self, rows: int, held: int) -> DataError:
         return DataError(
             f"{self.layout.path.name}: {rows:,} rows of {self.layout.width} columns take "
-            f"{mib(held)} or more once read, more than the {mib(self.max_bytes)} nnstudio "
-            f"loads (a number takes 8 bytes, a text cell its length plus {TEXT_CELL_BYTES}); "
-            "leave out columns or rows"
+            f"{mib(held)} or more once read (a number takes 8 bytes, a text cell its length "
+            f"plus {TEXT_CELL_BYTES}), more than {limit_text(self.max_bytes)}; leave out "
+            "columns or rows"
         )
 
     def _reserve(self) -> np.ndarray:

@@ -22,17 +22,25 @@ from nnstudio.datasets.delimited import check_file, is_gzip
 from nnstudio.datasets.labels import targets
 from nnstudio.datasets.table_options import AUTO, TableImport
 from nnstudio.errors import DataError
+from nnstudio.limits import limit_text, size_text
 from nnstudio.safe_npz import MAX_DIMENSIONS, read_arrays
 
 
 def _check_file(path: Path, max_bytes: int) -> int:
     size = check_file(path)
     if size > max_bytes:
-        raise DataError(
-            f"{path.name} is {size / 2**20:.0f} MiB, more than the "
-            f"{max_bytes / 2**20:.0f} MiB nnstudio loads"
-        )
+        raise DataError(f"{path.name} is {size_text(size)}, more than {limit_text(max_bytes)}")
     return size
+
+
+def _check_loaded_size(values: int, path: Path, what: str, max_bytes: int) -> None:
+    """Refuse ``values`` numbers that take more than ``max_bytes`` as float64 (the
+    data's form once loaded, whatever its type in the file)."""
+    if values * 8 > max_bytes:
+        raise DataError(
+            f"{path.name}: {what} {values:,} values, {size_text(values * 8)} once loaded "
+            f"(8 bytes a value), more than {limit_text(max_bytes)}"
+        )
 
 
 # -- CSV ------------------------------------------------------------------------------
@@ -113,6 +121,7 @@ def load_npz(
             f"{path.name} has no array {missing[0]!r}; it has: {', '.join(arrays) or 'no arrays'}"
         )
     X, y, shape = arrays[x_key], arrays[y_key], arrays.get(shape_key)
+    _check_loaded_size(X.size + y.size, path, f"{x_key!r} and {y_key!r} hold", max_bytes)
     data = _from_arrays(X, y, path, x_key, y_key, task)
     if shape is None:
         return data
@@ -237,11 +246,7 @@ def read_idx(path, max_bytes: int = MAX_BYTES) -> np.ndarray:
                 raise DataError(f"{path.name}: the IDX header is cut short")
             dims = tuple(int(d) for d in np.frombuffer(dims_raw, ">u4"))
             expected = math.prod(dims) * dtype.itemsize
-            if expected > max_bytes:
-                raise DataError(
-                    f"{path.name}: the header declares {dims}, {expected / 2**20:,.0f} MiB, "
-                    f"more than the {max_bytes / 2**20:,.0f} MiB nnstudio loads"
-                )
+            _check_loaded_size(math.prod(dims), path, f"the header declares {dims}:", max_bytes)
             data = f.read(expected + 1)
     except (OSError, EOFError, gzip.BadGzipFile, zlib.error) as exc:
         raise DataError(f"{path.name} could not be read ({exc})") from None

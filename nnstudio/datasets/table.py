@@ -39,6 +39,7 @@ from nnstudio.datasets.table_encoding import (
 from nnstudio.datasets.table_options import AUTO, DROP, MEAN, REFUSE, TableImport, column_index
 from nnstudio.datasets.table_preview import TablePreview, preview_table
 from nnstudio.errors import DataError
+from nnstudio.limits import limit_text
 
 __all__ = [
     "ImportedTable",
@@ -329,8 +330,8 @@ class _Import:
         if n * width * 8 > self.max_bytes:
             raise DataError(
                 f"{self.file}: {n:,} rows × {width:,} inputs take {mib(n * width * 8)}, more "
-                f"than the {mib(self.max_bytes)} nnstudio loads; use fewer categories or a "
-                "smaller vocabulary, or leave out columns"
+                f"than {limit_text(self.max_bytes)}; use fewer categories or a smaller "
+                "vocabulary, or leave out columns"
             )
         if all(e.encode == ENCODE_NUMBER for e in encodings) and rows is None:
             X = table.numbers  # already (n, features) in order: no copy

@@ -14,13 +14,14 @@ from pathlib import Path
 import numpy as np
 
 from nnstudio.atomic import write_atomically
-from nnstudio.engine.network import Network
+from nnstudio.engine.network import MAX_PARAMETERS, Network
 from nnstudio.errors import NNStudioError, SpecError
 from nnstudio.safe_npz import read_arrays
 
 FORMAT = "nnstudio.weights"
 VERSION = 1
-_MAX_BYTES = 1 << 30
+# the float64 weights of the largest network nnstudio builds, and its model.json
+WEIGHT_BYTES = MAX_PARAMETERS * 8 + (16 << 20)
 
 
 def save_npz(net: Network, path, metadata: dict | None = None) -> None:
@@ -49,7 +50,7 @@ def read_npz(path) -> tuple[dict, dict[str, np.ndarray]]:
     path = Path(path)
     if not path.is_file():
         raise NNStudioError(f"{path}: no such file")
-    arrays = read_arrays(path, path.name, _MAX_BYTES)
+    arrays = read_arrays(path, path.name, WEIGHT_BYTES)
     try:
         model = json.loads(arrays.pop("model.json").tobytes().decode("utf-8"))
     except (KeyError, UnicodeDecodeError, json.JSONDecodeError, RecursionError):

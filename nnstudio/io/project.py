@@ -28,6 +28,7 @@ import numpy as np
 from nnstudio.atomic import write_atomically
 from nnstudio.engine.network import checked_seed
 from nnstudio.errors import NNStudioError, TrainingConfigError
+from nnstudio.io.npz import WEIGHT_BYTES
 from nnstudio.io.own_data import OwnDataError, own_data_arrays, own_data_from_file
 from nnstudio.io.runs import (
     RunsFileError,
@@ -35,6 +36,7 @@ from nnstudio.io.runs import (
     runs_from_file,
     runs_to_file,
 )
+from nnstudio.limits import size_text
 from nnstudio.model.document import DocumentError
 from nnstudio.model.project import FILE, OWN, Project
 from nnstudio.model.runs import frozen
@@ -44,11 +46,16 @@ from nnstudio.safe_npz import read_arrays
 FORMAT = "nnstudio.project"
 VERSION = 3  # 3: the project's own datasets (data.npz); 2: runs; 1: design and weights
 SUFFIX = ".nnsp"
-MEMBERS = {
+MEMBERS = {  # the most each member may hold; a save past one is refused
     "project.json": 16 << 20,
-    "weights.npz": 512 << 20,
+    "weights.npz": WEIGHT_BYTES,
     "runs.npz": 2 << 30,
     "data.npz": 256 << 20,
+}
+_TOO_BIG = {  # what fills each array member, and what the user can do about it
+    "weights.npz": ("the network's weights", "use fewer or narrower layers"),
+    "runs.npz": ("the runs' weights and checkpoints", "delete some runs"),
+    "data.npz": ("the datasets typed, pasted or drawn", "delete some of them"),
 }
 _MAX_RATIO = 200
 # weights hardly compress: stored as they are, a save of a big project takes a fraction
@@ -94,7 +101,14 @@ def gather_project(project: Project, folder=None) -> ProjectContents:
 
 def write_project(contents: ProjectContents, path) -> None:
     """Write gathered ``contents`` to ``path`` atomically (any thread: it touches no
-    project). The arrays go straight into the file, not through a copy in memory."""
+    project). The arrays go straight into the file, not through a copy in memory. A
+    project that could not be opened again (a member past its limit) is refused first."""
+    for member, arrays in (
+        ("weights.npz", contents.weights),
+        ("runs.npz", contents.run_arrays),
+        ("data.npz", contents.data_arrays),
+    ):
+        _check_fits(member, arrays or {}, Path(path).name)
 
     def write(f):
         with zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -134,6 +148,16 @@ def _found_again(reference: dict, folder: Path) -> dict:
         return reference
     moved = (folder / relative).resolve()
     return {**reference, "name": str(moved)} if moved.is_file() else reference
+
+
+def _check_fits(member: str, arrays: dict[str, np.ndarray], name: str) -> None:
+    size = sum(array.nbytes + 256 for array in arrays.values())  # 256: a header, at most
+    if size > MEMBERS[member]:
+        what, advice = _TOO_BIG[member]
+        raise ProjectError(
+            f"{name} cannot be saved: {what} take {size_text(size)}, more than the "
+            f"{size_text(MEMBERS[member])} a project holds; {advice}, then save again"
+        )
 
 
 def _write_npz(archive: zipfile.ZipFile, member: str, arrays: dict[str, np.ndarray]) -> None:

@@ -143,7 +143,7 @@ class Autosaver(QObject):
         while job is not None:
             try:
                 self._write(*job)
-            except OSError as exc:  # best effort; the user's own saves report errors
+            except (OSError, NNStudioError) as exc:  # best effort; the user's saves report
                 log.warning("autosave to %s failed: %s", self.path, exc)
             except Exception:  # a bug: logged, and the writing goes on with the next
                 log.exception("autosave to %s failed", self.path)

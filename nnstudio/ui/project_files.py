@@ -66,6 +66,9 @@ class ProjectFiles(QObject):
         except OSError as exc:
             QMessageBox.warning(window, "Cannot save project", f"{path}: {exc.strerror}")
             return False
+        except NNStudioError as exc:  # too big to be opened again
+            QMessageBox.warning(window, "Cannot save project", str(exc))
+            return False
         window.saved(path)
         self.remember(path)
         return True

@@ -213,8 +213,24 @@ def test_idx_header_that_does_not_match_the_size(tmp_path):
 def test_idx_huge_declared_size_is_refused_before_allocating(tmp_path):
     header = bytes([0, 0, 0x08, 3]) + np.array([60000, 10000, 10000], ">u4").tobytes()
     (tmp_path / "bomb").write_bytes(header + b"\x00" * 16)
-    with pytest.raises(DataError, match=r"MiB, more than the [0-9,]+ MiB nnstudio loads"):
+    with pytest.raises(DataError, match=r"GiB once loaded \(8 bytes a value\), more than the"):
         read_idx(tmp_path / "bomb")
+
+
+def test_idx_bytes_that_fit_but_not_once_loaded_as_float64_are_refused(tmp_path):
+    write_idx(tmp_path / "img", np.zeros((5, 10, 10), np.uint8))  # 500 bytes, 4,000 loaded
+    with pytest.raises(
+        DataError, match=r"declares \(5, 10, 10\): 500 values, 4 KiB once loaded .* 2 KiB limit"
+    ):
+        read_idx(tmp_path / "img", max_bytes=2000)
+    assert read_idx(tmp_path / "img", max_bytes=4000).shape == (5, 10, 10)
+
+
+def test_npz_data_that_fits_but_not_once_loaded_as_float64_is_refused(tmp_path):
+    np.savez(tmp_path / "d.npz", X=np.zeros((100, 10), np.uint8), y=np.arange(100) % 2)
+    with pytest.raises(DataError, match=r"d.npz: 'X' and 'y' hold 1,100 values"):
+        load_npz(tmp_path / "d.npz", max_bytes=8000)
+    assert load_npz(tmp_path / "d.npz", max_bytes=8800).n_samples == 100
 
 
 def test_idx_image_and_label_counts_must_match(tmp_path):

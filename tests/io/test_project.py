@@ -551,3 +551,31 @@ def test_json_nested_too_deeply_is_refused(tmp_path):
     _rewrite(path, **{"project.json": "[" * 200_000 + "]" * 200_000})
     with pytest.raises(ProjectError, match="nested too deeply"):
         load_project(path)
+
+
+def test_a_project_too_big_to_be_opened_again_is_not_saved(tmp_path, monkeypatch):
+    from nnstudio.io import project as project_file
+
+    path = tmp_path / "p.nnsp"
+    save_project(_project(), path)
+    before = path.read_bytes()
+    big = _project()
+    big.document.set_weights([(w + 1.0, b) for w, b in big.document.weights()])
+    monkeypatch.setitem(project_file.MEMBERS, "weights.npz", 100)
+    with pytest.raises(ProjectError) as refused:
+        save_project(big, path)
+    assert str(refused.value).startswith(
+        "p.nnsp cannot be saved: the network's weights take "
+    ) and str(refused.value).endswith(
+        "more than the 100 bytes a project holds; use fewer or narrower layers, then save again"
+    )
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["p.nnsp"]
+
+
+def test_the_largest_network_s_weights_fit_in_a_project_and_a_weights_file():
+    from nnstudio.engine.network import MAX_PARAMETERS
+    from nnstudio.io import npz
+    from nnstudio.io import project as project_file
+
+    assert project_file.MEMBERS["weights.npz"] == npz.WEIGHT_BYTES >= MAX_PARAMETERS * 8

@@ -309,3 +309,21 @@ def test_a_save_to_a_full_disk_says_so_and_keeps_the_saved_file(window, tmp_path
     assert window.is_modified()  # the edit is still unsaved, and still there
     monkeypatch.setattr(project_io, "_write_npz", real)
     assert window.files.save_to(path) and not window.is_modified()
+
+
+def test_a_project_too_big_to_reopen_is_not_saved_and_the_message_says_why(
+    window, tmp_path, monkeypatch
+):
+    from PySide6.QtWidgets import QMessageBox
+
+    import nnstudio.io.project as project_io
+
+    path = tmp_path / "p.nnsp"
+    window.editor.add_layer("dense", 1)
+    window.project.document.set_weights(window.project.document.weights())  # weights to write
+    monkeypatch.setitem(project_io.MEMBERS, "weights.npz", 10)
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warnings.append(a[2]))
+    assert not window.files.save_to(path)
+    assert len(warnings) == 1 and "use fewer or narrower layers, then save again" in warnings[0]
+    assert not path.exists() and window.is_modified()
