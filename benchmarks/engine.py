@@ -1,8 +1,9 @@
 """Training speed of the nnstudio engine beside PyTorch (CPU) and scikit-learn.
 
-Run: ``python benchmarks/engine.py [--quick] [--markdown]``. Every framework trains the
+Run: ``python benchmarks/engine.py [--quick] [--only NAME]``. Every framework trains the
 same MLPs on the same data with the same batch size, optimizer and thread count, in one
-run; each figure is the best of a few rounds. A round times every framework and the
+run; each figure is the best of a few rounds. A second table trains a small CNN on
+MNIST against PyTorch at 1 and at 2 threads (its best counts). A round times every framework and the
 machine's GEMM rate once, one after the other, so that a machine whose speed drifts
 (a shared VM) slows all of them alike. The peers (the ``bench`` extra) are skipped
 with a note where they are not installed.
@@ -199,6 +200,96 @@ def best_rates(timers: dict, case: Case, X, y, epochs: int, rounds: int) -> tupl
     return {name: epochs * len(X) / s for name, s in seconds.items()}, peak
 
 
+CNN_LAYERS = [
+    {"type": "conv2d", "filters": 16, "kernel_size": 3, "activation": "relu"},
+    {"type": "maxpool2d", "pool_size": 2},
+    {"type": "conv2d", "filters": 32, "kernel_size": 3, "activation": "relu"},
+    {"type": "maxpool2d", "pool_size": 2},
+    {"type": "flatten"},
+    {"units": 10, "activation": "softmax"},
+]
+CNN_CASES = [
+    Case("CNN 28×28×1 conv16-pool-conv32-pool-10", (784, 10), "relu", 64, opt, 4096, "mnist")
+    for opt in ("sgd", "adam")
+]
+
+
+def mnist_images(samples: int) -> tuple[np.ndarray, np.ndarray]:
+    with np.load(ROOT / "resources" / "datasets" / "mnist.npz") as npz:
+        order = np.random.default_rng(0).permutation(len(npz["labels"]))[:samples]
+        X = npz["images"][order, :, :, None].astype(np.float32) / 255
+        return X, npz["labels"][order].astype(np.int64)
+
+
+def time_nnstudio_cnn(case: Case, X, y, epochs: int) -> float:
+    net = nnstudio.Network.from_spec({"inputs": [28, 28, 1], "layers": CNN_LAYERS}, seed=0)
+    start = time.perf_counter()
+    nnstudio.fit(
+        net, X, y, optimizer=case.optimizer, lr=lr_of(case), epochs=epochs, batch_size=case.batch
+    )
+    return time.perf_counter() - start
+
+
+def time_torch_cnn(case: Case, X, y, epochs: int, threads: int) -> float:
+    """The same CNN in PyTorch (NCHW, as its kernels want), same loop as the MLPs'."""
+    import torch
+
+    torch.set_num_threads(threads)
+    torch.manual_seed(0)
+    nn = torch.nn
+    model = nn.Sequential(
+        *(nn.Conv2d(1, 16, 3), nn.ReLU(), nn.MaxPool2d(2)),
+        *(nn.Conv2d(16, 32, 3), nn.ReLU(), nn.MaxPool2d(2)),
+        *(nn.Flatten(), nn.Linear(800, 10)),
+    )
+    opt_cls = torch.optim.SGD if case.optimizer == "sgd" else torch.optim.Adam
+    opt = opt_cls(model.parameters(), lr=lr_of(case))
+    loss_fn = nn.CrossEntropyLoss()
+    Xt, yt = torch.from_numpy(X).permute(0, 3, 1, 2).contiguous(), torch.from_numpy(y)
+    start = time.perf_counter()
+    for _ in range(epochs):
+        order = torch.randperm(len(Xt))
+        Xe, ye = Xt[order], yt[order]
+        loss_sum, correct = 0.0, 0
+        for s in range(0, len(Xt), case.batch):
+            xb, yb = Xe[s : s + case.batch], ye[s : s + case.batch]
+            out = model(xb)
+            loss = loss_fn(out, yb)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            loss_sum += loss.item() * len(xb)
+            with torch.no_grad():
+                correct += int((out.argmax(1) == yb).sum())
+    return time.perf_counter() - start
+
+
+def cnn_table(args) -> None:
+    timers = {"nnstudio": time_nnstudio_cnn}
+    try:
+        import torch  # noqa: F401
+
+        timers["torch 1 thread"] = lambda *a: time_torch_cnn(*a, threads=1)
+        timers["torch 2 threads"] = lambda *a: time_torch_cnn(*a, threads=2)
+    except ImportError:
+        print("note: torch is not installed; its columns are empty")
+    head = (
+        "| case | batch | optimizer | nnstudio samples/s | torch 1 thread | torch 2 threads "
+        "| × best torch |"
+    )
+    print(head)
+    print("|---" * (head.count("|") - 1) + "|")
+    for case in (c for c in CNN_CASES if args.only in c.name):
+        X, y = mnist_images(case.samples)
+        epochs = 1 if args.quick else 2
+        rates, _ = best_rates(timers, case, X, y, epochs, args.repeats)
+        ours, peers = rates.pop("nnstudio"), list(rates.values())
+        cells = [case.name, str(case.batch), case.optimizer, f"{ours:,.0f}"]
+        cells += [f"{rate:,.0f}" for rate in peers] or ["–", "–"]
+        cells.append(f"{ours / max(peers):.2f}×" if peers else "–")
+        print("| " + " | ".join(cells) + " |", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="shorter runs")
@@ -238,6 +329,8 @@ def main() -> None:
             cells += [f"{rate:,.0f}", f"{ours / rate:.2f}×"] if rate else ["–", "–"]
         cells += [f"{gflops:.1f}", f"{peak:.1f}", f"{100 * gflops / peak:.0f}%"]
         print("| " + " | ".join(cells) + " |", flush=True)
+    print()
+    cnn_table(args)
 
 
 if __name__ == "__main__":

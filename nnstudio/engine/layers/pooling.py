@@ -99,45 +99,46 @@ class MaxPool2D(Pool2D):
     Spec = MaxPool2DSpec
 
     def scratch(self, rows, dtype, training):
-        """Which offset held each window's maximum, and a mask to find it."""
+        """While training: the windows' values offset by offset, (pool², n, out_h,
+        out_w, channels), contiguous (the strided views of the image have an inner loop
+        of one pixel's channels: 4× slower), and dL/dy not yet handed out."""
         if not training:
             return None
         shape = (rows, *self.output_shape)
         return SimpleNamespace(
-            argmax=np.empty(shape, np.uint8),
-            mask=np.empty(shape, bool),
-            part=np.empty(shape, dtype),
+            windows=np.empty((len(self.windows), *shape), dtype),
+            left=np.empty(shape, dtype),
+            hit=np.empty(shape, bool),
         )
 
     def scratch_values(self, training):
-        return 2 * math.prod(self.output_shape) if training else 0
+        return (len(self.windows) + 2) * math.prod(self.output_shape) if training else 0
 
     def forward(self, x, out, scratch, training):
-        first, *rest = self.windows
-        np.copyto(out, x[first])
         if scratch is None:
+            first, *rest = self.windows
+            np.copyto(out, x[first])
             for window in rest:
                 np.maximum(out, x[window], out=out)
             return out
-        argmax, larger = scratch.argmax, scratch.mask
-        argmax.fill(0)
-        for offset, window in enumerate(rest, 1):
-            np.greater(x[window], out, out=larger)
-            np.copyto(out, x[window], where=larger)
-            np.copyto(argmax, offset, where=larger)
-        return out
+        values = scratch.windows
+        for value, window in zip(values, self.windows):
+            np.copyto(value, x[window])
+        return np.maximum.reduce(values, axis=0, out=out)
 
     def backward(self, x, y, grad, grad_x, scratch):
+        # offsets in order: the first that holds the maximum takes what is left of dL/dy
+        # (all of it), the later ones get left = 0. Each offset's share overwrites its
+        # values, which are not needed any more.
         if grad_x is None:
             return
-        argmax, mask, part = scratch.argmax, scratch.mask, scratch.part
-
-        def parts():
-            for offset in range(len(self.windows)):
-                np.equal(argmax, offset, out=mask)
-                yield np.multiply(grad, mask, out=part)
-
-        self._spread(grad_x, parts())
+        left, hit, shares = scratch.left, scratch.hit, scratch.windows
+        np.copyto(left, grad)
+        for share in shares:
+            np.equal(share, y, out=hit)
+            np.multiply(left, hit, out=share)
+            left -= share
+        self._spread(grad_x, shares)
 
 
 @register
