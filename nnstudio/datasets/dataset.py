@@ -46,6 +46,16 @@ class Dataset:
             raise DataError(f"{self.name}: a classification dataset needs class names")
 
     @property
+    def image_input(self) -> tuple[int, ...]:
+        """Each row as the (height, width, channels) image a convolutional network
+        takes; () for rows that are no images, or images of several channels (stored
+        channels first, which a channels-last network would read wrongly)."""
+        if not self.image_shape or (len(self.image_shape) == 3 and self.image_shape[0] != 1):
+            return ()
+        height, width = self.image_shape[-2:]
+        return (height, width, 1)
+
+    @property
     def n_samples(self) -> int:
         return len(self.X)
 

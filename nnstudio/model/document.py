@@ -7,6 +7,7 @@ a message a user can act on, or changes the layers and emits a past-tense event.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -14,14 +15,19 @@ from psygnal import Signal
 
 from nnstudio.engine.activations import ACTIVATIONS, get_activation
 from nnstudio.engine.initializers import get_initializer
+from nnstudio.engine.layers import layer_type
 from nnstudio.engine.losses import get_loss
 from nnstudio.engine.network import Network
 from nnstudio.engine.spec import NetworkSpec
 from nnstudio.errors import NNStudioError
+from nnstudio.model.layer_types import IMAGE_TYPES, type_info
 
-INPUT, DENSE, OUTPUT = "input", "dense", "output"
+# a layer's role; every hidden layer was a dense one before there were layer types, and
+# project files still call the role of a hidden layer "dense"
+INPUT, HIDDEN, OUTPUT = "input", "dense", "output"
 MAX_UNITS = 100_000
 DEFAULT_INITIALIZER = "glorot_uniform"
+Shape = tuple[int, ...]
 
 
 class DocumentError(NNStudioError, ValueError):
@@ -30,12 +36,90 @@ class DocumentError(NNStudioError, ValueError):
 
 @dataclass(frozen=True)
 class LayerState:
-    """One layer as the user designed it."""
+    """One layer as the user designed it.
+
+    ``kind`` is its role (input, hidden, output), ``type`` its engine layer type.
+    ``units`` sets the size of a type that has one (a dense layer's nodes, a conv2d's
+    feature maps) and is 0 for the others, whose size follows their input. ``options``
+    are the type's other keys where they differ from its defaults (kernel size, stride,
+    padding, pool size, rate, bias), as sorted pairs. ``shape`` is the input layer's
+    image shape (height, width, channels) when the data are images.
+    """
 
     name: str
     units: int
     activation: str = "linear"
-    kind: str = DENSE
+    kind: str = HIDDEN
+    type: str = "dense"
+    options: tuple[tuple[str, object], ...] = ()
+    shape: Shape = ()
+
+    def option(self, key: str):
+        """The layer's value of option ``key`` (its type's default if not set)."""
+        return dict(self.options).get(key, type_info(self.type).defaults[key])
+
+    def with_options(self, **values) -> LayerState:
+        """This layer with ``values`` set (those equal to the default left out)."""
+        defaults = type_info(self.type).defaults
+        merged = {**dict(self.options), **values}
+        kept = {k: v for k, v in merged.items() if k not in defaults or v != defaults[k]}
+        return replace(self, options=tuple(sorted(kept.items())))
+
+    def to_dict(self) -> dict:
+        """The project file's form (type, options and shape only where they are set)."""
+        d = {"name": self.name, "kind": self.kind, "units": self.units}
+        d["activation"] = self.activation
+        if self.type != "dense":
+            d["type"] = self.type
+        if self.options:
+            d["options"] = dict(self.options)
+        if self.shape:
+            d["shape"] = list(self.shape)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> LayerState:
+        """A layer from :meth:`to_dict`'s form; KeyError, TypeError or DocumentError if
+        it is not one (its values are checked when the layers are set)."""
+        options = d.get("options", {})
+        if not isinstance(options, dict):
+            raise DocumentError(f"layer {d['name']!r}: its options are not a mapping")
+        shape = d.get("shape", [])
+        if not isinstance(shape, list) or not all(
+            isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in shape
+        ):
+            raise DocumentError(f"layer {d['name']!r}: its shape must be whole numbers above 0")
+        layer = cls(str(d["name"]), d["units"], str(d["activation"]), d["kind"])
+        layer = replace(layer, type=str(d.get("type", "dense")), shape=tuple(shape))
+        if options:
+            unknown = set(options) - set(type_info(layer.type).defaults)
+            if unknown:
+                raise DocumentError(f"layer {layer.name!r} has no option {sorted(unknown)[0]!r}")
+            layer = layer.with_options(**options)
+        return layer
+
+    def entry(self) -> dict:
+        """The engine spec entry of this (hidden or output) layer."""
+        info = type_info(self.type)
+        entry = {} if self.type == "dense" else {"type": self.type}  # dense: the default
+        if info.count_key:
+            entry[info.count_key] = self.units
+        if info.has_activation:
+            entry["activation"] = self.activation
+        return {**entry, **dict(self.options), "name": self.name}
+
+
+def new_layer(type_name: str, name: str, units: int, activation: str) -> LayerState:
+    """A hidden layer of ``type_name`` with its defaults (``units`` and ``activation``
+    where the type has them)."""
+    info = type_info(type_name)
+    return LayerState(
+        name,
+        units if info.count_key else 0,
+        activation if info.has_activation else "linear",
+        HIDDEN,
+        type_name,
+    )
 
 
 class NetworkDocument:
@@ -86,23 +170,38 @@ class NetworkDocument:
 
     @property
     def sizes(self) -> list[int]:
-        return [layer.units for layer in self._layers]
+        """Values per layer, input first (a dense layer's units, an image's h·w·c);
+        a network whose shapes do not work gives its layers' units."""
+        try:
+            return _spec_of(self._layers, self.initializer).sizes
+        except NNStudioError:
+            return [layer.units for layer in self._layers]
 
     def spec(self) -> dict:
         """The engine spec of this network (see docs/spec.md)."""
-        return {
-            "inputs": self._layers[0].units,
-            "initializer": self.initializer,
-            "layers": [
-                {"units": layer.units, "activation": layer.activation, "name": layer.name}
-                for layer in self._layers[1:]
-            ],
-        }
+        return _spec_dict(self._layers, self.initializer)
+
+    def shapes(self) -> list[Shape]:
+        """The shape of the input and of every layer's output (e.g. (26, 26, 16));
+        DocumentError with the engine's message if a layer cannot take its input."""
+        return _spec_of(self._layers, self.initializer).shapes
+
+    def parameter_formulas(self) -> list[str]:
+        """How each layer's parameters add up ("3×3×1×16 + 16 = 160"; "" for the input
+        layer); DocumentError if the shapes do not work."""
+        spec = _spec_of(self._layers, self.initializer)
+        return [""] + [
+            layer.parameter_formula(shape) for layer, shape in zip(spec.layers, spec.shapes)
+        ]
+
+    def weighted(self) -> list[int]:
+        """The indices of the layers with weights, one per pair of :meth:`weights`."""
+        return _weighted(self._layers)
 
     def problems(self) -> list[str]:
         """What stops this network from training, in words ([] when it can)."""
         try:
-            output = NetworkSpec.from_dict(self.spec()).layers[-1]
+            output = _spec_of(self._layers, self.initializer).layers[-1]
             get_loss(self.loss, get_activation(output.activation, **output.activation_params()))
         except NNStudioError as exc:
             return [str(exc)]
@@ -128,11 +227,8 @@ class NetworkDocument:
     def _initial_weights(self) -> list[tuple[np.ndarray, np.ndarray]]:
         try:
             return Network.from_spec(self.spec(), seed=self.seed).get_weights()
-        except NNStudioError:
-            return [
-                (np.zeros((a, b), np.float32), np.zeros(b, np.float32))
-                for a, b in zip(self.sizes[:-1], self.sizes[1:])
-            ]
+        except NNStudioError:  # shapes that do not work (the data changed): no weights
+            return []
 
     def set_weights(self, weights: list[tuple[np.ndarray, np.ndarray]]) -> None:
         """Replace the weights (after training); shapes must fit the layers."""
@@ -140,11 +236,15 @@ class NetworkDocument:
         self.weights_changed.emit()
 
     def _checked(self, weights) -> list[tuple[np.ndarray, np.ndarray]]:
-        if len(weights) != len(self) - 1:
-            raise DocumentError(f"expected {len(self) - 1} weight pairs, got {len(weights)}")
-        for (a, b), (w, bias) in zip(zip(self.sizes[:-1], self.sizes[1:]), weights):
-            if w.shape != (a, b) or bias.shape != (b,):
-                raise DocumentError(f"weights of shape {w.shape} do not fit {a}→{b}")
+        expected = _weight_shapes(self._layers, self.initializer)
+        if len(weights) != len(expected):
+            raise DocumentError(f"expected {len(expected)} weight pairs, got {len(weights)}")
+        for index, (w_shape, b_shape), (w, bias) in zip(self.weighted(), expected, weights):
+            if w.shape != w_shape or bias.shape != b_shape:
+                raise DocumentError(
+                    f"layer {self._layers[index].name!r}: weights of shape {w.shape} and "
+                    f"{bias.shape} do not fit its {w_shape} and {b_shape}"
+                )
         return list(weights)
 
     # -- editing ----------------------------------------------------------------------
@@ -157,10 +257,9 @@ class NetworkDocument:
         """Insert a hidden layer at ``index`` (1 … len − 1: between input and output)."""
         if not 1 <= index <= len(self._layers) - 1:
             raise DocumentError("new layers go between the input and the output layer")
-        if layer.kind != DENSE:
+        if layer.kind != HIDDEN:
             raise DocumentError("a network has exactly one input and one output layer")
-        _check_units(layer.units)
-        _check_activation(layer.activation)
+        _check_layer(layer)
         self._check_name(layer.name)
         self._restructure(lambda layers: layers.insert(index, layer), weights)
         self._emit(self.layer_added, index)
@@ -169,7 +268,7 @@ class NetworkDocument:
         """Remove the hidden layer at ``index`` and return it."""
         self._check_index(index)
         layer = self._layers[index]
-        if layer.kind != DENSE:
+        if layer.kind != HIDDEN:
             raise DocumentError(f"the {layer.kind} layer cannot be deleted")
         self._restructure(lambda layers: layers.pop(index), weights)
         self._emit(self.layer_removed, index)
@@ -178,7 +277,7 @@ class NetworkDocument:
     def move_layer(self, old: int, new: int, weights=None) -> None:
         """Move a hidden layer from ``old`` to ``new`` (both hidden positions)."""
         self._check_index(old)
-        if self._layers[old].kind != DENSE:
+        if self._layers[old].kind != HIDDEN:
             raise DocumentError(f"the {self._layers[old].kind} layer stays where it is")
         if not 1 <= new <= len(self._layers) - 2:
             raise DocumentError("hidden layers move between the input and the output layer")
@@ -191,11 +290,16 @@ class NetworkDocument:
         """Change a hidden layer's number of nodes."""
         self._check_index(index)
         layer = self._layers[index]
-        if layer.kind != DENSE:
+        if layer.kind != HIDDEN:
             what = "features" if layer.kind == INPUT else "outputs"
             raise DocumentError(
                 f"the {layer.kind} layer follows the dataset ({layer.units} "
                 f"{what}); choose another dataset to change it"
+            )
+        if not type_info(layer.type).count_key:
+            raise DocumentError(
+                f"a {type_info(layer.type).title} layer's size follows its input; it has "
+                "no nodes of its own to set"
             )
         _check_units(units)
         self._restructure(
@@ -206,11 +310,27 @@ class NetworkDocument:
     def set_activation(self, index: int, activation: str) -> None:
         """Change a layer's activation (not the input layer's); the weights stay."""
         self._check_index(index)
-        if self._layers[index].kind == INPUT:
+        layer = self._layers[index]
+        if layer.kind == INPUT:
             raise DocumentError("the input layer has no activation: it passes the data on")
+        if not type_info(layer.type).has_activation:
+            raise DocumentError(f"a {type_info(layer.type).title} layer has no activation")
         _check_activation(activation)
-        self._layers[index] = replace(self._layers[index], activation=activation)
+        self._layers[index] = replace(layer, activation=activation)
         self.layer_changed.emit(index)
+
+    def set_option(self, index: int, key: str, value, weights=None) -> None:
+        """Set option ``key`` of a hidden layer (kernel size, stride, padding, pool size,
+        rate, bias); refused with the engine's message if the value or the shapes it
+        makes cannot work."""
+        self._check_index(index)
+        layer = self._layers[index]
+        if layer.kind != HIDDEN or key not in type_info(layer.type).defaults:
+            raise DocumentError(f"layer {layer.name!r} has no option {key!r}")
+        changed = layer.with_options(**{key: value})
+        _check_layer(changed)
+        self._restructure(lambda layers: layers.__setitem__(index, changed), weights)
+        self._emit(self.layer_changed, index)
 
     def rename(self, index: int, name: str) -> None:
         """Rename a layer; names are unique and not empty. The weights stay."""
@@ -224,19 +344,29 @@ class NetworkDocument:
         self.layer_changed.emit(index)
 
     def bind_dataset(
-        self, inputs: int, outputs: int, output_activation: str | None = None, weights=None
+        self,
+        inputs: int,
+        outputs: int,
+        output_activation: str | None = None,
+        weights=None,
+        image_shape: Shape = (),
     ) -> None:
-        """Make the input and output layers fit a dataset's features and outputs (the
-        weights of a resized input or output layer start afresh)."""
+        """Make the input and output layers fit a dataset's features, image shape
+        (height, width, channels) and outputs (the weights of a resized input or output
+        layer start afresh). Layers that cannot take the new data are kept, and
+        :meth:`problems` says why they cannot train."""
         _check_units(inputs)
         _check_units(outputs)
+        image_shape = tuple(int(v) for v in image_shape)
+        if image_shape and math.prod(image_shape) != inputs:
+            raise DocumentError(f"an image of shape {image_shape} is not {inputs} inputs")
         out = self._layers[-1]
 
         def bind(layers):
-            layers[0] = replace(layers[0], units=inputs)
+            layers[0] = replace(layers[0], units=inputs, shape=image_shape)
             layers[-1] = replace(out, units=outputs, activation=output_activation or out.activation)
 
-        self._restructure(bind, weights)
+        self._restructure(bind, weights, data_changed=True)
         self._emit(self.reset)
 
     def set_layers(self, layers: list[LayerState], weights=None) -> None:
@@ -246,15 +376,17 @@ class NetworkDocument:
             len(layers) < 2
             or layers[0].kind != INPUT
             or layers[-1].kind != OUTPUT
-            or any(layer.kind != DENSE for layer in layers[1:-1])
+            or any(layer.kind != HIDDEN for layer in layers[1:-1])
         ):
             raise DocumentError("a network is an input layer, hidden layers, an output layer")
+        if layers[-1].type != "dense":
+            raise DocumentError("the output layer is a dense layer")
         names = [layer.name for layer in layers]
         if len(set(names)) != len(names):
             raise DocumentError(f"layer names must be unique, got {names}")
-        for layer in layers:
-            _check_units(layer.units)
-            _check_activation(layer.activation)
+        _check_units(layers[0].units)
+        for layer in layers[1:]:
+            _check_layer(layer)
         old = self._layers
         self._layers, self._initial = list(layers), None
         try:
@@ -287,20 +419,22 @@ class NetworkDocument:
 
     # -- internals --------------------------------------------------------------------
 
-    def _restructure(self, change, weights) -> None:
+    def _restructure(self, change, weights, data_changed: bool = False) -> None:
         """Apply ``change`` to a copy of the layer list, then carry the weights over
-        (or take ``weights``); nothing changes if the weights do not fit."""
+        (or take ``weights``); nothing changes if the weights do not fit, or if the
+        user's edit (not new data) makes shapes that do not work out of ones that did."""
         old_layers, old_weights, old_initial = self._layers, self._weights, self._initial
         layers = list(old_layers)
         change(layers)
+        if not data_changed:
+            _refuse_broken_shapes(old_layers, layers, self.initializer)
         self._layers, self._initial = layers, None
         try:
             if weights is not None:
                 self._weights = self._checked(weights)
             elif old_weights is not None:
-                self._weights = _carry_over(
-                    old_layers, old_weights, layers, self._initial_weights()
-                )
+                fresh = self._initial_weights()
+                self._weights = _carry_over(old_layers, old_weights, layers, fresh) or None
         except DocumentError:
             self._layers, self._weights, self._initial = old_layers, old_weights, old_initial
             raise
@@ -335,34 +469,108 @@ def _check_activation(name: str) -> None:
         raise DocumentError(f"unknown activation {name!r}; choose one of: {', '.join(ACTIVATIONS)}")
 
 
+def _check_layer(layer: LayerState) -> None:
+    """A hidden or output layer's type, size, activation and options, on their own."""
+    info = type_info(layer.type)  # SpecError (an NNStudioError) for an unknown type
+    if info.count_key:
+        _check_units(layer.units)
+    _check_activation(layer.activation)
+    try:
+        layer_type(layer.type).Spec.from_entry(layer.entry(), 1, DEFAULT_INITIALIZER)
+    except NNStudioError as exc:
+        raise DocumentError(str(exc).replace("layer 1", f"layer {layer.name!r}")) from None
+
+
+def _spec_dict(layers: list[LayerState], initializer: str) -> dict:
+    """The engine spec of ``layers``: an image input where a layer takes images."""
+    first = layers[0]
+    images = first.shape and any(layer.type in IMAGE_TYPES for layer in layers[1:])
+    return {
+        "inputs": list(first.shape) if images else first.units,
+        "initializer": initializer,
+        "layers": [layer.entry() for layer in layers[1:]],
+    }
+
+
+def _spec_of(layers: list[LayerState], initializer: str) -> NetworkSpec:
+    try:
+        return NetworkSpec.from_dict(_spec_dict(layers, initializer))
+    except NNStudioError as exc:
+        raise DocumentError(str(exc)) from None
+
+
+def _refuse_broken_shapes(old: list[LayerState], new: list[LayerState], initializer) -> None:
+    """Refuse an edit that makes a working network one whose shapes do not work."""
+    try:
+        _spec_of(new, initializer)
+    except DocumentError:
+        try:
+            _spec_of(old, initializer)
+        except DocumentError:
+            return  # it did not work before either: let the user mend it step by step
+        raise
+
+
+def _weighted(layers) -> list[int]:
+    return [i for i, layer in enumerate(layers) if i and type_info(layer.type).has_parameters]
+
+
+def _weight_shapes(layers, initializer) -> list[tuple[Shape, Shape]]:
+    """The (W, b) shapes of each layer with weights ([] if the shapes do not work)."""
+    try:
+        spec = _spec_of(layers, initializer)
+    except DocumentError:
+        return []
+    return [
+        layer.parameter_shapes(shape)
+        for layer, shape in zip(spec.layers, spec.shapes)
+        if type_info(layer.type_name).has_parameters
+    ]
+
+
 def _carry_over(old_layers, old_weights, layers, fresh) -> list:
     """``fresh`` (the seeded weights of ``layers``) with every weight of ``old_weights``
-    that still has a place: W of the same two layers (by name), b of the same layer;
-    where a hidden layer changed size, its first nodes' weights."""
-    old_w = {(a.name, b.name): w for (a, b), (w, _) in zip(_pairs(old_layers), old_weights)}
-    old_b = {layer.name: b for layer, (_, b) in zip(old_layers[1:], old_weights)}
-    old_units = {layer.name: layer.units for layer in old_layers}
+    that still has a place: W between the same two layers (by name), b of the same
+    layer; where a layer changed size (nodes, feature maps), its first ones' weights."""
+    old_pairs = [(old_layers[i - 1], old_layers[i]) for i in _weighted(old_layers)]
+    old_w = {(a.name, b.name): w for (a, b), (w, _) in zip(old_pairs, old_weights)}
+    old_b = {b.name: bias for (_, b), (_, bias) in zip(old_pairs, old_weights)}
+    old_by_name = {layer.name: layer for layer in old_layers}
     carried = []
     dtype = old_weights[0][0].dtype if old_weights else np.float32
-    for (source, target), (w, b) in zip(_pairs(layers), fresh):
+    pairs = [(layers[i - 1], layers[i]) for i in _weighted(layers)]
+    for (source, target), (w, b) in zip(pairs, fresh):
         w, b = w.astype(dtype), b.astype(dtype)
         kept = old_w.get((source.name, target.name))
-        if kept is not None and _may_overlap(source, old_units) and _may_overlap(target, old_units):
-            rows, columns = min(kept.shape[0], w.shape[0]), min(kept.shape[1], w.shape[1])
-            w[:rows, :columns] = kept[:rows, :columns]
+        if (
+            kept is not None
+            and kept.ndim == w.ndim
+            and _may_overlap(source, old_by_name)
+            and _may_overlap(target, old_by_name)
+        ):
+            overlap = tuple(slice(0, min(m, n)) for m, n in zip(kept.shape, w.shape))
+            w[overlap] = kept[overlap]
         bias = old_b.get(target.name)
-        if bias is not None and _may_overlap(target, old_units):
+        if bias is not None and _may_overlap(target, old_by_name):
             n = min(len(bias), len(b))
             b[:n] = bias[:n]
         carried.append((w, b))
     return carried
 
 
-def _pairs(layers):
-    return list(zip(layers[:-1], layers[1:]))
+def _form(layer: LayerState) -> tuple:
+    return layer.type, layer.options, layer.shape
 
 
-def _may_overlap(layer: LayerState, old_units: dict) -> bool:
-    """A hidden layer keeps its first nodes when resized; an input or output layer that
-    changed size (another dataset) means something else now and starts afresh."""
-    return layer.kind == DENSE or old_units.get(layer.name) == layer.units
+def _may_overlap(layer: LayerState, old_by_name: dict) -> bool:
+    """A hidden layer of a sized type keeps its first nodes when resized; any other layer
+    (the input or output after another dataset, a layer whose size follows its input)
+    keeps its weights only while it is as it was."""
+    old = old_by_name.get(layer.name)
+    if old is None or (old.type, old.options, old.shape) != (
+        layer.type,
+        layer.options,
+        layer.shape,
+    ):
+        return False
+    return (layer.kind == HIDDEN and type_info(layer.type).count_key) or old.units == layer.units

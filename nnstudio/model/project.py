@@ -14,7 +14,7 @@ from nnstudio import datasets
 from nnstudio.errors import DataError, shortened
 from nnstudio.model.document import (
     DEFAULT_INITIALIZER,
-    DENSE,
+    HIDDEN,
     INPUT,
     OUTPUT,
     DocumentError,
@@ -212,15 +212,7 @@ class Project:
         doc = self.document
         return {
             "network": {
-                "layers": [
-                    {
-                        "name": layer.name,
-                        "kind": layer.kind,
-                        "units": layer.units,
-                        "activation": layer.activation,
-                    }
-                    for layer in doc.layers
-                ],
+                "layers": [layer.to_dict() for layer in doc.layers],
                 "seed": doc.seed,
                 "loss": doc.loss,
                 "initializer": doc.initializer,
@@ -245,16 +237,8 @@ class Project:
         """Rebuild a project from :meth:`to_dict`'s form; raise DocumentError if bad."""
         try:
             network = data["network"]
-            layers = [
-                LayerState(
-                    name=str(d["name"]),
-                    units=d["units"],
-                    activation=str(d["activation"]),
-                    kind=d["kind"],
-                )
-                for d in network["layers"]
-            ]
-            if any(layer.kind not in (INPUT, DENSE, OUTPUT) for layer in layers):
+            layers = [LayerState.from_dict(d) for d in network["layers"]]
+            if any(layer.kind not in (INPUT, HIDDEN, OUTPUT) for layer in layers):
                 raise DocumentError("unknown layer kind")
             doc = NetworkDocument()
             doc.set_layers(layers)

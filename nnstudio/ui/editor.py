@@ -11,13 +11,14 @@ from PySide6.QtGui import QUndoStack
 
 from nnstudio import datasets
 from nnstudio.errors import NNStudioError
-from nnstudio.model.document import LayerState
+from nnstudio.model.document import new_layer
 from nnstudio.model.project import OWN, Project, own_reference
 from nnstudio.model.training import SETTING_NAMES, settings_of, use_settings
 from nnstudio.ui.commands import MERGE_SETTINGS, MERGE_UNITS, InverseCommand, WeightsCommand
 
 DEFAULT_UNITS = 4
 DEFAULT_ACTIVATION = "tanh"
+DEFAULT_FILTERS = 8  # a new conv2d layer's feature maps, relu as Keras's examples have it
 
 
 def output_activation_for(data: datasets.Dataset) -> str:
@@ -83,7 +84,16 @@ class Editor(QObject):
             )
             return False
         doc = self.document
-        layer = LayerState(doc.unique_name(), DEFAULT_UNITS, DEFAULT_ACTIVATION)
+        try:
+            stem = "hidden" if kind == "dense" else kind
+            conv = kind == "conv2d"
+            size, activation = (
+                (DEFAULT_FILTERS, "relu") if conv else (DEFAULT_UNITS, DEFAULT_ACTIVATION)
+            )
+            layer = new_layer(kind, doc.unique_name(stem), size, activation)
+        except NNStudioError as exc:
+            self.sigRefused.emit(str(exc))
+            return False
         return self._push(
             f"Add layer {layer.name}",
             lambda w: doc.insert_layer(index, layer, weights=w),
@@ -127,6 +137,17 @@ class Editor(QObject):
     @_edit
     def change_units(self, index: int, delta: int) -> bool:
         return self.set_units(index, self.document[index].units + delta)
+
+    @_edit
+    def set_option(self, index: int, key: str, value) -> bool:
+        doc = self.document
+        layer = doc[index]
+        old = layer.option(key)
+        return self._push(
+            f"Set {layer.name} {key.replace('_', ' ')} to {value}",
+            lambda w: doc.set_option(index, key, value, weights=w),
+            lambda w: doc.set_option(index, key, old, weights=w),
+        )
 
     @_edit
     def set_activation(self, index: int, activation: str) -> bool:
@@ -181,13 +202,14 @@ class Editor(QObject):
             dict(project.dataset),
             project.own_data.get(name) if own is not None else None,
             doc[0].units,
+            doc[0].shape,
             doc[-1].units,
             doc[-1].activation,
             old_settings,
         )
 
-        def use(dataset, own_data, inputs, outputs, activation, training, weights):
-            doc.bind_dataset(inputs, outputs, activation, weights=weights)  # may refuse
+        def use(dataset, own_data, inputs, shape, outputs, activation, training, weights):
+            doc.bind_dataset(inputs, outputs, activation, weights, shape)  # may refuse
             if own is not None:  # the own dataset of this name: the new one, or the old
                 if own_data is None:
                     project.own_data.pop(name, None)
@@ -199,7 +221,16 @@ class Editor(QObject):
 
         done = self._push(
             text,
-            lambda w: use(reference, own, data.n_features, outputs, activation, new_settings, w),
+            lambda w: use(
+                reference,
+                own,
+                data.n_features,
+                data.image_input,
+                outputs,
+                activation,
+                new_settings,
+                w,
+            ),
             lambda w: use(*old, w),
         )
         if done:

@@ -6,7 +6,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QSpinBox, QWidget
 
 from nnstudio.engine.activations import ACTIVATIONS
-from nnstudio.model.document import DENSE, INPUT, MAX_UNITS, NetworkDocument
+from nnstudio.model.document import HIDDEN, INPUT, MAX_UNITS, NetworkDocument
 
 
 class Inspector(QWidget):
@@ -71,9 +71,9 @@ class Inspector(QWidget):
             self.units.setValue(layer.units)
             self.activation.setCurrentText(layer.activation)
             self.name.setEnabled(True)
-            self.units.setEnabled(layer.kind == DENSE)
+            self.units.setEnabled(layer.kind == HIDDEN)
             self.units.setToolTip(
-                "" if layer.kind == DENSE else f"The {layer.kind} layer follows the dataset"
+                "" if layer.kind == HIDDEN else f"The {layer.kind} layer follows the dataset"
             )
             self.activation.setEnabled(layer.kind != INPUT)
         for editor in editors:

@@ -8,7 +8,7 @@ from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QImage, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsObject
 
-from nnstudio.model.document import DENSE, INPUT, LayerState
+from nnstudio.model.document import HIDDEN, INPUT, LayerState
 from nnstudio.ui.canvas import colors
 
 NODE_RADIUS = 9.0
@@ -79,19 +79,19 @@ class LayerItem(QGraphicsObject):
         self._home_x = x
         self.setPos(x, 0)
         flags = QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
-        if layer.kind == DENSE:
+        if layer.kind == HIDDEN:
             flags |= QGraphicsItem.GraphicsItemFlag.ItemIsMovable
         self.setFlags(flags | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges)
         self.setAcceptHoverEvents(True)
         self.setCursor(
-            Qt.CursorShape.OpenHandCursor if layer.kind == DENSE else Qt.CursorShape.ArrowCursor
+            Qt.CursorShape.OpenHandCursor if layer.kind == HIDDEN else Qt.CursorShape.ArrowCursor
         )
         top = self.offsets[0] - self.radius if len(self.offsets) else 0
         self._top = top - HEADER_HEIGHT
         bottom = (self.offsets[-1] if len(self.offsets) else 0) + self.radius + 6
         self._rect = QRectF(-COLUMN_WIDTH / 2, self._top, COLUMN_WIDTH, bottom - self._top)
         self._buttons = {}
-        if layer.kind == DENSE:
+        if layer.kind == HIDDEN:
             for delta, dx in ((-1, -COLUMN_WIDTH / 2 + 12), (+1, COLUMN_WIDTH / 2 - 12)):
                 self._buttons[delta] = QRectF(dx - 9, self._top + 2, 18, 18)
         self.setToolTip(self._describe())
