@@ -40,7 +40,7 @@ def module(
 def preprocessing(model: ExportModel) -> str:
     """OFFSET/SCALE (identity without a scaler) and CLASS_NAMES as Python constants."""
     if model.scaler is None:
-        offset, scale = [0.0] * model.inputs, [1.0] * model.inputs
+        offset, scale = [0.0] * model.n_inputs, [1.0] * model.n_inputs
     else:
         offset, scale = model.scaler.offset.tolist(), model.scaler.scale.tolist()
     return (
@@ -54,7 +54,7 @@ def identifiers(model: ExportModel) -> list[str]:
     """A unique Python/Keras-safe identifier per layer, from the layer names."""
     names: list[str] = []
     for i, layer in enumerate(model.layers):
-        name = re.sub(r"\W", "_", layer.name.strip()) or f"dense_{i}"
+        name = re.sub(r"\W", "_", layer.name.strip()) or f"{layer.type_name}_{i}"
         if name[0].isdigit():
             name = "_" + name
         while name in names:

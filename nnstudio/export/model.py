@@ -3,16 +3,22 @@
 An :class:`ExportModel` is built from a trained :class:`~nnstudio.engine.network.Network`
 (with the metadata ``nnstudio train`` saves), from a project, or from an NPZ weights
 file. It predicts from *raw* features, scaling first, exactly as the exported files do.
+Its layers are :class:`ExportLayer`\\ s: one per layer of the network, of any registered
+type, read by the exporters through the same attributes as the engine's layers
+(``type_name``, ``has_parameters``, ``input_shape``, ``output_shape``, ``spec``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+import math
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from nnstudio.datasets import Scaler
+from nnstudio.engine.layers import Layer, TypeSpec
 from nnstudio.engine.network import Network
 from nnstudio.errors import NNStudioError
 
@@ -34,24 +40,64 @@ class UntrainedError(ExportError):
 
 @dataclass(frozen=True)
 class ExportLayer:
-    """One dense layer: ``weight`` is (fan_in, fan_out), ``bias`` (fan_out,)."""
+    """One layer of any registered type: its spec, its shapes per sample (channels
+    last) and, if it has parameters, ``weight`` (Dense (fan_in, units), Conv2D
+    (kernel_h, kernel_w, in_channels, filters)) and ``bias`` (zeros without a bias),
+    float32. ``activation`` is the engine's name for it ("" without one, "silu" for
+    swish) and ``activation_params`` its parameters (leaky_relu's and elu's alpha)."""
 
-    name: str
-    activation: str
-    weight: np.ndarray
-    bias: np.ndarray
-    alpha: float = 0.01
+    spec: TypeSpec
+    input_shape: tuple[int, ...]
+    output_shape: tuple[int, ...]
+    weight: np.ndarray | None = None
+    bias: np.ndarray | None = None
+    activation: str = ""
+    activation_params: dict = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, layer: Layer, weights: tuple[np.ndarray, np.ndarray] | None) -> ExportLayer:
+        """The engine ``layer`` with its ``weights`` (None for a layer without)."""
+        activation = getattr(layer, "activation", None)
+        w, b = weights if weights is not None else (None, None)
+        return cls(
+            layer.spec,
+            layer.input_shape,
+            layer.output_shape,
+            None if w is None else np.ascontiguousarray(w, np.float32),
+            None if b is None else np.ascontiguousarray(b, np.float32),
+            activation.name if activation is not None else "",
+            activation.params() if activation is not None else {},
+        )
+
+    @property
+    def type_name(self) -> str:
+        return self.spec.type_name
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @property
+    def has_parameters(self) -> bool:
+        return self.weight is not None
 
     @property
     def units(self) -> int:
-        return self.weight.shape[1]
+        """Values per position of the output: units, filters or channels."""
+        return self.output_shape[-1]
+
+    @property
+    def alpha(self) -> float:
+        """The activation's alpha (leaky_relu's slope, elu's scale)."""
+        return self.activation_params.get("alpha", 1.0 if self.activation == "elu" else 0.01)
 
 
 @dataclass(frozen=True)
 class ExportModel:
-    """A network ready to leave nnstudio: layers, scaler and the names of things."""
+    """A network ready to leave nnstudio: layers, scaler and the names of things.
+    ``inputs`` is a number of features, or an image's (height, width, channels)."""
 
-    inputs: int
+    inputs: int | tuple[int, int, int]
     layers: tuple[ExportLayer, ...]
     scaler: Scaler | None = None
     feature_names: tuple[str, ...] | None = None
@@ -65,15 +111,10 @@ class ExportModel:
     ) -> ExportModel:
         """``net``'s weights (float32) with the preprocessing found in ``metadata``."""
         metadata = metadata or {}
+        weights = iter(net.get_weights())
         layers = tuple(
-            ExportLayer(
-                layer.name,
-                layer.spec.activation,
-                np.ascontiguousarray(w, np.float32),
-                np.ascontiguousarray(b, np.float32),
-                layer.spec.alpha,
-            )
-            for layer, (w, b) in zip(net.layers, net.get_weights())
+            ExportLayer.of(layer, next(weights) if layer.has_parameters else None)
+            for layer in net.layers
         )
         scaler = metadata.get("scaler")
         names = metadata.get("class_names")
@@ -93,9 +134,7 @@ class ExportModel:
         """The network of a weights file written by ``nnstudio train`` or an export;
         :class:`UntrainedError` if ``nnstudio train`` took no step (``--epochs 0``) and
         ``allow_untrained`` is false."""
-        from nnstudio.io.npz import load_npz
-
-        net, metadata = load_npz(path)
+        net, metadata = read_weights_file(path)
         training = metadata.get("training") if isinstance(metadata, dict) else None
         if isinstance(training, dict) and not allow_untrained:
             steps = training.get("steps", training.get("epochs"))
@@ -103,30 +142,45 @@ class ExportModel:
                 raise UntrainedError(f"{Path(path).name}: {UNTRAINED}")
         return cls.from_network(net, metadata, name=Path(path).stem)
 
+    @property
+    def input_shape(self) -> tuple[int, ...]:
+        """One sample's shape: (features,) or (height, width, channels)."""
+        return (self.inputs,) if isinstance(self.inputs, int) else tuple(self.inputs)
+
+    @property
+    def n_inputs(self) -> int:
+        """Values per sample (height·width·channels for images)."""
+        return math.prod(self.input_shape)
+
+    @property
+    def n_outputs(self) -> int:
+        return self.layers[-1].units
+
+    @property
+    def weighted_layers(self) -> tuple[ExportLayer, ...]:
+        return tuple(layer for layer in self.layers if layer.has_parameters)
+
+    def spec(self) -> dict:
+        """The network spec, as ``Network.from_spec`` takes it."""
+        inputs = self.inputs if isinstance(self.inputs, int) else list(self.inputs)
+        return {"inputs": inputs, "layers": [layer.spec.to_dict() for layer in self.layers]}
+
     def network(self) -> Network:
         """An engine network with these weights (without the scaler)."""
-        spec = {
-            "inputs": self.inputs,
-            "layers": [
-                {
-                    "units": layer.units,
-                    "activation": layer.activation,
-                    "name": layer.name,
-                    **({"alpha": layer.alpha} if layer.activation == "leaky_relu" else {}),
-                }
-                for layer in self.layers
-            ],
-        }
-        net = Network.from_spec(spec, seed=0)
-        net.set_weights([(layer.weight, layer.bias) for layer in self.layers])
+        net = Network.from_spec(self.spec(), seed=0)
+        net.set_weights([(layer.weight, layer.bias) for layer in self.weighted_layers])
         return net
 
-    def predict(self, X: np.ndarray) -> np.ndarray:
-        """Outputs for raw (unscaled) features ``X`` of shape (n, inputs)."""
+    def scale(self, X) -> np.ndarray:
+        """Raw samples (n, features), (n, h, w, c) or their rows (n, h·w·c) as scaled
+        float64 rows (n, n_inputs)."""
         X = np.asarray(X, dtype=np.float64)
-        if self.scaler is not None:
-            X = self.scaler.transform(X)
-        return self.network().predict(X.astype(np.float32))
+        X = X.reshape(len(X), -1) if X.ndim > 1 else X.reshape(-1, self.n_inputs)
+        return X if self.scaler is None else self.scaler.transform(X)
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        """Outputs for raw (unscaled) samples ``X`` (see :meth:`scale`)."""
+        return self.network().predict(self.scale(X).astype(np.float32))
 
     def metadata(self) -> dict:
         """The JSON-ready description saved beside the weights."""
@@ -137,6 +191,48 @@ class ExportModel:
             "class_names": list(self.class_names) if self.class_names else None,
             "scaler": self.scaler.to_dict() if self.scaler else None,
         }
+
+
+def npz_arrays(model: ExportModel) -> dict[str, np.ndarray]:
+    """The arrays of an nnstudio weights file (:mod:`nnstudio.io.npz`'s format):
+    ``model.json`` and ``<layer>.weight``/``<layer>.bias`` per layer with parameters."""
+    from nnstudio.io.npz import FORMAT, VERSION
+
+    description = {
+        "format": FORMAT,
+        "schema_version": VERSION,
+        "dtype": "float32",
+        "network": model.spec(),
+        "metadata": model.metadata(),
+    }
+    text = json.dumps(description, allow_nan=False).encode("utf-8")
+    arrays = {"model.json": np.frombuffer(text, dtype=np.uint8)}
+    for layer in model.weighted_layers:
+        arrays[f"{layer.name}.weight"] = layer.weight
+        arrays[f"{layer.name}.bias"] = layer.bias
+    return arrays
+
+
+def read_weights_file(path) -> tuple[Network, dict]:
+    """The network of an nnstudio weights file and its metadata, for networks of every
+    layer type (nnstudio.io.npz.load_npz expects weights for every layer)."""
+    from nnstudio.io.npz import read_npz
+
+    description, arrays = read_npz(path)
+    net = Network.from_spec(
+        description["network"], seed=0, dtype=description.get("dtype", "float32")
+    )
+    weights = []
+    for layer in net.weighted_layers:
+        try:
+            w = arrays[f"{layer.name}.weight"]
+        except KeyError:
+            raise ExportError(
+                f"{Path(path).name} has no weights for layer {layer.name!r}"
+            ) from None
+        weights.append((w, arrays.get(f"{layer.name}.bias", np.zeros(layer.bias_shape))))
+    net.set_weights(weights)
+    return net, description.get("metadata", {})
 
 
 def from_project(project, name: str = "network", allow_untrained: bool = False) -> ExportModel:

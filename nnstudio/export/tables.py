@@ -9,81 +9,71 @@ import json
 
 import numpy as np
 
-from nnstudio.export.model import ExportError, ExportLayer, ExportModel
+from nnstudio.engine.network import Network
+from nnstudio.errors import NNStudioError
+from nnstudio.export.model import ExportError, ExportModel
 
 JSON_FORMAT = "nnstudio.model"
-JSON_VERSION = 1
+JSON_VERSION = 2  # 2: every layer's spec entry ("type" and its keys); 1: dense layers
 CSV_HEADER = ("layer", "parameter", "from", "to", "value")
 
 
 def to_json(model: ExportModel) -> str:
-    """Every layer with ``weights`` as fan_in rows of fan_out numbers, and ``bias``."""
-    layers = [
-        {
-            "name": layer.name,
-            "units": layer.units,
-            "activation": layer.activation,
-            **({"alpha": layer.alpha} if layer.activation == "leaky_relu" else {}),
-            "weights": layer.weight.astype(float).tolist(),
-            "bias": layer.bias.astype(float).tolist(),
-        }
-        for layer in model.layers
-    ]
+    """``inputs`` and every layer's spec entry (``Network.from_spec`` reads them), with
+    ``weights`` as nested lists in the engine's layout (Dense: fan_in rows of fan_out
+    numbers; Conv2D: kernel_h × kernel_w × in_channels × filters) and ``bias`` for the
+    layers with parameters."""
+    spec = model.spec()
+    for entry, layer in zip(spec["layers"], model.layers):
+        if layer.has_parameters:
+            entry["weights"] = layer.weight.astype(float).tolist()
+            entry["bias"] = layer.bias.astype(float).tolist()
     document = {
         "format": JSON_FORMAT,
         "version": JSON_VERSION,
-        "inputs": model.inputs,
+        "inputs": spec["inputs"],
         **model.metadata(),
-        "layers": layers,
+        "layers": spec["layers"],
     }
     return json.dumps(document, indent=1, allow_nan=False) + "\n"
 
 
 def from_json(text: str) -> ExportModel:
-    """Read back what :func:`to_json` wrote (for round trips and sharing)."""
-    from nnstudio.datasets import Scaler
-
+    """Read back what :func:`to_json` wrote (version 1 files too: dense layers)."""
     try:
         document = json.loads(text)
-        if document.get("format") != JSON_FORMAT:
+        if not isinstance(document, dict) or document.get("format") != JSON_FORMAT:
             raise ExportError("not an nnstudio model JSON file")
-        layers = tuple(
-            ExportLayer(
-                d["name"],
-                d["activation"],
-                np.asarray(d["weights"], np.float32).reshape(-1, d["units"]),
-                np.asarray(d["bias"], np.float32),
-                d.get("alpha", 0.01),
+        if document.get("version", 1) > JSON_VERSION:
+            raise ExportError(
+                f"this model JSON file has version {document['version']}, newer than this "
+                f"nnstudio reads ({JSON_VERSION}); please update nnstudio"
             )
-            for d in document["layers"]
-        )
-        scaler = document.get("scaler")
-        return ExportModel(
-            document["inputs"],
-            layers,
-            Scaler.from_dict(scaler) if scaler else None,
-            _tuple(document.get("feature_names")),
-            _tuple(document.get("class_names")),
-            document.get("task"),
-            document.get("name", "network"),
-        )
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        entries = [dict(entry) for entry in document["layers"]]
+        weights = [
+            (entry.pop("weights"), entry.pop("bias")) for entry in entries if "weights" in entry
+        ]
+        net = Network.from_spec({"inputs": document["inputs"], "layers": entries}, seed=0)
+        net.set_weights(weights)
+        return ExportModel.from_network(net, document, name=document.get("name") or "network")
+    except (KeyError, TypeError, ValueError, AttributeError, NNStudioError) as exc:
+        if isinstance(exc, ExportError):
+            raise
         raise ExportError(f"not a valid nnstudio model JSON file ({exc})") from None
 
 
-def _tuple(values) -> tuple | None:
-    return tuple(values) if values else None
-
-
 def to_csv(model: ExportModel) -> str:
-    """Rows ``layer, weight, from, to, value`` (from/to are node indices) and
-    ``layer, bias, , to, value``; values as float32 round-trip exactly."""
+    """Rows ``layer, weight, from, to, value`` and ``layer, bias, , to, value`` per layer
+    with parameters; values as float32 round-trip exactly. ``from``/``to`` are node
+    indices for Dense; for Conv2D ``to`` is the filter and ``from`` the index in the
+    filter's kernel_h × kernel_w × in_channels values (W reshaped to (-1, filters))."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_HEADER)
-    for layer in model.layers:
-        rows, cols = np.indices(layer.weight.shape)
-        for i, j, value in zip(rows.ravel(), cols.ravel(), layer.weight.ravel()):
+    for layer in model.weighted_layers:
+        weight = layer.weight.reshape(-1, layer.weight.shape[-1])
+        rows, cols = np.indices(weight.shape)
+        for i, j, value in zip(rows.ravel(), cols.ravel(), weight.ravel()):
             writer.writerow((layer.name, "weight", i, j, repr(float(value))))
         for j, value in enumerate(layer.bias):
             writer.writerow((layer.name, "bias", "", j, repr(float(value))))
@@ -91,7 +81,8 @@ def to_csv(model: ExportModel) -> str:
 
 
 def read_csv(text: str) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """{layer: (W, b)} from :func:`to_csv`'s table."""
+    """{layer: (W, b)} from :func:`to_csv`'s table; W as (from, to): a Conv2D's as
+    (kernel_h·kernel_w·in_channels, filters)."""
     reader = csv.reader(io.StringIO(text))
     if tuple(next(reader, ())) != CSV_HEADER:
         raise ExportError(

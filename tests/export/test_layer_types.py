@@ -1,0 +1,110 @@
+"""Networks of every layer type and activation, exported and read back by each format's
+real consumer on random images: outputs within 1e-5 of ``Network.predict``."""
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from networks import COLOUR_CNN, NEW_ACTIVATIONS, SMALL_CNN, random_model, random_samples
+
+from nnstudio.export import export
+from nnstudio.export.model import ExportModel
+from nnstudio.export.tables import from_json, read_csv
+
+TOLERANCE = 1e-5
+SPECS = {"small_cnn": SMALL_CNN, "colour_cnn": COLOUR_CNN, "activations": NEW_ACTIVATIONS}
+
+
+@pytest.fixture(scope="module", params=list(SPECS))
+def case(request):
+    """(model with random weights, raw samples in its input shape, the engine's outputs)."""
+    model = random_model(SPECS[request.param])
+    samples = random_samples(model)
+    return model, samples, model.network().predict(model.scale(samples).astype(np.float32))
+
+
+def _installed(*modules):
+    return all(importlib.util.find_spec(m) is not None for m in modules)
+
+
+def _run_script(script, samples, tmp_path, env=None):
+    """The script's printed outputs for ``samples`` given as CSV rows."""
+    csv = tmp_path / "inputs.csv"
+    np.savetxt(csv, samples.reshape(len(samples), -1), delimiter=",", fmt="%.17g")
+    result = subprocess.run(
+        [sys.executable, str(script), str(csv)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, **(env or {})},
+        cwd=tmp_path.parent,
+    )
+    assert result.returncode == 0, result.stderr
+    return np.loadtxt(result.stdout.splitlines(), delimiter=",", ndmin=2)
+
+
+def test_the_export_model_predicts_as_the_engine_from_images_or_rows(case):
+    model, samples, expected = case
+    np.testing.assert_array_equal(model.predict(samples), expected)
+    np.testing.assert_array_equal(model.predict(samples.reshape(len(samples), -1)), expected)
+
+
+def test_npz_keeps_the_spec_and_the_weights_exactly(case, tmp_path):
+    model, samples, expected = case
+    [path] = export(model, "npz", tmp_path / "m.npz")
+    with np.load(path, allow_pickle=False) as arrays:
+        names = sorted(arrays)
+        spec = json.loads(arrays["model.json"].tobytes())["network"]
+    weighted = [layer.name for layer in model.weighted_layers]
+    assert names == sorted(
+        ["model.json", *(f"{n}.{p}" for n in weighted for p in ("weight", "bias"))]
+    )
+    assert spec == model.spec()
+    again = ExportModel.from_npz(path)
+    assert again.spec() == model.spec()
+    for a, b in zip(again.weighted_layers, model.weighted_layers):
+        np.testing.assert_array_equal(a.weight, b.weight)
+        np.testing.assert_array_equal(a.bias, b.bias)
+    np.testing.assert_array_equal(again.predict(samples), expected)
+
+
+def test_json_keeps_the_spec_and_the_weights_exactly(case, tmp_path):
+    model, samples, expected = case
+    [path] = export(model, "json", tmp_path / "m.json")
+    document = json.loads(path.read_text())
+    assert [entry["type"] for entry in document["layers"]] == [
+        layer.type_name for layer in model.layers
+    ]
+    again = from_json(path.read_text())
+    assert again.spec() == model.spec()
+    np.testing.assert_array_equal(again.scaler.offset, model.scaler.offset)
+    for a, b in zip(again.weighted_layers, model.weighted_layers):
+        np.testing.assert_array_equal(a.weight, b.weight)
+    np.testing.assert_array_equal(again.predict(samples), expected)
+
+
+def test_csv_has_every_weight_of_every_layer_with_parameters(case, tmp_path):
+    model, _, _ = case
+    [path] = export(model, "csv", tmp_path / "m.csv")
+    tables = read_csv(path.read_text())
+    assert list(tables) == [layer.name for layer in model.weighted_layers]
+    for layer in model.weighted_layers:
+        w, b = tables[layer.name]
+        np.testing.assert_array_equal(w.reshape(layer.weight.shape), layer.weight)
+        np.testing.assert_array_equal(b, layer.bias)
+
+
+def test_numpy_predict_py_runs_alone_on_rows_and_on_images(case, tmp_path):
+    model, samples, expected = case
+    script, _ = export(model, "numpy", tmp_path / "predict.py")
+    source = script.read_text()
+    assert "import nnstudio" not in source and "from nnstudio" not in source
+    assert np.abs(_run_script(script, samples, tmp_path) - expected).max() <= TOLERANCE
+    loaded = importlib.util.spec_from_file_location("exported_predict", script)
+    module = importlib.util.module_from_spec(loaded)
+    loaded.loader.exec_module(module)
+    assert np.abs(module.predict(samples) - expected).max() <= TOLERANCE
