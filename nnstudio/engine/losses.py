@@ -108,17 +108,44 @@ class CategoricalCrossEntropy(Loss):
         return loss
 
 
+class PerceptronError(Loss):
+    """Rosenblatt's rule as a loss of step neurons: a = step(z), dL/dz = (a − y) / n, so
+    that plain gradient descent makes w ← w + lr·(y − a)·x / n (for n = 1, the classic
+    online rule). Its value is the fraction of outputs that are wrong."""
+
+    name = "perceptron"
+
+    def __init__(self, activation):
+        if activation.name != "step":
+            raise SpecError(
+                "the perceptron rule trains step neurons (the output activation is "
+                f"{activation.name}); set the output activation to step"
+            )
+        super().__init__(activation)
+
+    def loss_and_delta(self, z, y, delta):
+        self.activation.forward(z)
+        np.subtract(z, y, out=delta)
+        wrong = float(np.count_nonzero(delta)) / delta.size
+        delta *= 1.0 / z.shape[0]
+        return wrong
+
+
 LOSSES: dict[str, type[Loss]] = {
-    cls.name: cls for cls in (MeanSquaredError, BinaryCrossEntropy, CategoricalCrossEntropy)
+    cls.name: cls
+    for cls in (MeanSquaredError, BinaryCrossEntropy, CategoricalCrossEntropy, PerceptronError)
 }
 
 
 def default_loss_name(activation: Activation) -> str:
     """The loss that suits an output activation: softmax → categorical cross-entropy,
-    sigmoid → binary cross-entropy, anything else → mse."""
-    return {"softmax": "categorical_crossentropy", "sigmoid": "binary_crossentropy"}.get(
-        activation.name, "mse"
-    )
+    sigmoid → binary cross-entropy, step → the perceptron rule (its gradient is zero
+    everywhere else), anything else → mse."""
+    return {
+        "softmax": "categorical_crossentropy",
+        "sigmoid": "binary_crossentropy",
+        "step": "perceptron",
+    }.get(activation.name, "mse")
 
 
 def get_loss(name: str | None, activation: Activation) -> Loss:

@@ -290,7 +290,21 @@ class Adam(Optimizer):
         return {"lr": self.lr, "betas": self.betas, "eps": self.eps, "amsgrad": self.amsgrad}
 
 
-OPTIMIZERS: dict[str, type[Optimizer]] = {cls.name: cls for cls in (SGD, Adagrad, RMSprop, Adam)}
+class Perceptron(SGD):
+    """Rosenblatt's perceptron rule: plain steps θ ← θ − lr·g, for one layer of step
+    neurons trained with the perceptron loss (g = (a − y)·x / n: see
+    :class:`~nnstudio.engine.losses.PerceptronError`). The trainer checks the network."""
+
+    name = "perceptron"
+    default_lr = 1.0  # Rosenblatt's: each mistake adds or takes the whole input
+
+    def __init__(self, params, lr=None):
+        super().__init__(params, lr)
+
+
+OPTIMIZERS: dict[str, type[Optimizer]] = {
+    cls.name: cls for cls in (SGD, Adagrad, RMSprop, Adam, Perceptron)
+}
 
 
 def get_optimizer(name: str, params: np.ndarray, **options) -> Optimizer:

@@ -57,7 +57,8 @@ class Trainer:
     ----------
     loss : "mse", "binary_crossentropy" or "categorical_crossentropy"; None picks the
         one that suits the output activation.
-    optimizer : "sgd", "adagrad", "rmsprop" or "adam"; ``optimizer_options`` are its
+    optimizer : "sgd", "adagrad", "rmsprop", "adam" or "perceptron" (Rosenblatt's rule, for
+        one layer of step neurons); ``optimizer_options`` are its
         hyperparameters (torch.optim names and defaults; ``lr=None`` is its default).
     epochs : stop after this many epochs (None: until stopped).
     target_loss : stop once an epoch's mean training loss is at or below this.
@@ -90,6 +91,8 @@ class Trainer:
     ):
         self.net = net
         self.loss = get_loss(loss, net.output_activation)
+        if optimizer == "perceptron":
+            _check_perceptron(net, self.loss.name)
         _check_settings(batch_size, epochs, l1, l2, validation_split, target_loss, seed)
         self.batch_size, self.epochs, self.shuffle = batch_size, epochs, shuffle
         self.l1, self.l2, self.target_loss = float(l1), float(l2), target_loss
@@ -474,6 +477,17 @@ def _subset(data: Targets, rows: np.ndarray) -> Targets:
         None if data.labels is None else data.labels[rows],
         data.accuracy,
     )
+
+
+def _check_perceptron(net: Network, loss: str) -> None:
+    """The perceptron rule trains one layer of step neurons, with its own loss."""
+    if len(net.layers) != 1 or net.output_activation.name != "step":
+        raise TrainingConfigError(
+            "the perceptron rule trains a single layer of step neurons: remove the hidden "
+            "layers and set the output activation to step, or choose another optimizer"
+        )
+    if loss != "perceptron":
+        raise TrainingConfigError(f"the perceptron rule uses its own loss, not {loss}")
 
 
 def _check_settings(batch_size, epochs, l1, l2, validation_split, target_loss, seed) -> None:

@@ -162,7 +162,7 @@ def test_matches_torch_optim_over_many_steps(name, options):
 
 
 def test_every_optimizer_is_registered():
-    assert set(OPTIMIZERS) == {"sgd", "adagrad", "rmsprop", "adam"}
+    assert set(OPTIMIZERS) == {"sgd", "adagrad", "rmsprop", "adam", "perceptron"}
 
 
 @pytest.mark.parametrize("name,options", TORCH_CASES + [("adam", {"lr": 0.01})])
