@@ -108,3 +108,23 @@ def test_numpy_predict_py_runs_alone_on_rows_and_on_images(case, tmp_path):
     module = importlib.util.module_from_spec(loaded)
     loaded.loader.exec_module(module)
     assert np.abs(module.predict(samples) - expected).max() <= TOLERANCE
+
+
+@pytest.mark.skipif(not _installed("onnx", "onnxruntime"), reason="onnx/onnxruntime missing")
+def test_onnx_runs_in_onnxruntime_on_images_in_the_network_s_shape(case, tmp_path):
+    import onnx
+    import onnxruntime
+
+    model, samples, expected = case
+    [path] = export(model, "onnx", tmp_path / "m.onnx")
+    proto = onnx.load(str(path))
+    onnx.checker.check_model(proto, full_check=True)
+    [given] = proto.graph.input
+    dims = [d.dim_value for d in given.type.tensor_type.shape.dim]
+    assert given.name == "input" and dims == [0, *model.input_shape]  # 0: the batch
+    session = onnxruntime.InferenceSession(str(path))
+    for rows in (samples, samples[:1]):
+        out = session.run(None, {"input": rows.astype(np.float32)})[0]
+        assert np.abs(out - expected[: len(rows)]).max() <= TOLERANCE
+    ops = {node.op_type for node in proto.graph.node}
+    assert "Dropout" not in ops
