@@ -56,9 +56,9 @@ def drawn(curve):
     return (np.empty(0), np.empty(0)) if x is None else (x, y)
 
 
-def train_epochs(window, qtbot, epochs: int) -> None:
-    """Step epoch ``epochs`` times, each time until the run has finished that epoch."""
-    for epoch in range(1, epochs + 1):
+def train_epochs(window, qtbot, epochs: int, start: int = 1) -> None:
+    """Step epochs ``start`` to ``epochs``, each time until the run has finished it."""
+    for epoch in range(start, epochs + 1):
         window.training_panel.step_epoch.click()
         qtbot.waitUntil(
             lambda e=epoch: (
