@@ -1,5 +1,8 @@
-"""PyTorch export: a safetensors file with ``nn.Sequential`` key names and (out, in)
-weights, plus a ``model.py`` that builds the same Sequential and loads it.
+"""PyTorch export: a safetensors file with ``nn.Sequential`` key names and PyTorch's
+layouts (Linear (out, in), Conv2d (filters, in_channels, kh, kw)), plus a ``model.py``
+that builds the same Sequential and loads it. Each layer type gives its modules
+(:data:`LAYERS`), each activation its module (:data:`ACTIVATIONS`); the Sequential takes
+NCHW images, and ``predict`` takes nnstudio's channels-last images or their rows.
 
 The safetensors file is written here (an 8-byte header length, a JSON header, the raw
 little-endian tensors; https://github.com/huggingface/safetensors#format), so the
@@ -17,25 +20,114 @@ import numpy as np
 from nnstudio import __version__
 from nnstudio.atomic import write_atomically
 from nnstudio.export import codegen
-from nnstudio.export.model import ExportModel
+from nnstudio.export.model import ExportLayer, ExportModel
 
-MODULES = {
-    "sigmoid": "torch.nn.Sigmoid()",
-    "tanh": "torch.nn.Tanh()",
-    "relu": "torch.nn.ReLU()",
-    "softmax": "torch.nn.Softmax(dim=1)",
+Module = tuple[str, dict[str, np.ndarray]]  # constructor code, its parameters by name
+
+HELPERS = {
+    "ChannelsLast": '''
+
+class ChannelsLast(torch.nn.Module):
+    """(n, c, h, w) → (n, h, w, c), so that Flatten gives nnstudio's (h, w, c) order."""
+
+    def forward(self, x):
+        return x.permute(0, 2, 3, 1)
+''',
+    "Step": '''
+
+class Step(torch.nn.Module):
+    """Heaviside step: 1 where x ≥ 0, else 0."""
+
+    def forward(self, x):
+        return torch.heaviside(x, torch.ones((), dtype=x.dtype))
+''',
+}
+ACTIVATIONS = {
+    "linear": lambda layer: [],
+    "sigmoid": lambda layer: ["torch.nn.Sigmoid()"],
+    "tanh": lambda layer: ["torch.nn.Tanh()"],
+    "relu": lambda layer: ["torch.nn.ReLU()"],
+    "softmax": lambda layer: ["torch.nn.Softmax(dim=1)"],
+    "leaky_relu": lambda layer: [f"torch.nn.LeakyReLU({layer.alpha!r})"],
+    "elu": lambda layer: [f"torch.nn.ELU({layer.alpha!r})"],
+    "softplus": lambda layer: ["torch.nn.Softplus()"],
+    "silu": lambda layer: ["torch.nn.SiLU()"],
+    "gelu": lambda layer: ["torch.nn.GELU()"],  # exact (approximate="none")
+    "step": lambda layer: ["Step()"],
 }
 
 
+def _parameters(weight: np.ndarray, bias: np.ndarray) -> dict[str, np.ndarray]:
+    return {
+        "weight": np.ascontiguousarray(weight, dtype="<f4"),
+        "bias": np.ascontiguousarray(bias, dtype="<f4"),
+    }
+
+
+def _activation(layer: ExportLayer) -> list[Module]:
+    return [(code, {}) for code in ACTIVATIONS[layer.activation](layer)]
+
+
+def _dense(layer: ExportLayer) -> list[Module]:
+    """Linear with W as (out, in)."""
+    (fan_in,), units = layer.input_shape, layer.units
+    linear = (f"torch.nn.Linear({fan_in}, {units})", _parameters(layer.weight.T, layer.bias))
+    return [linear, *_activation(layer)]
+
+
+def _conv2d(layer: ExportLayer) -> list[Module]:
+    """Conv2d with W as (filters, in_channels, kh, kw); Keras's "same" padding as
+    Conv2d's own padding when it is even, else a ZeroPad2d before it."""
+    top, bottom, left, right = layer.spec.padding_of(layer.input_shape)
+    k, s = layer.spec.kernel_size, layer.spec.stride
+    pad: list[Module] = []
+    if (top, left) != (bottom, right):
+        pad, top, left = [(f"torch.nn.ZeroPad2d(({left}, {right}, {top}, {bottom}))", {})], 0, 0
+    conv = (
+        f"torch.nn.Conv2d({layer.input_shape[-1]}, {layer.units}, {k}, stride={s}, "
+        f"padding=({top}, {left}))",
+        _parameters(layer.weight.transpose(3, 2, 0, 1), layer.bias),
+    )
+    return [*pad, conv, *_activation(layer)]
+
+
+def _pool(module: str):
+    def modules(layer: ExportLayer) -> list[Module]:
+        return [(f"torch.nn.{module}({layer.spec.pool_size}, stride={layer.spec.stride})", {})]
+
+    return modules
+
+
+def _flatten(layer: ExportLayer) -> list[Module]:
+    """Back to channels last, then Flatten: (h, w, c) order."""
+    if len(layer.input_shape) == 1:
+        return []
+    return [("ChannelsLast()", {}), ("torch.nn.Flatten()", {})]
+
+
+LAYERS = {
+    "dense": _dense,
+    "conv2d": _conv2d,
+    "maxpool2d": _pool("MaxPool2d"),
+    "avgpool2d": _pool("AvgPool2d"),
+    "flatten": _flatten,
+    "dropout": lambda layer: [(f"torch.nn.Dropout({layer.spec.rate!r})", {})],  # eval: off
+}
+
+
+def modules(model: ExportModel) -> list[Module]:
+    """The nn.Sequential's modules in order (it takes NCHW images)."""
+    return [module for layer in model.layers for module in LAYERS[layer.type_name](layer)]
+
+
 def state_dict(model: ExportModel) -> dict[str, np.ndarray]:
-    """``{"0.weight": (out, in), "0.bias": ..., "2.weight": ...}`` as nn.Sequential
-    numbers its modules (an activation module after each Linear but linear ones)."""
-    tensors, index = {}, 0
-    for layer in model.layers:
-        tensors[f"{index}.weight"] = np.ascontiguousarray(layer.weight.T, dtype="<f4")
-        tensors[f"{index}.bias"] = np.ascontiguousarray(layer.bias, dtype="<f4")
-        index += 1 if layer.activation == "linear" else 2
-    return tensors
+    """``{"0.weight": ..., "0.bias": ..., "2.weight": ...}`` as nn.Sequential numbers
+    its modules."""
+    return {
+        f"{index}.{key}": array
+        for index, (_, parameters) in enumerate(modules(model))
+        for key, array in parameters.items()
+    }
 
 
 def safetensors_bytes(tensors: dict[str, np.ndarray], metadata: dict[str, str]) -> bytes:
@@ -57,23 +149,24 @@ def safetensors_bytes(tensors: dict[str, np.ndarray], metadata: dict[str, str]) 
 
 
 def module_code(model: ExportModel, weights_file: str, script: str) -> str:
-    lines = []
-    for i, layer in enumerate(model.layers):
-        fan_in = model.inputs if i == 0 else model.layers[i - 1].units
-        lines.append(f"        torch.nn.Linear({fan_in}, {layer.units}),")
-        if layer.activation == "leaky_relu":
-            lines.append(f"        torch.nn.LeakyReLU({layer.alpha!r}),")
-        elif layer.activation != "linear":
-            lines.append(f"        {MODULES[layer.activation]},")
-    layers = "\n".join(lines)
+    codes = [code for code, _ in modules(model)]
+    helpers = "".join(source for name, source in HELPERS.items() if f"{name}()" in codes)
+    layers = "\n".join(f"        {code}," for code in codes)
+    shape = model.input_shape
+    to_images = (
+        f"\n    x = x.reshape(-1, {', '.join(map(str, shape))}).permute(0, 3, 1, 2)  # NCHW"
+        if len(shape) > 1
+        else ""
+    )
+    taken = "NCHW images" if len(shape) > 1 else "rows of features"
     return codegen.module(
         model,
         script,
         weights_file,
-        f"Builds the same torch.nn.Sequential and loads its weights from {weights_file}\n"
-        "(pip install torch safetensors).",
+        f"Builds the same torch.nn.Sequential (it takes {taken}, scaled) and loads its\n"
+        f"weights from {weights_file} (pip install torch safetensors).",
         "import numpy as np\nimport torch\nfrom safetensors.torch import load_file\n",
-        f"""
+        f"""{helpers}
 
 def build() -> torch.nn.Sequential:
     return torch.nn.Sequential(
@@ -88,9 +181,11 @@ def load() -> torch.nn.Sequential:
 
 
 def predict(X) -> np.ndarray:
-    scaled = (np.asarray(X, dtype=np.float64) - OFFSET) / SCALE
+    \"\"\"Outputs for raw samples: rows of features, images (n, h, w, c) or their rows.\"\"\"
+    X = np.asarray(X, dtype=np.float64)
+    x = torch.as_tensor((X.reshape(len(X), -1) - OFFSET) / SCALE, dtype=torch.float32){to_images}
     with torch.no_grad():
-        return load()(torch.as_tensor(scaled, dtype=torch.float32)).numpy()
+        return load()(x).numpy()
 """,
     )
 

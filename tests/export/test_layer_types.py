@@ -9,7 +9,7 @@ import sys
 
 import numpy as np
 import pytest
-from networks import COLOUR_CNN, NEW_ACTIVATIONS, SMALL_CNN, random_model, random_samples
+from networks import COLOUR_CNN, NEW_ACTIVATIONS, SMALL_CNN, STEP, random_model, random_samples
 
 from nnstudio.export import export
 from nnstudio.export.model import ExportModel
@@ -98,33 +98,105 @@ def test_csv_has_every_weight_of_every_layer_with_parameters(case, tmp_path):
         np.testing.assert_array_equal(b, layer.bias)
 
 
-def test_numpy_predict_py_runs_alone_on_rows_and_on_images(case, tmp_path):
+def _load_module(script):
+    loaded = importlib.util.spec_from_file_location(script.stem, script)
+    module = importlib.util.module_from_spec(loaded)
+    loaded.loader.exec_module(module)
+    return module
+
+
+def _onnxruntime(model, samples, tmp_path):
+    import onnxruntime
+
+    [path] = export(model, "onnx", tmp_path / "m.onnx")
+    session = onnxruntime.InferenceSession(str(path))
+    return session.run(None, {"input": samples.astype(np.float32)})[0]
+
+
+def _pytorch(model, samples, tmp_path):
+    _, script = export(model, "pytorch", tmp_path / "m.safetensors")
+    return _run_script(script, samples, tmp_path)
+
+
+def _keras(model, samples, tmp_path):
+    _, script = export(model, "keras", tmp_path / "m.weights.h5")
+    return _run_script(script, samples, tmp_path, env={"KERAS_BACKEND": "torch"})
+
+
+def _numpy(model, samples, tmp_path):
+    script, _ = export(model, "numpy", tmp_path / "predict.py")
+    return _run_script(script, samples, tmp_path)
+
+
+# format: (its real consumer's outputs for raw samples, the modules it needs)
+CONSUMERS = {
+    "onnx": (_onnxruntime, ("onnx", "onnxruntime")),
+    "pytorch": (_pytorch, ("torch", "safetensors")),
+    "keras": (_keras, ("keras", "h5py", "torch")),
+    "numpy": (_numpy, ()),
+}
+FORMATS = [
+    pytest.param(name, marks=pytest.mark.skipif(not _installed(*needs), reason=f"needs {needs}"))
+    for name, (_, needs) in CONSUMERS.items()
+]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_each_format_s_consumer_predicts_as_the_engine(case, fmt, tmp_path):
+    model, samples, expected = case
+    out = CONSUMERS[fmt][0](model, samples, tmp_path)
+    assert out.shape == expected.shape
+    assert np.abs(out - expected).max() <= TOLERANCE
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_step_neurons_fire_as_the_engine_s_in_every_format(fmt, tmp_path):
+    model = random_model(STEP, scale=2.0)
+    samples = random_samples(model, n=200)
+    first = model.layers[0]
+    z = model.scale(samples) @ first.weight + first.bias
+    samples = samples[np.abs(z).min(axis=1) > 1e-3][:20]  # away from the threshold
+    assert len(samples) == 20
+    expected = model.predict(samples)
+    out = CONSUMERS[fmt][0](model, samples, tmp_path)
+    assert np.abs(out - expected).max() <= TOLERANCE
+
+
+def test_numpy_predict_py_needs_only_numpy_and_takes_images_or_rows(case, tmp_path):
     model, samples, expected = case
     script, _ = export(model, "numpy", tmp_path / "predict.py")
     source = script.read_text()
     assert "import nnstudio" not in source and "from nnstudio" not in source
-    assert np.abs(_run_script(script, samples, tmp_path) - expected).max() <= TOLERANCE
-    loaded = importlib.util.spec_from_file_location("exported_predict", script)
-    module = importlib.util.module_from_spec(loaded)
-    loaded.loader.exec_module(module)
-    assert np.abs(module.predict(samples) - expected).max() <= TOLERANCE
+    module = _load_module(script)
+    for given in (samples, samples.reshape(len(samples), -1)):
+        assert np.abs(module.predict(given) - expected).max() <= TOLERANCE
 
 
-@pytest.mark.skipif(not _installed("onnx", "onnxruntime"), reason="onnx/onnxruntime missing")
-def test_onnx_runs_in_onnxruntime_on_images_in_the_network_s_shape(case, tmp_path):
+@pytest.mark.skipif(not _installed("onnx"), reason="onnx missing")
+def test_onnx_takes_the_network_s_input_shape_and_passes_the_checker(case, tmp_path):
     import onnx
-    import onnxruntime
 
-    model, samples, expected = case
+    model, _, _ = case
     [path] = export(model, "onnx", tmp_path / "m.onnx")
     proto = onnx.load(str(path))
     onnx.checker.check_model(proto, full_check=True)
     [given] = proto.graph.input
     dims = [d.dim_value for d in given.type.tensor_type.shape.dim]
     assert given.name == "input" and dims == [0, *model.input_shape]  # 0: the batch
-    session = onnxruntime.InferenceSession(str(path))
-    for rows in (samples, samples[:1]):
-        out = session.run(None, {"input": rows.astype(np.float32)})[0]
-        assert np.abs(out - expected[: len(rows)]).max() <= TOLERANCE
-    ops = {node.op_type for node in proto.graph.node}
+    ops = [node.op_type for node in proto.graph.node]
     assert "Dropout" not in ops
+    if len(model.input_shape) > 1:
+        convs = [layer for layer in model.layers if layer.type_name == "conv2d"]
+        assert ops[2] == "Transpose" and ops.count("Conv") == len(convs)
+
+
+@pytest.mark.skipif(not _installed("torch", "safetensors"), reason="torch missing")
+def test_pytorch_loader_takes_images_and_holds_pytorch_s_layouts(case, tmp_path):
+    model, samples, expected = case
+    weights, script = export(model, "pytorch", tmp_path / "m.safetensors")
+    module = _load_module(script)
+    assert np.abs(module.predict(samples) - expected).max() <= TOLERANCE
+    parameters = dict(module.load().named_parameters())
+    for layer in model.weighted_layers:
+        w = layer.weight.transpose(3, 2, 0, 1) if layer.weight.ndim == 4 else layer.weight.T
+        assert any(np.array_equal(p.detach().numpy(), w) for p in parameters.values())
