@@ -200,3 +200,24 @@ def test_pytorch_loader_takes_images_and_holds_pytorch_s_layouts(case, tmp_path)
     for layer in model.weighted_layers:
         w = layer.weight.transpose(3, 2, 0, 1) if layer.weight.ndim == 4 else layer.weight.T
         assert any(np.array_equal(p.detach().numpy(), w) for p in parameters.values())
+
+
+@pytest.mark.skipif(not _installed("h5py"), reason="h5py missing (pip install 'nnstudio[keras]')")
+def test_keras_weights_file_names_the_groups_as_keras_3_and_keeps_kernels_as_stored(tmp_path):
+    import h5py
+
+    model = random_model(SMALL_CNN)
+    weights, _ = export(model, "keras", tmp_path / "m.weights.h5")
+    with h5py.File(weights) as h5:
+        assert list(h5["layers"]) == [
+            "average_pooling2d",
+            "conv2d",
+            "conv2d_1",
+            "dense",
+            "dropout",
+            "flatten",
+            "max_pooling2d",
+        ]
+        np.testing.assert_array_equal(h5["layers/conv2d_1/vars/0"][()], model.layers[2].weight)
+        np.testing.assert_array_equal(h5["layers/conv2d_1/vars/1"][()], model.layers[2].bias)
+        assert len(h5["layers/max_pooling2d/vars"]) == 0
