@@ -246,3 +246,14 @@ def test_dropout_masks_are_inverted_and_drawn_anew_each_batch():
     assert abs(np.mean(first == 0) - 0.25) < 0.02
     assert not np.array_equal(first, second)
     assert dropout.forward(x, ws.outputs[1], ws.scratch[1], False) is x
+
+
+def test_elu_takes_its_alpha_from_the_spec_with_pytorchs_default_of_one():
+    default = NetworkSpec.from_dict({"inputs": 2, "layers": [{"units": 1, "activation": "elu"}]})
+    assert default.layers[0].alpha == 1.0 and default.to_dict()["layers"][0]["alpha"] == 1.0
+    given = {"inputs": 2, "layers": [{"units": 1, "activation": "elu", "alpha": 0.3}]}
+    net = Network.from_spec(given, dtype="float64")
+    assert net.layers[0].activation.alpha == 0.3
+    assert NetworkSpec.from_dict(given).to_dict()["layers"][0]["alpha"] == 0.3
+    tanh = NetworkSpec.from_dict({"inputs": 2, "layers": [{"units": 1, "activation": "tanh"}]})
+    assert "alpha" not in tanh.to_dict()["layers"][0]

@@ -89,7 +89,7 @@ class Conv2DSpec(TypeSpec):
 
     def to_dict(self):
         d = super().to_dict()
-        if self.activation != "leaky_relu":
+        if not self.activation_params():  # alpha belongs to leaky_relu and elu only
             del d["alpha"]
         return d
 

@@ -49,7 +49,7 @@ class DenseSpec(TypeSpec):
 
     def to_dict(self):
         d = {"type": self.type_name, **asdict(self)}
-        if self.activation != "leaky_relu":
+        if not self.activation_params():  # alpha belongs to leaky_relu and elu only
             del d["alpha"]
         return d
 

@@ -61,12 +61,13 @@ def shape_text(shape: Sequence[int]) -> str:
 
 
 BIAS_INITIALIZERS = ("zeros", "uniform")
+ALPHA_DEFAULTS = {"leaky_relu": 0.01, "elu": 1.0}  # the activations that take an alpha
 
 
 def weighted_keys(entry: Mapping, where: str, initializer: str) -> dict:
     """The keys a layer with weights shares: activation (and alpha), use_bias,
     initializer, bias_initializer — defaults filled in, each checked."""
-    alpha = entry.get("alpha", 0.01)
+    alpha = entry.get("alpha", ALPHA_DEFAULTS.get(entry.get("activation"), 0.01))
     if not isinstance(alpha, (int, float)) or isinstance(alpha, bool):
         raise SpecError(f"{where}: alpha must be a number, got {alpha!r}")
     keys = {
@@ -89,4 +90,4 @@ def weighted_keys(entry: Mapping, where: str, initializer: str) -> dict:
 
 def activation_params(activation: str, alpha: float) -> dict:
     """The parameters beyond its name that ``activation`` takes."""
-    return {"alpha": alpha} if activation == "leaky_relu" else {}
+    return {"alpha": alpha} if activation in ALPHA_DEFAULTS else {}
