@@ -19,7 +19,7 @@ import numpy as np
 
 from nnstudio.atomic import write_atomically
 from nnstudio.export import codegen
-from nnstudio.export.model import ExportError, ExportLayer, ExportModel
+from nnstudio.export.model import ExportError, ExportLayer, ExportModel, writer
 
 KerasLayer = tuple[str, str, list[np.ndarray]]  # class's snake-case name, code, variables
 
@@ -72,7 +72,7 @@ def _weighted(kind: str, arguments):
     """A layer with kernel and bias and an activation (``arguments``: its own)."""
 
     def layers(layer: ExportLayer, name: str) -> list[KerasLayer]:
-        activation, after = ACTIVATIONS[layer.activation](layer, name)
+        activation, after = writer(ACTIVATIONS, layer, "Keras", activation=True)(layer, name)
         code = f'keras.layers.{kind}({arguments(layer)}, activation="{activation}", name="{name}")'
         return [(snake_case(kind), code, [layer.weight, layer.bias]), *after]
 
@@ -114,7 +114,7 @@ def keras_layers(model: ExportModel) -> list[tuple[str, str, list[np.ndarray]]]:
     named as Keras 3 names them: the class's snake-case name, made unique in order."""
     layers, counts = [], {}
     for name, layer in zip(codegen.identifiers(model), model.layers):
-        for kind, code, variables in LAYERS[layer.type_name](layer, name):
+        for kind, code, variables in writer(LAYERS, layer, "Keras")(layer, name):
             counts[kind] = counts.get(kind, -1) + 1
             group = f"{kind}_{counts[kind]}" if counts[kind] else kind
             layers.append((group, code, variables))

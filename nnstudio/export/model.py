@@ -38,6 +38,20 @@ class UntrainedError(ExportError):
     """The network still has its seeded initial weights."""
 
 
+def writer(table: dict, layer: ExportLayer, format_name: str, activation: bool = False):
+    """``table``'s entry for ``layer``'s type (or, with ``activation``, its activation);
+    ExportError, naming what the format cannot write, if it has none."""
+    key = layer.activation if activation else layer.type_name
+    try:
+        return table[key]
+    except KeyError:
+        what = f"the activation {key!r}" if activation else f"{key} layers"
+        raise ExportError(
+            f"the {format_name} export cannot write {what} (layer {layer.name!r}) yet; "
+            "the npz, json and csv exports keep every layer"
+        ) from None
+
+
 @dataclass(frozen=True)
 class ExportLayer:
     """One layer of any registered type: its spec, its shapes per sample (channels

@@ -15,7 +15,7 @@ import numpy as np
 
 from nnstudio.atomic import write_atomically
 from nnstudio.export import codegen
-from nnstudio.export.model import ExportLayer, ExportModel, npz_arrays
+from nnstudio.export.model import ExportLayer, ExportModel, npz_arrays, writer
 
 ERF = '''
 
@@ -60,7 +60,7 @@ def erf(x):
     return np.where(y <= 0.46875, inner, np.copysign(1.0 - erfc, x))
 '''
 
-FORWARD = '''
+SQUASHING = """
 
 def _softmax(z):
     e = np.exp(z - z.max(axis=1, keepdims=True))
@@ -69,22 +69,9 @@ def _softmax(z):
 
 def _sigmoid(z):
     return 0.5 * (1 + np.tanh(0.5 * z))
+"""
 
-
-ACTIVATIONS = {
-    "linear": lambda z, alpha: z,
-    "sigmoid": lambda z, alpha: _sigmoid(z),
-    "tanh": lambda z, alpha: np.tanh(z),
-    "relu": lambda z, alpha: np.maximum(z, 0),
-    "leaky_relu": lambda z, alpha: np.where(z > 0, z, alpha * z),
-    "softmax": lambda z, alpha: _softmax(z),
-    "step": lambda z, alpha: np.heaviside(z, 1.0),
-    "elu": lambda z, alpha: np.maximum(z, 0) + alpha * np.expm1(np.minimum(z, 0)),
-    "softplus": lambda z, alpha: np.logaddexp(0.0, z),
-    "silu": lambda z, alpha: z * _sigmoid(z),
-    "gelu": lambda z, alpha: 0.5 * z * (1 + erf(z / np.sqrt(2.0))),
-}
-
+FORWARD = '''
 
 def _windows(x, size, stride):
     """x's size × size windows, stride apart: (n, out_h, out_w, channels, size, size)."""
@@ -134,7 +121,24 @@ def predict(X) -> np.ndarray:
 '''
 
 
+# each activation's code in the script's ACTIVATIONS: a function of z and alpha
+ACTIVATIONS = {
+    "linear": "lambda z, alpha: z",
+    "sigmoid": "lambda z, alpha: _sigmoid(z)",
+    "tanh": "lambda z, alpha: np.tanh(z)",
+    "relu": "lambda z, alpha: np.maximum(z, 0)",
+    "leaky_relu": "lambda z, alpha: np.where(z > 0, z, alpha * z)",
+    "softmax": "lambda z, alpha: _softmax(z)",
+    "step": "lambda z, alpha: np.heaviside(z, 1.0)",
+    "elu": "lambda z, alpha: np.maximum(z, 0) + alpha * np.expm1(np.minimum(z, 0))",
+    "softplus": "lambda z, alpha: np.logaddexp(0.0, z)",
+    "silu": "lambda z, alpha: z * _sigmoid(z)",
+    "gelu": "lambda z, alpha: 0.5 * z * (1 + erf(z / np.sqrt(2.0)))",
+}
+
+
 def _weighted(layer: ExportLayer) -> dict:
+    writer(ACTIVATIONS, layer, "NumPy", activation=True)  # refused here, not in the script
     return {"activation": layer.activation, "alpha": layer.alpha}
 
 
@@ -166,7 +170,7 @@ def layer_entries(model: ExportModel) -> list[dict]:
     """The script's LAYERS: one dict per layer that computes something."""
     entries = []
     for layer in model.layers:
-        keys = ENTRIES[layer.type_name](layer)
+        keys = writer(ENTRIES, layer, "NumPy")(layer)
         if keys is not None:
             entries.append({"type": layer.type_name, "name": layer.name, **keys})
     return entries
@@ -174,13 +178,18 @@ def layer_entries(model: ExportModel) -> list[dict]:
 
 def module_code(model: ExportModel, weights_file: str, script: str) -> str:
     entries = "".join(f"    {entry!r},\n" for entry in layer_entries(model))
+    activations = "".join(f"    {name!r}: {code},\n" for name, code in ACTIVATIONS.items())
     return codegen.module(
         model,
         script,
         weights_file,
         f"A forward pass that needs only NumPy; the weights are in {weights_file}.",
         "import numpy as np\n",
-        f"INPUT_SHAPE = {model.input_shape!r}\nLAYERS = [\n{entries}]\n" + ERF + FORWARD,
+        f"INPUT_SHAPE = {model.input_shape!r}\nLAYERS = [\n{entries}]\n"
+        + ERF
+        + SQUASHING
+        + f"\n\nACTIVATIONS = {{\n{activations}}}\n"
+        + FORWARD,
     )
 
 
@@ -198,7 +207,7 @@ def weights_for(path: Path) -> Path:
 def write(model: ExportModel, path: Path) -> list[Path]:
     """``path`` (.py) and its weights :func:`weights_for` beside it."""
     weights = weights_for(path)
-    write_npz(model, weights)
     code = module_code(model, weights.name, path.name).encode("utf-8")
+    write_npz(model, weights)
     write_atomically(path, lambda f: f.write(code))
     return [path, weights]

@@ -19,7 +19,7 @@ import numpy as np
 
 from nnstudio import __version__
 from nnstudio.export import protobuf as pb
-from nnstudio.export.model import ExportLayer, ExportModel
+from nnstudio.export.model import ExportLayer, ExportModel, writer
 
 IR_VERSION = 8
 OPSET = 17
@@ -155,7 +155,7 @@ def _dense(g: Graph, layer: ExportLayer) -> None:
     weight = g.constant(f"{layer.name}.weight", layer.weight)
     bias = g.constant(f"{layer.name}.bias", layer.bias)
     g.add("Gemm", f"{layer.name}.linear", weight, bias)
-    ACTIVATIONS[layer.activation](g, layer)
+    writer(ACTIVATIONS, layer, "ONNX", activation=True)(g, layer)
 
 
 def _conv2d(g: Graph, layer: ExportLayer) -> None:
@@ -174,7 +174,7 @@ def _conv2d(g: Graph, layer: ExportLayer) -> None:
         strides=[s, s],
         pads=[top, left, bottom, right],
     )
-    ACTIVATIONS[layer.activation](g, layer)
+    writer(ACTIVATIONS, layer, "ONNX", activation=True)(g, layer)
 
 
 def _pool(op: str):
@@ -213,7 +213,7 @@ def _graph(model: ExportModel) -> bytes:
     if len(model.input_shape) > 1:
         g.add("Transpose", "input.channels_first", perm=TO_NCHW)
     for layer in model.layers:
-        LAYERS[layer.type_name](g, layer)
+        writer(LAYERS, layer, "ONNX")(g, layer)
     return g.serialized(model.name, model.input_shape, model.n_outputs)
 
 

@@ -20,7 +20,7 @@ import numpy as np
 from nnstudio import __version__
 from nnstudio.atomic import write_atomically
 from nnstudio.export import codegen
-from nnstudio.export.model import ExportLayer, ExportModel
+from nnstudio.export.model import ExportLayer, ExportModel, writer
 
 Module = tuple[str, dict[str, np.ndarray]]  # constructor code, its parameters by name
 
@@ -65,7 +65,7 @@ def _parameters(weight: np.ndarray, bias: np.ndarray) -> dict[str, np.ndarray]:
 
 
 def _activation(layer: ExportLayer) -> list[Module]:
-    return [(code, {}) for code in ACTIVATIONS[layer.activation](layer)]
+    return [(code, {}) for code in writer(ACTIVATIONS, layer, "PyTorch", activation=True)(layer)]
 
 
 def _dense(layer: ExportLayer) -> list[Module]:
@@ -117,7 +117,7 @@ LAYERS = {
 
 def modules(model: ExportModel) -> list[Module]:
     """The nn.Sequential's modules in order (it takes NCHW images)."""
-    return [module for layer in model.layers for module in LAYERS[layer.type_name](layer)]
+    return [module for layer in model.layers for module in writer(LAYERS, layer, "PyTorch")(layer)]
 
 
 def state_dict(model: ExportModel) -> dict[str, np.ndarray]:

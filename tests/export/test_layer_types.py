@@ -6,12 +6,13 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import replace
 
 import numpy as np
 import pytest
 from networks import COLOUR_CNN, NEW_ACTIVATIONS, SMALL_CNN, STEP, random_model, random_samples
 
-from nnstudio.export import export
+from nnstudio.export import ExportError, export
 from nnstudio.export.model import ExportModel
 from nnstudio.export.tables import from_json, read_csv
 
@@ -221,3 +222,15 @@ def test_keras_weights_file_names_the_groups_as_keras_3_and_keeps_kernels_as_sto
         np.testing.assert_array_equal(h5["layers/conv2d_1/vars/0"][()], model.layers[2].weight)
         np.testing.assert_array_equal(h5["layers/conv2d_1/vars/1"][()], model.layers[2].bias)
         assert len(h5["layers/max_pooling2d/vars"]) == 0
+
+
+@pytest.mark.parametrize(
+    "fmt, name", [("onnx", "ONNX"), ("pytorch", "PyTorch"), ("keras", "Keras"), ("numpy", "NumPy")]
+)
+def test_an_activation_a_format_cannot_write_is_refused_by_name_before_writing(fmt, name, tmp_path):
+    model = random_model(NEW_ACTIVATIONS)
+    unknown = replace(model.layers[0], activation="mish")
+    model = replace(model, layers=(unknown, *model.layers[1:]))
+    with pytest.raises(ExportError, match=f"the {name} export cannot write the activation 'mish'"):
+        export(model, fmt, tmp_path / "m")
+    assert list(tmp_path.iterdir()) == []

@@ -1,0 +1,39 @@
+"""``nnstudio export`` of a CNN's weights file, run as a user would, in a subprocess."""
+
+import subprocess
+import sys
+
+import numpy as np
+from networks import SMALL_CNN, random_model, random_samples
+
+from nnstudio.export import export
+
+
+def _nnstudio(*args):
+    return subprocess.run(
+        [sys.executable, "-m", "nnstudio", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_export_a_cnn_weights_file_to_every_format(tmp_path):
+    model = random_model(SMALL_CNN)
+    [weights] = export(model, "npz", tmp_path / "cnn.npz")
+    for fmt in ("onnx", "pytorch", "keras", "numpy", "json", "csv"):
+        result = _nnstudio("export", weights, "-f", fmt, "-o", tmp_path / f"out_{fmt}")
+        assert result.returncode == 0, result.stderr
+        assert all(tmp_path.joinpath(p).exists() for p in result.stdout.splitlines())
+    samples = random_samples(model, n=5)
+    csv = tmp_path / "images.csv"
+    np.savetxt(csv, samples.reshape(5, -1), delimiter=",", fmt="%.17g")
+    run = subprocess.run(
+        [sys.executable, str(tmp_path / "out_numpy.py"), str(csv)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    out = np.loadtxt(run.stdout.splitlines(), delimiter=",", ndmin=2)
+    assert np.abs(out - model.predict(samples)).max() <= 1e-5
