@@ -52,7 +52,7 @@ COLOUR_CNN = {
 NEW_ACTIVATIONS = {
     "inputs": 3,
     "layers": [
-        {"units": 6, "activation": "elu"},
+        {"units": 6, "activation": "elu", "alpha": 0.7},
         {"units": 6, "activation": "softplus"},
         {"units": 5, "activation": "silu"},
         {"type": "dropout", "rate": 0.1},
