@@ -358,3 +358,28 @@ def test_weights_trained_for_no_step_are_exported_only_on_purpose(tmp_path):
     assert (
         _nnstudio("export", tmp_path / "t.npz", "-f", "onnx", "-o", tmp_path / "t").returncode == 0
     )
+
+
+def test_train_a_small_cnn_on_the_digits_images_and_save_its_weights(tmp_path):
+    spec = tmp_path / "cnn.json"
+    spec.write_text(
+        json.dumps(
+            {
+                "inputs": [8, 8, 1],
+                "layers": [
+                    {"type": "conv2d", "filters": 8, "kernel_size": 3, "activation": "relu"},
+                    {"type": "maxpool2d"},
+                    {"type": "flatten"},
+                    {"units": 10, "activation": "softmax"},
+                ],
+            }
+        )
+    )
+    out = tmp_path / "cnn.npz"
+    result = _nnstudio(
+        "train", spec, "--data", "digits", "--epochs", "5", "--lr", "0.01", "--out", out
+    )
+    assert result.returncode == 0, result.stderr
+    assert float(result.stdout.split("test accuracy:")[1].split()[0]) > 0.85
+    net, metadata = load_npz(out)
+    assert net.spec.shapes[1:3] == [(6, 6, 8), (3, 3, 8)] and metadata["dataset"] == "digits"

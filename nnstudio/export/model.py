@@ -10,7 +10,6 @@ type, read by the exporters through the same attributes as the engine's layers
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +20,7 @@ from nnstudio.datasets import Scaler
 from nnstudio.engine.layers import Layer, TypeSpec
 from nnstudio.engine.network import Network
 from nnstudio.errors import NNStudioError
+from nnstudio.io.npz import load_npz
 
 
 class ExportError(NNStudioError):
@@ -148,7 +148,7 @@ class ExportModel:
         """The network of a weights file written by ``nnstudio train`` or an export;
         :class:`UntrainedError` if ``nnstudio train`` took no step (``--epochs 0``) and
         ``allow_untrained`` is false."""
-        net, metadata = read_weights_file(path)
+        net, metadata = load_npz(path)
         training = metadata.get("training") if isinstance(metadata, dict) else None
         if isinstance(training, dict) and not allow_untrained:
             steps = training.get("steps", training.get("epochs"))
@@ -205,48 +205,6 @@ class ExportModel:
             "class_names": list(self.class_names) if self.class_names else None,
             "scaler": self.scaler.to_dict() if self.scaler else None,
         }
-
-
-def npz_arrays(model: ExportModel) -> dict[str, np.ndarray]:
-    """The arrays of an nnstudio weights file (:mod:`nnstudio.io.npz`'s format):
-    ``model.json`` and ``<layer>.weight``/``<layer>.bias`` per layer with parameters."""
-    from nnstudio.io.npz import FORMAT, VERSION
-
-    description = {
-        "format": FORMAT,
-        "schema_version": VERSION,
-        "dtype": "float32",
-        "network": model.spec(),
-        "metadata": model.metadata(),
-    }
-    text = json.dumps(description, allow_nan=False).encode("utf-8")
-    arrays = {"model.json": np.frombuffer(text, dtype=np.uint8)}
-    for layer in model.weighted_layers:
-        arrays[f"{layer.name}.weight"] = layer.weight
-        arrays[f"{layer.name}.bias"] = layer.bias
-    return arrays
-
-
-def read_weights_file(path) -> tuple[Network, dict]:
-    """The network of an nnstudio weights file and its metadata, for networks of every
-    layer type (nnstudio.io.npz.load_npz expects weights for every layer)."""
-    from nnstudio.io.npz import read_npz
-
-    description, arrays = read_npz(path)
-    net = Network.from_spec(
-        description["network"], seed=0, dtype=description.get("dtype", "float32")
-    )
-    weights = []
-    for layer in net.weighted_layers:
-        try:
-            w = arrays[f"{layer.name}.weight"]
-        except KeyError:
-            raise ExportError(
-                f"{Path(path).name} has no weights for layer {layer.name!r}"
-            ) from None
-        weights.append((w, arrays.get(f"{layer.name}.bias", np.zeros(layer.bias_shape))))
-    net.set_weights(weights)
-    return net, description.get("metadata", {})
 
 
 def from_project(project, name: str = "network", allow_untrained: bool = False) -> ExportModel:

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
-
 from nnstudio.atomic import write_atomically
 from nnstudio.export import codegen
-from nnstudio.export.model import ExportLayer, ExportModel, npz_arrays, writer
+from nnstudio.export.model import ExportLayer, ExportModel, writer
+from nnstudio.io.npz import save_npz
 
 ERF = '''
 
@@ -194,8 +193,7 @@ def module_code(model: ExportModel, weights_file: str, script: str) -> str:
 
 
 def write_npz(model: ExportModel, path: Path) -> list[Path]:
-    arrays = npz_arrays(model)
-    write_atomically(path, lambda f: np.savez(f, **arrays))
+    save_npz(model.network(), path, model.metadata())
     return [path]
 
 

@@ -38,7 +38,7 @@ def save_npz(net: Network, path, metadata: dict | None = None) -> None:
             json.dumps(model, allow_nan=False).encode("utf-8"), dtype=np.uint8
         )
     }
-    for layer, (w, b) in zip(net.layers, net.get_weights()):
+    for layer, (w, b) in zip(net.weighted_layers, net.get_weights()):
         arrays[f"{layer.name}.weight"] = w
         if layer.bias is not None:
             arrays[f"{layer.name}.bias"] = b
@@ -103,34 +103,32 @@ def load_npz(path) -> tuple[Network, dict]:
 
 def load_weights_into(net: Network, arrays: dict[str, np.ndarray], source: str) -> None:
     """Set ``net``'s weights from arrays named like :func:`save_npz` writes them."""
-    net.set_weights(_in_layer_order(net.layers, arrays, source))
+    net.set_weights(_in_layer_order(net.weighted_layers, arrays, source))
 
 
 def weights_to_import(path, spec: dict, scaler: dict | None) -> list[tuple[np.ndarray, np.ndarray]]:
     """[(W, b), ...] of a weights file for a network of ``spec`` whose inputs are scaled
     by ``scaler`` (a ``Scaler.to_dict()``; None: unknown); refused, saying what differs,
     if the file's network computes something else with them: another activation or
-    leaky-ReLU slope, biases on or off, or inputs scaled otherwise. Weights of another
-    shape are returned as they are (``set_weights`` refuses them with both shapes)."""
+    leaky-ReLU slope, biases on or off, another layer type, kernel, stride, padding,
+    pool or dropout rate, or inputs scaled otherwise. Weights of another shape are
+    returned as they are (``set_weights`` refuses them with both shapes)."""
     model, arrays = read_npz(path)
     name = Path(path).name
     try:
-        trained = Network.from_spec(model["network"], seed=0).spec
-        ours = Network.from_spec(spec, seed=0).spec
+        trained = Network.from_spec(model["network"], seed=0)
+        ours = Network.from_spec(spec, seed=0)
     except (KeyError, NNStudioError) as exc:
         raise NNStudioError(f"{name} has no valid network description ({exc})") from None
-    weights = _in_layer_order(trained.layers, arrays, name)
-    if trained.sizes != ours.sizes:
+    weights = _in_layer_order(trained.weighted_layers, arrays, name)
+    if trained.spec.sizes != ours.spec.sizes:
         return weights  # another shape: the network's set_weights says which
     differences = [
-        f"layer {i + 1}: {what} {theirs!r} in {name}, {mine!r} here"
-        for i, (a, b) in enumerate(zip(trained.layers, ours.layers))
-        for what, theirs, mine in (
-            ("activation", a.activation, b.activation),
-            ("leaky-ReLU slope", a.alpha, b.alpha),
-            ("biases", a.use_bias, b.use_bias),
-        )
-        if theirs != mine and (what != "leaky-ReLU slope" or a.activation == "leaky_relu")
+        f"layer {i + 1}: {_key_words(key, a.get('activation'))} {a.get(key)!r} in {name}, "
+        f"{b.get(key)!r} here"
+        for i, (a, b) in enumerate(_computing(trained.spec, ours.spec))
+        for key in sorted(set(a) | set(b))
+        if a.get(key) != b.get(key)
     ]
     saved = (model.get("metadata") or {}).get("scaler")
     if scaler is not None and isinstance(saved, dict) and not _same_scaling(saved, scaler):
@@ -144,6 +142,26 @@ def weights_to_import(path, spec: dict, scaler: dict | None) -> list[tuple[np.nd
             f"other answers here: {'; '.join(differences)}"
         )
     return weights
+
+
+_KEY_WORDS = {"use_bias": "biases", "type": "layer type"}
+_NOT_COMPUTING = ("name", "initializer", "bias_initializer")  # keys that change no answer
+
+
+def _key_words(key: str, activation: str | None) -> str:
+    """What a key of a layer's spec is called in a refusal."""
+    if key == "alpha":
+        return "leaky-ReLU slope" if activation == "leaky_relu" else "ELU alpha"
+    return _KEY_WORDS.get(key, key.replace("_", " "))
+
+
+def _computing(trained, ours):
+    """Each pair of layers' spec entries, without the keys that change no answer."""
+    for a, b in zip(trained.layers, ours.layers):
+        yield tuple(
+            {k: v for k, v in layer.to_dict().items() if k not in _NOT_COMPUTING}
+            for layer in (a, b)
+        )
 
 
 def _same_scaling(a: dict, b: dict) -> bool:
@@ -162,7 +180,7 @@ def _in_layer_order(layers, arrays: dict[str, np.ndarray], source: str) -> list:
             w = arrays[f"{layer.name}.weight"]
         except KeyError:
             raise SpecError(f"{source} has no weights for layer {layer.name!r}") from None
-        b = arrays.get(f"{layer.name}.bias", np.zeros(layer.units, w.dtype))
+        b = arrays.get(f"{layer.name}.bias", np.zeros(layer.bias_shape, w.dtype))
         for what, values in (("weights", w), ("biases", b)):
             if values.dtype.kind not in "fiu":
                 raise SpecError(f"{source}: the {what} of layer {layer.name!r} are not numbers")

@@ -126,3 +126,46 @@ def test_weights_that_are_no_numbers_or_nan_are_refused(tmp_path, values, messag
     path = _rewritten(tmp_path, change_arrays=lambda a: a.update({"hidden.weight": values}))
     with pytest.raises(SpecError, match=f"w.npz: the weights of layer 'hidden' {message}"):
         load_npz(path)
+
+
+CNN = {
+    "inputs": [8, 8, 1],
+    "layers": [
+        {"type": "conv2d", "filters": 3, "kernel_size": 3, "activation": "relu"},
+        {"type": "maxpool2d", "pool_size": 2, "stride": 2},
+        {"type": "flatten"},
+        {"type": "dropout", "rate": 0.25},
+        {"units": 4, "activation": "softmax"},
+    ],
+}
+
+
+def test_a_cnn_round_trips_with_weights_for_its_layers_with_parameters_only(tmp_path):
+    from nnstudio.engine.network import Network
+
+    net = Network.from_spec(CNN, seed=3)
+    path = tmp_path / "cnn.npz"
+    save_npz(net, path)
+    names = [n for n in np.load(path, allow_pickle=False) if n != "model.json"]
+    assert sorted(names) == ["conv2d_0.bias", "conv2d_0.weight", "dense_4.bias", "dense_4.weight"]
+    again, _ = load_npz(path)
+    X = np.random.default_rng(0).normal(size=(5, 64))
+    np.testing.assert_array_equal(again.predict(X), net.predict(X))
+
+
+def test_cnn_weights_for_other_kernels_or_pools_are_refused_by_what_differs(tmp_path):
+    from nnstudio.engine.network import Network
+    from nnstudio.io.npz import weights_to_import
+
+    save_npz(Network.from_spec(CNN, seed=3), tmp_path / "cnn.npz")
+    assert len(weights_to_import(tmp_path / "cnn.npz", CNN, None)) == 2
+    average = {**CNN, "layers": [CNN["layers"][0], {"type": "avgpool2d"}, *CNN["layers"][2:]]}
+    with pytest.raises(
+        NNStudioError, match="layer 2: layer type 'maxpool2d' in cnn.npz, 'avgpool2d'"
+    ):
+        weights_to_import(tmp_path / "cnn.npz", average, None)
+    same = {**CNN["layers"][0], "padding": "same"}
+    padded = {**CNN, "layers": [same, *CNN["layers"][1:]]}
+    weights = weights_to_import(tmp_path / "cnn.npz", padded, None)  # other sizes: as they are
+    with pytest.raises(SpecError, match="shape"):
+        Network.from_spec(padded).set_weights(weights)
