@@ -78,8 +78,14 @@ def _windows(x, size, stride):
     return view[:, ::stride, ::stride]
 
 
+def _bias(layer, weights):
+    """The layer's biases (0 for a layer saved without them)."""
+    key = layer["name"] + ".bias"
+    return weights[key] if key in weights else 0.0
+
+
 def dense(x, layer, weights):
-    z = x @ weights[layer["name"] + ".weight"] + weights[layer["name"] + ".bias"]
+    z = x @ weights[layer["name"] + ".weight"] + _bias(layer, weights)
     return ACTIVATIONS[layer["activation"]](z, layer["alpha"])
 
 
@@ -90,7 +96,7 @@ def conv2d(x, layer, weights):
     kernel = weights[layer["name"] + ".weight"]
     windows = _windows(x, kernel.shape[0], layer["stride"])
     z = np.einsum("nhwcij,ijcf->nhwf", windows, kernel, optimize=True)
-    z = z + weights[layer["name"] + ".bias"]
+    z = z + _bias(layer, weights)
     return ACTIVATIONS[layer["activation"]](z, layer["alpha"])
 
 

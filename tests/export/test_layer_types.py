@@ -60,9 +60,10 @@ def test_npz_keeps_the_spec_and_the_weights_exactly(case, tmp_path):
     with np.load(path, allow_pickle=False) as arrays:
         names = sorted(arrays)
         spec = json.loads(arrays["model.json"].tobytes())["network"]
+    biased = [layer.name for layer in model.weighted_layers if layer.spec.use_bias]
     weighted = [layer.name for layer in model.weighted_layers]
     assert names == sorted(
-        ["model.json", *(f"{n}.{p}" for n in weighted for p in ("weight", "bias"))]
+        ["model.json", *(f"{n}.weight" for n in weighted), *(f"{n}.bias" for n in biased)]
     )
     assert spec == model.spec()
     again = ExportModel.from_npz(path)
