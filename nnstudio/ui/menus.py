@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QApplication
+
+from nnstudio.ui import help as studio_help
+from nnstudio.ui.shortcuts import SPACE, StudioKeysFirst, play_or_pause
 
 
 class StudioMenus:
@@ -12,8 +16,12 @@ class StudioMenus:
     def __init__(self, window):
         self.window = window
         self._create(window)
+        self._create_training(window)
         self._fill_menus(window)
         self._fill_toolbar(window)
+        # keys that a focused widget would take for itself still reach the studio
+        self.keys_first = StudioKeysFirst([self.export_action.shortcut()], window)
+        QApplication.instance().installEventFilter(self.keys_first)  # gone with the window
 
     def _action(self, text, slot, shortcut=None, tip="") -> QAction:
         action = QAction(text, self.window)
@@ -94,6 +102,48 @@ class StudioMenus:
             "Type a small dataset or paste rows from a spreadsheet",
         )
 
+    def _create_training(self, window) -> None:
+        panel = window.training_panel
+        self.play_action = self._action(
+            "&Play / Pause", lambda: play_or_pause(panel), SPACE, "Train until paused; pause"
+        )
+        self.step_action = self._action(
+            "&Step", panel.step.click, QKeySequence("Ctrl+Right"), "Train one mini-batch"
+        )
+        self.step_epoch_action = self._action(
+            "Step &epoch",
+            panel.step_epoch.click,
+            QKeySequence("Ctrl+Shift+Right"),
+            "Train one pass over the training data",
+        )
+        self.reset_action = self._action(
+            "&Reset weights",
+            panel.reset.click,
+            QKeySequence("Ctrl+R"),
+            "Re-initialise the weights from the seed",
+        )
+        for button, action in (
+            (panel.play, self.play_action),
+            (panel.step, self.step_action),
+            (panel.step_epoch, self.step_epoch_action),
+            (panel.reset, self.reset_action),
+        ):
+            keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            button.setToolTip(f"{action.statusTip()} ({keys})")
+        self.docs_action = self._action(
+            "&Documentation", lambda: studio_help.open_documentation(window), QKeySequence("F1")
+        )
+        self.shortcuts_action = self._action(
+            "&Keyboard shortcuts",
+            lambda: studio_help.show_shortcuts(window, self.all_actions()),
+            QKeySequence("Ctrl+/"),
+        )
+        self.about_action = self._action("&About nnstudio", lambda: studio_help.show_about(window))
+
+    def all_actions(self) -> list[QAction]:
+        """Every action, in menu order."""
+        return [value for value in vars(self).values() if isinstance(value, QAction)]
+
     def _fill_menus(self, window) -> None:
         menu = window.menuBar().addMenu("&File")
         for action in (self.new_action, self.open_action):
@@ -129,6 +179,18 @@ class StudioMenus:
             self.changes_action,
         ):
             view.addSeparator() if action is None else view.addAction(action)
+        training = window.menuBar().addMenu("&Training")
+        for action in (
+            self.play_action,
+            self.step_action,
+            self.step_epoch_action,
+            None,
+            self.reset_action,
+        ):
+            training.addSeparator() if action is None else training.addAction(action)
+        assistance = window.menuBar().addMenu("&Help")
+        for action in (self.docs_action, self.shortcuts_action, None, self.about_action):
+            assistance.addSeparator() if action is None else assistance.addAction(action)
 
     def _fill_toolbar(self, window) -> None:
         """The commands used most; undo and redo as plain words (the menus say what
