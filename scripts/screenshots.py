@@ -10,7 +10,8 @@ docs/images, e.g. to look at the studio on a 1366×768 screen:
 
     xvfb-run -a -s "-screen 0 1366x768x24" .venv/bin/python scripts/screenshots.py /tmp/shots
 
-Names after it take only those shots (own_data, default, mnist, spiral, digits, runs).
+Names after it take only those shots (own_data, default, mnist, spiral, digits, cnn,
+runs).
 """
 
 from __future__ import annotations
@@ -158,6 +159,25 @@ def digits(out: Path, tmp: Path) -> None:
     close(window, tmp)
 
 
+def cnn(out: Path, tmp: Path) -> None:
+    """A small CNN designed on MNIST (Conv2D 16 → MaxPool2D → Flatten → Dense 64), its
+    shapes between the layers, the convolution in the inspector; one epoch trained."""
+    window = studio()
+    editor = window.editor
+    editor.set_dataset({"name": "mnist", "params": {}})
+    one_hidden_layer(window, 64)
+    editor.add_layer("flatten", 1)
+    editor.add_layer("conv2d", 1)
+    editor.set_units(1, 16)
+    editor.add_layer("maxpool2d", 2)
+    editor.set_settings({"lr": 0.002, "batch_size": 32, "epochs": 1})
+    train(window)
+    arrange(window, DATA_VIEWS, height=0.4)
+    window.scene.select_layer(1)  # the inspector edits the convolution
+    save(window, "cnn-design.png", out)
+    close(window, tmp)
+
+
 def runs(out: Path, tmp: Path) -> None:
     """Adam; SGD and AdaGrad trained again from its start; then its timeline scrubbed."""
     window = studio()
@@ -236,7 +256,7 @@ def main() -> None:
         app.setOrganizationName("nnstudio")
         app.garbage_collector = collect_garbage_on_gui_thread()
         chosen = sys.argv[2:]  # the shots named (own_data, mnist, …), else all
-        for shot in (own_data, default, mnist, spiral, digits, runs):
+        for shot in (own_data, default, mnist, spiral, digits, cnn, runs):
             if not chosen or shot.__name__ in chosen:
                 shot(out, tmp)
 

@@ -12,6 +12,7 @@ from PySide6.QtGui import QUndoStack
 from nnstudio import datasets
 from nnstudio.errors import NNStudioError
 from nnstudio.model.document import new_layer
+from nnstudio.model.layer_types import type_info
 from nnstudio.model.project import OWN, Project, own_reference
 from nnstudio.model.training import SETTING_NAMES, settings_of, use_settings
 from nnstudio.ui.commands import MERGE_SETTINGS, MERGE_UNITS, InverseCommand, WeightsCommand
@@ -19,6 +20,8 @@ from nnstudio.ui.commands import MERGE_SETTINGS, MERGE_UNITS, InverseCommand, We
 DEFAULT_UNITS = 4
 DEFAULT_ACTIVATION = "tanh"
 DEFAULT_FILTERS = 8  # a new conv2d layer's feature maps, relu as Keras's examples have it
+# a new layer's size and activation, by what its size counts
+NEW_SIZES = {"units": (DEFAULT_UNITS, DEFAULT_ACTIVATION), "filters": (DEFAULT_FILTERS, "relu")}
 
 
 def output_activation_for(data: datasets.Dataset) -> str:
@@ -86,9 +89,8 @@ class Editor(QObject):
         doc = self.document
         try:
             stem = "hidden" if kind == "dense" else kind
-            conv = kind == "conv2d"
-            size, activation = (
-                (DEFAULT_FILTERS, "relu") if conv else (DEFAULT_UNITS, DEFAULT_ACTIVATION)
+            size, activation = NEW_SIZES.get(
+                type_info(kind).count_key, (DEFAULT_UNITS, DEFAULT_ACTIVATION)
             )
             layer = new_layer(kind, doc.unique_name(stem), size, activation)
         except NNStudioError as exc:
@@ -268,14 +270,13 @@ class Editor(QObject):
     def set_weights(self, weights: list, text: str = "Set weights") -> bool:
         """Replace every weight and bias (undoable); refused if the shapes do not fit."""
         doc = self.document
-        fits = len(weights) == len(doc.sizes) - 1 and all(
-            w.shape == (a, b) and bias.shape == (b,)
-            for (w, bias), a, b in zip(weights, doc.sizes[:-1], doc.sizes[1:])
-        )
+        fits = [(w.shape, b.shape) for w, b in weights] == [
+            (w.shape, b.shape) for w, b in doc.weights()
+        ]
         if not fits:
             shape = (
                 "→".join(
-                    str(n) for n in [weights[0][0].shape[0], *(w.shape[1] for w, _ in weights)]
+                    str(n) for n in [weights[0][0].shape[0], *(w.shape[-1] for w, _ in weights)]
                 )
                 if weights
                 else "no layers"
@@ -293,21 +294,23 @@ class Editor(QObject):
 
     @_edit
     def set_weight(self, pair: int, source: int, target: int, value: float) -> bool:
-        """One connection's weight (``pair``: 0 for input → first hidden layer)."""
+        """One connection's weight into a dense layer (``pair``: which of the document's
+        weight pairs, 0 for the first layer with weights)."""
         weights = [(w.copy(), b.copy()) for w, b in self.document.weights()]
         weights[pair][0][source, target] = value
+        index = self.document.weighted()[pair]
         layers = self.document.layers
         return self.set_weights(
             weights,
-            f"Set weight {layers[pair].name}[{source}] → "
-            f"{layers[pair + 1].name}[{target}] to {value:g}",
+            f"Set weight {layers[index - 1].name}[{source}] → "
+            f"{layers[index].name}[{target}] to {value:g}",
         )
 
     @_edit
     def set_bias(self, layer: int, node: int, value: float) -> bool:
-        """One node's bias (``layer`` ≥ 1: the input layer has none)."""
+        """One node's (or feature map's) bias in ``layer``, a layer with weights."""
         weights = [(w.copy(), b.copy()) for w, b in self.document.weights()]
-        weights[layer - 1][1][node] = value
+        weights[self.document.weighted().index(layer)][1][node] = value
         return self.set_weights(
             weights, f"Set bias of {self.document.layers[layer].name}[{node}] to {value:g}"
         )

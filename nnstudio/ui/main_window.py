@@ -128,6 +128,7 @@ class MainWindow(QMainWindow):
             [self.inspector.sizeHint().height() + DOCK_TITLE_HEIGHT, self.height()],
             Qt.Orientation.Vertical,
         )
+        self._right_docks = (inspector_dock, training_dock)
         self._unsaved_training = False
         self._trained_run = None
         self._runs_refresh = Throttle(
@@ -152,7 +153,7 @@ class MainWindow(QMainWindow):
         self._show_dataset()
         self._update_title()
         self.statusBar().showMessage(
-            "Drag a Dense layer from the palette onto the canvas; select a layer to edit it."
+            "Drag a layer type from the palette onto the canvas; select a layer to edit it."
         )
         QTimer.singleShot(0, self.view.fit)
 
@@ -184,10 +185,15 @@ class MainWindow(QMainWindow):
         scene.sigBiasEditRequested.connect(self.edit_bias_dialog)
         scene.sigHoverText.connect(self.inspector.show_hovered)
         scene.sigSelectedLayerChanged.connect(self.inspector.show_layer)
+        # on the next turn: the layer's new option editors are shown (and counted) then
+        scene.sigSelectedLayerChanged.connect(
+            lambda *_: QTimer.singleShot(0, self, self._fit_inspector)
+        )
         self.view.sigLayerDropped.connect(editor.add_layer)
         self.inspector.sigRenameRequested.connect(editor.rename)
         self.inspector.sigUnitsRequested.connect(editor.set_units)
         self.inspector.sigActivationRequested.connect(editor.set_activation)
+        self.inspector.sigOptionRequested.connect(editor.set_option)
         self.dataset_panel.sigDatasetRequested.connect(self._on_dataset_requested)
         self.dataset_panel.sigEnterData.connect(self.enter_data)
         self.dataset_panel.sigOpenData.connect(self.open_data)
@@ -238,6 +244,17 @@ class MainWindow(QMainWindow):
     def _on_edited(self, *_):
         self.inspector.refresh()
         self._show_dataset()
+
+    def _fit_inspector(self) -> None:
+        """Grow the inspector to the selected layer's form (a convolution has options)."""
+        inspector_dock, training_dock = self._right_docks
+        needed = self.inspector.sizeHint().height() + 2 * DOCK_TITLE_HEIGHT  # (and margins)
+        if inspector_dock.height() < needed:
+            self.resizeDocks(
+                [inspector_dock, training_dock],
+                [needed, max(self.height() - needed, 0)],
+                Qt.Orientation.Vertical,
+            )
 
     def _on_dataset_requested(self, reference: dict) -> None:
         """Use the dataset asked for; the panel shows what the project uses after (the
@@ -363,13 +380,14 @@ class MainWindow(QMainWindow):
             self.editor.rename(index, name)
 
     def edit_weight_dialog(self, pair: int, source: int, target: int) -> None:
-        layers = self.project.document.layers
+        doc = self.project.document
+        index = doc.weighted()[pair]
         self.training.pause_for_edit()
         value, ok = QInputDialog.getDouble(
             self,
             "Edit weight",
-            f"Weight {layers[pair].name}[{source}] → {layers[pair + 1].name}[{target}]:",
-            float(self.project.document.weights()[pair][0][source, target]),
+            f"Weight {doc[index - 1].name}[{source}] → {doc[index].name}[{target}]:",
+            float(doc.weights()[pair][0][source, target]),
             -1e6,
             1e6,
             4,
@@ -380,12 +398,13 @@ class MainWindow(QMainWindow):
             self.training.edit_made_nothing()
 
     def edit_bias_dialog(self, layer: int, node: int) -> None:
+        doc = self.project.document
         self.training.pause_for_edit()
         value, ok = QInputDialog.getDouble(
             self,
             "Edit bias",
-            f"Bias of {self.project.document.layers[layer].name}[{node}]:",
-            float(self.project.document.weights()[layer - 1][1][node]),
+            f"Bias of {doc[layer].name}[{node}]:",
+            float(doc.weights()[doc.weighted().index(layer)][1][node]),
             -1e6,
             1e6,
             4,

@@ -1,17 +1,112 @@
-"""The palette of layer types; entries are dragged onto the canvas."""
+"""The palette of layer types, one entry per type of the registry (with a small icon
+and its one-line description); entries are dragged onto the canvas. The input and
+output layers are not in it: they follow the data."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from collections.abc import Callable
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem
 
-from nnstudio.ui.canvas.view import layer_mime
+from nnstudio.model.layer_types import palette_types
+from nnstudio.ui.canvas.view import LAYER_MIME, layer_mime
 
-LAYER_TYPES = [
-    ("dense", "Dense", "A fully-connected hidden layer. Drag it between two layers."),
-    ("input", "Input", "The input layer: one per network, sized by the dataset's features."),
-    ("output", "Output", "The output layer: one per network, sized by the dataset's outputs."),
-]
+ICON_SIZE = 28
+INK = QColor(60, 70, 85)
+BLUE = QColor(32, 110, 200)
+ORANGE = QColor(232, 120, 20)
+PALE = QColor(205, 220, 240)
+
+
+def _dots(p: QPainter, x: float, ys, filled=None) -> None:
+    for k, y in enumerate(ys):
+        p.setBrush(BLUE if filled is None or filled[k] else Qt.BrushStyle.NoBrush)
+        p.drawEllipse(QPointF(x, y), 2.6, 2.6)
+
+
+def _dense(p: QPainter) -> None:
+    p.setPen(QPen(PALE, 1.2))
+    for a in (8, 14, 20):
+        for b in (6, 12, 18, 24):
+            p.drawLine(QPointF(7, a), QPointF(21, b))
+    p.setPen(QPen(INK, 1))
+    _dots(p, 7, (8, 14, 20))
+    _dots(p, 21, (6, 12, 18, 24))
+
+
+def _conv2d(p: QPainter) -> None:
+    p.setPen(QPen(INK, 1))
+    for k in range(3):  # a stack of feature maps
+        p.setBrush(PALE if k < 2 else QColor(235, 242, 252))
+        p.drawRect(QRectF(3 + 3 * k, 3 + 3 * k, 16, 16))
+    p.setBrush(BLUE)  # the kernel sliding over the front one
+    p.drawRect(QRectF(14, 14, 6, 6))
+
+
+def _pool(fill: QColor) -> Callable[[QPainter], None]:
+    def draw(p: QPainter) -> None:
+        p.setPen(QPen(INK, 1))
+        for i in range(2):
+            for j in range(2):
+                p.setBrush(fill if (i, j) == (0, 1) else PALE)
+                p.drawRect(QRectF(2 + 7 * j, 6 + 7 * i, 7, 7))
+        p.drawLine(QPointF(17.5, 13), QPointF(20.5, 13))
+        p.setBrush(fill)
+        p.drawRect(QRectF(21, 9.5, 6, 7))
+
+    return draw
+
+
+def _flatten(p: QPainter) -> None:
+    p.setPen(QPen(INK, 1))
+    p.setBrush(PALE)
+    p.drawRect(QRectF(2, 7, 12, 12))
+    p.drawLine(QPointF(15.5, 13), QPointF(18.5, 13))
+    for k in range(6):
+        p.setBrush(BLUE if k % 2 else PALE)
+        p.drawRect(QRectF(21, 1.5 + 4.2 * k, 5, 4.2))
+
+
+def _dropout(p: QPainter) -> None:
+    p.setPen(QPen(INK, 1))
+    _dots(p, 8, (6, 14, 22), (True, False, True))
+    _dots(p, 20, (6, 14, 22), (False, True, True))
+    p.setPen(QPen(ORANGE, 1.6))
+    for x, y in ((8, 14), (20, 6)):
+        p.drawLine(QPointF(x - 4, y - 4), QPointF(x + 4, y + 4))
+
+
+def _other(p: QPainter) -> None:
+    p.setPen(QPen(INK, 1))
+    p.setBrush(PALE)
+    p.drawRoundedRect(QRectF(4, 6, 20, 16), 4, 4)
+
+
+ICONS: dict[str, Callable[[QPainter], None]] = {
+    "dense": _dense,
+    "conv2d": _conv2d,
+    "maxpool2d": _pool(BLUE),
+    "avgpool2d": _pool(QColor(130, 165, 210)),
+    "flatten": _flatten,
+    "dropout": _dropout,
+}
+
+
+def layer_icon(type_name: str) -> QIcon:
+    """A small picture of what a layer type does (a plain box for a type without one)."""
+    icon = QIcon()
+    for ratio in (1, 2):  # crisp on high-density screens too
+        pixmap = QPixmap(ICON_SIZE * ratio, ICON_SIZE * ratio)
+        pixmap.setDevicePixelRatio(ratio)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        ICONS.get(type_name, _other)(painter)
+        painter.end()
+        icon.addPixmap(pixmap)
+    return icon
 
 
 class Palette(QListWidget):
@@ -22,16 +117,26 @@ class Palette(QListWidget):
         self.setDragEnabled(True)
         self.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setIconSize(QSize(ICON_SIZE, ICON_SIZE))
         self.setMinimumWidth(150)
-        self.setMaximumHeight(90)
-        for kind, label, tip in LAYER_TYPES:
-            item = QListWidgetItem(label)
-            item.setData(Qt.ItemDataRole.UserRole, kind)
-            item.setToolTip(tip)
+        for info in palette_types():
+            item = QListWidgetItem(layer_icon(info.name), info.title)
+            item.setData(Qt.ItemDataRole.UserRole, info.name)
+            item.setToolTip(
+                f"<b>{info.title}</b><br>{info.description}.<br>"
+                "<i>Drag it onto the canvas, between two layers.</i>"
+            )
+            item.setStatusTip(info.description)
             self.addItem(item)
+        rows = self.sizeHintForRow(0) * self.count() + 2 * self.frameWidth() + 4
+        self.setFixedHeight(rows)  # every type in sight
+
+    def type_names(self) -> list[str]:
+        """The layer types listed, top to bottom."""
+        return [self.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.count())]
 
     def mimeData(self, items):
         return layer_mime(items[0].data(Qt.ItemDataRole.UserRole))
 
     def mimeTypes(self):
-        return [layer_mime("dense").formats()[0]]
+        return [LAYER_MIME]

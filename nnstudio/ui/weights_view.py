@@ -206,13 +206,14 @@ class WeightsView(QWidget):
         if frame is None or not on_screen(self):
             return
         weights = frame.net.get_weights()
-        names = [layer.name for layer in frame.net.layers]
+        names = [layer.name for layer in frame.net.weighted_layers]  # one per (W, b)
         self._show_histograms(names, [w for w, _ in weights])
         rms = frame.snapshot.gradient_rms if frame.snapshot is not None else ()
         self._show_gradients(names, np.maximum(rms, 1e-30))
         shape = frame.data.image_shape
-        if shape is not None and weights[0][0].shape[0] == math.prod(shape):
-            self._show_tiles(names, weights[0][0], shape)
+        first = weights[0][0]  # a dense layer's on the pixels (a convolution's: no tiles)
+        if shape is not None and first.ndim == 2 and first.shape[0] == math.prod(shape):
+            self._show_tiles(names, first, shape)
         elif not self.tiles.isHidden():
             self.tiles.hide()
             self._arrange()

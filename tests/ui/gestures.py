@@ -13,10 +13,22 @@ def viewport_point(window, scene_point):
     return window.view.mapFromScene(scene_point)
 
 
+def palette_row(window, type_name):
+    """The palette's row of layer type ``type_name``."""
+    return window.palette.type_names().index(type_name)
+
+
 def drop_from_palette(window, kind_row, scene_point):
-    """A real drag-and-drop sequence of events, as Qt delivers them to the canvas."""
+    """A real drag-and-drop sequence of events, as Qt delivers them to the canvas;
+    ``kind_row`` is a palette row or a layer type's name."""
+    if isinstance(kind_row, str):
+        kind_row = palette_row(window, kind_row)
     item = window.palette.item(kind_row)
-    mime = window.palette.mimeData([item])
+    drop_mime(window, window.palette.mimeData([item]), scene_point)
+
+
+def drop_mime(window, mime, scene_point):
+    """Drag ``mime`` onto the canvas at ``scene_point`` and drop it there."""
     target = window.view.viewport()
     pos = QPointF(viewport_point(window, scene_point))
     action = Qt.DropAction.CopyAction
@@ -45,6 +57,14 @@ def mouse(window, kind, scene_point, buttons=Qt.MouseButton.LeftButton):
 
 def click(window, scene_point):
     mouse(window, QEvent.Type.MouseButtonPress, scene_point)
+    mouse(window, QEvent.Type.MouseButtonRelease, scene_point, Qt.MouseButton.NoButton)
+
+
+def double_click(window, scene_point):
+    """Press, release, double-click and release, as Qt delivers a double click (sent to
+    the canvas directly: no pointer state is left behind for the next test)."""
+    click(window, scene_point)
+    mouse(window, QEvent.Type.MouseButtonDblClick, scene_point)
     mouse(window, QEvent.Type.MouseButtonRelease, scene_point, Qt.MouseButton.NoButton)
 
 

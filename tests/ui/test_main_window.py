@@ -40,12 +40,6 @@ def test_drag_dense_from_palette_between_two_layers_then_undo_redo(window, qtbot
     assert sizes(window) == [2, 4, 4, 4, 1]
 
 
-def test_dropping_a_second_input_layer_is_refused_with_a_message(window):
-    drop_from_palette(window, 1, QPointF(window.scene.column_x(1), 0))
-    assert sizes(window) == [2, 4, 4, 1]
-    assert "exactly one input layer" in window.statusBar().currentMessage()
-
-
 def test_plus_and_minus_buttons_change_nodes(window, qtbot):
     item = window.scene.layer_items[1]
     plus = item.mapToScene(item._buttons[+1].center())

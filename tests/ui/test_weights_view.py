@@ -77,6 +77,7 @@ def _frame(units=128, image_shape=(28, 28), seed=0, gradient_rms=(1e-3, 1e-2)):
     layers = [SimpleNamespace(name="hidden_1"), SimpleNamespace(name="output")]
     net = SimpleNamespace(
         layers=layers,
+        weighted_layers=layers,
         get_weights=lambda: [(first, np.zeros(units)), (second, np.zeros(10))],
     )
     return SimpleNamespace(

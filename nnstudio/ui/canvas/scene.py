@@ -1,18 +1,26 @@
-"""The network scene: keeps one item per layer and per layer pair, rebuilt from the
-document's events; weights recolour the existing items."""
+"""The network scene: keeps one item per layer, one link per two consecutive layers and
+the shape passed between them, rebuilt from the document's events; weights recolour the
+existing items."""
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QCursor, QFont
-from PySide6.QtWidgets import QGraphicsScene, QGraphicsTextItem, QToolTip
+from PySide6.QtWidgets import QGraphicsScene, QGraphicsSimpleTextItem, QGraphicsTextItem, QToolTip
 
-from nnstudio.model.document import NetworkDocument
+from nnstudio.engine.layers.keys import shape_text
+from nnstudio.model.document import DocumentError, NetworkDocument
 from nnstudio.ui.canvas import colors
-from nnstudio.ui.canvas.items import ConnectionsItem, LayerItem
+from nnstudio.ui.canvas.connections import ConnectionsItem, KernelLinksItem, LinkItem
+from nnstudio.ui.canvas.image_items import FeatureMapsItem, is_image
+from nnstudio.ui.canvas.items import LayerItem
 
 COLUMN_SPACING = 200.0
+SHAPE_COLOR = QColor(70, 90, 120)
+SHAPES_ABOVE = 24.0  # the shapes' row: this far above the highest layer
 
 
 class NetworkScene(QGraphicsScene):
@@ -33,7 +41,8 @@ class NetworkScene(QGraphicsScene):
         self.setBackgroundBrush(QColor(252, 252, 253))
         self.document = document
         self.layer_items: list[LayerItem] = []
-        self.connection_items: list[ConnectionsItem] = []
+        self.connection_items: list[ConnectionsItem | LinkItem] = []  # into layer 1, 2, …
+        self.shape_items: list[QGraphicsSimpleTextItem] = []  # each layer's output shape
         self.scale = 1.0
         self.baseline: list | None = None  # weights that changes are shown against
         self._legend = None  # what the views' legends show
@@ -97,11 +106,13 @@ class NetworkScene(QGraphicsScene):
         selected = self.selected_layer()
         name = self.layer_items[selected].layer.name if selected >= 0 else None
         self.blockSignals(True)
-        for item in self.layer_items + self.connection_items:
+        for item in self.layer_items + self.connection_items + self.shape_items:
             self.removeItem(item)
-        self.layer_items, self.connection_items = [], []
+        self.layer_items, self.connection_items, self.shape_items = [], [], []
+        shapes, formulas = self._shapes_and_formulas()
         for i, layer in enumerate(self.document.layers):
-            item = LayerItem(i, layer, self.column_x(i))
+            kind = FeatureMapsItem if is_image(shapes[i]) else LayerItem
+            item = kind(i, layer, self.column_x(i), shapes[i], formulas[i])
             # queued: the edit rebuilds the scene, which deletes the item that asked
             queued = Qt.ConnectionType.QueuedConnection
             item.sigUnitsDelta.connect(self.sigUnitsDelta, queued)
@@ -110,10 +121,12 @@ class NetworkScene(QGraphicsScene):
             item.sigDragFinished.connect(self._on_layer_dropped, queued)
             self.addItem(item)
             self.layer_items.append(item)
+        pairs = {index: pair for pair, index in enumerate(self.document.weighted())}
         for source, target in zip(self.layer_items, self.layer_items[1:]):
-            connections = ConnectionsItem(source, target)
-            self.addItem(connections)
-            self.connection_items.append(connections)
+            link = self._link(source, target, pairs.get(target.index))
+            self.addItem(link)
+            self.connection_items.append(link)
+        self._show_shapes(shapes)
         self.blockSignals(False)
         self._show_problems()
         self._on_weights_changed()
@@ -126,6 +139,48 @@ class NetworkScene(QGraphicsScene):
             selected = names.index(name)
         self.select_layer(selected if selected < len(self.layer_items) else -1)
         self.sigRebuilt.emit()
+
+    def _shapes_and_formulas(self) -> tuple[list, list[str]]:
+        """Each layer's output shape and parameter formula (None and "" while the
+        network's shapes do not work: the problem says why)."""
+        try:
+            return self.document.shapes(), self.document.parameter_formulas()
+        except DocumentError:
+            return [None] * len(self.document), [""] * len(self.document)
+
+    @staticmethod
+    def _link(source: LayerItem, target: LayerItem, pair: int | None):
+        """The connections into ``target``: weights into a layer that has them (its
+        ``pair`` of the document's weights), a neutral link into one that has none."""
+        if pair is None or not len(source.shown) or not len(target.shown):
+            return LinkItem(source, target)
+        kind = KernelLinksItem if is_image(target.output_shape) else ConnectionsItem
+        return kind(source, target, pair)
+
+    def _show_shapes(self, shapes: list) -> None:
+        """Between two layers, in one row over the network: the shape the first passes
+        on ("26×26×16", "2704"), so shape mistakes show before training."""
+        if shapes[0] is None:
+            return
+        y = min(item.boundingRect().top() for item in self.layer_items) - SHAPES_ABOVE
+        font = QFont()
+        font.setPointSizeF(font.pointSizeF() * 0.95)
+        for item, shape in zip(self.layer_items[:-1], shapes):
+            label = QGraphicsSimpleTextItem(f"{shape_text(shape)} →")
+            label.setFont(font)
+            label.setBrush(SHAPE_COLOR)
+            label.setToolTip(
+                f"{item.layer.name} passes on {shape_text(shape)}"
+                + (f" ({math.prod(shape):,} values)" if len(shape) > 1 else " values")
+            )
+            width = label.boundingRect().width()
+            label.setPos(item.x() + COLUMN_SPACING / 2 - width / 2, y)
+            self.addItem(label)
+            self.shape_items.append(label)
+
+    def shape_labels(self) -> list[str]:
+        """The shapes written between the layers, first to last."""
+        return [label.text().removesuffix(" →") for label in self.shape_items]
 
     def _show_problems(self) -> None:
         problems = self.document.problems()
@@ -162,13 +217,15 @@ class NetworkScene(QGraphicsScene):
         weights = self.displayed_weights()
         self.scale = colors.scale_of(weights)
         prefix = "change of " if self.showing_changes else ""
-        for (w, b), connections, target in zip(
-            weights, self.connection_items, self.layer_items[1:]
-        ):
-            connections.value_label = prefix + "weight"
+        for (w, b), index in zip(weights, self.document.weighted()):
+            if index >= len(self.layer_items):
+                break
+            connections, target = self.connection_items[index - 1], self.layer_items[index]
             target.value_label = prefix + "bias"
-            connections.set_weights(np.asarray(w), self.scale)
             target.set_values(np.asarray(b), self.scale)
+            if isinstance(connections, ConnectionsItem):
+                connections.value_label = prefix + "weight"
+                connections.set_weights(np.asarray(w), self.scale)
         legend = (f"{self.scale:.2g}", self.showing_changes)
         if legend != self._legend:
             self._legend = legend
