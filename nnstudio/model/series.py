@@ -1,4 +1,5 @@
-"""A growing (x, y) series of bounded size, evenly sampled however long it grows."""
+"""A growing (x, y) series of bounded size, evenly sampled however long it grows, and
+the smoothing that the loss plot draws over it."""
 
 from __future__ import annotations
 
@@ -77,3 +78,40 @@ class Series:
         series.x[: len(x)], series.y[: len(y)] = x, y
         series._waiting = (wx, wy)
         return series
+
+
+def smoothed(y: np.ndarray, weight: float) -> np.ndarray:
+    """TensorBoard's debiased exponential moving average of ``y`` with ``weight`` in
+    [0, 1): ``last = weight * last + (1 - weight) * y[i]``, divided by ``1 -
+    weight**n`` after n finite values (so the start is not pulled towards 0).
+    Non-finite values, and a constant series, are kept as they are."""
+    y = np.asarray(y, dtype=float)
+    finite = np.isfinite(y)
+    if not 0 < weight < 1 or not finite.any() or np.all(y[finite] == y[finite][0]):
+        return y.copy()
+    out, last, count = y.copy(), 0.0, 0
+    for i in np.flatnonzero(finite).tolist():
+        last = weight * last + (1 - weight) * out[i]
+        count += 1
+        out[i] = last / (1 - weight**count)
+    return out
+
+
+def thinned(x: np.ndarray, y: np.ndarray, points: int) -> tuple[np.ndarray, np.ndarray]:
+    """At most about ``points`` points: means of groups of consecutive points (a power
+    of two in size, so that a growing series keeps its groups until it doubles)."""
+    group = 1
+    while len(x) > group * points:
+        group *= 2
+    if group == 1:
+        return np.asarray(x, float), np.asarray(y, float)
+    groups = -(-len(x) // group)
+    pad = groups * group - len(x)
+    counts = np.full(groups, float(group))
+    counts[-1] -= pad
+
+    def means(values: np.ndarray) -> np.ndarray:
+        padded = np.concatenate([np.asarray(values, float), np.zeros(pad)])
+        return padded.reshape(groups, group).sum(axis=1) / counts
+
+    return means(x), means(y)

@@ -6,6 +6,21 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from nnstudio.ui.number_text import percent_text, value_text
+
+
+def counters_text(epoch: int, step: int, rate: float | None, metrics) -> str:
+    """The training counters: "epoch 12 · step 1,234 · 5.2 k samples/s" and "loss
+    0.1234 · validation accuracy 97.5%" (``rate`` None: not training)."""
+    speed = "not training" if rate is None else f"{value_text(rate, 3)} samples/s"
+    text = f"epoch {epoch:,} · step {step:,} · {speed}\nloss "
+    text += value_text(metrics.get("loss"), nonnegative=True)
+    # the accuracy the runs list shows: on validation data when there is some
+    for key, name in (("val_accuracy", "validation accuracy"), ("accuracy", "accuracy")):
+        if metrics.get(key) is not None:
+            return text + f" · {name} {percent_text(metrics[key], 4)}"
+    return text
+
 
 class LiveText(QWidget):
     """Text of a fixed number of lines, painted directly. A QLabel re-lays out its

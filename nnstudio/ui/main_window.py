@@ -222,6 +222,7 @@ class MainWindow(QMainWindow):
         self.training.sigFrame.connect(self.evaluation.show_frame)
         self.training.sigFrame.connect(self.weights_view.show_frame)
         self.training.sigFrame.connect(self.data_table.show_frame)
+        self.training.sigFrame.connect(self.loss_plot.show_frame)  # its test loss
         editor.sigDatasetChanged.connect(self._show_dataset)
         editor.sigDatasetChanged.connect(self.view.fit)
         editor.sigDatasetChanged.connect(self._front_view_for_data)

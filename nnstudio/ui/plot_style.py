@@ -7,6 +7,9 @@ import pyqtgraph as pg
 pg.setConfigOptions(antialias=True, background="w", foreground="k")
 # legends sit over the data in a corner: a light backing keeps their text readable
 LEGEND_BRUSH = pg.mkBrush(255, 255, 255, 210)
+# around a plot: room at the top for the label of a tick at the top edge
+PLOT_MARGINS = (2, 10, 8, 2)
+MARK_COLOR = (120, 60, 160)  # marks where a run changed (its learning rate, network, data)
 
 
 def class_colors(n: int) -> list[tuple[int, int, int]]:

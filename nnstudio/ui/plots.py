@@ -1,14 +1,26 @@
-"""Live training curves (pyqtgraph): loss and accuracy, with other runs overlaid."""
+"""Live training curves (pyqtgraph): loss (smoothed over the faint raw curve, with the
+test loss beside it and marks where the run changed) and accuracy, with other runs
+overlaid."""
 
 from __future__ import annotations
+
+import time
+from weakref import WeakKeyDictionary
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
 
+from nnstudio.engine.losses import get_loss
 from nnstudio.engine.snapshot import RUNNING
-from nnstudio.ui.plot_style import LEGEND_BRUSH
+from nnstudio.engine.targets import prepare
+from nnstudio.errors import NNStudioError
+from nnstudio.model.runs import EPOCH_POINTS
+from nnstudio.model.series import Series, smoothed, thinned
+from nnstudio.ui.number_text import tick_texts, value_text
+from nnstudio.ui.plot_style import LEGEND_BRUSH, MARK_COLOR, PLOT_MARGINS
+from nnstudio.ui.run_text import change_marks
 
 # overlaid runs: a qualitative palette without the live run's blue and orange
 RUN_COLORS = [
@@ -23,15 +35,39 @@ RUN_COLORS = [
 ]
 OVERLAY_CURVES = ("loss", "val_loss", "accuracy", "val_accuracy")
 EMPTY = np.empty(0)
+TRAIN_COLOR, VALIDATION_COLOR, TEST_COLOR = (32, 110, 200), (232, 120, 20), (40, 40, 40)
+RAW_ALPHA = 70  # the raw loss under its smoothed curve: faint
+SMOOTHING = 0.6  # TensorBoard's default
+SMOOTHED_POINTS = 1000  # smoothing weighs points of a curve thinned to this many, as
+# TensorBoard's 1,000 samples: a long run looks as smooth as a short one
+TEST_EVERY_S = 0.5  # the test loss while training: at most this often...
+TEST_SAMPLES = 2000  # ...on the first this many test samples (the split is shuffled)
 LEFT_AXIS_WIDTH = 48  # pixels: room for "100%" and for "0.0001"
 ACCURACY_MIN_HEIGHT = 120  # pixels: its axis label ("accuracy") unclipped
+
+
+class NumberAxis(pg.AxisItem):
+    """An axis whose ticks read as a person writes them ("0.25", "20 k", "3×10⁻⁸"; see
+    :func:`~nnstudio.ui.number_text.tick_texts`); on a log axis, the numbers themselves
+    ("0.01"). ``nonnegative``: a quantity that cannot be below zero (a loss, steps)."""
+
+    def __init__(self, orientation: str, nonnegative: bool = False, **kwargs):
+        super().__init__(orientation, **kwargs)
+        self.nonnegative = nonnegative
+        self.enableAutoSIPrefix(False)  # no "loss (x1e+27)"
+
+    def tickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph's name)
+        if self.logMode:
+            return [value_text(10.0**v, digits=2) for v in values]
+        return tick_texts([v * scale for v in values], spacing * scale, self.nonnegative)
 
 
 class StickyRange:
     """A plot range that follows its data in jumps: it moves only when the data leaves
     it, or when the range fitted now would be under half as wide (re-ticking an axis
-    every frame costs ~4 ms). Fitted ranges span at least ``min_span`` plus
-    ``padding`` of the span on each side."""
+    every frame costs ~4 ms). Fitted ranges span at least ``min_span`` and 2% of the
+    values' size (a single value gets a few readable ticks), plus ``padding`` of the
+    span on each side."""
 
     def __init__(self, padding: float = 0.1, min_span: float = 0.0):
         self.padding, self.min_span = padding, min_span
@@ -43,7 +79,7 @@ class StickyRange:
         if not values.size:
             return None
         lo, hi = float(values.min()), float(values.max())
-        span = max(hi - lo, self.min_span, 1e-9 * max(abs(lo), abs(hi)), 1e-12)
+        span = max(hi - lo, self.min_span, 0.02 * max(abs(lo), abs(hi)), 1e-12)
         if self.range is not None:
             a, b = self.range
             if a <= lo and hi <= b and span * (1 + 2 * self.padding) >= 0.5 * (b - a):
@@ -57,30 +93,37 @@ class StickyRange:
 
 
 class LossPlot(QWidget):
-    """Training loss per step, validation loss per epoch (log scale on request), and
-    below it the accuracy per epoch, training and validation, for classification.
-    Other runs can be overlaid for comparison (:meth:`set_overlays`)."""
+    """Training loss per step (smoothed over the faint raw curve), validation loss per
+    epoch and test loss (computed from the frames, throttled), log scale on request,
+    with a mark where the run's learning rate, network or data changed; below it the
+    accuracy per epoch, training and validation, for classification. Other runs can be
+    overlaid for comparison (:meth:`set_overlays`)."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.plot = pg.PlotWidget()
+        axes = {side: NumberAxis(side, nonnegative=True) for side in ("left", "bottom")}
+        self.plot = pg.PlotWidget(axisItems=axes)
         self.plot.setLabel("bottom", "step")
         self.plot.setLabel("left", "loss")
-        self.plot.getAxis("left").enableAutoSIPrefix(False)  # no "loss (x0.001)"
         self.plot.addLegend(offset=(-10, 10), brush=LEGEND_BRUSH)
         # a noisy curve of thousands of points: antialiased, it takes ~10 ms to paint
-        self.train = self.plot.plot(
-            pen=pg.mkPen((32, 110, 200), width=1), name="training", antialias=False
-        )
+        self.train = self.plot.plot(pen=pg.mkPen(TRAIN_COLOR, width=1), antialias=False)
+        self.train_smooth = self.plot.plot(pen=pg.mkPen(TRAIN_COLOR, width=2), name="training")
         self.validation = self.plot.plot(
-            pen=pg.mkPen((232, 120, 20), width=2),
+            pen=pg.mkPen(VALIDATION_COLOR, width=2),
             symbol="o",
             symbolSize=4,
             symbolPen=None,
-            symbolBrush=(232, 120, 20),
+            symbolBrush=VALIDATION_COLOR,
             name="validation",
         )
-        for curve in (self.train, self.validation):
+        self.test = self.plot.plot(pen=pg.mkPen(TEST_COLOR, width=2))
+        self._tests: WeakKeyDictionary = WeakKeyDictionary()  # run → its test loss Series
+        self._tested_at = float("-inf")  # when the test loss was computed last
+        self.smoothing = SMOOTHING
+        self._marks: list[pg.InfiniteLine] = []
+        self._marked: list[tuple[int, str]] = []
+        for curve in (self.train, self.train_smooth, self.validation, self.test):
             curve.setDownsampling(auto=True, method="peak")
             curve.setClipToView(True)
         # both axes move in jumps: re-ticking the axes every frame costs ~4 ms
@@ -90,7 +133,7 @@ class LossPlot(QWidget):
         view.sigRangeChangedManually.connect(self._stop_following)
         self._x_range: tuple[float, float] | None = None  # None: fit the next redraw
         self._following = True
-        self.accuracy = pg.PlotWidget()
+        self.accuracy = pg.PlotWidget(axisItems={"bottom": NumberAxis("bottom", True)})
         self.accuracy.setLabel("bottom", "step")
         self.accuracy.setLabel("left", "accuracy")
         self.accuracy.setXLink(self.plot)  # no legend of its own: the loss plot's tells
@@ -99,8 +142,9 @@ class LossPlot(QWidget):
         self.accuracy.getAxis("left").setTicks([[(0.0, "0%"), (0.5, "50%"), (1.0, "100%")]])
         for plot in (self.plot, self.accuracy):  # the two step axes line up
             plot.getAxis("left").setWidth(LEFT_AXIS_WIDTH)
-        self.train_accuracy = self.accuracy.plot(pen=pg.mkPen((32, 110, 200), width=2))
-        self.val_accuracy = self.accuracy.plot(pen=pg.mkPen((232, 120, 20), width=2))
+            plot.getPlotItem().layout.setContentsMargins(*PLOT_MARGINS)  # the top tick
+        self.train_accuracy = self.accuracy.plot(pen=pg.mkPen(TRAIN_COLOR, width=2))
+        self.val_accuracy = self.accuracy.plot(pen=pg.mkPen(VALIDATION_COLOR, width=2))
         self.accuracy.setMinimumHeight(ACCURACY_MIN_HEIGHT)
         self.accuracy.hide()
         self._live_prefix = ""
@@ -114,16 +158,33 @@ class LossPlot(QWidget):
             plot.addItem(marker, ignoreBounds=True)
         self.log_scale = QCheckBox("log scale")
         self.log_scale.toggled.connect(self._set_log_scale)
+        self.smoothing_slider = QSlider(Qt.Orientation.Horizontal)
+        self.smoothing_slider.setRange(0, 99)
+        self.smoothing_slider.setValue(round(100 * SMOOTHING))
+        self.smoothing_slider.setToolTip(
+            "Smoothing of the training loss: an exponential moving average (as "
+            "TensorBoard's), drawn over the faint raw curve; 0: the raw curve only"
+        )
+        self.smoothing_label = QLabel()
+        self.smoothing_slider.valueChanged.connect(self._set_smoothing)
+        controls = QHBoxLayout()
+        controls.addWidget(self.log_scale)
+        controls.addStretch(1)
+        controls.addWidget(QLabel("Smoothing"))
+        controls.addWidget(self.smoothing_slider, 1)
+        controls.addWidget(self.smoothing_label)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plot, 3)
         layout.addWidget(self.accuracy, 2)
-        layout.addWidget(self.log_scale)
+        layout.addLayout(controls)
         self.run = None  # the run whose curves are the live ones
         self._session = None  # the training session followed
         # per overlaid run, its curves keyed as in OVERLAY_CURVES; the axes fit these too
         self.overlay_curves: list[dict[str, pg.PlotDataItem]] = []
+        self._overlay_raw: list[tuple[np.ndarray, np.ndarray]] = []  # their losses, raw
         self._overlay_start, self._overlay_end, self._overlay_losses = np.inf, 0.0, EMPTY
+        self._set_smoothing(self.smoothing_slider.value())
         self.show_run(None)  # the axes a run starts with, before it starts
 
     def follow(self, session) -> None:
@@ -140,6 +201,7 @@ class LossPlot(QWidget):
         run that has its history already is shown whole; a new one is followed as it
         grows (:meth:`redraw` draws what it has recorded since)."""
         self.run = run
+        self._marked = None  # drawn again for this run
         self.name_live(run.name if run is not None else None)
         self._x_range, self._following = None, True
         self._y_range.reset()
@@ -165,7 +227,9 @@ class LossPlot(QWidget):
         trains), and move the axes where it left them."""
         curves = self.run.curves() if self.run is not None else {}
         x, y = (a.copy() for a in curves.get("loss", (EMPTY, EMPTY)))
-        self.train.setData(x, y)
+        self._draw_loss(x, y)
+        test_y = self._draw_test()
+        self._draw_marks()
         for item, key in (
             (self.validation, "val_loss"),
             (self.train_accuracy, "accuracy"),
@@ -186,12 +250,105 @@ class LossPlot(QWidget):
             high = start + max(100.0, grown, self._overlay_end - start)
             self._x_range = (start, high)
             self.plot.setXRange(start, high, padding=0.02)
-        losses = np.r_[y, curves.get("val_loss", (EMPTY, EMPTY))[1], self._overlay_losses]
+        validation = curves.get("val_loss", (EMPTY, EMPTY))[1]
+        losses = np.r_[y, validation, test_y, self._overlay_losses]
         if self.log_scale.isChecked():
             losses = np.log10(losses[losses > 0])
         y_range = self._y_range.fit(losses)
         if y_range is not None:
             self.plot.setYRange(*y_range, padding=0)
+
+    def _draw_loss(self, x: np.ndarray, y: np.ndarray) -> None:
+        """The training loss: smoothed over the faint raw curve, or raw with no smoothing."""
+        if self.smoothing > 0:
+            self.train.setData(x, y)
+            self.train_smooth.setData(*self._smoothed(x, y))
+        else:
+            self.train.setData(EMPTY, EMPTY)
+            self.train_smooth.setData(x, y)
+
+    def _smoothed(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        x, y = thinned(x, y, SMOOTHED_POINTS)
+        return x, smoothed(y, self.smoothing)
+
+    def _set_smoothing(self, value: int) -> None:
+        self.smoothing = value / 100
+        self.smoothing_label.setText(f"{self.smoothing:.2f}")
+        width = 2 if self.smoothing > 0 else 1  # the raw curve alone: thin, as it is noisy
+        self.train_smooth.setPen(pg.mkPen(TRAIN_COLOR, width=width))
+        self.train.setPen(pg.mkPen((*TRAIN_COLOR, RAW_ALPHA), width=1))
+        for run, (x, y) in zip(self.overlay_curves, self._overlay_raw):
+            run["loss"].setData(*self._overlay_loss(x, y))
+        self.redraw()
+
+    def _overlay_loss(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return self._smoothed(x, y) if self.smoothing > 0 and len(x) else (x, y)
+
+    def _draw_marks(self) -> None:
+        """Thin vertical lines, labelled, where the run shown changed (its learning
+        rate, or the network or data it branched with); redrawn only when they change."""
+        runs = self._session.project.runs if self._session is not None else None
+        marks = change_marks(self.run, runs) if self.run is not None and runs else []
+        if marks == self._marked:
+            return
+        for line in self._marks:
+            self.plot.removeItem(line)
+        pen = pg.mkPen(MARK_COLOR, width=1, style=Qt.PenStyle.DotLine)
+        self._marks = []
+        for step, text in marks:
+            line = pg.InfiniteLine(
+                step,
+                angle=90,
+                pen=pen,
+                label=text,
+                labelOpts={"position": 0.92, "color": MARK_COLOR, "anchors": [(0, 0.5), (0, 0.5)]},
+            )
+            line.setZValue(15)
+            self.plot.addItem(line, ignoreBounds=True)
+            self._marks.append(line)
+        self._marked = marks
+
+    def show_frame(self, frame) -> None:
+        """Compute the test loss of a training frame's network (a
+        :class:`~nnstudio.ui.training_controller.Frame`) on its test split, at most
+        every ``TEST_EVERY_S`` seconds, and always for the run's last frame."""
+        snapshot, run = frame.snapshot, self.run
+        if snapshot is None or run is None or frame.parts.test is None:
+            return
+        step = (run.parent[1] if run.parent else 0) + snapshot.step
+        last = snapshot.status != RUNNING
+        if step != run.step or (not last and time.monotonic() - self._tested_at < TEST_EVERY_S):
+            return  # not the run shown at its latest step, or computed a moment ago
+        tests = self._tests.setdefault(run, Series(EPOCH_POINTS))
+        done = tests.data()[0]
+        if len(done) and done[-1] >= step:
+            return
+        try:
+            value = loss_on_test(frame, run.settings.get("loss"))
+        except NNStudioError:  # the network does not fit the data (yet)
+            return
+        self._tested_at = time.monotonic()
+        tests.extend(np.array([float(step)]), np.array([value]))
+        if last:  # the curves have had their turn at this frame
+            self._draw_test()
+
+    def _draw_test(self) -> np.ndarray:
+        """The test loss of the run shown (listed in the legend once it has some); its
+        values."""
+        tests = self._tests.get(self.run) if self.run is not None else None
+        x, y = tests.data() if tests is not None else (EMPTY, EMPTY)
+        self.test.setData(x.copy(), y.copy())
+        self._list(self.test, "test", len(x) > 0)
+        return y
+
+    def _list(self, curve: pg.PlotDataItem, what: str, listed: bool) -> None:
+        """Give ``curve`` a legend entry ("Run 3 · test") or take it away."""
+        legend = self.plot.getPlotItem().legend
+        shown = legend.getLabel(curve) is not None
+        if listed and not shown:
+            legend.addItem(curve, self._live_prefix + what)
+        elif shown and not listed:
+            legend.removeItem(curve)
 
     def _growing(self) -> bool:
         return self.run is not None and self.run.status in ("new", RUNNING)
@@ -218,12 +375,17 @@ class LossPlot(QWidget):
         while len(self.overlay_curves) < len(overlays):
             self.overlay_curves.append(self._new_overlay(len(self.overlay_curves)))
         starts, ends, losses = [np.inf], [0.0], []
+        self._overlay_raw = []
         for run, (label, curves) in zip(self.overlay_curves, overlays):
             legend.removeItem(run["loss"])  # re-listed in order, under its new label
             legend.addItem(run["loss"], label)
             for key, item in run.items():
                 x, y = (np.asarray(v, dtype=float) for v in curves.get(key, (EMPTY, EMPTY)))
-                item.setData(x, y)
+                if key == "loss":  # smoothed as the live run's
+                    self._overlay_raw.append((x, y))
+                    item.setData(*self._overlay_loss(x, y))
+                else:
+                    item.setData(x, y)
                 x = x[np.isfinite(x)]
                 if x.size:
                     starts.append(float(x.min()))
@@ -267,19 +429,18 @@ class LossPlot(QWidget):
         self.accuracy.setVisible(accuracy)
         # the step axis once, under the accuracy: the loss gets the height
         self.plot.getPlotItem().showAxis("bottom", not accuracy)
-        legend = self.plot.getPlotItem().legend
-        listed = legend.getLabel(self.validation) is not None
-        if validation and not listed:
-            legend.addItem(self.validation, self._live_prefix + "validation")
-        elif listed and not validation:
-            legend.removeItem(self.validation)
+        self._list(self.validation, "validation", validation)
 
     def name_live(self, name: str | None) -> None:
         """Name the live curves after their run in the legend ("Run 3 · training"),
         so that they read apart from overlaid runs; None: "training", "validation"."""
         prefix = f"{name} · " if name else ""
         legend = self.plot.getPlotItem().legend
-        for curve, what in ((self.train, "training"), (self.validation, "validation")):
+        for curve, what in (
+            (self.train_smooth, "training"),
+            (self.validation, "validation"),
+            (self.test, "test"),
+        ):
             label = legend.getLabel(curve)
             if label is not None:
                 label.setText(prefix + what)
@@ -298,3 +459,14 @@ def _range_extremes(values: np.ndarray) -> np.ndarray:
     return np.r_[
         finite.min(initial=np.inf), finite.max(initial=-np.inf), positive.min(initial=np.inf)
     ]
+
+
+def loss_on_test(frame, loss_name: str | None) -> float:
+    """The loss of ``frame``'s network on (the first ``TEST_SAMPLES`` of) its test
+    split, as the trainer computes the validation loss. Raises NNStudioError if the
+    network does not fit the data."""
+    net, part = frame.net, frame.parts.test
+    loss = get_loss(loss_name, net.output_activation)
+    targets = part.targets(net.n_outputs)[:TEST_SAMPLES]
+    data = prepare(net, part.X[:TEST_SAMPLES], targets, loss, "test data")
+    return float(loss.value(net.logits(data.X), data.y))

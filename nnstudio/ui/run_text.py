@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from nnstudio.model.runs import BEST, END, PAUSE, START, Checkpoint, Run, Runs, differences
 from nnstudio.model.training import SETTING_NAMES
+from nnstudio.ui.number_text import percent_text, value_text
 
 OTHER_NAMES = {"network": "network", "dataset": "data"}
 REASONS = {START: "start", PAUSE: "paused here", BEST: "best", END: "end"}
@@ -15,8 +16,8 @@ CHAINED_LR_CHANGES = 2  # more changes than this are summed up in the table
 
 
 def number(value) -> str:
-    """Four significant digits; empty for None."""
-    return "" if value is None else f"{value:.4g}"
+    """A loss to four significant digits ("0.1234", "15 M"); empty for None."""
+    return "" if value is None else value_text(value, nonnegative=True)
 
 
 def duration(seconds: float) -> str:
@@ -145,10 +146,33 @@ def checkpoint_text(checkpoint: Checkpoint) -> str:
     metrics = checkpoint.metrics
     for key, label in (("loss", "loss"), ("val_loss", "validation loss")):
         if metrics.get(key) is not None:
-            parts.append(f"{label} {metrics[key]:.4g}")
+            parts.append(f"{label} {number(metrics[key])}")
     accuracy = metrics.get("val_accuracy", metrics.get("accuracy"))
     if accuracy is not None:
-        parts.append(f"accuracy {100 * accuracy:.4g}%")
+        parts.append(f"accuracy {percent_text(accuracy, 4)}")
     if checkpoint.reason in REASONS:
         parts.append(REASONS[checkpoint.reason])
     return " · ".join(parts)
+
+
+def change_marks(run: Run, runs: Runs) -> list[tuple[int, str]]:
+    """Where the loss curve of ``run`` should be marked, step order: where a branch
+    started with another network, data or learning rate than the run it started from
+    ("network, data"), and each change of the learning rate ("lr 0.03")."""
+    marks = {}
+    base, _ = _base(run, runs)
+    if run.parent is not None and base is not None:
+        changed = differences(run, base)
+        words = [OTHER_NAMES[key] for key in OTHER_NAMES if key in changed]
+        before = _lr_at(base, run.parent[1])
+        if before != run.settings.get("lr"):
+            words.append(f"lr {_lr_value(run.settings.get('lr'))}")
+        if words:
+            marks[run.start.step] = ", ".join(words)
+    for step, lr in run.lr_changes:
+        marks[step] = f"lr {_lr_value(lr)}"
+    return sorted(marks.items())
+
+
+def _lr_value(lr) -> str:
+    return "auto" if lr is None else value_text(lr)

@@ -22,7 +22,7 @@ from nnstudio.engine.initializers import INITIALIZERS
 from nnstudio.engine.losses import LOSSES
 from nnstudio.engine.optimizers import OPTIMIZERS
 from nnstudio.model.training import DEFAULT_SETTINGS
-from nnstudio.ui.live_text import LiveText
+from nnstudio.ui.live_text import LiveText, counters_text
 
 AUTOMATIC_LOSS = "automatic"
 AUTOMATIC_SCALING = "auto"
@@ -253,15 +253,7 @@ class TrainingPanel(QWidget):
 
     def show_counters(self, epoch: int, step: int, rate: float | None, metrics) -> None:
         """Progress; ``rate`` None when not training (paused, finished)."""
-        speed = "not training" if rate is None else f"{rate:,.0f} samples/s"
-        text = f"epoch {epoch:,} · step {step:,} · {speed}\nloss "
-        text += "–" if metrics.get("loss") is None else f"{metrics['loss']:.4g}"
-        # the accuracy the runs list shows: on validation data when there is some
-        for key, name in (("val_accuracy", "validation accuracy"), ("accuracy", "accuracy")):
-            if metrics.get(key) is not None:
-                text += f" · {name} {100 * metrics[key]:.4g}%"
-                break
-        self.counters.setText(text)
+        self.counters.setText(counters_text(epoch, step, rate, metrics))
 
     def show_banner(self, message: str) -> None:
         self.banner.setText(message)

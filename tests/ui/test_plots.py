@@ -267,13 +267,13 @@ def test_live_curves_are_named_after_their_run_when_asked(qtbot):
     plot.show_curves(accuracy=True, validation=True)
     plot.name_live("Run 3")
     legend = plot.plot.getPlotItem().legend
-    assert legend.getLabel(plot.train).text == "Run 3 · training"
+    assert legend.getLabel(plot.train_smooth).text == "Run 3 · training"
     assert legend.getLabel(plot.validation).text == "Run 3 · validation"
     plot.show_curves(accuracy=True, validation=False)
     plot.show_curves(accuracy=True, validation=True)  # listed again: still named
     assert legend.getLabel(plot.validation).text == "Run 3 · validation"
     plot.name_live(None)
-    assert legend.getLabel(plot.train).text == "training"
+    assert legend.getLabel(plot.train_smooth).text == "training"
 
 
 def test_a_recorded_run_is_shown_whole_on_a_step_axis_that_ends_with_it(qtbot):
@@ -319,3 +319,133 @@ def test_when_a_run_ends_the_step_axis_ends_with_it(qtbot):
     run.status = "finished"
     plot.redraw()  # its last frame
     assert plot.plot.getViewBox().viewRange()[0][1] <= 1250 * 1.1
+
+
+@pytest.fixture
+def trained(qtbot):
+    """A loss plot following a session that trains xor (a test split of 25%) through
+    a real trainer; ``advance(n)`` records the next n snapshots and sends their frames."""
+    from nnstudio.model.document import NetworkDocument
+    from nnstudio.model.project import Project
+    from nnstudio.model.session import TrainingSession
+    from nnstudio.model.training import make_run
+    from nnstudio.ui.training_controller import Frame
+
+    doc = NetworkDocument(inputs=2, outputs=1, hidden=((4, "tanh"),), seed=2)
+    project = Project(
+        document=doc,
+        dataset={"name": "xor", "params": {"n_samples": 80}},
+        training={"epochs": 40, "batch_size": 10, "lr": 0.05, "test_split": 0.25},
+    )
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    plot.show_curves(accuracy=False, validation=False)  # as the controller says for xor
+    session = TrainingSession(project)
+    plot.follow(session)
+    live = make_run(project, snapshot_interval=0)
+    generation = session.begin(live.trainer.steps_per_epoch)
+    snapshots = live.trainer.run()
+
+    def advance(n: int):
+        for _ in range(n):
+            snapshot = next(snapshots)
+            session.record(generation, snapshot)
+            live.net.set_weights(snapshot.weights)
+            plot.show_frame(Frame(live.net, live.parts, live.scaler, live.data, snapshot))
+            plot.redraw()
+        return snapshot
+
+    return plot, session, live, advance
+
+
+def test_the_test_loss_shows_beside_the_training_loss_throttled(trained, monkeypatch):
+    from nnstudio.ui import plots
+    from nnstudio.ui.plots import loss_on_test
+
+    plot, session, live, advance = trained
+    clock = [100.0]
+    monkeypatch.setattr(plots.time, "monotonic", lambda: clock[0])
+    advance(5)  # five frames in no time: one test loss
+    x, y = plot.test.getData()
+    assert len(x) == 1 and x[0] == session.run.steps.data()[0][0]
+    assert legend_names(plot.plot) == ["Run 1 · training", "Run 1 · test"]  # by default
+    clock[0] += plots.TEST_EVERY_S
+    snapshot = advance(1)
+    x, y = plot.test.getData()
+    assert len(x) == 2 and x[-1] == session.run.step
+    assert y[-1] == pytest.approx(loss_on_test(plots_frame(live, snapshot), None))
+    assert y[-1] > 0
+
+
+def plots_frame(live, snapshot):
+    from nnstudio.ui.training_controller import Frame
+
+    return Frame(live.net, live.parts, live.scaler, live.data, snapshot)
+
+
+def test_the_smoothing_slider_changes_the_drawn_curve_over_the_faint_raw_one(trained):
+    from nnstudio.model.series import smoothed
+
+    plot, session, _, advance = trained
+    advance(20)
+    raw_x, raw_y = session.run.steps.data()
+    assert plot.smoothing_slider.value() == 60
+    np.testing.assert_array_equal(plot.train.getData()[1], raw_y)  # the raw curve, faint
+    assert plot.train.opts["pen"].color().alpha() < 128
+    np.testing.assert_allclose(plot.train_smooth.getData()[1], smoothed(raw_y, 0.6))
+    plot.smoothing_slider.setValue(95)
+    np.testing.assert_allclose(plot.train_smooth.getData()[1], smoothed(raw_y, 0.95))
+    plot.smoothing_slider.setValue(0)  # no smoothing: the raw curve alone
+    np.testing.assert_array_equal(plot.train_smooth.getData()[1], raw_y)
+    assert plot.train.getData()[0] is None or not len(plot.train.getData()[0])
+
+
+def test_a_mark_appears_at_the_step_a_learning_rate_change_applied(trained):
+    plot, session, live, advance = trained
+    advance(3)
+    assert plot._marks == []
+    live.trainer.lr = 0.2
+    advance(3)
+    (at, lr), *_ = session.run.lr_changes
+    assert lr == 0.2 and [(m.value(), m.label.format) for m in plot._marks] == [(at, "lr 0.2")]
+
+
+def test_a_branch_with_another_network_and_rate_is_marked_where_it_starts(trained):
+    from nnstudio.model.training import make_run
+
+    plot, session, _, advance = trained
+    snapshot = advance(4)
+    project = session.project
+    project.document.set_weights([(w, b) for w, b in snapshot.weights])  # as the canvas does
+    session.end()
+    project.document.set_units(1, 7)
+    project.training["lr"] = 0.1
+    live = make_run(project, snapshot_interval=0)
+    session.begin(live.trainer.steps_per_epoch)
+    run = session.run
+    assert run.parent is not None and run.start.step > 0
+    plot.redraw()
+    marks = [(m.value(), m.label.format) for m in plot._marks]
+    assert marks == [(run.start.step, "network, lr 0.1")]
+
+
+def test_axes_read_as_a_person_writes_them(qtbot):
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    plot.resize(500, 400)
+    plot.show()
+    run = live_run(plot)
+    grow(plot, run, [0.693])  # a one-step run: a few readable ticks, not ten decimals
+    left = plot.plot.getAxis("left")
+    (low, high) = plot.plot.getViewBox().viewRange()[1]
+    spacing = left.tickSpacing(low, high, 300)[0][0]
+    texts = left.tickStrings(list(np.arange(0.68, 0.70, spacing)), 1, spacing)
+    assert all(len(t.partition(".")[2]) <= 3 for t in texts)
+    run = live_run(plot)
+    grow(plot, run, np.geomspace(1.0, 1.5e7, 50))  # diverging
+    assert (
+        "x1e" not in left.labelString() and "x1e" not in plot.plot.getAxis("bottom").labelString()
+    )
+    assert left.tickStrings([0.0, 5e6, 1e7, 1.5e7], 1, 5e6) == ["0", "5 M", "10 M", "15 M"]
+    assert left.tickStrings([-2.384e-08, 0.5], 1, 0.5) == ["0", "0.5"]  # a loss: not negative
+    assert plot.plot.getPlotItem().layout.getContentsMargins()[1] >= 8  # the top tick whole
