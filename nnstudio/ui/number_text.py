@@ -14,7 +14,7 @@ MINUS = "\u2212"
 SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 UNITS = ((1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k"))
 COMPACT_FROM = 10_000  # below: "9,500"; from here: "10 k"
-PLAIN_DOWN_TO = 1e-3  # numbers this small and smaller get an exponent: "3×10⁻⁸"
+PLAIN_DOWN_TO = 1e-4  # numbers smaller than this get an exponent: "3×10⁻⁸"
 EXPONENT_FROM = 1e15
 MAX_DECIMALS = 12
 

@@ -36,7 +36,8 @@ RUN_COLORS = [
 OVERLAY_CURVES = ("loss", "val_loss", "accuracy", "val_accuracy")
 EMPTY = np.empty(0)
 TRAIN_COLOR, VALIDATION_COLOR, TEST_COLOR = (32, 110, 200), (232, 120, 20), (40, 40, 40)
-RAW_ALPHA = 70  # the raw loss under its smoothed curve: faint
+RAW_COLOR = (165, 197, 235)  # the raw loss under its smoothed curve: a pale blue (opaque:
+# thousands of overlapping segments of a translucent pen add up to a solid band)
 SMOOTHING = 0.6  # TensorBoard's default
 SMOOTHED_POINTS = 1000  # smoothing weighs points of a curve thinned to this many, as
 # TensorBoard's 1,000 samples: a long run looks as smooth as a short one
@@ -276,7 +277,7 @@ class LossPlot(QWidget):
         self.smoothing_label.setText(f"{self.smoothing:.2f}")
         width = 2 if self.smoothing > 0 else 1  # the raw curve alone: thin, as it is noisy
         self.train_smooth.setPen(pg.mkPen(TRAIN_COLOR, width=width))
-        self.train.setPen(pg.mkPen((*TRAIN_COLOR, RAW_ALPHA), width=1))
+        self.train.setPen(pg.mkPen(RAW_COLOR if self.smoothing > 0 else TRAIN_COLOR, width=1))
         for run, (x, y) in zip(self.overlay_curves, self._overlay_raw):
             run["loss"].setData(*self._overlay_loss(x, y))
         self.redraw()
@@ -301,7 +302,12 @@ class LossPlot(QWidget):
                 angle=90,
                 pen=pen,
                 label=text,
-                labelOpts={"position": 0.92, "color": MARK_COLOR, "anchors": [(0, 0.5), (0, 0.5)]},
+                labelOpts={
+                    "position": 0.6,  # under the legend, above a falling loss
+                    "color": MARK_COLOR,
+                    "fill": LEGEND_BRUSH,
+                    "anchors": [(0, 0.5), (0, 0.5)],
+                },
             )
             line.setZValue(15)
             self.plot.addItem(line, ignoreBounds=True)

@@ -391,7 +391,10 @@ def test_the_smoothing_slider_changes_the_drawn_curve_over_the_faint_raw_one(tra
     raw_x, raw_y = session.run.steps.data()
     assert plot.smoothing_slider.value() == 60
     np.testing.assert_array_equal(plot.train.getData()[1], raw_y)  # the raw curve, faint
-    assert plot.train.opts["pen"].color().alpha() < 128
+    assert (
+        plot.train.opts["pen"].color().lightness()
+        > plot.train_smooth.opts["pen"].color().lightness()
+    )
     np.testing.assert_allclose(plot.train_smooth.getData()[1], smoothed(raw_y, 0.6))
     plot.smoothing_slider.setValue(95)
     np.testing.assert_allclose(plot.train_smooth.getData()[1], smoothed(raw_y, 0.95))
