@@ -31,6 +31,7 @@ from nnstudio.ui.drawing import PointDrawing
 from nnstudio.ui.editor import Editor
 from nnstudio.ui.evaluation import EvaluationPanel
 from nnstudio.ui.exporting import Exporter
+from nnstudio.ui.feature_maps import FeatureMapsView, shows_images
 from nnstudio.ui.inspector import Inspector
 from nnstudio.ui.locate_data import ask_to_fix, fix_offer
 from nnstudio.ui.menus import StudioMenus
@@ -101,10 +102,16 @@ class MainWindow(QMainWindow):
         self.data_table = DataTable()
         data_dock = self._dock("Data", self.data_table, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.tabifyDockWidget(weights_dock, data_dock)
+        self.feature_maps = FeatureMapsView()
+        self.maps_dock = self._dock(
+            "Feature maps", self.feature_maps, Qt.DockWidgetArea.BottomDockWidgetArea
+        )
+        self.tabifyDockWidget(data_dock, self.maps_dock)
         for dock, view in (
             (evaluation_dock, self.evaluation),
             (weights_dock, self.weights_view),
             (data_dock, self.data_table),
+            (self.maps_dock, self.feature_maps),
         ):
             dock.visibilityChanged.connect(lambda shown, v=view: shown and v.redraw_now())
         self.boundary_dock, self.weights_dock = boundary_dock, weights_dock
@@ -143,6 +150,7 @@ class MainWindow(QMainWindow):
         self.files = ProjectFiles(self, QMenu("Open &Recent", self))
         self.menus = StudioMenus(self)
         self._connect()
+        self._show_feature_maps_tab()
         self.training.preview()
         self.autosaver = Autosaver(
             self.project_to_save,
@@ -222,6 +230,7 @@ class MainWindow(QMainWindow):
         self.training.sigFrame.connect(self.evaluation.show_frame)
         self.training.sigFrame.connect(self.weights_view.show_frame)
         self.training.sigFrame.connect(self.data_table.show_frame)
+        self.training.sigFrame.connect(self.feature_maps.show_frame)
         self.training.sigFrame.connect(self.loss_plot.show_frame)  # its test loss
         editor.sigDatasetChanged.connect(self._show_dataset)
         editor.sigDatasetChanged.connect(self.view.fit)
@@ -245,6 +254,11 @@ class MainWindow(QMainWindow):
     def _on_edited(self, *_):
         self.inspector.refresh()
         self._show_dataset()
+        self._show_feature_maps_tab()
+
+    def _show_feature_maps_tab(self) -> None:
+        """The feature maps' tab, only for a network with image layers."""
+        self.maps_dock.setVisible(shows_images(self.project.document))
 
     def _fit_inspector(self) -> None:
         """Grow the inspector to the selected layer's form (a convolution has options)."""
@@ -430,6 +444,7 @@ class MainWindow(QMainWindow):
         self._subscribe_runs(project.runs, connect=True)
         self._unsaved_training = False
         self._show_dataset()
+        self._show_feature_maps_tab()
         self._update_title()
         self.view.fit()
 

@@ -302,3 +302,13 @@ def test_the_maps_follow_training_in_the_studio(window, qtbot):
 
     qtbot.waitUntil(shows_the_trained_network, timeout=5000)
     assert view.sample.value() == 5
+
+
+def test_the_window_shows_the_feature_maps_tab_only_for_image_networks(window):
+    assert window.maps_dock.isHidden()  # the example network on 2-D points
+    window.editor.set_dataset({"name": "digits", "params": {}})
+    window.editor.add_layer("flatten", 1)
+    window.editor.add_layer("conv2d", 1)
+    assert not window.maps_dock.isHidden()
+    window.editor.undo_stack.undo()
+    assert window.maps_dock.isHidden()
