@@ -24,7 +24,7 @@ from nnstudio.model.training import make_run  # noqa: E402
 from nnstudio.ui.app import one_blas_thread  # noqa: E402
 from nnstudio.ui.main_window import MainWindow  # noqa: E402
 
-CASES = ("2-8-8-1 xor", "784-128-10 synthetic")
+CASES = ("2-8-8-1 xor", "784-128-10 synthetic", "cnn mnist, feature maps open")
 
 
 def synthetic_784(path: Path, n: int = 6000) -> None:
@@ -42,6 +42,8 @@ def configure(window: MainWindow, case: str, data_file: Path) -> None:
         editor.set_units(1, 8)
         editor.set_units(2, 8)
         window.project.training.update({"batch_size": 16})
+    elif case.startswith("cnn"):
+        cnn_with_its_feature_maps(window)
     else:
         editor.set_dataset({"name": str(data_file), "params": {}})
         editor.remove_layer(2)
@@ -51,6 +53,24 @@ def configure(window: MainWindow, case: str, data_file: Path) -> None:
     window.training_panel.show_settings(
         {**window.training_panel.settings(), **window.project.training}
     )
+
+
+def cnn_with_its_feature_maps(window: MainWindow) -> None:
+    """Issue 15's CNN on the shipped MNIST subset, built as a user builds it (flatten
+    first, then the image layers before it), with the feature-map view in front."""
+    editor, doc = window.editor, window.project.document
+    editor.set_dataset({"name": "mnist", "params": {}})
+    while len(doc) > 2:
+        editor.remove_layer(1)
+    editor.add_layer("flatten", 1)
+    for index, kind, filters in ((1, "conv2d", 16), (2, "maxpool2d", 0), (3, "conv2d", 32)):
+        editor.add_layer(kind, index)
+        if filters:
+            editor.set_units(index, filters)
+    editor.add_layer("maxpool2d", 4)
+    assert doc.shapes()[-2] == (800,), doc.shapes()
+    window.project.training.update({"batch_size": 64, "lr": 0.002, "optimizer": "adam"})
+    window.maps_dock.raise_()
 
 
 def headless_rate(window: MainWindow, seconds: float) -> float:
