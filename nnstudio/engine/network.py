@@ -78,6 +78,8 @@ class Network:
         self.layers: list[Layer] = [
             layer_type(ls.type_name)(ls, shape) for ls, shape in zip(self.spec.layers, shapes)
         ]
+        for previous, layer in zip(self.layers, self.layers[1:]):
+            layer.follow(previous)
         self.weighted_layers: list[WeightedLayer] = [
             layer for layer in self.layers if layer.has_parameters
         ]

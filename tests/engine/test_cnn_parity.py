@@ -72,6 +72,9 @@ CASES = {
     "conv stride 2 same": ({"kernel_size": 3, "stride": 2, "padding": "same"}, None),
     "maxpool": ({"kernel_size": 3}, {"type": "maxpool2d"}),
     "maxpool 3/2": ({"kernel_size": 2}, {"type": "maxpool2d", "pool_size": 3, "stride": 2}),
+    # a 4×4 output that 2×2 windows tile: the conv writes it in phase order, the pooling
+    # applies the ReLU
+    "maxpool, phase order": ({"kernel_size": 2, "stride": 2}, {"type": "maxpool2d"}),
     "avgpool": ({"kernel_size": 3, "padding": "same"}, {"type": "avgpool2d"}),
     "avgpool 2/1": ({"kernel_size": 3}, {"type": "avgpool2d", "pool_size": 2, "stride": 1}),
 }

@@ -175,3 +175,78 @@ def test_chains_backprop_matches_central_differences(chain):
         net.parameters[i] = saved
         numeric[i] = (up - down) / (2 * h)
     assert np.max(np.abs(analytic - numeric) / np.maximum(1.0, np.abs(numeric))) < 1e-6
+
+
+# A ReLU convolution followed by 2×2/2 max pooling hands its ReLU to the pooling, and
+# where the windows tile its output it writes that output in phase order: these chains
+# have even outputs (so they take the phase order), one with the convolution not first
+# (its dL/dx goes back from phase order), one with a bias-free convolution.
+PHASED_CHAINS = {
+    "conv-relu-maxpool, phase order": [
+        {"type": "conv2d", "filters": 3, "kernel_size": 3, "activation": "relu"},
+        {"type": "maxpool2d"},
+        {"type": "flatten"},
+        {"units": 3, "activation": "softmax"},
+    ],
+    "conv-conv-relu-maxpool, phase order after a conv": [
+        {"type": "conv2d", "filters": 4, "kernel_size": 3, "activation": "tanh"},
+        {
+            "type": "conv2d",
+            "filters": 3,
+            "kernel_size": 3,
+            "padding": "same",
+            "activation": "relu",
+            "use_bias": False,
+        },
+        {"type": "maxpool2d"},
+        {"type": "flatten"},
+        {"units": 3, "activation": "softmax"},
+    ],
+}
+
+
+@pytest.mark.parametrize("chain", sorted(PHASED_CHAINS))
+def test_relu_handed_to_the_pooling_keeps_exact_gradients(chain):
+    layers = PHASED_CHAINS[chain]
+    net = Network.from_spec({"inputs": [10, 8, 2], "layers": layers}, seed=2, dtype="float64")
+    pooled = [layer for layer in net.layers if layer.type_name == "maxpool2d"]
+    assert pooled[0].applies_relu and pooled[0].phased
+    rng = np.random.default_rng(3)
+    net.parameters[net.n_weights :] = rng.normal(
+        scale=0.3, size=net.parameters.size - net.n_weights
+    )
+    loss = get_loss(None, net.output_activation)
+    X, y = rng.normal(size=(4, 10, 8, 2)), np.eye(3)[rng.integers(0, 3, 4)]
+    net.loss_and_gradients(X, y, loss)
+    # the training pass's output equals inference's, where the conv applies its ReLU
+    np.testing.assert_allclose(
+        net.workspace(4).outputs[-1], net.predict(X), rtol=0, atol=1e-12
+    )
+    analytic = net.gradients.copy()
+    numeric = np.zeros_like(analytic)
+    h = 1e-6
+    for i in range(net.parameters.size):
+        saved = net.parameters[i]
+        net.parameters[i] = saved + h
+        up = net.loss_and_gradients(X, y, loss)
+        net.parameters[i] = saved - h
+        down = net.loss_and_gradients(X, y, loss)
+        net.parameters[i] = saved
+        numeric[i] = (up - down) / (2 * h)
+    assert np.max(np.abs(analytic - numeric) / np.maximum(1.0, np.abs(numeric))) < 1e-6
+
+
+def test_max_pooling_after_a_relu_conv_routes_ties_as_pytorch_does():
+    """Zero images make every window a tie (z = b everywhere): dL/dz goes to each
+    window's first position where b > 0, nowhere where b ≤ 0."""
+    layers = PHASED_CHAINS["conv-relu-maxpool, phase order"]
+    net = Network.from_spec({"inputs": [10, 8, 2], "layers": layers}, seed=2, dtype="float64")
+    conv = net.layers[0]
+    conv.bias[...] = [0.5, -0.5, 0.0]
+    X, y = np.zeros((2, 10, 8, 2)), np.eye(3)[[0, 1]]
+    net.loss_and_gradients(X, y, get_loss(None, net.output_activation))
+    delta = net.workspace(2).deltas[0]  # dL/dz in phase order: (n, 2, 2, 4, 3, filters)
+    blocks = delta.reshape(2, 2, 2, 4, 3, 3)
+    assert np.all(blocks[:, 0, 0, :, :, 0] != 0)
+    assert np.all(blocks[:, 0, 1:, :, :, 0] == 0) and np.all(blocks[:, 1, :, :, :, 0] == 0)
+    assert np.all(delta.reshape(2, -1, 3)[:, :, 1:] == 0)

@@ -97,6 +97,9 @@ class Layer:
     def seed(self, seed: np.random.SeedSequence) -> None:
         """Seed the layer's random draws (Dropout's masks); most layers draw none."""
 
+    def follow(self, previous: Layer) -> None:
+        """Told, once, which layer feeds this one (MaxPool2D takes over a ReLU)."""
+
     def forward(self, x, out, scratch, training: bool) -> np.ndarray:
         raise NotImplementedError
 

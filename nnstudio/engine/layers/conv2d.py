@@ -147,38 +147,60 @@ class Conv2D(WeightedLayer):
         top, bottom, left, right = self.pads
         self._padded_shape = (height + top + bottom, width + left + right, channels)
         self._inner = (slice(top, top + height), slice(left, left + width))
+        # True once a max pooling after this layer takes over its ReLU (None: cannot)
+        self.relu_for_next: bool | None = False if self.activation.name == "relu" else None
+        self.phased = False  # and has this layer write its output in phase order
 
     def scratch(self, rows, dtype, training):
-        """The column buffer (``cols``: a (n·out_h·out_w, kernel²·in_channels) matrix
-        view, ``windows``: the same as (n, out_h, out_w, k, k, in_channels)), the
-        zero-padded input (for "same"), a row of ones (for dL/db) and, while training,
-        z where the activation needs it. The buffers for dL/dx are made at the first
-        backward pass that needs it."""
-        windows, cols = self._column_buffer(rows, dtype)
+        """The column buffer (``cols``: a (n·out_h·out_w, kernel²·in_channels [+ 1])
+        matrix view, its last column ones where there is a bias; ``windows``: the
+        receptive fields in it as (n, out_h, out_w, k, k, in_channels)), W with b as its
+        last row (``wb``), the zero-padded input (for "same") and, while training, z
+        where the activation needs it. The buffers for dL/dx are made at the first
+        backward pass that needs it. ``relu_by_next``: the max pooling after this layer
+        applies its ReLU (training only)."""
+        phased = training and self.phased
+        windows, cols = self._column_buffer(rows, dtype, phased)
+        wb = np.empty((cols.shape[1], self.filters), dtype) if self.use_bias else None
         return SimpleNamespace(
             windows=windows,
             cols=cols,
+            wb=wb,
+            grad_wb=np.empty_like(wb) if training and wb is not None else None,
             padded=np.zeros((rows, *self._padded_shape), dtype) if any(self.pads) else None,
-            ones=np.ones(len(cols), dtype),
             z=np.empty((rows, *self.output_shape), dtype) if training and self.keeps_z else None,
+            relu_by_next=training and self.relu_for_next is True,
+            phased=phased,
+            natural=None,
             grad_part=None,
             grad_padded=None,
         )
 
-    def _column_buffer(self, rows, dtype) -> tuple[np.ndarray, np.ndarray]:
-        """A column buffer as its (n, out_h, out_w, k, k, c) and (positions, k·k·c)
-        views. With fewer than 4 input channels it is stored kernel offset first, so
-        that copying the windows in moves whole image rows (grey 28×28 images: 5× faster
-        than position first; from 8 channels on, position first is 2.4× faster)."""
+    def _column_buffer(self, rows, dtype, phased) -> tuple[np.ndarray, np.ndarray]:
+        """A column buffer as its windows view (n, *positions, k, k, c), or with kernel
+        offset first a list of the offsets' (n, *positions, c) blocks, and its matrix
+        view (n·out_h·out_w, k·k·c [+ 1]), the extra column of ones (with a bias) making
+        z = cols·[W; b]. Positions are (out_h, out_w), or in phase order (2, 2, out_h/2,
+        out_w/2) for the 2×2 max pooling after (see MaxPool2D.follow). With fewer than 4
+        input channels it is stored kernel offset first, so that copying the windows in
+        moves whole image rows (grey 28×28 images: 5× faster than position first; from
+        8 channels on, position first is 2.4× faster)."""
         (out_h, out_w, _), k, c = self.output_shape, self.kernel_size, self.input_shape[2]
-        if c < 4:
-            buffer = np.empty((k, k, c, rows, out_h, out_w), dtype)
-            return buffer.transpose(3, 4, 5, 0, 1, 2), buffer.reshape(k * k * c, -1).T
-        buffer = np.empty((rows, out_h, out_w, k, k, c), dtype)
-        return buffer, buffer.reshape(-1, k * k * c)
+        positions = (2, 2, out_h // 2, out_w // 2) if phased else (out_h, out_w)
+        size = k * k * c
+        width = size + self.use_bias
+        if c < 4:  # one (n, *positions, c) block per kernel offset
+            buffer = np.empty((width, rows, *positions), dtype)
+            buffer[size:] = 1
+            blocks = buffer[:size].reshape(k * k, c, rows, *positions)
+            order = (*range(1, blocks.ndim - 1), 0)
+            return [block.transpose(order) for block in blocks], buffer.reshape(width, -1).T
+        buffer = np.empty((rows * out_h * out_w, width), dtype)
+        buffer[:, size:] = 1
+        return buffer[:, :size].reshape(rows, *positions, k, k, c), buffer
 
     def scratch_values(self, training):
-        cols = math.prod(self.output_shape[:2]) * self.fans[0]
+        cols = math.prod(self.output_shape[:2]) * (self.fans[0] + self.use_bias)
         padded = math.prod(self._padded_shape) if any(self.pads) else 0
         z = math.prod(self.output_shape) if training and self.keeps_z else 0
         return (2 if training else 1) * (cols + padded) + z
@@ -191,19 +213,48 @@ class Conv2D(WeightedLayer):
             src = scratch.padded
         sn, sh, sw, sc = src.strides
         s = self.stride
-        windows = as_strided(
-            src, scratch.windows.shape, (sn, sh * s, sw * s, sh, sw, sc), writeable=False
-        )
-        np.copyto(scratch.windows, windows)
+        steps = (sh * s, sw * s, 2 * sh * s, 2 * sw * s) if scratch.phased else (sh * s, sw * s)
+        if isinstance(scratch.windows, list):  # kernel offset first: offset by offset
+            k = self.kernel_size
+            for offset, block in enumerate(scratch.windows):
+                a, b = divmod(offset, k)
+                at = as_strided(src[:, a:, b:], block.shape, (sn, *steps, sc), writeable=False)
+                np.copyto(block, at)
+        else:
+            windows = as_strided(
+                src, scratch.windows.shape, (sn, *steps, sh, sw, sc), writeable=False
+            )
+            np.copyto(scratch.windows, windows)
         return scratch.cols
 
+    def _matrix(self, scratch) -> np.ndarray:
+        """W as a (k·k·c, filters) matrix, with b as an extra last row if there is one."""
+        weight = self.weight.reshape(self.fans[0], -1)
+        if scratch.wb is None:
+            return weight
+        np.copyto(scratch.wb[:-1], weight)
+        np.copyto(scratch.wb[-1], self.bias)
+        return scratch.wb
+
     def pre_activation(self, x, out, scratch=None):
-        """z = im2col(x) @ W + b, written into ``out`` (n, out_h, out_w, filters)."""
+        """z = im2col(x) @ W + b (one GEMM: the columns end with ones, W with b),
+        written into ``out`` (n, out_h, out_w, filters)."""
         cols = self._columns(x, scratch)
-        np.dot(cols, self.weight.reshape(cols.shape[1], -1), out=out.reshape(len(cols), -1))
-        if self.bias is not None:
-            out += self.bias
+        np.dot(cols, self._matrix(scratch), out=out.reshape(len(cols), -1))
         return out
+
+    def forward(self, x, out, scratch, training):
+        """y = activation(z), or z itself where the pooling after applies the ReLU."""
+        if scratch.relu_by_next:
+            return self.pre_activation(x, out, scratch)
+        return super().forward(x, out, scratch, training)
+
+    def backward(self, x, y, grad, grad_x, scratch):
+        """As WeightedLayer's; after a pooling that applied the ReLU, ``grad`` is dL/dz."""
+        if scratch.relu_by_next:
+            self.backward_linear(x, grad, grad_x, scratch)
+        else:
+            super().backward(x, y, grad, grad_x, scratch)
 
     def backward_linear(self, x, delta, grad_x, scratch=None):
         """From delta = dL/dz: dL/dW = colsᵀ·delta, dL/db = Σ delta over samples and
@@ -211,12 +262,25 @@ class Conv2D(WeightedLayer):
         delta·W[a, b]ᵀ added onto the input positions that offset read."""
         cols = scratch.cols
         delta2 = delta.reshape(len(cols), -1)
-        weight2 = self.weight.reshape(cols.shape[1], -1)
-        np.dot(cols.T, delta2, out=self.grad_weight.reshape(weight2.shape))
-        if self.grad_bias is not None:
-            np.dot(scratch.ones, delta2, out=self.grad_bias)  # 6× np.add.reduce here
+        grad_weight = self.grad_weight.reshape(self.fans[0], -1)
+        if scratch.grad_wb is None:
+            np.dot(cols.T, delta2, out=grad_weight)
+        else:  # [dL/dW; dL/db] in one GEMM, the ones column summing delta
+            np.dot(cols.T, delta2, out=scratch.grad_wb)
+            np.copyto(grad_weight, scratch.grad_wb[:-1])
+            np.copyto(self.grad_bias, scratch.grad_wb[-1])
         if grad_x is None:
             return
+        (out_h, out_w, f), k = self.output_shape, self.kernel_size
+        if scratch.phased:  # delta back in position order
+            if scratch.natural is None:
+                scratch.natural = np.empty_like(delta)
+            n = len(delta)
+            np.copyto(
+                scratch.natural.reshape(n, out_h // 2, 2, out_w // 2, 2, f),
+                delta.reshape(n, 2, 2, out_h // 2, out_w // 2, f).transpose(0, 3, 1, 4, 2, 5),
+            )
+            delta2 = scratch.natural.reshape(len(cols), -1)
         if scratch.grad_part is None:
             scratch.grad_part = np.empty((len(cols), self.input_shape[2]), x.dtype)
             if scratch.padded is not None:
@@ -224,7 +288,6 @@ class Conv2D(WeightedLayer):
         part, target = scratch.grad_part, scratch.grad_padded
         target = grad_x if target is None else target
         target.fill(0)
-        (out_h, out_w, _), k = self.output_shape, self.kernel_size
         part_image = part.reshape(len(x), out_h, out_w, -1)
         # one small GEMM per kernel offset, added where that offset's inputs sit: 1.6×
         # faster than one GEMM into full dL/dcols, summed back from its strided windows

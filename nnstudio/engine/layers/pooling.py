@@ -92,19 +92,54 @@ class Pool2D(Layer):
 @register
 class MaxPool2D(Pool2D):
     """y = the largest value of each window; dL/dx = dL/dy at the window's first largest
-    value (as PyTorch routes ties), 0 elsewhere."""
+    value (as PyTorch routes ties), 0 elsewhere.
+
+    After a ReLU convolution (see :meth:`follow`) and in training, the pooling applies
+    the ReLU itself: y = relu(max z) = max relu(z), on a quarter of the values, and
+    dL/dz = dL/dy·[y > 0] at the window's first largest z (the first largest relu(z)
+    wherever y > 0; elsewhere relu'(z) = 0 everywhere in the window).
+    """
 
     type_name = "maxpool2d"
     description = "Max pooling: keeps the strongest response of each small window"
     Spec = MaxPool2DSpec
 
+    def __init__(self, spec, input_shape):
+        super().__init__(spec, input_shape)
+        # 2×2 windows 2 apart: each window's first maximum kept as two bits (which row;
+        # which column in each row); see _forward_pairs
+        self._pairs = spec.pool_size == spec.stride == 2
+        self.applies_relu = False
+        self.phased = False  # True: the input comes in the convolution's phase order
+
+    def follow(self, previous) -> None:
+        """Take over the ReLU of a convolution just before (they commute; see the
+        class), and where the windows tile its output, have it write its output in
+        phase order: (n, 2, 2, out_h, out_w, c), window offset (a, b) first, so that
+        each offset's values are one contiguous block per sample."""
+        if self._pairs and getattr(previous, "relu_for_next", None) is not None:
+            previous.relu_for_next = True
+            self.applies_relu = True
+            self.phased = previous.phased = self._tiles
+
     def scratch(self, rows, dtype, training):
-        """While training: the windows' values offset by offset, (pool², n, out_h,
-        out_w, channels), contiguous (the strided views of the image have an inner loop
+        """While training, 2×2: each window offset's values, contiguous (not needed in
+        phase order: they are already), the windows' row maxima (2, n, out_h, out_w, c),
+        which column held each (bool), which row held the maximum (bool) and dL/dy's
+        share of each row. Other windows: their values offset by offset, (pool², n,
+        out_h, out_w, c), contiguous (the strided views of the image have an inner loop
         of one pixel's channels: 4× slower), and dL/dy not yet handed out."""
         if not training:
             return None
         shape = (rows, *self.output_shape)
+        if self._pairs:
+            return SimpleNamespace(
+                windows=None if self.phased else np.empty((4, *shape), dtype),
+                rows=np.empty((2, *shape), dtype),
+                right=np.empty((2, *shape), bool),
+                lower=np.empty(shape, bool),
+                share=np.empty((2, *shape), dtype),
+            )
         return SimpleNamespace(
             windows=np.empty((len(self.windows), *shape), dtype),
             left=np.empty(shape, dtype),
@@ -112,7 +147,21 @@ class MaxPool2D(Pool2D):
         )
 
     def scratch_values(self, training):
-        return (len(self.windows) + 2) * math.prod(self.output_shape) if training else 0
+        if not training:
+            return 0
+        if self._pairs:
+            return (5 + 4 * (not self.phased)) * math.prod(self.output_shape)
+        return (len(self.windows) + 2) * math.prod(self.output_shape)
+
+    def _offsets(self, x) -> list[np.ndarray]:
+        """Views of x's values at window offsets (0, 0), (0, 1), (1, 0), (1, 1), each
+        (n, out_h, out_w, c); a last odd row or column, in no window, is left out."""
+        n, (out_h, out_w, c) = len(x), self.output_shape
+        if self.phased:
+            blocks = x.reshape(n, 2, 2, out_h, out_w, c)
+            return [blocks[:, a, b] for a in range(2) for b in range(2)]
+        quads = x[:, : 2 * out_h, : 2 * out_w].reshape(n, out_h, 2, out_w, 2, c)
+        return [quads[:, :, a, :, b] for a in range(2) for b in range(2)]
 
     def forward(self, x, out, scratch, training):
         if scratch is None:
@@ -121,17 +170,41 @@ class MaxPool2D(Pool2D):
             for window in rest:
                 np.maximum(out, x[window], out=out)
             return out
+        if self._pairs:
+            return self._forward_pairs(x, out, scratch)
         values = scratch.windows
         for value, window in zip(values, self.windows):
             np.copyto(value, x[window])
         return np.maximum.reduce(values, axis=0, out=out)
 
+    def _forward_pairs(self, x, out, scratch):
+        """y = max of each row's max; ``right`` and ``lower`` say where it was (strictly
+        greater, so that ties go to the first in PyTorch's scan order)."""
+        values = self._offsets(x)
+        if scratch.windows is not None:
+            for value, window in zip(scratch.windows, values):
+                np.copyto(value, window)
+            values = scratch.windows
+        for a in range(2):
+            left, right = values[2 * a], values[2 * a + 1]
+            np.greater(right, left, out=scratch.right[a])
+            np.maximum(left, right, out=scratch.rows[a])
+        upper, lower = scratch.rows
+        np.greater(lower, upper, out=scratch.lower)
+        np.maximum(upper, lower, out=out)
+        if self.applies_relu:
+            np.multiply(out, out > 0, out=out)  # as activations.ReLU does
+        return out
+
     def backward(self, x, y, grad, grad_x, scratch):
+        if grad_x is None:
+            return
+        if self._pairs:
+            self._backward_pairs(y, grad, grad_x, scratch)
+            return
         # offsets in order: the first that holds the maximum takes what is left of dL/dy
         # (all of it), the later ones get left = 0. Each offset's share overwrites its
         # values, which are not needed any more.
-        if grad_x is None:
-            return
         left, hit, shares = scratch.left, scratch.hit, scratch.windows
         np.copyto(left, grad)
         for share in shares:
@@ -139,6 +212,22 @@ class MaxPool2D(Pool2D):
             np.multiply(left, hit, out=share)
             left -= share
         self._spread(grad_x, shares)
+
+    def _backward_pairs(self, y, grad, grad_x, scratch):
+        """dL/dx from the bits the forward pass kept: dL/dy (times [y > 0] after a ReLU)
+        to its window's row, then to that row's column (g·bit and g − g·bit are exact)."""
+        if self.applies_relu:
+            np.multiply(grad, y > 0, out=grad)
+        upper, lower = scratch.share
+        np.multiply(grad, scratch.lower, out=lower)
+        np.subtract(grad, lower, out=upper)
+        if not self._tiles:
+            grad_x.fill(0)
+        targets = self._offsets(grad_x)
+        for a, share in enumerate(scratch.share):
+            left, right = targets[2 * a], targets[2 * a + 1]
+            np.multiply(share, scratch.right[a], out=right)
+            np.subtract(share, right, out=left)
 
 
 @register
