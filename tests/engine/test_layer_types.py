@@ -219,9 +219,7 @@ def test_relu_handed_to_the_pooling_keeps_exact_gradients(chain):
     X, y = rng.normal(size=(4, 10, 8, 2)), np.eye(3)[rng.integers(0, 3, 4)]
     net.loss_and_gradients(X, y, loss)
     # the training pass's output equals inference's, where the conv applies its ReLU
-    np.testing.assert_allclose(
-        net.workspace(4).outputs[-1], net.predict(X), rtol=0, atol=1e-12
-    )
+    np.testing.assert_allclose(net.workspace(4).outputs[-1], net.predict(X), rtol=0, atol=1e-12)
     analytic = net.gradients.copy()
     numeric = np.zeros_like(analytic)
     h = 1e-6
