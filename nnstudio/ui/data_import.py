@@ -281,6 +281,8 @@ class ImportDialog(QDialog):
         self.summary.setText(f"{stage}… {fraction:.0%}{then}")
 
     def _loaded(self) -> None:
+        if self._loader is None or self.sender() is not self._loader:
+            return  # an abandoned reading's end, told before it was disconnected
         loader, self._loader = self._loader, None
         self._poll.stop()
         self.progress.hide()
