@@ -21,6 +21,7 @@ import os
 import warnings
 import zlib
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -431,14 +432,30 @@ class _Reader:
         return value
 
 
+BAND_BYTES = 16 << 20  # rows written by one NumPy call: 16 MB
+
+
 def _rows_from_columns(columns: list[np.ndarray], out: np.ndarray) -> None:
     """Write columns (each contiguous) into the rows of ``out`` (row-major), a band of
-    rows at a time, one NumPy call a band (0.1 s for MNIST's 47 million values)."""
+    rows at a time, one NumPy call a band, the two halves of the rows on two threads
+    (NumPy copies without the GIL): 0.25-0.3 s for MNIST's 47 million values, 0.47 s
+    on one thread."""
     if not columns:
         return
-    band = max(16, (16 << 20) // (8 * len(columns)))  # 16 MB: 2,600 rows of MNIST
-    for start in range(0, len(out), band):
-        np.stack([c[start : start + band] for c in columns], axis=1, out=out[start : start + band])
+    band = max(16, BAND_BYTES // (8 * len(columns)))  # 2,600 rows of MNIST
+
+    def write(first: int, end: int) -> None:
+        for start in range(first, end, band):
+            stop = min(start + band, end)
+            np.stack([c[start:stop] for c in columns], axis=1, out=out[start:stop])
+
+    if len(out) < 4 * band:
+        write(0, len(out))
+        return
+    half = len(out) // 2
+    with ThreadPoolExecutor(2) as pool:
+        for done in [pool.submit(write, 0, half), pool.submit(write, half, len(out))]:
+            done.result()
 
 
 def reserve(rows: int, columns: int, populate: bool = False) -> np.ndarray:

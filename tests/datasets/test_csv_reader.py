@@ -49,6 +49,15 @@ def test_an_mnist_shaped_csv_parses_to_exactly_what_loadtxt_gives(write):
     assert data.feature_names[:3] == ("1x1", "1x2", "1x3") and data.n_features == 784
 
 
+def test_rows_written_on_two_threads_are_exactly_the_columns(write, monkeypatch):
+    import nnstudio.datasets.csv_reader as csv_reader
+
+    monkeypatch.setattr(csv_reader, "BAND_BYTES", 8 * 784 * 37)  # bands of 37 rows
+    text, table = _mnist_like(2001, seed=3)  # halves of 1,000 and 1,001 rows
+    data = load_csv(write(text, "mnist_train.csv"), label_column=0)
+    assert data.X.flags.c_contiguous and np.array_equal(data.X, table[:, 1:])
+
+
 def test_floats_parse_exactly_like_python(write):
     rng = np.random.default_rng(1)
     values = rng.normal(size=(1500, 3)) * 10.0 ** rng.integers(-200, 200, (1500, 3))
