@@ -42,11 +42,11 @@ def test_drag_dense_from_palette_between_two_layers_then_undo_redo(window, qtbot
 
 def test_plus_and_minus_buttons_change_nodes(window, qtbot):
     item = window.scene.layer_items[1]
-    plus = item.mapToScene(item._buttons[+1].center())
+    plus = item.mapToScene(item.buttons[+1].center())
     click(window, plus)
     qtbot.waitUntil(lambda: sizes(window)[1] == 5)
     item = window.scene.layer_items[1]
-    minus = item.mapToScene(item._buttons[-1].center())
+    minus = item.mapToScene(item.buttons[-1].center())
     click(window, minus)
     click(window, minus)
     qtbot.waitUntil(lambda: sizes(window)[1] == 3)
@@ -321,3 +321,15 @@ def test_a_project_too_big_to_reopen_is_not_saved_and_the_message_says_why(
     assert not window.files.save_to(path)
     assert len(warnings) == 1 and "use fewer or narrower layers, then save again" in warnings[0]
     assert not path.exists() and window.is_modified()
+
+
+def test_the_plus_button_stays_under_the_pointer_for_repeated_clicks(window, qtbot):
+    item = window.scene.layer_items[1]
+    at = viewport_point(window, item.mapToScene(item.buttons[+1].center()))
+    for expected in (5, 6, 7):  # quick clicks: the second of a pair is a double-click
+        qtbot.mouseClick(window.view.viewport(), Qt.MouseButton.LeftButton, pos=at)
+        qtbot.waitUntil(lambda n=expected: sizes(window)[1] == n)
+    assert window.project.document[1].name == "hidden_1"  # never a rename
+    item = window.scene.layer_items[1]
+    now = viewport_point(window, item.mapToScene(item.buttons[+1].center()))
+    assert (now - at).manhattanLength() <= 2

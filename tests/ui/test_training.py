@@ -101,7 +101,7 @@ def test_a_plus_click_while_training_pauses_ends_the_run_and_says_so(window, qtb
     qtbot.waitUntil(lambda: window.training.snapshots > 2, timeout=10000)
     run = window.training.session.run
     item = window.scene.layer_items[1]
-    click(window, item.mapToScene(item._buttons[+1].center()))
+    click(window, item.mapToScene(item.buttons[+1].center()))
     qtbot.waitUntil(lambda: window.project.document.sizes == [2, 5, 4, 1])
     assert not window.training.bridge.running and window.training.session.run is None
     assert f"This change ends {run.name}" in window.statusBar().currentMessage()

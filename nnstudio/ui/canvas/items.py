@@ -132,10 +132,10 @@ class LayerItem(QGraphicsObject):
         top, bottom = self._body_extent()
         self._top = top - HEADER_HEIGHT
         self._rect = QRectF(-COLUMN_WIDTH / 2, self._top, COLUMN_WIDTH, bottom - self._top)
-        self._buttons = {}
+        self.buttons = {}
         if layer.kind == HIDDEN and self.info.count_key:
             for delta, dx in ((-1, -COLUMN_WIDTH / 2 + 12), (+1, COLUMN_WIDTH / 2 - 12)):
-                self._buttons[delta] = QRectF(dx - 9, self._top + 2, 18, 18)
+                self.buttons[delta] = QRectF(dx - 9, self._top + 2, 18, 18)
         self.setToolTip(self._describe())
 
     @property
@@ -238,7 +238,7 @@ class LayerItem(QGraphicsObject):
         painter.setPen(FORMULA_COLOR)
         painter.drawText(row.translated(0, 17), Qt.AlignmentFlag.AlignCenter, formula)
         painter.setFont(normal)
-        for delta, rect in self._buttons.items():
+        for delta, rect in self.buttons.items():
             painter.setPen(QPen(QColor(150, 150, 150), 1))
             painter.setBrush(QColor(250, 250, 250))
             painter.drawEllipse(rect)
@@ -337,14 +337,21 @@ class LayerItem(QGraphicsObject):
         super().hoverLeaveEvent(event)
 
     def mousePressEvent(self, event):
-        for delta, rect in self._buttons.items():
+        if not self._press_button(event):
+            super().mousePressEvent(event)
+
+    def _press_button(self, event) -> bool:
+        """A press on the +/− button: ask for one node more or fewer."""
+        for delta, rect in self.buttons.items():
             if rect.contains(event.pos()):
                 self.sigUnitsDelta.emit(self.index, delta)
                 event.accept()
-                return
-        super().mousePressEvent(event)
+                return True
+        return False
 
     def mouseDoubleClickEvent(self, event):
+        if self._press_button(event):
+            return  # a quick second click on +/− is another click, not a rename
         node = self._node_under(event.pos())
         if node is not None and self.has_biases:
             self.sigBiasEditRequested.emit(self.index, node)

@@ -36,6 +36,9 @@ class NetworkView(QGraphicsView):
         self.setMinimumSize(400, 300)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._held_button: tuple[int, int, QPointF] | None = None
+        # connected before the editor's slot: runs while the clicked layer still exists
+        scene.sigUnitsDelta.connect(self._hold_button)
         scene.sigRebuilt.connect(self.keep_in_view)
 
     @property
@@ -60,10 +63,33 @@ class NetworkView(QGraphicsView):
             self.zoom_by(1.5 / self.zoom)
 
     def keep_in_view(self) -> None:
-        """Fit again when an edit made the network outgrow the visible area."""
+        """Fit again when an edit made the network outgrow the visible area; else keep a
+        clicked +/− button where it was on screen (the layer's header moves as it grows)."""
+        held, self._held_button = self._held_button, None
         visible = self.mapToScene(self.viewport().rect()).boundingRect()
         if not visible.contains(self.scene().itemsBoundingRect()):
             self.fit()
+        elif held is not None:
+            self._put_back(*held)
+
+    def _hold_button(self, index: int, delta: int) -> None:
+        """Before a +/− click's edit: where its button is in the viewport."""
+        items = self.scene().layer_items
+        if index < len(items) and delta in items[index].buttons:
+            where = items[index].mapToScene(items[index].buttons[delta].center())
+            self._held_button = (index, delta, self.mapFromScene(where).toPointF())
+
+    def _put_back(self, index: int, delta: int, where: QPointF) -> None:
+        items = self.scene().layer_items
+        if index >= len(items) or delta not in items[index].buttons:
+            return
+        now = self.mapFromScene(items[index].mapToScene(items[index].buttons[delta].center()))
+        shift = now.toPointF() - where
+        for bar, step in (
+            (self.horizontalScrollBar(), shift.x()),
+            (self.verticalScrollBar(), shift.y()),
+        ):
+            bar.setValue(bar.value() + round(step))
 
     def wheelEvent(self, event):
         self.zoom_by(ZOOM_STEP if event.angleDelta().y() > 0 else 1 / ZOOM_STEP)
