@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDockWidget
 
 from nnstudio.ui import help as studio_help
 from nnstudio.ui.shortcuts import SPACE, StudioKeysFirst, play_or_pause
@@ -179,6 +179,11 @@ class StudioMenus:
             self.changes_action,
         ):
             view.addSeparator() if action is None else view.addAction(action)
+        view.addSeparator()
+        self.panels_menu = view.addMenu("&Panels")  # a closed panel comes back from here
+        for dock in window.findChildren(QDockWidget):
+            dock.toggleViewAction().setStatusTip(f"Show or hide the {dock.windowTitle()} panel")
+            self.panels_menu.addAction(dock.toggleViewAction())
         training = window.menuBar().addMenu("&Training")
         for action in (
             self.play_action,
