@@ -3,6 +3,7 @@ changes, and the Open Recent menu."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings
@@ -100,11 +101,22 @@ class ProjectFiles(QObject):
         menu = self.recent_menu
         menu.clear()
         recent = recent_paths()
-        for entry in recent:
-            action = menu.addAction(Path(entry).name)
+        for number, entry in enumerate(recent, start=1):
+            action = menu.addAction(f"&{number} {menu_text(entry)}")
             action.setToolTip(entry)
             action.triggered.connect(lambda _=False, p=entry: self.open_path(Path(p)))
         menu.setEnabled(bool(recent))
+
+
+def menu_text(entry: str) -> str:
+    """A recent project as its menu shows it: the name, then its folder (home as ~), so
+    that two projects of one name in different folders can be told apart."""
+    path = Path(entry)
+    folder = str(path.parent)
+    home = str(Path.home())
+    if folder == home or folder.startswith(home + os.sep):
+        folder = "~" + folder[len(home) :]
+    return f"{path.name}  —  {folder}".replace("&", "&&")
 
 
 def recent_paths() -> list[str]:

@@ -2,6 +2,8 @@
 reopen, edits, undo), runs are compared and rewound, and every new run starts with
 clean views."""
 
+import os
+
 import numpy as np
 import pytest
 from gestures import drawn
@@ -306,7 +308,16 @@ def test_open_recent_lists_whole_paths_after_the_first_project(window, tmp_path)
     window.files.save_to(tmp_path / "one.nnsp")  # QSettings keeps a single path as a string
     window.files.save_to(tmp_path / "two.nnsp")
     names = [action.text() for action in window.files.recent_menu.actions()]
-    assert names == ["two.nnsp", "one.nnsp"]
+    assert names == [f"&1 two.nnsp  —  {tmp_path}", f"&2 one.nnsp  —  {tmp_path}"]
+
+
+def test_open_recent_shows_the_folder_with_home_as_a_tilde(window, tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    (tmp_path / "a & b").mkdir()
+    window.files.save_to(tmp_path / "a & b" / "net.nnsp")
+    action = window.files.recent_menu.actions()[0]
+    assert action.text() == f"&1 net.nnsp  —  ~{os.sep}a && b"  # && shows one &
+    assert action.toolTip() == str(tmp_path / "a & b" / "net.nnsp")
 
 
 def play_until(window, qtbot, steps: int):
