@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from nnstudio import datasets
 from nnstudio.errors import NNStudioError
 from nnstudio.model.project import file_reference
+from nnstudio.ui import last_folder
 from nnstudio.ui.data_loading import (
     ChosenData,
     TableLoader,
@@ -57,9 +58,12 @@ MISSING = {
 
 def ask_for_data_file(parent) -> ChosenData | None:
     """Ask for a data file and how to read it; None if the user cancels."""
-    path, _ = QFileDialog.getOpenFileName(parent, "Open a data file", "", FILE_FILTER)
+    path, _ = QFileDialog.getOpenFileName(
+        parent, "Open a data file", last_folder.start_in(last_folder.DATA), FILE_FILTER
+    )
     if not path:
         return None
+    last_folder.remember(last_folder.DATA, path)
     if path.lower().endswith(".npz"):
         return read_in_background(parent, file_reference(path))
     if is_idx(path):

@@ -18,7 +18,7 @@ from nnstudio.export import (
 )
 from nnstudio.io.npz import weights_to_import
 from nnstudio.model.training import prepare_data
-from nnstudio.ui import images
+from nnstudio.ui import images, last_folder
 
 MODEL_FILTERS = {f"{fmt.description} (*{fmt.suffix})": fmt for fmt in FORMATS.values()}
 
@@ -46,12 +46,13 @@ class Exporter:
         path, chosen = QFileDialog.getSaveFileName(
             window,
             "Export model",
-            self._stem() + ".onnx",
+            last_folder.start_in(last_folder.EXPORTS, self._stem() + ".onnx"),
             ";;".join(MODEL_FILTERS),
             next(k for k, f in MODEL_FILTERS.items() if f.name == "onnx"),
         )
         if not path:
             return
+        last_folder.remember(last_folder.EXPORTS, path)
         fmt = MODEL_FILTERS.get(chosen) or next(
             (f for f in FORMATS.values() if path.endswith(f.suffix)), FORMATS["onnx"]
         )
@@ -97,7 +98,7 @@ class Exporter:
         path, _ = QFileDialog.getSaveFileName(
             self.window,
             "Export network diagram",
-            self._stem() + ".png",
+            last_folder.start_in(last_folder.EXPORTS, self._stem() + ".png"),
             "PNG image (*.png);;SVG drawing (*.svg)",
         )
         if path:
@@ -109,13 +110,16 @@ class Exporter:
         path, _ = QFileDialog.getSaveFileName(
             self.window,
             f"Export {title}",
-            f"{self._stem()}-{title.replace(' ', '-')}.png",
+            last_folder.start_in(
+                last_folder.EXPORTS, f"{self._stem()}-{title.replace(' ', '-')}.png"
+            ),
             "PNG image (*.png);;SVG drawing (*.svg);;CSV data (*.csv)",
         )
         if path:
             self._save(lambda p: images.save_plot(plot_item, p), path, ".png", title)
 
     def _save(self, save, path: str, default_suffix: str, what: str) -> None:
+        last_folder.remember(last_folder.EXPORTS, path)
         path = Path(path)
         if not path.suffix:
             path = path.with_suffix(default_suffix)
@@ -135,10 +139,14 @@ class Exporter:
         """Load the weights of an NPZ file into the network (undoable)."""
         window = self.window
         path, _ = QFileDialog.getOpenFileName(
-            window, "Import weights", "", "nnstudio weights (*.npz)"
+            window,
+            "Import weights",
+            last_folder.start_in(last_folder.EXPORTS),
+            "nnstudio weights (*.npz)",
         )
         if not path:
             return
+        last_folder.remember(last_folder.EXPORTS, path)
         try:
             weights = weights_to_import(path, window.project.document.spec(), self._scaler())
         except NNStudioError as exc:

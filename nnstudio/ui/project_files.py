@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 from nnstudio.errors import NNStudioError
 from nnstudio.io.project import SUFFIX, load_project, save_project
 from nnstudio.model.project import Project
+from nnstudio.ui import last_folder
 
 MAX_RECENT = 8
 FILE_FILTER = f"nnstudio projects (*{SUFFIX})"
@@ -33,8 +34,11 @@ class ProjectFiles(QObject):
     def open_dialog(self) -> None:
         if not self.maybe_save():
             return
-        path, _ = QFileDialog.getOpenFileName(self.window, "Open project", "", FILE_FILTER)
+        path, _ = QFileDialog.getOpenFileName(
+            self.window, "Open project", last_folder.start_in(last_folder.PROJECTS), FILE_FILTER
+        )
         if path:
+            last_folder.remember(last_folder.PROJECTS, path)
             self.open_path(Path(path))
 
     def open_path(self, path: Path) -> bool:
@@ -53,10 +57,14 @@ class ProjectFiles(QObject):
 
     def save_as(self) -> bool:
         path, _ = QFileDialog.getSaveFileName(
-            self.window, "Save project", "untitled" + SUFFIX, FILE_FILTER
+            self.window,
+            "Save project",
+            last_folder.start_in(last_folder.PROJECTS, "untitled" + SUFFIX),
+            FILE_FILTER,
         )
         if not path:
             return False
+        last_folder.remember(last_folder.PROJECTS, path)
         path = Path(path)
         return self.save_to(path if path.suffix == SUFFIX else path.with_suffix(SUFFIX))
 
