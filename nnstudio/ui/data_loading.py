@@ -80,6 +80,8 @@ def keep_until_finished(thread: QThread) -> None:
 
     _ABANDONED[thread] = forget
     thread.finished.connect(forget)
+    if thread.isFinished():  # it ended before the connection: no signal will come
+        forget()
 
 
 class TableLoader(QThread):

@@ -505,7 +505,7 @@ def test_a_slow_npz_read_can_be_cancelled_and_changes_nothing(window, qtbot, tmp
 
     path = npz_file(tmp_path)
     release, real = threading.Event(), data_loading.load_file
-    monkeypatch.setattr(data_loading, "load_file", lambda r: release.wait(10) and real(r))
+    monkeypatch.setattr(data_loading, "load_file", lambda r: release.wait(60) and real(r))
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
     seen = []
 
