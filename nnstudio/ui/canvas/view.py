@@ -74,22 +74,27 @@ class NetworkView(QGraphicsView):
 
     def _hold_button(self, index: int, delta: int) -> None:
         """Before a +/− click's edit: where its button is in the viewport."""
-        items = self.scene().layer_items
-        if index < len(items) and delta in items[index].buttons:
-            where = items[index].mapToScene(items[index].buttons[delta].center())
-            self._held_button = (index, delta, self.mapFromScene(where).toPointF())
+        where = self._button_point(index, delta)
+        self._held_button = None if where is None else (index, delta, where)
 
     def _put_back(self, index: int, delta: int, where: QPointF) -> None:
-        items = self.scene().layer_items
-        if index >= len(items) or delta not in items[index].buttons:
+        now = self._button_point(index, delta)
+        if now is None:
             return
-        now = self.mapFromScene(items[index].mapToScene(items[index].buttons[delta].center()))
-        shift = now.toPointF() - where
+        shift = now - where
         for bar, step in (
             (self.horizontalScrollBar(), shift.x()),
             (self.verticalScrollBar(), shift.y()),
         ):
             bar.setValue(bar.value() + round(step))
+
+    def _button_point(self, index: int, delta: int) -> QPointF | None:
+        """The viewport point of layer ``index``'s +/− button, if it has one."""
+        items = self.scene().layer_items
+        if index >= len(items) or delta not in items[index].buttons:
+            return None
+        item = items[index]
+        return self.mapFromScene(item.mapToScene(item.buttons[delta].center())).toPointF()
 
     def wheelEvent(self, event):
         self.zoom_by(ZOOM_STEP if event.angleDelta().y() > 0 else 1 / ZOOM_STEP)
