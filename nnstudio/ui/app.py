@@ -42,6 +42,7 @@ def run(argv: list[str] | None = None) -> int:
     app.garbage_collector = collect_garbage_on_gui_thread()  # lives as long as the app
     fault_guard.install()
     window = create_window(argv[1:])
+    window.restore_layout()
     window.show()
     # the window's ~100,000 objects live as long as the app: a full garbage collection
     # walking them stalled the event loop ~40 ms; kept out of collections, it takes ~1.5

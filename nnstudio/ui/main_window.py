@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from nnstudio.errors import NNStudioError
 from nnstudio.model.project import OWN, Project
+from nnstudio.ui import window_state
 from nnstudio.ui.autosave import Autosaver
 from nnstudio.ui.boundary_plot import BoundaryPlot
 from nnstudio.ui.canvas.node_maps import NodeMaps
@@ -74,6 +75,7 @@ class MainWindow(QMainWindow):
         self.palette = Palette()
         self.inspector = Inspector(self.project.document)
         self.dataset_panel = DatasetPanel()
+        self._homes: dict[QDockWidget, Qt.DockWidgetArea] = {}
         self._dock("Layers", self.palette, Qt.DockWidgetArea.LeftDockWidgetArea)
         self._dock("Dataset", self.dataset_panel, Qt.DockWidgetArea.LeftDockWidgetArea, True)
         inspector_dock = self._dock(
@@ -85,57 +87,46 @@ class MainWindow(QMainWindow):
         training_dock = self._dock(
             "Training", self.training_panel, Qt.DockWidgetArea.RightDockWidgetArea, True
         )
-        loss_dock = self._dock("Loss", self.loss_plot, Qt.DockWidgetArea.BottomDockWidgetArea)
-        boundary_dock = self._dock(
+        self.loss_dock = self._dock("Loss", self.loss_plot, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.boundary_dock = self._dock(
             "Decision boundary", self.boundary_plot, Qt.DockWidgetArea.BottomDockWidgetArea
         )
         self.evaluation = EvaluationPanel()
         evaluation_dock = self._dock(
             "Evaluation", self.evaluation, Qt.DockWidgetArea.BottomDockWidgetArea
         )
-        self.tabifyDockWidget(boundary_dock, evaluation_dock)
         self.weights_view = WeightsView()
-        weights_dock = self._dock(
+        self.weights_dock = self._dock(
             "Weights", self.weights_view, Qt.DockWidgetArea.BottomDockWidgetArea
         )
-        self.tabifyDockWidget(evaluation_dock, weights_dock)
         self.data_table = DataTable()
         data_dock = self._dock("Data", self.data_table, Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.tabifyDockWidget(weights_dock, data_dock)
         self.feature_maps = FeatureMapsView()
         self.maps_dock = self._dock(
             "Feature maps", self.feature_maps, Qt.DockWidgetArea.BottomDockWidgetArea
         )
-        self.tabifyDockWidget(data_dock, self.maps_dock)
+        # views behind a tab redraw when their tab comes to the front
         for dock, view in (
             (evaluation_dock, self.evaluation),
-            (weights_dock, self.weights_view),
+            (self.weights_dock, self.weights_view),
             (data_dock, self.data_table),
             (self.maps_dock, self.feature_maps),
         ):
             dock.visibilityChanged.connect(lambda shown, v=view: shown and v.redraw_now())
-        self.boundary_dock, self.weights_dock = boundary_dock, weights_dock
-        boundary_dock.raise_()
+        self._tabbed = (
+            self.boundary_dock,
+            evaluation_dock,
+            self.weights_dock,
+            data_dock,
+            self.maps_dock,
+        )
         self.runs_panel = RunsPanel(self.project.runs)
         self.runs_dock = self._dock("Runs", self.runs_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
-        # between the loss curves it compares and the views of the moment it shows
-        self.splitDockWidget(loss_dock, self.runs_dock, Qt.Orientation.Horizontal)
         # the inspector and the training panel run down the whole right side: both fit
         # on a 768-pixel screen
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
-        width = self.width()
-        self.resizeDocks(
-            [loss_dock, self.runs_dock, boundary_dock],
-            [width * 3 // 10, width * 4 // 10, width * 3 // 10],
-            Qt.Orientation.Horizontal,
-        )
-        self.resizeDocks([loss_dock], [self.height() * 2 // 5], Qt.Orientation.Vertical)
-        self.resizeDocks(  # the inspector as tall as its form, the training panel the rest
-            [inspector_dock, training_dock],
-            [self.inspector.sizeHint().height() + DOCK_TITLE_HEIGHT, self.height()],
-            Qt.Orientation.Vertical,
-        )
         self._right_docks = (inspector_dock, training_dock)
+        self.arrange_panels()
         self._unsaved_training = False
         self._trained_run = None
         self._runs_refresh = Throttle(
@@ -168,8 +159,8 @@ class MainWindow(QMainWindow):
     # -- assembly ---------------------------------------------------------------------
 
     def _dock(self, title: str, widget, area, scrolls: bool = False) -> QDockWidget:
-        """A dock holding ``widget``; a form that ``scrolls`` can be shorter than it is
-        (on a small screen) and scrolls then."""
+        """A dock holding ``widget``, at home in ``area``; a form that ``scrolls`` can be
+        shorter than it is (on a small screen) and scrolls then."""
         dock = QDockWidget(title, self)
         dock.setObjectName(title)
         if scrolls:
@@ -178,11 +169,40 @@ class MainWindow(QMainWindow):
             area_widget.setWidgetResizable(True)
             area_widget.setFrameShape(QFrame.Shape.NoFrame)
             area_widget.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-            area_widget.setMinimumWidth(widget.minimumSizeHint().width())
+            scroll_bar = area_widget.verticalScrollBar().sizeHint().width()
+            area_widget.setMinimumWidth(widget.minimumSizeHint().width() + scroll_bar)
             widget = area_widget
         dock.setWidget(widget)
-        self.addDockWidget(area, dock)
+        self._homes[dock] = area
         return dock
+
+    def arrange_panels(self) -> None:
+        """The default arrangement (View → Reset layout): the palette and the dataset on
+        the left, the inspector over the training settings on the right, and along the
+        bottom the loss, the runs and the views of the moment as tabs."""
+        for dock, area in self._homes.items():
+            dock.setFloating(False)
+            self.addDockWidget(area, dock)
+            dock.show()
+        for before, after in zip(self._tabbed, self._tabbed[1:]):
+            self.tabifyDockWidget(before, after)
+        # the runs between the loss curves it compares and the views of the moment
+        self.splitDockWidget(self.loss_dock, self.runs_dock, Qt.Orientation.Horizontal)
+        width = self.width()
+        self.resizeDocks(
+            [self.loss_dock, self.runs_dock, self.boundary_dock],
+            [width * 3 // 10, width * 3 // 10, width * 4 // 10],  # the tabs' names fit
+            Qt.Orientation.Horizontal,
+        )
+        self.resizeDocks([self.loss_dock], [self.height() * 2 // 5], Qt.Orientation.Vertical)
+        inspector_dock, training_dock = self._right_docks
+        self.resizeDocks(  # the inspector as tall as its form, the training panel the rest
+            [inspector_dock, training_dock],
+            [self.inspector.sizeHint().height() + DOCK_TITLE_HEIGHT, self.height()],
+            Qt.Orientation.Vertical,
+        )
+        self.boundary_dock.raise_()
+        self._show_feature_maps_tab()
 
     def _connect(self) -> None:
         editor, scene = self.editor, self.scene
@@ -448,8 +468,15 @@ class MainWindow(QMainWindow):
         self._update_title()
         self.view.fit()
 
+    def restore_layout(self) -> bool:
+        """Size, place and panels as the window was last closed (False: none kept)."""
+        restored = window_state.restore(self)
+        self._show_feature_maps_tab()  # that panel follows the network, not the last launch
+        return restored
+
     def closeEvent(self, event):
         if self.files.maybe_save():
+            window_state.save(self)
             self.editor.undo_stack.blockSignals(True)  # no view updates while closing
             self.training.shutdown()
             self.autosaver.stop()

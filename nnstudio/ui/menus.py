@@ -89,6 +89,11 @@ class StudioMenus:
             "since this was turned on, instead of by value",
         )
         self.changes_action.setCheckable(True)
+        self.reset_layout_action = self._action(
+            "Reset &layout",
+            window.arrange_panels,
+            tip="Put every panel back where it was on the first launch",
+        )
         self.open_data_action = self._action(
             "&Open a data file…",
             window.open_data,
@@ -184,6 +189,7 @@ class StudioMenus:
         for dock in window.findChildren(QDockWidget):
             dock.toggleViewAction().setStatusTip(f"Show or hide the {dock.windowTitle()} panel")
             self.panels_menu.addAction(dock.toggleViewAction())
+        view.addAction(self.reset_layout_action)
         training = window.menuBar().addMenu("&Training")
         for action in (
             self.play_action,

@@ -12,8 +12,8 @@ from nnstudio.ui.run_text import checkpoint_text
 
 class RunTimeline(QWidget):
     """Shows a run's checkpoints (:meth:`show_run`). Moving the slider emits
-    ``sigShowCheckpoint(run, checkpoint)``; *Continue from here* emits ``sigBranch(run,
-    checkpoint)`` and *Train again from its start* ``sigRetrain(run)``. ``buttons`` is
+    ``sigShowCheckpoint(run, checkpoint)``; *Branch here* emits ``sigBranch(run,
+    checkpoint)`` and *Train again* ``sigRetrain(run)``. ``buttons`` is
     the row of buttons, for a panel to add its own."""
 
     sigShowCheckpoint = Signal(object, object)
@@ -41,13 +41,15 @@ class RunTimeline(QWidget):
         self.position = QLabel()
         self.position.setWordWrap(True)
         self.position.setToolTip("Where the timeline is")
-        self.branch = QPushButton("Continue from here")
-        self.branch.setToolTip("Start a new run (a branch) from the weights at this moment")
+        self.branch = QPushButton("Branch here")
+        self.branch.setToolTip(
+            "Continue training as a new run (a branch) from the weights at this moment"
+        )
         self.branch.clicked.connect(lambda: self.sigBranch.emit(self.run, self.shown))
-        self.retrain = QPushButton("Train again from its start")
+        self.retrain = QPushButton("Train again")
         self.retrain.setToolTip(
-            "Train a new run from this run's initial weights with the current settings, "
-            "e.g. to compare optimizers on the same start"
+            "Train a new run from this run's start (its initial weights) with the current "
+            "settings, e.g. to compare optimizers on the same start"
         )
         self.retrain.clicked.connect(lambda: self.sigRetrain.emit(self.run))
         layout = QVBoxLayout(self)

@@ -63,6 +63,9 @@ class RunsPanel(QWidget):
         body.setContentsMargins(0, 0, 0, 0)
         body.addWidget(self.table, 1)
         body.addWidget(self.timeline)
+        # the hint needs the room of the runs it gives way to: the first run leaves the
+        # panels around where they were
+        self.hint.setMinimumSize(self.body.minimumSizeHint())
         layout = QVBoxLayout(self)
         layout.addWidget(self.hint)
         layout.addWidget(self.body, 1)

@@ -9,6 +9,7 @@ from PySide6.QtCore import QPoint, Qt
 
 @pytest.fixture
 def plane(window, qtbot):
+    window.resize(1366, 768)  # the smallest screen the studio is laid out for
     window.boundary_dock.raise_()
     plot = window.boundary_plot
     qtbot.waitUntil(lambda: plot.isVisible() and plot.width() > 100)

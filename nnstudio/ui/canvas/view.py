@@ -37,6 +37,10 @@ class NetworkView(QGraphicsView):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._held_button: tuple[int, int, QPointF] | None = None
+        # the view fits the network as it and the window change size, until the user
+        # zooms or pans it; Fit to view starts that again
+        self._auto_fit = True
+        self._pan_start: tuple[int, int] | None = None
         # connected before the editor's slot: runs while the clicked layer still exists
         scene.sigUnitsDelta.connect(self._hold_button)
         scene.sigRebuilt.connect(self.keep_in_view)
@@ -45,8 +49,18 @@ class NetworkView(QGraphicsView):
     def zoom(self) -> float:
         return self.transform().m11()
 
+    @property
+    def auto_fit(self) -> bool:
+        """Whether the view still fits the network by itself (no zoom or pan since)."""
+        return self._auto_fit
+
     def zoom_by(self, factor: float) -> None:
-        new = min(max(self.zoom * factor, 0.05), 8.0)
+        """The user's zoom: the view stops fitting by itself."""
+        self._auto_fit = False
+        self._scale_to(self.zoom * factor)
+
+    def _scale_to(self, zoom: float) -> None:
+        new = min(max(zoom, 0.05), 8.0)
         self.scale(new / self.zoom, new / self.zoom)
 
     def zoom_in(self) -> None:
@@ -60,17 +74,39 @@ class NetworkView(QGraphicsView):
         rect = self.scene().itemsBoundingRect().adjusted(-30, -30, 30, 30)
         self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
         if self.zoom > 1.5:
-            self.zoom_by(1.5 / self.zoom)
+            self._scale_to(1.5)
+        self._auto_fit = True
 
     def keep_in_view(self) -> None:
-        """Fit again when an edit made the network outgrow the visible area; else keep a
-        clicked +/− button where it was on screen (the layer's header moves as it grows)."""
+        """After an edit: keep a clicked +/− button where it was on screen (the layer's
+        header moves as it grows) while the network still fits; else, unless the user
+        zoomed or panned, fit again (a deleted layer leaves the network centred)."""
         held, self._held_button = self._held_button, None
         visible = self.mapToScene(self.viewport().rect()).boundingRect()
-        if not visible.contains(self.scene().itemsBoundingRect()):
-            self.fit()
-        elif held is not None:
+        fits = visible.contains(self.scene().itemsBoundingRect())
+        if held is not None and (fits or not self._auto_fit):
             self._put_back(*held)
+        elif self._auto_fit:
+            self.fit()
+
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        if self._auto_fit:
+            self.fit()
+
+    def mousePressEvent(self, event):
+        on_background = self.itemAt(event.position().toPoint()) is None
+        self._pan_start = self._scrolled() if on_background else None
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event):
+        super().mouseReleaseEvent(event)
+        if self._pan_start is not None and self._scrolled() != self._pan_start:
+            self._auto_fit = False  # the user dragged the network somewhere
+        self._pan_start = None
+
+    def _scrolled(self) -> tuple[int, int]:
+        return self.horizontalScrollBar().value(), self.verticalScrollBar().value()
 
     def _hold_button(self, index: int, delta: int) -> None:
         """Before a +/− click's edit: where its button is in the viewport."""
