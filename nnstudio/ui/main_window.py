@@ -191,7 +191,7 @@ class MainWindow(QMainWindow):
         width = self.width()
         self.resizeDocks(
             [self.loss_dock, self.runs_dock, self.boundary_dock],
-            [width * 3 // 10, width * 3 // 10, width * 4 // 10],  # the tabs' names fit
+            [width * 28 // 100, width * 34 // 100, width * 38 // 100],  # runs and tabs fit
             Qt.Orientation.Horizontal,
         )
         self.resizeDocks([self.loss_dock], [self.height() * 2 // 5], Qt.Orientation.Vertical)

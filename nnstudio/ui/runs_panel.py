@@ -4,7 +4,7 @@ them. The timeline follows the selection, and a new run once it is added."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QSignalBlocker, QSize, Qt, Signal
 from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
 from nnstudio.model.runs import Run, Runs
@@ -66,10 +66,15 @@ class RunsPanel(QWidget):
         # the hint needs the room of the runs it gives way to: the first run leaves the
         # panels around where they were
         self.hint.setMinimumSize(self.body.minimumSizeHint())
+        self._size_hint = self.body.minimumSizeHint()
         layout = QVBoxLayout(self)
         layout.addWidget(self.hint)
         layout.addWidget(self.body, 1)
         self.set_runs(runs)
+
+    def sizeHint(self) -> QSize:
+        """The same with runs or without (the window's panels keep their sizes)."""
+        return self._size_hint
 
     # -- the model ----------------------------------------------------------------------
 
