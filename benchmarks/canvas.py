@@ -60,7 +60,7 @@ def naive_recolor_ms(lines: list[QLineF], image: QImage) -> float:
     items: list[QGraphicsLineItem] = [scene.addLine(line) for line in lines]
     view = NetworkView.__mro__[1](scene)  # a plain QGraphicsView
     view.resize(image.width(), image.height())
-    view.fitInView(scene.itemsBoundingRect())
+    view.fitInView(scene.network_rect())
     pens = [QPen(QColor.fromHsv(20 * b, 200, 200)) for b in range(16)]
 
     def recolor():

@@ -21,8 +21,8 @@ PNG_SCALE = 2.0
 
 
 def save_scene(scene: QGraphicsScene, path, source: QRectF | None = None) -> Path:
-    """Render ``source`` (default: everything) of ``scene`` to ``path`` (.png at 2× or
-    .svg), with nothing selected."""
+    """Render ``source`` of ``scene`` (default: all of a network scene's network) to
+    ``path`` (.png at 2× or .svg), with nothing selected."""
     path = Path(path)
     if path.suffix.lower() not in DIAGRAM_SUFFIXES:
         raise NNStudioError(f"{path.name}: a picture is saved as .png or .svg")
@@ -30,7 +30,7 @@ def save_scene(scene: QGraphicsScene, path, source: QRectF | None = None) -> Pat
     for item in selected:
         item.setSelected(False)
     if source is None:
-        source = scene.itemsBoundingRect().adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
+        source = scene.network_rect().adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
     try:
         if path.suffix.lower() == ".svg":
             generator = QSvgGenerator()

@@ -356,12 +356,14 @@ class MainWindow(QMainWindow):
         try:
             data = self.project.load_dataset()
         except NNStudioError as exc:
+            self.scene.set_input_names(())
             self.dataset_panel.show_reference(self.project.dataset, f"⚠ {exc}")
             offer = fix_offer(self.project.dataset, exc)
             if offer is not None:
                 self.dataset_panel.show_fix(*offer)
             return
         self.dataset_panel.show_reference(self.project.dataset, data.description, data.size_text)
+        self.scene.set_input_names(data.feature_names)
 
     def _front_view_for_data(self) -> None:
         """2-D data: the decision boundary in front; other data: the weights (image

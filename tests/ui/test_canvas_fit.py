@@ -10,7 +10,7 @@ from tests.ui.gestures import mouse, train_epochs
 
 def network_rect(window):
     """Where the network is drawn, in viewport pixels."""
-    return window.view.mapFromScene(window.scene.itemsBoundingRect()).boundingRect()
+    return window.view.mapFromScene(window.scene.network_rect()).boundingRect()
 
 
 def centre_offset(window):
@@ -36,7 +36,7 @@ def wheel(window, steps=1):
 
 def background_point(window):
     """A scene point of the canvas with no item under it (left of the network)."""
-    rect = window.scene.itemsBoundingRect()
+    rect = window.scene.network_rect()
     return QPointF(rect.left() - 20, rect.center().y())
 
 

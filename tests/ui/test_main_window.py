@@ -224,7 +224,7 @@ def test_wheel_zooms_and_fit_shows_everything(window, qtbot):
     assert window.view.zoom == pytest.approx(before * 1.2)
     window.menus.fit_action.trigger()
     visible = window.view.mapToScene(window.view.viewport().rect()).boundingRect()
-    assert visible.contains(window.scene.itemsBoundingRect().adjusted(10, 10, -10, -10))
+    assert visible.contains(window.scene.network_rect().adjusted(10, 10, -10, -10))
 
 
 def test_hovering_a_connection_shows_its_weight(window, qtbot):

@@ -5,6 +5,7 @@ Image layers draw feature-map tiles instead (``image_items``); connections are i
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
@@ -36,6 +37,8 @@ SHOWN_AT_EACH_END = 12
 INPUT_FILL = QColor(245, 245, 245)
 NODE_FILLS = [colors.color_of(b) for b in range(2 * colors.BINS)]  # by bias bin
 FORMULA_COLOR = QColor(120, 120, 130)
+SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+LABEL_GAP = 5.0  # between an input node and its feature's name
 
 
 def shown_nodes(units: int) -> np.ndarray:
@@ -65,6 +68,15 @@ def node_offsets(units: int) -> np.ndarray:
         slots[SHOWN_AT_EACH_END:] += 2  # room for the ellipsis
     total = slots[-1] if len(slots) else 0
     return (slots - total / 2) * node_spacing(units)
+
+
+def feature_label(name: str) -> str:
+    """A feature's name as a node shows it: x1 → x₁, pixel_3_4 → pixel (3, 4)."""
+    if match := re.fullmatch(r"([A-Za-z])(\d+)", name):
+        return match[1] + match[2].translate(SUBSCRIPTS)
+    if match := re.fullmatch(r"pixel_(\d+)_(\d+)", name):
+        return f"pixel ({match[1]}, {match[2]})"
+    return name
 
 
 def drawn_units(layer: LayerState, shape: tuple[int, ...] | None) -> int:
@@ -97,6 +109,7 @@ class LayerItem(QGraphicsObject):
     sigRenameRequested = Signal(int)
     sigBiasEditRequested = Signal(int, int)
     sigDragFinished = Signal(int, float)
+    sigNodeHovered = Signal(int, int)  # this layer, the node under the pointer (-1: none)
     _mark_name = "node"  # what one drawn mark is, in tooltips
 
     def __init__(
@@ -119,6 +132,7 @@ class LayerItem(QGraphicsObject):
         self._bias_bins = np.empty(0, np.int64)
         self.hovered_node: int | None = None
         self.value_label = "bias"
+        self.names: tuple[str, ...] = ()  # the features an input layer's nodes are
         self._home_x = x
         self.setPos(x, 0)
         flags = QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
@@ -173,6 +187,13 @@ class LayerItem(QGraphicsObject):
         if not np.array_equal(bins, self._bias_bins):
             self._bias_bins = bins
             self.update()
+
+    def set_names(self, names: tuple[str, ...]) -> None:
+        """What each node is (an input layer's features; shown beside full-size nodes
+        and on hover); ignored unless there is one name per node."""
+        self.names = tuple(feature_label(n) for n in names) if len(names) == self.count else ()
+        self.setToolTip(self.hover_text())
+        self.update()
 
     def set_node_images(self, images: list[QImage] | None) -> None:
         """Pictures drawn inside the nodes (what each neuron responds to), or none."""
@@ -267,6 +288,8 @@ class LayerItem(QGraphicsObject):
             painter.drawEllipse(centre, self.radius, self.radius)
             if self.node_images is not None and node < len(self.node_images):
                 self._paint_inside(painter, centre, self.node_images[node])
+        if self.names and node_spacing(self.count) >= NODE_SPACING:
+            self._paint_names(painter)
         if self.count >= COLLAPSE_FROM:
             gap = (self.offsets[SHOWN_AT_EACH_END - 1] + self.offsets[SHOWN_AT_EACH_END]) / 2
             painter.setPen(QColor(90, 90, 90))
@@ -276,6 +299,18 @@ class LayerItem(QGraphicsObject):
                 Qt.AlignmentFlag.AlignCenter,
                 f"⋮\n{hidden:,} more",
             )
+
+    def _paint_names(self, painter: QPainter) -> None:
+        """Each node's feature, right-aligned to its left, cut to the column."""
+        painter.setPen(QColor(60, 60, 60))
+        metrics = QFontMetrics(painter.font())
+        room = COLUMN_WIDTH / 2 - self.radius - LABEL_GAP
+        for k, offset in enumerate(self.offsets):
+            text = metrics.elidedText(
+                self.names[self.shown[k]], Qt.TextElideMode.ElideRight, int(room)
+            )
+            box = QRectF(-COLUMN_WIDTH / 2, offset - 10, room, 20)
+            painter.drawText(box, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, text)
 
     def _paint_inside(self, painter: QPainter, centre: QPointF, image: QImage) -> None:
         """A round picture (transparent corners) inside the node, under its outline."""
@@ -325,16 +360,22 @@ class LayerItem(QGraphicsObject):
             if self.has_biases
             else ""
         )
-        return f"<b>{self.layer.name}</b> {self._mark_name} {node}{value}"
+        name = f" — {self.names[node]}" if self.names else ""
+        return f"<b>{self.layer.name}</b> {self._mark_name} {node}{name}{value}"
 
     def hoverMoveEvent(self, event):
-        self.hovered_node = self._node_under(event.pos())
+        self._hover(self._node_under(event.pos()))
         self.setToolTip(self.hover_text())
         super().hoverMoveEvent(event)
 
     def hoverLeaveEvent(self, event):
-        self.hovered_node = None
+        self._hover(None)
         super().hoverLeaveEvent(event)
+
+    def _hover(self, node: int | None) -> None:
+        if node != self.hovered_node:
+            self.hovered_node = node
+            self.sigNodeHovered.emit(self.index, -1 if node is None else node)
 
     def mousePressEvent(self, event):
         if not self._press_button(event):

@@ -15,6 +15,7 @@ from nnstudio.ui.canvas import colors
 from nnstudio.ui.throttle import Throttle
 
 GRID = 24
+ZOOM_GRID = 96  # the hovered node's large map
 MAX_UNITS = 64
 EVERY_S = 0.1
 # the middle and half-width of each activation's range; None: symmetric about 0
@@ -46,6 +47,18 @@ def node_images(
     return maps
 
 
+def node_image(
+    net: Network, points: np.ndarray, layer: int, node: int, activation: str, grid: int
+) -> QImage:
+    """One node's square map on the weight colours (layer 0 is the first hidden one)."""
+    values = net.layer_outputs(points)[layer][:, node]
+    middle, half = RANGES.get(activation, (0.0, None))
+    if half is None:
+        half = max(float(np.abs(values).max()), 1e-6)
+    rgba = colors.matrix_image_array((values - middle).reshape(grid, grid), half)
+    return QImage(rgba.data, grid, grid, 4 * grid, QImage.Format.Format_RGBA8888).copy()
+
+
 def _round_image(values: np.ndarray, half: float) -> QImage:
     """``values`` on the weight colour map, transparent outside the inscribed circle
     (so a node draws it without a clip path, which is slow to paint)."""
@@ -59,13 +72,15 @@ def _round_image(values: np.ndarray, half: float) -> QImage:
 class NodeMaps(QObject):
     """Keeps the scene's node pictures up to date from the training frames (at most
     ``1 / EVERY_S`` times a second); ``bounds()`` gives the input plane shown, or None
-    when the data is not 2-D."""
+    when the data is not 2-D. The hovered hidden node's map is also shown large."""
 
     def __init__(self, scene, bounds: Callable[[], tuple | None], parent=None):
         super().__init__(parent)
         self.scene, self.bounds = scene, bounds
         self.frame = None
+        self.hovered: tuple[int, int] | None = None  # (layer index, node)
         self._throttle = Throttle(EVERY_S, self._draw, self)
+        scene.sigNodeHovered.connect(self._on_hovered)
 
     def show_frame(self, frame) -> None:
         self.frame = frame
@@ -81,3 +96,29 @@ class NodeMaps(QObject):
             self.scene.set_node_maps(node_images(frame.net, plane(bounds), activations))
         except NNStudioError:  # the network does not take 2 inputs (yet)
             self.scene.set_node_maps(None)
+        self._draw_zoom()
+
+    def _on_hovered(self, layer: int, node: int) -> None:
+        self.hovered = (layer, node) if node >= 0 else None
+        self._draw_zoom()
+
+    def _draw_zoom(self) -> None:
+        """The hovered node's map, large, while the nodes show maps."""
+        layers = self.scene.document.layers
+        frame, bounds = self.frame, self.bounds()
+        if (
+            self.hovered is None
+            or not 0 < self.hovered[0] < len(layers) - 1
+            or frame is None
+            or bounds is None
+            or not frame.data.is_2d
+            or self.scene.layer_items[self.hovered[0]].node_images is None
+        ):
+            self.scene.hide_node_zoom()
+            return
+        index, node = self.hovered
+        layer = layers[index]
+        image = node_image(
+            frame.net, plane(bounds, ZOOM_GRID), index - 1, node, layer.activation, ZOOM_GRID
+        )
+        self.scene.show_node_zoom(index, node, image, f"{layer.name} · node {node}")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QCursor, QFont
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsSimpleTextItem, QGraphicsTextItem, QToolTip
 
@@ -17,6 +17,7 @@ from nnstudio.ui.canvas import colors
 from nnstudio.ui.canvas.connections import ConnectionsItem, KernelLinksItem, LinkItem
 from nnstudio.ui.canvas.image_items import FeatureMapsItem, is_image
 from nnstudio.ui.canvas.items import LayerItem
+from nnstudio.ui.canvas.node_zoom import NodeZoom
 
 COLUMN_SPACING = 200.0
 SHAPE_COLOR = QColor(70, 90, 120)
@@ -35,6 +36,7 @@ class NetworkScene(QGraphicsScene):
     sigWeightEditRequested = Signal(int, int, int)  # layer pair, source node, target node
     sigBiasEditRequested = Signal(int, int)  # layer, node
     sigHoverText = Signal(str)  # what the pointer is over, with its current value
+    sigNodeHovered = Signal(int, int)  # layer, node (-1: none any more)
 
     def __init__(self, document: NetworkDocument, parent=None):
         super().__init__(parent)
@@ -45,6 +47,7 @@ class NetworkScene(QGraphicsScene):
         self.shape_items: list[QGraphicsSimpleTextItem] = []  # each layer's output shape
         self.scale = 1.0
         self.baseline: list | None = None  # weights that changes are shown against
+        self.input_names: tuple[str, ...] = ()  # the data's features
         self._legend = None  # what the views' legends show
         self._problem = QGraphicsTextItem()
         self._problem.setDefaultTextColor(QColor(190, 30, 30))
@@ -53,6 +56,8 @@ class NetworkScene(QGraphicsScene):
         self._problem.setFont(font)
         self._problem.setZValue(10)
         self.addItem(self._problem)
+        self.node_zoom = NodeZoom()
+        self.addItem(self.node_zoom)
         self.selectionChanged.connect(self._on_selection_changed)
         self._subscribe(document, connect=True)
         self.rebuild()
@@ -109,6 +114,7 @@ class NetworkScene(QGraphicsScene):
         for item in self.layer_items + self.connection_items + self.shape_items:
             self.removeItem(item)
         self.layer_items, self.connection_items, self.shape_items = [], [], []
+        self.node_zoom.hide()
         shapes, formulas = self._shapes_and_formulas()
         for i, layer in enumerate(self.document.layers):
             kind = FeatureMapsItem if is_image(shapes[i]) else LayerItem
@@ -119,6 +125,7 @@ class NetworkScene(QGraphicsScene):
             item.sigRenameRequested.connect(self.sigRenameRequested, queued)
             item.sigBiasEditRequested.connect(self.sigBiasEditRequested, queued)
             item.sigDragFinished.connect(self._on_layer_dropped, queued)
+            item.sigNodeHovered.connect(self.sigNodeHovered)
             self.addItem(item)
             self.layer_items.append(item)
         pairs = {index: pair for pair, index in enumerate(self.document.weighted())}
@@ -127,11 +134,13 @@ class NetworkScene(QGraphicsScene):
             self.addItem(link)
             self.connection_items.append(link)
         self._show_shapes(shapes)
+        if self.layer_items:
+            self.layer_items[0].set_names(self.input_names)
         self.blockSignals(False)
         self._show_problems()
         self._on_weights_changed()
         # room around the network, so the background can always be dragged to pan
-        bounds = self.itemsBoundingRect()
+        bounds = self.network_rect()
         margin = max(bounds.width(), bounds.height(), 800.0)
         self.setSceneRect(bounds.adjusted(-margin, -margin, margin, margin))
         names = [layer.name for layer in self.document.layers]
@@ -245,10 +254,36 @@ class NetworkScene(QGraphicsScene):
                     QToolTip.showText(QCursor.pos(), text)
                 return
 
+    def set_input_names(self, names: tuple[str, ...]) -> None:
+        """The data's feature names, for the input layer's nodes."""
+        self.input_names = tuple(names)
+        if self.layer_items:
+            self.layer_items[0].set_names(self.input_names)
+
     def set_node_maps(self, maps: list | None) -> None:
         """Pictures inside the hidden layers' nodes (see node_maps), or none."""
         for i, item in enumerate(self.layer_items[1:-1]):
             item.set_node_images(maps[i] if maps and i < len(maps) else None)
+
+    def network_rect(self) -> QRectF:
+        """What the network takes on the canvas (a hovered node's large map aside)."""
+        rect = QRectF()
+        for item in self.items():
+            if item is not self.node_zoom:
+                rect |= item.sceneBoundingRect()
+        return rect
+
+    def show_node_zoom(self, layer: int, node: int, image, caption: str) -> None:
+        """Node ``node`` of layer ``layer``'s map, large, beside it."""
+        item = self.layer_items[layer]
+        k = int(np.searchsorted(item.shown, node))
+        if k >= len(item.shown) or item.shown[k] != node:
+            self.node_zoom.hide()
+            return
+        self.node_zoom.show_map(item.node_position(k), image, caption)
+
+    def hide_node_zoom(self) -> None:
+        self.node_zoom.hide()
 
     def _on_layer_dropped(self, index: int, x: float) -> None:
         target = min(max(round(x / COLUMN_SPACING), 1), len(self.document) - 2)

@@ -71,7 +71,7 @@ class NetworkView(QGraphicsView):
 
     def fit(self) -> None:
         """Show the whole network, never magnified beyond 1.5×."""
-        rect = self.scene().itemsBoundingRect().adjusted(-30, -30, 30, 30)
+        rect = self.scene().network_rect().adjusted(-30, -30, 30, 30)
         self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
         if self.zoom > 1.5:
             self._scale_to(1.5)
@@ -83,7 +83,7 @@ class NetworkView(QGraphicsView):
         zoomed or panned, fit again (a deleted layer leaves the network centred)."""
         held, self._held_button = self._held_button, None
         visible = self.mapToScene(self.viewport().rect()).boundingRect()
-        fits = visible.contains(self.scene().itemsBoundingRect())
+        fits = visible.contains(self.scene().network_rect())
         if held is not None and (fits or not self._auto_fit):
             self._put_back(*held)
         elif self._auto_fit:
