@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox
 
 from nnstudio.engine.network import Network
@@ -12,6 +13,15 @@ from nnstudio.ui.plot_style import class_colors
 
 GRID = 80
 DRAW_CLASSES, DRAW_VALUES = "classes", "values"
+
+
+class SmoothImage(pg.ImageItem):
+    """An image whose cells blend into their neighbours (bilinear filtering when
+    scaled up): a boundary between cells shows no steps."""
+
+    def paint(self, painter, *args):
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        super().paint(painter, *args)
 
 
 class BoundaryPlot(pg.PlotWidget):
@@ -32,7 +42,7 @@ class BoundaryPlot(pg.PlotWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setAspectLocked(True)
-        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image = SmoothImage(axisOrder="row-major")
         self.addItem(self.image)
         self.points = pg.ScatterPlotItem(size=6, pen=pg.mkPen("w", width=0.6))
         self.addItem(self.points)
@@ -155,12 +165,13 @@ class BoundaryPlot(pg.PlotWidget):
         self.image.clear()
 
     def _follow_view(self, *_) -> None:
-        """A grid over what is visible now (GRID rows, as many square columns as fit)."""
+        """A grid over what is visible now (GRID rows, as many square columns as fit),
+        sampled at the centres of the image's cells."""
         if self._bounds is None:
             return
         (x0, x1), (y0, y1) = self.getViewBox().viewRange()
         columns = int(np.clip(round(GRID * (x1 - x0) / max(y1 - y0, 1e-12)), 2, 4 * GRID))
-        gx, gy = np.meshgrid(np.linspace(x0, x1, columns), np.linspace(y0, y1, GRID))
+        gx, gy = np.meshgrid(_centres(x0, x1, columns), _centres(y0, y1, GRID))
         self._grid, self._shape = np.c_[gx.ravel(), gy.ravel()], (GRID, columns)
         self._rect = QRectF(x0, y0, x1 - x0, y1 - y0)
         if self._net is not None:
@@ -202,3 +213,8 @@ class BoundaryPlot(pg.PlotWidget):
         self.image.setImage(
             rgb.reshape(*self._shape, 3).astype(np.uint8), levels=(0, 255), rect=self._rect
         )
+
+
+def _centres(lo: float, hi: float, n: int) -> np.ndarray:
+    """The centres of ``n`` equal cells from ``lo`` to ``hi``."""
+    return lo + (np.arange(n) + 0.5) * (hi - lo) / n
