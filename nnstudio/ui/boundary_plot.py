@@ -9,7 +9,7 @@ from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox
 
 from nnstudio.engine.network import Network
-from nnstudio.ui.plot_style import class_colors
+from nnstudio.ui.plot_style import PLOT_MARGINS, class_colors
 
 GRID = 80
 DRAW_CLASSES, DRAW_VALUES = "classes", "values"
@@ -42,6 +42,7 @@ class BoundaryPlot(pg.PlotWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setAspectLocked(True)
+        self.getAxis("left").setStyle(hideOverlappingLabels=PLOT_MARGINS[1])  # in the margin
         self.image = SmoothImage(axisOrder="row-major")
         self.addItem(self.image)
         self.points = pg.ScatterPlotItem(size=6, pen=pg.mkPen("w", width=0.6))
@@ -137,6 +138,18 @@ class BoundaryPlot(pg.PlotWidget):
         drawing = self.draw.isChecked()
         self.draw_kind.setVisible(drawing)
         self.value.setVisible(drawing and self.draw_kind.currentText() == DRAW_VALUES)
+        self._make_room()
+
+    def _make_room(self) -> None:
+        """The axes and points start below the controls shown over the plot's top, with
+        room for the top tick's label (at once: a click that follows lands on the plane
+        where it is drawn)."""
+        controls = (self.show_test, self.draw, self.draw_kind, self.value)
+        bottom = max(w.y() + w.sizeHint().height() for w in controls if not w.isHidden())
+        left, top, right, end = PLOT_MARGINS
+        item = self.getPlotItem()
+        item.setContentsMargins(left, bottom + top, right, end)
+        item.layout.activate()
 
     def _on_click(self, event) -> None:
         if not self.draw.isChecked():
