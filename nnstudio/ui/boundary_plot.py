@@ -9,9 +9,19 @@ from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox
 
 from nnstudio.engine.network import Network
-from nnstudio.ui.plot_style import PLOT_MARGINS, class_colors
+from nnstudio.ui.number_text import value_text
+from nnstudio.ui.plot_style import (
+    PLOT_MARGINS,
+    class_colors,
+    value_color_map,
+    value_colors,
+    value_range,
+)
 
 GRID = 80
+PLANE_STRENGTH = 0.6  # regression: the plane's colours, paler than its points'
+CLASS_PEN = pg.mkPen("w", width=0.6)
+VALUE_PEN = pg.mkPen(70, 70, 70, 200, width=0.6)  # a value near the middle is white
 DRAW_CLASSES, DRAW_VALUES = "classes", "values"
 
 
@@ -45,7 +55,7 @@ class BoundaryPlot(pg.PlotWidget):
         self.getAxis("left").setStyle(hideOverlappingLabels=PLOT_MARGINS[1])  # in the margin
         self.image = SmoothImage(axisOrder="row-major")
         self.addItem(self.image)
-        self.points = pg.ScatterPlotItem(size=6, pen=pg.mkPen("w", width=0.6))
+        self.points = pg.ScatterPlotItem(size=6, pen=CLASS_PEN)
         self.addItem(self.points)
         self.test_points = pg.ScatterPlotItem(size=7, brush=pg.mkBrush(255, 255, 255, 200))
         self.addItem(self.test_points)
@@ -82,10 +92,15 @@ class BoundaryPlot(pg.PlotWidget):
         self.value.move(8 + self.draw_kind.sizeHint().width() + 6, below)
         self.draw_kind.currentIndexChanged.connect(self._show_draw_controls)
         self._show_draw_controls()
+        self.color_bar = pg.ColorBarItem(
+            colorMap=value_color_map(), interactive=False, width=10, colorMapMenu=False
+        )
+        self.color_bar.axis.setWidth(None)  # as wide as its labels
+        self.color_bar.hide()  # in the layout only when shown (hidden, it takes room)
         self.scene().sigMouseClicked.connect(self._on_click)
         self._bounds: tuple[float, float, float, float] | None = None
         self._palette = None
-        self._regression = False
+        self._span: tuple[float, float] | None = None  # regression: the colours' values
         self._net: Network | None = None
         self._grid = self._shape = None
         self._rect = QRectF(0, 0, 1, 1)
@@ -98,34 +113,49 @@ class BoundaryPlot(pg.PlotWidget):
         n_classes: int | None,
         test: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> None:
-        """The 2-D points to show (scaled features) and their classes (or values); the
-        test split's ``(X, labels)`` are shown on request."""
+        """The 2-D points to show (scaled features) and their classes (or values, in
+        colour: a bar beside gives the scale); the test split's ``(X, labels)`` are
+        shown on request."""
         lo, hi = X.min(axis=0), X.max(axis=0)
         pad = 0.1 * (hi - lo) + 1e-9
         x0, x1, y0, y1 = lo[0] - pad[0], hi[0] + pad[0], lo[1] - pad[1], hi[1] + pad[1]
         self._bounds = (x0, x1, y0, y1)
         self._palette = class_colors(n_classes or 2)
-        self._regression = not n_classes
-        brushes = (
-            [pg.mkBrush(*self._palette[int(c)]) for c in labels]
-            if n_classes
-            else [pg.mkBrush(120, 120, 120)] * len(labels)
-        )
-        self.points.setData(pos=X, brush=brushes)
+        self._span = None if n_classes else value_range(_first(labels))
+        brushes = [pg.mkBrush(*c) for c in self._colors(labels)]
+        self.points.setData(pos=X, brush=brushes, pen=VALUE_PEN if n_classes is None else CLASS_PEN)
         if test is not None and len(test[0]):
-            pens = (
-                [pg.mkPen(self._palette[int(c)], width=2) for c in test[1]]
-                if n_classes
-                else [pg.mkPen(120, 120, 120, width=2)] * len(test[1])
-            )
+            pens = [pg.mkPen(c, width=2) for c in self._colors(test[1])]
             self.test_points.setData(pos=test[0], pen=pens)
         else:
             self.test_points.clear()
+        self._show_bar()
         self._net = None
         self.image.clear()
         if not self.draw.isChecked():  # while drawing, the plane stays where it is
             self.setRange(QRectF(x0, y0, x1 - x0, y1 - y0), padding=0)
         self._follow_view()
+
+    def _colors(self, labels: np.ndarray) -> list:
+        """Each point's colour: its class's, or its value's on the plane's scale."""
+        if self._span is None:
+            return [self._palette[int(c)] for c in labels]
+        return value_colors(_first(labels), self._span).round().astype(int).tolist()
+
+    def _show_bar(self) -> None:
+        """The scale of regression values beside the plane, its ends and middle marked
+        (classes: no bar)."""
+        bar, layout = self.color_bar, self.getPlotItem().layout
+        if bar.isVisible() != (self._span is not None):
+            if self._span is None:
+                layout.removeItem(bar)
+            else:
+                layout.addItem(bar, 2, 5)  # right of the plane
+            bar.setVisible(self._span is not None)
+        if self._span is not None:
+            lo, hi = self._span
+            bar.setLevels(self._span)
+            bar.axis.setTicks([[(v, value_text(v, 3)) for v in (lo, (lo + hi) / 2, hi)]])
 
     def _set_drawing(self, on: bool) -> None:
         """Drawing: clicks place points, so the view neither pans nor opens its menu."""
@@ -176,6 +206,8 @@ class BoundaryPlot(pg.PlotWidget):
         self.points.clear()
         self.test_points.clear()
         self.image.clear()
+        self._span = None
+        self._show_bar()
 
     def _follow_view(self, *_) -> None:
         """A grid over what is visible now (GRID rows, as many square columns as fit),
@@ -196,12 +228,8 @@ class BoundaryPlot(pg.PlotWidget):
             return
         self._net = net
         out = net.predict(self._grid)
-        if self._regression:
-            v = out[:, 0] / max(float(np.abs(out[:, 0]).max()), 1e-9)
-            pos, neg = np.array([32, 110, 200.0]), np.array([232, 120, 20.0])
-            colors = np.where(v[:, None] >= 0, pos, neg)
-            rgb = 255 - (255 - colors) * (0.6 * np.abs(v)[:, None])
-            self._show(rgb)
+        if self._span is not None:
+            self._show(value_colors(out[:, 0], self._span, strength=PLANE_STRENGTH))
             return
         if out.shape[1] == 1:
             p = out[:, 0]
@@ -231,3 +259,8 @@ class BoundaryPlot(pg.PlotWidget):
 def _centres(lo: float, hi: float, n: int) -> np.ndarray:
     """The centres of ``n`` equal cells from ``lo`` to ``hi``."""
     return lo + (np.arange(n) + 0.5) * (hi - lo) / n
+
+
+def _first(labels: np.ndarray) -> np.ndarray:
+    """The first target of each point (the one the plane shows)."""
+    return labels if labels.ndim == 1 else labels[:, 0]

@@ -57,3 +57,36 @@ def test_the_controls_sit_above_the_axes_and_points_even_while_drawing(plot, qtb
         highest = max(plot.points.getData()[1])
         centre = plot.mapFromScene(plot.getViewBox().mapViewToScene(QPointF(0, highest)))
         assert centre.y() - plot.points.opts["size"] > below
+
+
+def linear(weights) -> Network:
+    """A network whose one output is ``weights`` · (x, y)."""
+    net = Network.from_spec({"inputs": 2, "layers": [{"units": 1, "activation": "linear"}]})
+    net.set_weights([(np.array(weights, float)[:, None], np.zeros(1))])
+    return net
+
+
+def test_regression_points_take_the_colour_of_their_value_on_the_planes_scale(plot):
+    X = np.random.default_rng(0).uniform(-1, 1, (60, 2))
+    values = 3 * X[:, 0]  # what the network below outputs: a perfect fit
+    plot.set_data(X, values, None)
+    plot.update_from(linear([3, 0]))
+    points = np.array([b.color().getRgb()[:3] for b in plot.points.data["brush"]], float)
+    bluer = points[:, 2] - points[:, 0]
+    order = np.argsort(values)
+    assert np.all(np.diff(bluer[order]) >= 0)  # orange to blue as the value grows
+    assert bluer[order[0]] < -100 < 100 < bluer[order[-1]]
+    rect, plane = plot.image.mapRectToParent(plot.image.boundingRect()), plot.image.image
+    rows, columns = plane.shape[:2]
+    col = ((X[:, 0] - rect.left()) / rect.width() * columns).astype(int)
+    row = ((X[:, 1] - rect.top()) / rect.height() * rows).astype(int)
+    under = plane[row, col].astype(float)
+    clear = np.abs(values) > 0.5  # away from the white middle, the plane agrees with each point
+    assert np.all(np.sign(under[clear, 2] - under[clear, 0]) == np.sign(bluer[clear]))
+    assert plot.color_bar.isVisible()
+    lo, hi = plot.color_bar.levels()
+    assert lo <= values.min() and values.max() <= hi
+    plot.set_data(X, (values > 0).astype(int), 2)  # classes: their own colours, no bar
+    assert not plot.color_bar.isVisible()
+    classes = {b.color().getRgb()[:3] for b in plot.points.data["brush"]}
+    assert len(classes) == 2
