@@ -1,4 +1,5 @@
-"""The decision boundary (pyqtgraph): the network's output over the input plane."""
+"""The decision boundary (pyqtgraph): the network's output over the input plane, or
+for one input and a regression target its curve over the data."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox
 
+from nnstudio.datasets import REGRESSION, Dataset
 from nnstudio.engine.network import Network
+from nnstudio.ui.fit_curve import POINT_COLOR, FitCurve
 from nnstudio.ui.number_text import value_text
 from nnstudio.ui.plot_style import (
     PLOT_MARGINS,
@@ -23,6 +26,11 @@ PLANE_STRENGTH = 0.6  # regression: the plane's colours, paler than its points'
 CLASS_PEN = pg.mkPen("w", width=0.6)
 VALUE_PEN = pg.mkPen(70, 70, 70, 200, width=0.6)  # a value near the middle is white
 DRAW_CLASSES, DRAW_VALUES = "classes", "values"
+
+
+def draws(data: Dataset) -> bool:
+    """Whether the plot shows ``data``: two inputs, or one and a regression target."""
+    return data.n_features == 2 or (data.n_features == 1 and data.task == REGRESSION)
 
 
 class SmoothImage(pg.ImageItem):
@@ -104,7 +112,47 @@ class BoundaryPlot(pg.PlotWidget):
         self._net: Network | None = None
         self._grid = self._shape = None
         self._rect = QRectF(0, 0, 1, 1)
+        self.fit = FitCurve(self.getPlotItem())
+        self._on_curve = False  # showing one input's curve, not the plane
         self.getViewBox().sigRangeChanged.connect(self._follow_view)
+
+    def show_data(self, train: Dataset, test: Dataset | None = None) -> None:
+        """What the plot can draw of ``train`` (and ``test``, scaled as training sees
+        them): the plane of two inputs, the curve of one and a regression target, or
+        nothing."""
+        if train.n_features == 2:
+            self.set_data(train.X, train.y, train.n_classes, test and (test.X, test.y))
+        elif draws(train):
+            line = test and (test.X[:, 0], _first(test.y))
+            self.set_curve_data(train.X[:, 0], _first(train.y), line, train.feature_names[0])
+        else:
+            self.clear_data()
+
+    def set_curve_data(
+        self,
+        x: np.ndarray,
+        y: np.ndarray,
+        test: tuple[np.ndarray, np.ndarray] | None = None,
+        x_name: str = "x",
+    ) -> None:
+        """One input's values and their targets as points (x, y), and from
+        :meth:`update_from` the network's curve; the test split's ``(x, y)`` shown on
+        request. Drawing points is for the plane only."""
+        self.clear_data()
+        self._on_curve = True
+        self.setAspectLocked(False)
+        self.draw.setChecked(False)
+        self.draw.hide()
+        self._make_room()
+        self.points.setData(x=x, y=y, brush=pg.mkBrush(*POINT_COLOR), pen=CLASS_PEN)
+        if test is not None and len(test[0]):
+            self.test_points.setData(x=test[0], y=test[1], pen=pg.mkPen(POINT_COLOR, width=2))
+        self.fit.show(x, y, x_name)
+
+    @property
+    def is_empty(self) -> bool:
+        """Nothing to show: neither a plane nor a curve."""
+        return self._bounds is None and not self._on_curve
 
     def set_data(
         self,
@@ -116,6 +164,7 @@ class BoundaryPlot(pg.PlotWidget):
         """The 2-D points to show (scaled features) and their classes (or values, in
         colour: a bar beside gives the scale); the test split's ``(X, labels)`` are
         shown on request."""
+        self._use_plane()
         lo, hi = X.min(axis=0), X.max(axis=0)
         pad = 0.1 * (hi - lo) + 1e-9
         x0, x1, y0, y1 = lo[0] - pad[0], hi[0] + pad[0], lo[1] - pad[1], hi[1] + pad[1]
@@ -201,7 +250,8 @@ class BoundaryPlot(pg.PlotWidget):
         return self._bounds
 
     def clear_data(self) -> None:
-        """No 2-D data to show (e.g. iris, digits)."""
+        """No data to show (e.g. iris, digits)."""
+        self._use_plane()
         self._bounds = self._net = self._grid = None
         self.points.clear()
         self.test_points.clear()
@@ -209,9 +259,20 @@ class BoundaryPlot(pg.PlotWidget):
         self._span = None
         self._show_bar()
 
+    def _use_plane(self) -> None:
+        """Square axes without labels, no curve, drawing offered."""
+        if self._on_curve:
+            self._on_curve = False
+            self.fit.hide()
+            self.setAspectLocked(True)
+            self.draw.show()
+            self._make_room()
+
     def _follow_view(self, *_) -> None:
         """A grid over what is visible now (GRID rows, as many square columns as fit),
-        sampled at the centres of the image's cells."""
+        sampled at the centres of the image's cells; on a curve, the curve across it."""
+        if self._on_curve and self.fit.net is not None:
+            self.fit.update_from(self.fit.net)
         if self._bounds is None:
             return
         (x0, x1), (y0, y1) = self.getViewBox().viewRange()
@@ -223,7 +284,10 @@ class BoundaryPlot(pg.PlotWidget):
             self.update_from(self._net)
 
     def update_from(self, net: Network) -> None:
-        """Colour the plane by the network's prediction (class colour, certainty)."""
+        """Colour the plane by the network's prediction (class colour, certainty), or
+        draw its curve."""
+        if self._on_curve:
+            self.fit.update_from(net)
         if self._grid is None:
             return
         self._net = net

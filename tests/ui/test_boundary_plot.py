@@ -3,9 +3,12 @@ values in colour, a curve for one input."""
 
 import numpy as np
 import pytest
+from gestures import train_epochs
 from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtWidgets import QMessageBox
 
 from nnstudio.engine.network import Network
+from nnstudio.model.training import prepare_data
 from nnstudio.ui.boundary_plot import GRID, BoundaryPlot
 
 CORNERS = np.array([[-1.0, -1.0], [1.0, 1.0], [-1.0, 1.0], [1.0, -1.0]])
@@ -90,3 +93,39 @@ def test_regression_points_take_the_colour_of_their_value_on_the_planes_scale(pl
     assert not plot.color_bar.isVisible()
     classes = {b.color().getRgb()[:3] for b in plot.points.data["brush"]}
     assert len(classes) == 2
+
+
+def test_one_input_regression_shows_its_points_and_the_networks_curve_live(
+    window, qtbot, monkeypatch
+):
+    window.editor.set_dataset({"name": "sine", "params": {}})
+    plot = window.boundary_plot
+    assert window.boundary_dock.isVisible() and not window.boundary_dock.visibleRegion().isEmpty()
+    parts, _ = prepare_data(window.project)
+    x, y = plot.points.getData()
+    np.testing.assert_allclose(np.c_[x, y], np.c_[parts.train.X[:, 0], parts.train.y])
+    assert plot.getAxis("bottom").labelText == "x" and plot.getAxis("left").labelText
+    assert not plot.draw.isVisible()  # drawing points is for the plane
+
+    def curve():
+        cx, cy = plot.fit.item.getData()
+        return (np.empty(0), np.empty(0)) if cx is None else (cx, cy)
+
+    cx, cy = curve()
+    (x0, x1), _ = plot.getViewBox().viewRange()
+    assert np.isclose(cx[0], x0) and np.isclose(cx[-1], x1) and len(cx) > 100
+    net = Network.from_spec(window.project.document.spec())
+    net.set_weights(window.project.document.weights())
+    np.testing.assert_allclose(cy, net.predict(cx[:, None])[:, 0], atol=1e-6)
+    untrained = cy.copy()
+    train_epochs(window, qtbot, 3)
+    qtbot.waitUntil(lambda: not np.allclose(curve()[1], untrained), timeout=5000)
+    plot.getViewBox().scaleBy((2, 1))  # zoomed out: the curve spans the view again
+    (x0, x1), _ = plot.getViewBox().viewRange()
+    assert np.isclose(curve()[0][0], x0) and np.isclose(curve()[0][-1], x1)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    window.editor.set_dataset({"name": "iris", "params": {}})  # four inputs: nothing to draw
+    assert plot.is_empty and len(curve()[0]) == 0 and len(plot.points.data) == 0
+    window.editor.set_dataset({"name": "circle", "params": {}})  # the plane, square again
+    assert plot.getViewBox().state["aspectLocked"] and plot.draw.isVisible()
+    assert not plot.getAxis("bottom").labelText
