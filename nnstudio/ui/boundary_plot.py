@@ -26,6 +26,11 @@ PLANE_STRENGTH = 0.6  # regression: the plane's colours, paler than its points'
 CLASS_PEN = pg.mkPen("w", width=0.6)
 VALUE_PEN = pg.mkPen(70, 70, 70, 200, width=0.6)  # a value near the middle is white
 DRAW_CLASSES, DRAW_VALUES = "classes", "values"
+NOTHING_DRAWN = (
+    "The decision boundary is drawn for data of two inputs (a plane), or of one input "
+    "with a regression target (a curve). This data has neither, so there is no picture "
+    "to export: no file was written."
+)
 
 
 def draws(data: Dataset) -> bool:
@@ -70,7 +75,7 @@ class BoundaryPlot(pg.PlotWidget):
         self.show_test = QCheckBox("test points", self)
         self.show_test.setToolTip(
             "Also show the test split (white dots ringed in their "
-            "class colour): data the network never trains on"
+            "class or value colour): data the network never trains on"
         )
         self.show_test.move(8, 4)
         self.show_test.toggled.connect(self.test_points.setVisible)

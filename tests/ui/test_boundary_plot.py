@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from gestures import train_epochs
 from PySide6.QtCore import QPointF, QRectF
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from nnstudio.engine.network import Network
 from nnstudio.model.training import prepare_data
@@ -129,3 +129,32 @@ def test_one_input_regression_shows_its_points_and_the_networks_curve_live(
     window.editor.set_dataset({"name": "circle", "params": {}})  # the plane, square again
     assert plot.getViewBox().state["aspectLocked"] and plot.draw.isVisible()
     assert not plot.getAxis("bottom").labelText
+
+
+def test_exporting_a_boundary_the_data_has_not_explains_and_writes_nothing(
+    window, monkeypatch, tmp_path
+):
+    asked, said = [], []
+    path = tmp_path / "boundary.png"
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", lambda *a: asked.append(a) or (str(path), "")
+    )
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: said.append(a[1:]))
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    window.editor.set_dataset({"name": "iris", "params": {}})  # four inputs
+    action = window.menus.export_boundary_action
+    pictures = next(
+        a.menu()
+        for a in window.menuBar().actions()[0].menu().actions()
+        if a.menu() and action in a.menu().actions()
+    )
+    pictures.aboutToShow.emit()
+    assert "two inputs" in action.toolTip() and "two inputs" in action.statusTip()
+    action.trigger()
+    assert not asked and not path.exists()  # no file dialog, no file
+    assert len(said) == 1 and "no file was written" in said[0][1]
+    window.editor.set_dataset({"name": "circle", "params": {}})
+    pictures.aboutToShow.emit()
+    assert "two inputs" not in action.toolTip()
+    action.trigger()
+    assert asked and path.stat().st_size > 0 and len(said) == 1
