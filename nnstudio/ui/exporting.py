@@ -38,7 +38,11 @@ class Exporter:
         self.window.statusBar().showMessage(f"{text}. Note: {note}" if note else text, 15000)
 
     def _failed(self, what: str, exc: Exception) -> None:
-        QMessageBox.warning(self.window, f"Cannot export {what}", str(exc))
+        self.refuse(what, str(exc))
+
+    def refuse(self, what: str, reason: str) -> None:
+        """Say why ``what`` is not exported (no file is written)."""
+        QMessageBox.warning(self.window, f"Cannot export {what}", reason)
 
     def export_model(self) -> None:
         """Ask for a file and a format, then export the trained network."""

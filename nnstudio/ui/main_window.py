@@ -20,7 +20,7 @@ from nnstudio.errors import NNStudioError
 from nnstudio.model.project import OWN, Project
 from nnstudio.ui import window_state
 from nnstudio.ui.autosave import Autosaver
-from nnstudio.ui.boundary_plot import BoundaryPlot
+from nnstudio.ui.boundary_plot import BoundaryPlot, draws
 from nnstudio.ui.canvas.node_maps import NodeMaps
 from nnstudio.ui.canvas.scene import NetworkScene
 from nnstudio.ui.canvas.view import NetworkView
@@ -366,13 +366,14 @@ class MainWindow(QMainWindow):
         self.scene.set_input_names(data.feature_names)
 
     def _front_view_for_data(self) -> None:
-        """2-D data: the decision boundary in front; other data: the weights (image
-        tiles, histograms), since there is no plane to draw."""
+        """2-D data (or a 1-D regression's curve): the decision boundary in front;
+        other data: the weights (image tiles, histograms), since there is no plane to
+        draw."""
         try:
-            two_d = self.project.load_dataset().is_2d
+            plotted = draws(self.project.load_dataset())
         except NNStudioError:
             return
-        (self.boundary_dock if two_d else self.weights_dock).raise_()
+        (self.boundary_dock if plotted else self.weights_dock).raise_()
 
     def _update_title(self, *_):
         name = self.path.stem if self.path else "Untitled"

@@ -6,7 +6,10 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QDockWidget
 
 from nnstudio.ui import help as studio_help
+from nnstudio.ui.boundary_plot import NOTHING_DRAWN
 from nnstudio.ui.shortcuts import SPACE, StudioKeysFirst, play_or_pause
+
+BOUNDARY_TIP = "Save the decision boundary plot as PNG, SVG or CSV"
 
 
 class StudioMenus:
@@ -68,9 +71,7 @@ class StudioMenus:
             tip="Save the loss curve as PNG, SVG or CSV",
         )
         self.export_boundary_action = self._action(
-            "Decision &boundary…",
-            lambda: exporter.export_plot(window.boundary_plot.getPlotItem(), "decision boundary"),
-            tip="Save the decision boundary plot as PNG, SVG or CSV",
+            "Decision &boundary…", self._export_boundary, tip=BOUNDARY_TIP
         )
         self.delete_action = self._action(
             "&Delete layer",
@@ -106,6 +107,20 @@ class StudioMenus:
             QKeySequence("Ctrl+Shift+T"),
             "Type a small dataset or paste rows from a spreadsheet",
         )
+
+    def _export_boundary(self) -> None:
+        """Export the decision boundary, or say why there is none to export."""
+        plot, exporter = self.window.boundary_plot, self.window.exporter
+        if plot.is_empty:
+            exporter.refuse("the decision boundary", NOTHING_DRAWN)
+        else:
+            exporter.export_plot(plot.getPlotItem(), "decision boundary")
+
+    def _explain_boundary_export(self) -> None:
+        """Before the menu opens: the boundary's entry says when there is nothing to draw."""
+        tip = NOTHING_DRAWN if self.window.boundary_plot.is_empty else BOUNDARY_TIP
+        self.export_boundary_action.setStatusTip(tip)
+        self.export_boundary_action.setToolTip(tip)
 
     def _create_training(self, window) -> None:
         panel = window.training_panel
@@ -160,6 +175,8 @@ class StudioMenus:
         menu.addSeparator()
         menu.addAction(self.export_action)
         pictures = menu.addMenu("Export &picture")
+        pictures.setToolTipsVisible(True)
+        pictures.aboutToShow.connect(self._explain_boundary_export)
         for action in (
             self.export_diagram_action,
             self.export_loss_action,

@@ -23,7 +23,7 @@ from nnstudio.model.project import Project
 from nnstudio.model.runs import Checkpoint, Run
 from nnstudio.model.session import TrainingSession
 from nnstudio.model.training import TrainingRun, make_run, prepare_data, settings_of
-from nnstudio.ui.boundary_plot import BoundaryPlot
+from nnstudio.ui.boundary_plot import BoundaryPlot, draws
 from nnstudio.ui.frame_pacing import FramePacer
 from nnstudio.ui.plots import LossPlot
 from nnstudio.ui.training_bridge import TrainingBridge
@@ -132,13 +132,8 @@ class TrainingController(QObject):
             self.boundary.clear_data()
             return
         self._choose_curves(data, parts)
-        if data.is_2d:
-            self.boundary.set_data(
-                parts.train.X, parts.train.y, parts.train.n_classes, _points(parts.test)
-            )
-            self.boundary.update_from(net)
-        else:
-            self.boundary.clear_data()
+        self.boundary.show_data(parts.train, parts.test)
+        self.boundary.update_from(net)
         self.sigFrame.emit(Frame(net, parts, scaler, data))
 
     def _choose_curves(self, data: datasets.Dataset, parts: datasets.Split) -> None:
@@ -263,9 +258,7 @@ class TrainingController(QObject):
                 "The validation split is too small to hold a sample of "
                 "this dataset: training runs without validation."
             )
-        train = live.parts.train
-        if train.is_2d:
-            self.boundary.set_data(train.X, train.y, train.n_classes, _points(live.parts.test))
+        self.boundary.show_data(live.parts.train, live.parts.test)
         self.bridge.start(live.trainer, generation, paused=paused)
         return True
 
@@ -393,14 +386,10 @@ class TrainingController(QObject):
                 self.loss_plot.redraw()
             else:
                 self._display_net.set_weights(snapshot.weights)
-                if live.parts.train.is_2d:
+                if draws(live.parts.train):
                     self.boundary.update_from(self._display_net)
                 self.sigFrame.emit(
                     Frame(self._display_net, live.parts, live.scaler, live.data, snapshot)
                 )
         self._show_counters(None if last else snapshot.samples_per_second)
         self.pacer.pace(snapshot, self.bridge.trainer)
-
-
-def _points(part: datasets.Dataset | None) -> tuple | None:
-    return None if part is None else (part.X, part.y)
