@@ -9,26 +9,18 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from nnstudio.datasets import CLASSIFICATION
 from nnstudio.errors import NNStudioError
+from nnstudio.ui.confusion_view import ConfusionMatrix
 from nnstudio.ui.throttle import Throttle, on_screen
 
 EVERY_S = 1.0
 SAMPLED_WHILE_TRAINING = 250  # per split; all of them once paused or finished
 MAX_SHOWN_CLASSES = 20
-ROW_HEIGHT = (16, 28)  # px: rows shrink within this range to show every class
+SIDE_SHARE = 0.38  # of the panel's width, at most, for the texts beside the matrix
+UNLIMITED = 16_777_215  # Qt's QWIDGETSIZE_MAX
 
 
 def confusion_matrix(labels: np.ndarray, predicted: np.ndarray, n_classes: int) -> np.ndarray:
@@ -42,38 +34,18 @@ def predicted_classes(outputs: np.ndarray) -> np.ndarray:
     return outputs.argmax(axis=1) if outputs.shape[1] > 1 else (outputs[:, 0] > 0.5)
 
 
-class ConfusionTable(QTableWidget):
-    """A read-only table whose rows shrink (within ``ROW_HEIGHT``) to fit its height."""
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        rows = self.verticalHeader()
-        rows.setMinimumSectionSize(ROW_HEIGHT[0])
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-
-    def fit_rows(self) -> None:
-        if self.rowCount():
-            fitting = self.viewport().height() // self.rowCount()
-            self.verticalHeader().setDefaultSectionSize(
-                max(ROW_HEIGHT[0], min(ROW_HEIGHT[1], fitting))
-            )
-
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        self.fit_rows()
-
-
 class EvaluationPanel(QWidget):
-    """Per-split scores, a confusion matrix (test split, else training) and a predict box."""
+    """Per-split scores, a confusion matrix (test split, else training) and a predict box:
+    the matrix beside the texts or over them, whichever shows its counts the larger."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.scores = QLabel("Train the network to see how it scores.")
         self.scores.setWordWrap(True)
         self.matrix_title = QLabel()
-        self.matrix = ConfusionTable()
-        self.matrix.setToolTip("Rows: true class · columns: predicted class")
+        self.matrix_title.setWordWrap(True)
+        self.matrix = ConfusionMatrix()
+        self.matrix.hide()
         self.input = QLineEdit()
         self.input.setPlaceholderText("features, comma-separated, e.g. 0.5, -1.2")
         self.input.setToolTip(
@@ -82,15 +54,23 @@ class EvaluationPanel(QWidget):
         self.output = QLabel()
         self.output.setWordWrap(True)
         self.output.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        row = QHBoxLayout()
+        self.output.hide()  # until there is something to say: its line is the matrix's
+        self._predict_row = row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         row.addWidget(QLabel("Predict"))
         row.addWidget(self.input, 1)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.scores)
-        layout.addWidget(self.matrix_title)
-        layout.addWidget(self.matrix, 1)
-        layout.addLayout(row)
-        layout.addWidget(self.output)
+        self.texts = QWidget()
+        texts = QVBoxLayout(self.texts)
+        texts.setContentsMargins(0, 0, 0, 0)
+        texts.setSpacing(2)
+        texts.addWidget(self.scores)
+        texts.addWidget(self.matrix_title)
+        texts.addStretch(1)
+        texts.addLayout(row)
+        texts.addWidget(self.output)
+        self._layout = QBoxLayout(QBoxLayout.Direction.TopToBottom, self)
+        self._layout.setContentsMargins(6, 4, 6, 4)
+        self._layout.addWidget(self.matrix, 1)
+        self._layout.addWidget(self.texts)
         self.input.returnPressed.connect(self.predict_typed)
         self.frame = None
         self._throttle = Throttle(EVERY_S, self._draw, self)
@@ -111,7 +91,7 @@ class EvaluationPanel(QWidget):
         if self.input.text().strip():
             self.predict_typed()  # the typed input, through the network shown now
         else:
-            self.output.clear()
+            self._show_output("")
 
     def _score(self, frame) -> None:
         parts, net = frame.parts, frame.net
@@ -154,8 +134,7 @@ class EvaluationPanel(QWidget):
             )
         else:
             self.matrix_title.setText("")
-            self.matrix.setRowCount(0)
-            self.matrix.setColumnCount(0)
+            self.matrix.hide()
         if self.input.text().strip():
             self.predict_typed()
 
@@ -165,23 +144,43 @@ class EvaluationPanel(QWidget):
 
     def _show_matrix(self, split: str, counts: np.ndarray, names) -> None:
         n = min(len(counts), MAX_SHOWN_CLASSES)
-        self.matrix_title.setText(f"Confusion matrix, {split} split (rows: true class)")
+        shown = "" if n == len(counts) else f", the first {n} of {len(counts)} classes"
+        self.matrix_title.setText(f"Confusion matrix: {split} split{shown}")
         labels = [str(name) for name in (names or range(len(counts)))][:n]
-        self.matrix.setRowCount(n)
-        self.matrix.setColumnCount(n)
-        self.matrix.setHorizontalHeaderLabels(labels)
-        self.matrix.setVerticalHeaderLabels(labels)
-        totals = np.maximum(counts.sum(axis=1), 1)
-        for i in range(n):
-            for j in range(n):
-                item = QTableWidgetItem(str(counts[i, j]))
-                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-                share = counts[i, j] / totals[i]
-                base = (32, 110, 200) if i == j else (232, 120, 20)
-                item.setBackground(QColor(*base, int(200 * share)))
-                self.matrix.setItem(i, j, item)
-        self.matrix.resizeColumnsToContents()
-        self.matrix.fit_rows()
+        self.matrix.set_counts(counts[:n, :n], labels)
+        self.matrix.show()
+        self._arrange()  # the names' width counts
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._arrange()
+
+    def _arrange(self) -> None:
+        margins, spacing = self._layout.contentsMargins(), self._layout.spacing()
+        width = self.width() - margins.left() - margins.right()
+        height = self.height() - margins.top() - margins.bottom()
+        side = round(SIDE_SHARE * self.width())
+        under = self.texts.layout().totalHeightForWidth(width)
+        beside = self._readability(width - side - spacing, height)
+        over = self._readability(width, height - under - spacing)
+        wide = beside > over
+        across, down = QBoxLayout.Direction.LeftToRight, QBoxLayout.Direction.TopToBottom
+        self._layout.setDirection(across if wide else down)
+        self._predict_row.setDirection(down if wide else across)  # a narrow column: stacked
+        self.texts.setMaximumWidth(side if wide else UNLIMITED)
+
+    def _show_output(self, text: str) -> None:
+        self.output.setText(text)
+        if self.output.isHidden() == bool(text):
+            self.output.setVisible(bool(text))
+            self._arrange()
+
+    def _readability(self, width: int, height: int) -> tuple:
+        """How well a matrix of that size shows its counts, for comparison: whether they
+        fit, exactly, in how large a font, in how large a cell."""
+        cell = self.matrix.cell_size(width, height)
+        fit = self.matrix.count_fit(*cell)
+        return (fit is not None, fit is not None and not fit[1], fit and fit[0], min(cell))
 
     def predict_typed(self) -> None:
         """Run the typed input through the network and show the outputs."""
@@ -193,11 +192,11 @@ class EvaluationPanel(QWidget):
                 [float(v) for v in self.input.text().replace(";", ",").split(",") if v.strip()]
             )
         except ValueError:
-            self.output.setText("⚠ Type numbers separated by commas.")
+            self._show_output("⚠ Type numbers separated by commas.")
             return
         features = frame.data.feature_names
         if len(values) != len(features):
-            self.output.setText(
+            self._show_output(
                 f"⚠ This network takes {len(features)} features "
                 f"({', '.join(features[:8])}{'…' if len(features) > 8 else ''})"
                 f", got {len(values)}."
@@ -206,11 +205,11 @@ class EvaluationPanel(QWidget):
         try:
             outputs = frame.net.predict(frame.scaler.transform(values[None, :]))[0]
         except NNStudioError as exc:
-            self.output.setText(f"⚠ {exc}")
+            self._show_output(f"⚠ {exc}")
             return
         text = "output " + ", ".join(f"{v:.4g}" for v in outputs[:10])
         if frame.data.task == CLASSIFICATION:
             k = int(predicted_classes(outputs[None, :])[0])
             names = frame.data.class_names
             text += f" → class {names[k] if names else k}"
-        self.output.setText(text)
+        self._show_output(text)

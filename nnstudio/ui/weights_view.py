@@ -1,6 +1,7 @@
-"""Inside the weights: per-layer histograms, gradient sizes, and — for image data — the
-first layer's weights as pictures (:mod:`nnstudio.ui.weight_tiles`), beside the plots
-or under them as the room allows."""
+"""Inside the weights: the gradient size per layer and a histogram of each layer's
+weights, in a grid of small plots (:mod:`nnstudio.ui.plot_grid`), and — for image data —
+the first layer's weights as pictures (:mod:`nnstudio.ui.weight_tiles`), beside the
+plots or under them as the room allows."""
 
 from __future__ import annotations
 
@@ -8,19 +9,13 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt, QTimer
-from PySide6.QtGui import QFont, QFontMetricsF
-from PySide6.QtWidgets import (
-    QBoxLayout,
-    QLabel,
-    QSplitter,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
 from nnstudio.ui.canvas import colors
-from nnstudio.ui.plot_style import class_colors
+from nnstudio.ui.plot_grid import MIN_HEIGHT, PlotGrid
 from nnstudio.ui.plots import StickyRange
+from nnstudio.ui.small_plot import SmallPlot
 from nnstudio.ui.throttle import Throttle, on_screen
 from nnstudio.ui.weight_tiles import (
     KEY_TIP,
@@ -35,15 +30,9 @@ from nnstudio.ui.weight_tiles import (
 EVERY_S = 0.2
 BINS = 40
 HISTOGRAM_SAMPLE = 20_000  # weights per layer the histogram is drawn from
-TITLE_HEIGHT = 20  # a plot's title row (pyqtgraph's 30 leaves too little for the plot)
-TITLE_SIZE = 9  # points
-LEGEND_SIZE = 8  # points
-SAMPLE_WIDTH = 20  # a legend's line sample (pyqtgraph's ItemSample)
-LEGEND_SPACING = 6
-TEXT_MARGIN = 8  # around a pyqtgraph label's text
-AXIS_WIDTH = 40  # a left axis with ticks like 0.04 or 10⁻²
-PLOTS_MIN_HEIGHT = 110  # the plots' room, pictures under them
+PLOTS_MIN_HEIGHT = MIN_HEIGHT  # the plots' room, pictures under them: one row
 PLOTS_MIN_WIDTH = 180  # the plots' room, pictures beside them
+HISTOGRAM_COLOR = (32, 110, 200)
 PLOTS_SHARE = 0.35  # of the height or width at least, the rest for the pictures
 MARKER_DECADES = 0.2  # kept clear around a gradient point, in decades
 WIDE = 1.2  # width / height from which the pictures go beside the plots
@@ -57,82 +46,6 @@ def decade_ticks(low: float, high: float, most: int = 4) -> list[tuple[int, str]
     first, last = int(np.ceil(low)), int(np.floor(high))
     step = max(1, int(np.ceil((last - first + 1) / most)))
     return [(k, "10" + str(k).translate(_SUPERSCRIPT)) for k in range(first, last + 1, step)]
-
-
-class SmallPlot(pg.PlotWidget):
-    """A plot that keeps its texts inside a narrow dock: its title is the first of its
-    candidates that fits the width, and its legend (if any) sits under the x axis in as
-    few rows as fit, never over the data."""
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self._titles: tuple[str, ...] = ()
-        self.legend: pg.LegendItem | None = None
-
-    def set_titles(self, *titles: str) -> None:
-        if titles != self._titles:
-            self._titles = titles
-            self.fit_texts()
-
-    def legend_below(self) -> pg.LegendItem:
-        legend = pg.LegendItem(
-            frame=False, labelTextSize=f"{LEGEND_SIZE}pt", horSpacing=LEGEND_SPACING
-        )
-        self.plotItem.legend = legend  # plot(name=…) adds to it
-        self.plotItem.layout.addItem(legend, 4, 0, 1, 3)
-        legend.layout.setContentsMargins(4, 0, 0, 0)
-        self.legend = legend
-        return legend
-
-    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        super().resizeEvent(event)
-        self.fit_texts()
-
-    def fit_texts(self) -> None:
-        if not hasattr(self, "legend"):  # resized while pyqtgraph builds it
-            return
-        # the title is centred over the data, beside the axis (whose width follows its
-        # ticks: allow for the widest likely); the legend has the whole width
-        axis = self.plotItem.getAxis("left")
-        room = self.width() - (max(axis.width(), AXIS_WIDTH) if axis.isVisible() else 0) - 8
-        if self._titles:
-            metrics = QFontMetricsF(_font(TITLE_SIZE))
-            title = next(
-                (t for t in self._titles if metrics.horizontalAdvance(t) + TEXT_MARGIN <= room),
-                self._titles[-1],
-            )
-            if title != self.plotItem.titleLabel.text:
-                self.setTitle(title, size=f"{TITLE_SIZE}pt")
-                self.plotItem.layout.setRowFixedHeight(0, TITLE_HEIGHT)
-        if self.legend is not None and self.legend.items:
-            metrics = QFontMetricsF(_font(LEGEND_SIZE))
-            widths = [
-                SAMPLE_WIDTH
-                + 2 * LEGEND_SPACING
-                + TEXT_MARGIN
-                + metrics.horizontalAdvance(label.text)
-                for _, label in self.legend.items
-            ]
-            fits = next(
-                (
-                    c
-                    for c in range(len(widths), 1, -1)
-                    if all(
-                        sum(widths[i : i + c]) <= self.width() - 8 for i in range(0, len(widths), c)
-                    )
-                ),
-                1,  # one a row, however narrow
-            )
-            self.legend.setColumnCount(fits)
-        # the plot was fitted to the widget before its texts got shorter (a longer
-        # title would not let it be narrower): fit it again
-        self.plotItem.setGeometry(QRectF(0, 0, self.width(), self.height()))
-
-
-def _font(points: float) -> QFont:
-    font = QFont()
-    font.setPointSizeF(points)
-    return font
 
 
 class WeightsView(QWidget):
@@ -152,12 +65,6 @@ class WeightsView(QWidget):
             symbolSize=8,
             symbolBrush=(32, 110, 200),
         )
-        self.histograms = SmallPlot()
-        self.histograms.set_titles("Weights per layer", "Weights")
-        self.legend = self.histograms.legend_below()
-        self.histograms.getViewBox().enableAutoRange(x=False, y=False)
-        self.histograms.getAxis("left").setTickDensity(0.5)  # a short axis: 2–3 labels
-        self._histogram_ranges = (StickyRange(padding=0.25), StickyRange(padding=0.25))
         self.tile_grid = TileGrid()
         self.tile_scroll = TileArea(self.tile_grid)
         self.tile_caption = QLabel()
@@ -170,12 +77,11 @@ class WeightsView(QWidget):
         tile_layout.setSpacing(4)
         tile_layout.addWidget(self.tile_caption)
         tile_layout.addWidget(self.tile_scroll, 1)
-        self.plots = QWidget()
-        self._plot_layout = QBoxLayout(QBoxLayout.Direction.LeftToRight, self.plots)
-        self._plot_layout.setContentsMargins(0, 0, 0, 0)
-        self._plot_layout.setSpacing(2)
-        self._plot_layout.addWidget(self.histograms, 1)
-        self._plot_layout.addWidget(self.gradients, 1)
+        self.histograms: list[SmallPlot] = []  # one per layer with weights
+        self._histogram_ranges: list[tuple[StickyRange, StickyRange]] = []
+        self._curves: list[pg.PlotDataItem] = []
+        self.plots = PlotGrid()
+        self.plots.set_plots([self.gradients])
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(self.plots)
         self.splitter.addWidget(self.tiles)
@@ -191,9 +97,8 @@ class WeightsView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.splitter)
-        self._curves: list[pg.PlotDataItem] = []
-        self._curve_names: list[str] = []
-        self._names: list[str] = []
+        self._names: list[str] = []  # the gradients' layers
+        self._layers: list[tuple[str, tuple[int, ...]]] = []  # the histograms'
         self._throttle = Throttle(EVERY_S, self._draw, self)
         self.frame = None
 
@@ -259,9 +164,6 @@ class WeightsView(QWidget):
             self.splitter.setOrientation(
                 Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical
             )
-            self._plot_layout.setDirection(
-                QBoxLayout.Direction.TopToBottom if wide else QBoxLayout.Direction.LeftToRight
-            )
             self.plots.setMinimumSize(
                 PLOTS_MIN_WIDTH if wide else 0, PLOTS_MIN_HEIGHT if shown and not wide else 0
             )
@@ -302,32 +204,38 @@ class WeightsView(QWidget):
         return min(room, needed)
 
     def _show_histograms(self, names: list[str], matrices: list[np.ndarray]) -> None:
-        if names != self._curve_names:  # another network, or a layer renamed
-            self.histograms.clear()
-            self.legend.clear()
-            palette = class_colors(len(names))
-            self._curves = [
-                self.histograms.plot(
-                    stepMode="center", name=name, pen=pg.mkPen(palette[i], width=1.5)
-                )
-                for i, name in enumerate(names)
+        layers = [(name, w.shape) for name, w in zip(names, matrices)]
+        if layers != self._layers:  # another network, or a layer renamed
+            self._layers = layers
+            self.histograms = [
+                _histogram_plot(k, name, shape) for k, (name, shape) in enumerate(layers)
             ]
-            self._curve_names = list(names)
-            self.histograms.fit_texts()
-        edges_seen, heights = [], [0.0]
-        for curve, w in zip(self._curves, matrices):
+            self._histogram_ranges = [
+                (StickyRange(padding=0.05), StickyRange(padding=0.05)) for _ in names
+            ]
+            self._curves = [
+                plot.plot(
+                    stepMode="center",
+                    fillLevel=0,
+                    pen=pg.mkPen(HISTOGRAM_COLOR, width=1.5),
+                    brush=(*HISTOGRAM_COLOR, 60),
+                )
+                for plot in self.histograms
+            ]
+            self.plots.set_plots([self.gradients, *self.histograms])
+        for plot, curve, (x_range, y_range), w in zip(
+            self.histograms, self._curves, self._histogram_ranges, matrices
+        ):
             sample = w.ravel()[:: max(1, w.size // HISTOGRAM_SAMPLE)]  # an even spread
             counts, edges = np.histogram(sample, bins=BINS)
-            curve.setData(edges, counts / max(sample.size, 1))
-            edges_seen.append(edges[[0, -1]])
-            heights.append(counts.max() / max(sample.size, 1))
-        x_range, y_range = self._histogram_ranges
-        for fitted, set_range in (
-            (x_range.fit(np.concatenate(edges_seen)), self.histograms.setXRange),
-            (y_range.fit(np.array(heights)), self.histograms.setYRange),
-        ):
-            if fitted is not None:
-                set_range(*fitted, padding=0)
+            shares = counts / max(sample.size, 1)
+            curve.setData(edges, shares)
+            for fitted, set_range in (
+                (x_range.fit(edges[[0, -1]]), plot.setXRange),
+                (y_range.fit(np.array([0.0, shares.max()])), plot.setYRange),
+            ):
+                if fitted is not None:
+                    set_range(*fitted, padding=0)
 
     def _show_gradients(self, names: list[str], rms: np.ndarray) -> None:
         """RMS gradient per layer on a log axis (plotted as log10, labelled in powers of
@@ -350,8 +258,11 @@ class WeightsView(QWidget):
         self.gradient_curve.setData(np.arange(rms.size), decades)
         if names != self._names:
             self._names = names
-            self.gradients.getAxis("bottom").setTicks([list(enumerate(names))])
-            self.gradients.setXRange(-0.5, len(names) - 0.5, padding=0)
+            self.gradients.set_categories(names)
+            self.gradients.setToolTip(
+                "RMS gradient of each layer's weights; the layers are numbered as their"
+                " histograms are: " + ", ".join(f"{k + 1} {n}" for k, n in enumerate(names))
+            )
         # the range follows the points with room for their markers: one that drifted
         # to the edge would be cut in half
         room = np.r_[decades - MARKER_DECADES, decades + MARKER_DECADES]
@@ -363,3 +274,17 @@ class WeightsView(QWidget):
     def redraw_now(self) -> None:
         """Brought to the front (say, its tab chosen): show the latest at once."""
         self._throttle.request(now=True)
+
+
+def _histogram_plot(k: int, name: str, shape: tuple[int, ...]) -> SmallPlot:
+    """Layer ``k``'s histogram: the share of its weights in each bin."""
+    plot = SmallPlot()
+    size = "×".join(map(str, shape))
+    plot.set_titles(
+        f"{k + 1}. {name} weights ({size})", f"{k + 1}. {name} ({size})", f"{k + 1}. {name}"
+    )
+    plot.getViewBox().enableAutoRange(x=False, y=False)
+    plot.getViewBox().setMouseEnabled(x=False, y=False)
+    plot.getAxis("left").setTickDensity(0.5)  # a short axis: 2–3 labels
+    plot.setToolTip(f"{name}: the share of its {math.prod(shape):,} weights in each of {BINS} bins")
+    return plot

@@ -7,10 +7,11 @@ import numpy as np
 import pytest
 from gestures import train_epochs
 from PySide6.QtCore import QEvent, QRectF, Qt
-from PySide6.QtGui import QHelpEvent
+from PySide6.QtGui import QFontMetricsF, QHelpEvent
 from PySide6.QtWidgets import QDockWidget, QToolTip
 
 from nnstudio.ui.canvas import colors
+from nnstudio.ui.plot_grid import MIN_HEIGHT, MIN_WIDTH
 from nnstudio.ui.throttle import on_screen
 from nnstudio.ui.weight_tiles import TILE_GAP, tile_caption, tile_zoom, unit_images
 from nnstudio.ui.weights_view import WeightsView
@@ -105,7 +106,7 @@ def _show(view, qtbot, frame):
 
 
 def _assert_plots_inside(view):
-    for plot in (view.histograms, view.gradients):
+    for plot in (view.gradients, *view.histograms):
         item = plot.plotItem
         assert item.width() <= plot.width() + 0.5  # nothing pushes it wider
         title = _scene_rect(item.titleLabel.item)
@@ -182,7 +183,7 @@ def test_pictures_beside_the_plots_in_a_wide_view_under_them_in_a_tall_one(view,
     _show(view, qtbot, _frame())
     assert view.splitter.orientation() == Qt.Orientation.Horizontal
     assert view.tiles.x() >= view.plots.width()  # beside
-    assert view.gradients.y() > view.histograms.y()  # the plots stacked
+    assert view.histograms[0].y() > view.gradients.y()  # the plots stacked
     assert view.tiles.width() > view.plots.width()  # the pictures get the larger share
     assert view.tile_grid.columns() == 5
     _assert_readable_grid(view)
@@ -190,7 +191,7 @@ def test_pictures_beside_the_plots_in_a_wide_view_under_them_in_a_tall_one(view,
     qtbot.waitUntil(lambda: view.splitter.orientation() == Qt.Orientation.Vertical)
     qtbot.wait(50)
     assert view.tiles.y() >= view.plots.height()  # under
-    assert view.gradients.x() > view.histograms.x()  # the plots side by side
+    assert view.histograms[0].x() > view.gradients.x()  # the plots side by side
     assert view.tile_scroll.width() > 0.9 * view.width()  # the grid as wide as the view
     _assert_readable_grid(view)
     _assert_plots_inside(view)  # narrower now: shorter titles, no plot pushed wider
@@ -215,21 +216,71 @@ def test_without_image_data_there_are_no_pictures_and_the_plots_share_the_width(
     view.show_frame(_frame(units=8, image_shape=None))
     qtbot.waitUntil(lambda: view.tiles.isHidden())
     qtbot.wait(50)
-    assert view.gradients.x() > view.histograms.x()  # side by side
+    assert view.histograms[0].x() > view.gradients.x()  # side by side
     assert view.plots.height() == view.height()
 
 
-def test_titles_and_legend_stay_inside_a_narrow_plot_and_off_the_data(view, qtbot):
-    _show(view, qtbot, _frame())
-    for width in (540, 390):  # the Weights dock at 1600×1000 and at 1366×768
-        view.resize(width, 270)
+def _assert_whole_plots_in_view(grid):
+    """Every plot at least the grid's smallest size, with room for its data; the ones in
+    view wholly so (whole rows); nothing sideways to scroll; the last one can be
+    scrolled to."""
+    viewport = grid.viewport().rect()
+    assert grid.horizontalScrollBar().maximum() == 0
+    for scrolled in (grid.verticalScrollBar().minimum(), grid.verticalScrollBar().maximum()):
+        grid.verticalScrollBar().setValue(scrolled)
+        in_view = []
+        for plot in grid.plots:
+            assert plot.height() >= MIN_HEIGHT and plot.width() >= MIN_WIDTH
+            assert plot.getViewBox().height() >= 0.5 * plot.height()  # the data, not texts
+            rect = plot.geometry().translated(grid.cells.pos())
+            assert viewport.contains(rect) or not viewport.intersects(rect)  # never cut
+            in_view.append(viewport.contains(rect))
+        assert any(in_view)
+    assert in_view[-1]  # scrolled to the end: the last layer's histogram is in view
+    grid.verticalScrollBar().setValue(0)
+
+
+def _gradient_labels_apart(view) -> list[str]:
+    """The gradient plot's layer labels, checked to fit their slots without touching."""
+    plot = view.gradients
+    axis = plot.getAxis("bottom")
+    labels = [label for _, label in axis._tickLevels[0]]
+    metrics = QFontMetricsF(axis.style["tickFont"])
+    slot = plot.getViewBox().width() / len(labels)
+    assert all(metrics.horizontalAdvance(label) < slot for label in labels), (labels, slot)
+    return labels
+
+
+def test_each_layer_has_a_histogram_tall_enough_to_read_in_a_short_dock(view, qtbot):
+    layers = ["hidden_1", "hidden_2", "hidden_3", "output"]
+    frame = _frame(image_shape=None)
+    rng = np.random.default_rng(1)
+    weights = [(rng.normal(size=(2 if k == 0 else 8, 8)), np.zeros(8)) for k in range(4)]
+    frame.net.weighted_layers = [SimpleNamespace(name=name) for name in layers]
+    frame.net.get_weights = lambda: weights
+    frame.snapshot.gradient_rms = [1e-3, 3e-3, 1e-2, 3e-2]
+    view.show_frame(frame)
+    qtbot.waitUntil(lambda: len(view.histograms) == 4)
+    # the Weights dock at 1366×768 and at 1600×1000, a wider one, and floated and tall
+    for width, height in ((308, 231), (378, 278), (900, 260), (360, 700)):
+        view.resize(width, height)
         qtbot.wait(300)  # the throttled redraw after the re-layout
         _assert_plots_inside(view)
-        data = _scene_rect(view.histograms.getViewBox())
-        legend = _scene_rect(view.legend)
-        assert not legend.intersects(data)  # under the axis, not over the histograms
-        assert legend.bottom() <= view.histograms.height()
-        assert len(view.legend.items) == 2
+        _assert_whole_plots_in_view(view.plots)
+        titles = [plot.plotItem.titleLabel.text for plot in view.histograms]
+        assert titles == [f"{k + 1}. {name}" for k, name in enumerate(layers)] or all(
+            title.startswith(f"{k + 1}. {name} ")
+            for k, (title, name) in enumerate(zip(titles, layers))
+        )
+        labels = _gradient_labels_apart(view)
+        assert labels in (layers, ["1", "2", "3", "4"])  # numbered as the histograms are
+    view.resize(308, 231)
+    qtbot.wait(300)
+    assert view.plots.verticalScrollBar().maximum() > 0  # five plots: not all in view
+    view.resize(900, 260)
+    qtbot.wait(300)
+    assert _gradient_labels_apart(view) == layers  # room for the names
+    assert view.plots.verticalScrollBar().maximum() == 0  # and for all five plots
 
 
 # -- in the studio ------------------------------------------------------------------------
@@ -248,7 +299,7 @@ def test_mnist_in_the_studio_shows_128_readable_tiles_and_none_for_2d_data(windo
     scroll = view.tile_scroll
     assert view.tile_grid.height() > scroll.viewport().height()  # more than fit
     assert scroll.verticalScrollBar().maximum() > 0
-    assert len(view._curves) == 2
+    assert len(view.histograms) == 2
     window.editor.set_settings({"batch_size": 256})
     train_epochs(window, qtbot, 1)
     qtbot.waitUntil(
