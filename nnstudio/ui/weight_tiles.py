@@ -17,6 +17,7 @@ from nnstudio.ui.canvas import colors
 MAX_TILES = 1024  # pictures drawn at most (a wider first layer shows its first units)
 MIN_TILE = 48  # the shortest side of a unit's picture, in pixels
 TILE_GAP = 4  # between pictures
+EDGE = 1  # margin at the left and right
 
 
 def unit_images(
@@ -72,7 +73,8 @@ class TileGrid(QWidget):
 
     def columns(self, width: int | None = None) -> int:
         width = self.width() if width is None else width
-        return max(1, min(self.count, (width + TILE_GAP) // (self.tile.width() + TILE_GAP)))
+        room = width - 2 * EDGE + TILE_GAP  # a pixel's margin each side
+        return max(1, min(self.count, room // (self.tile.width() + TILE_GAP)))
 
     def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt's name
         return True
@@ -92,7 +94,7 @@ class TileGrid(QWidget):
         """Where unit ``k``'s picture is drawn, in this widget's coordinates."""
         columns = self.columns()
         used = columns * (self.tile.width() + TILE_GAP) - TILE_GAP
-        left = max(1, (self.width() - used) // 2)
+        left = max(EDGE, (self.width() - used) // 2)
         r, c = divmod(k, columns)
         step_x, step_y = self.tile.width() + TILE_GAP, self.tile.height() + TILE_GAP
         return QRect(left + c * step_x, 1 + r * step_y, self.tile.width(), self.tile.height())

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QDockWidget, QToolTip
 from nnstudio.ui.canvas import colors
 from nnstudio.ui.plot_grid import MIN_HEIGHT, MIN_WIDTH
 from nnstudio.ui.throttle import on_screen
-from nnstudio.ui.weight_tiles import TILE_GAP, tile_caption, tile_zoom, unit_images
+from nnstudio.ui.weight_tiles import EDGE, TILE_GAP, tile_caption, tile_zoom, unit_images
 from nnstudio.ui.weights_view import WeightsView
 
 READABLE = 48  # device pixels a side: the smallest picture one can read a digit in
@@ -123,10 +123,11 @@ def _assert_readable_grid(view):
         assert not a.intersects(b)
         if a.top() == b.top():
             assert b.left() - a.right() - 1 >= TILE_GAP
-    # the columns fill the width (another would not fit), nothing sideways to scroll
+    # the columns fill the width inside its margins (another would not fit), nothing
+    # sideways to scroll
     columns = grid.columns()
     assert all(rect.right() < grid.width() for rect in rects)
-    assert (columns + 1) * (grid.tile.width() + TILE_GAP) - TILE_GAP > grid.width()
+    assert (columns + 1) * (grid.tile.width() + TILE_GAP) - TILE_GAP > grid.width() - 2 * EDGE
     assert scroll.horizontalScrollBar().maximum() == 0
     assert grid.width() <= scroll.viewport().width()
 
