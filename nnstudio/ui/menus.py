@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QDockWidget
 
 from nnstudio.ui import help as studio_help
 from nnstudio.ui.boundary_plot import NOTHING_DRAWN
+from nnstudio.ui.icons import CommandIcons
 from nnstudio.ui.shortcuts import SPACE, StudioKeysFirst, play_or_pause
 
 BOUNDARY_TIP = "Save the decision boundary plot as PNG, SVG or CSV"
@@ -18,10 +20,12 @@ class StudioMenus:
 
     def __init__(self, window):
         self.window = window
+        self.icons = CommandIcons(window)
         self._create(window)
         self._create_training(window)
         self._fill_menus(window)
         self._fill_toolbar(window)
+        self._give_icons(window)
         # keys that a focused widget would take for itself still reach the studio
         self.keys_first = StudioKeysFirst([self.export_action.shortcut()], window)
         QApplication.instance().installEventFilter(self.keys_first)  # gone with the window
@@ -220,14 +224,43 @@ class StudioMenus:
         for action in (self.docs_action, self.shortcuts_action, None, self.about_action):
             assistance.addSeparator() if action is None else assistance.addAction(action)
 
+    def _give_icons(self, window) -> None:
+        panel = window.training_panel
+        for target, name in (
+            (self.new_action, "new"),
+            (self.open_action, "open"),
+            (self.save_action, "save"),
+            (self.undo_action, "undo"),
+            (self.redo_action, "redo"),
+            (self.toolbar_undo, "undo"),
+            (self.toolbar_redo, "redo"),
+            (self.delete_action, "delete"),
+            (self.zoom_in_action, "zoom in"),
+            (self.zoom_out_action, "zoom out"),
+            (self.fit_action, "fit"),
+            (self.changes_action, "changes"),
+            (self.export_action, "export"),
+            (self.open_data_action, "open data"),
+            (self.enter_data_action, "enter data"),
+            (self.docs_action, "help"),
+            (panel.play, "play"),
+            (panel.pause, "pause"),
+            (panel.step, "step"),
+            (panel.step_epoch, "step epoch"),
+            (panel.reset, "reset"),
+        ):
+            self.icons.give(target, name)
+
     def _fill_toolbar(self, window) -> None:
         """The commands used most; undo and redo as plain words (the menus say what
         they undo)."""
         stack = window.editor.undo_stack
         toolbar = window.addToolBar("Main")
         toolbar.setObjectName("Main")
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         undo = self._action("Undo", stack.undo, tip="Undo the last edit")
         redo = self._action("Redo", stack.redo, tip="Redo the edit just undone")
+        self.toolbar_undo, self.toolbar_redo = undo, redo
         stack.canUndoChanged.connect(undo.setEnabled)
         stack.canRedoChanged.connect(redo.setEnabled)
         undo.setEnabled(False)

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
+from PySide6.QtCore import QPoint, QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QDrag, QFontMetrics, QIcon, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem
 
 from nnstudio.model.layer_types import palette_types
 from nnstudio.ui.canvas.view import LAYER_MIME, layer_mime
 
 ICON_SIZE = 28
+CARD_PAD = 6  # around the drag card's icon and name
 INK = QColor(60, 70, 85)
 BLUE = QColor(32, 110, 200)
 ORANGE = QColor(232, 120, 20)
@@ -137,6 +138,46 @@ class Palette(QListWidget):
 
     def mimeData(self, items):
         return layer_mime(items[0].data(Qt.ItemDataRole.UserRole))
+
+    def drag_pixmap(self, item: QListWidgetItem) -> QPixmap:
+        """What the pointer carries: the type's icon and name on an opaque card."""
+        font = self.font()
+        font.setBold(True)
+        metrics = QFontMetrics(font)
+        ratio = self.devicePixelRatioF()
+        width = ICON_SIZE + metrics.horizontalAdvance(item.text()) + 3 * CARD_PAD
+        height = max(ICON_SIZE, metrics.height()) + 2 * CARD_PAD
+        pixmap = QPixmap(round(width * ratio), round(height * ratio))
+        pixmap.setDevicePixelRatio(ratio)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        colours = self.palette()
+        painter.setPen(QPen(colours.color(QPalette.ColorRole.Highlight), 1.5))
+        painter.setBrush(colours.color(QPalette.ColorRole.Base))
+        painter.drawRoundedRect(QRectF(0.75, 0.75, width - 1.5, height - 1.5), 6, 6)
+        painter.drawPixmap(CARD_PAD, (height - ICON_SIZE) // 2, item.icon().pixmap(ICON_SIZE))
+        painter.setFont(font)
+        painter.setPen(colours.color(QPalette.ColorRole.Text))
+        text = QRectF(ICON_SIZE + 2 * CARD_PAD, 0, width, height)
+        painter.drawText(
+            text, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, item.text()
+        )
+        painter.end()
+        return pixmap
+
+    def startDrag(self, supported_actions):  # noqa: N802 - Qt's name
+        item = self.currentItem()
+        if item is None:
+            return
+        drag = QDrag(self)
+        drag.setMimeData(self.mimeData([item]))
+        pixmap = self.drag_pixmap(item)
+        drag.setPixmap(pixmap)
+        drag.setHotSpot(
+            QPoint(CARD_PAD + ICON_SIZE // 2, round(pixmap.deviceIndependentSize().height() / 2))
+        )
+        drag.exec(Qt.DropAction.CopyAction)
 
     def mimeTypes(self):
         return [LAYER_MIME]

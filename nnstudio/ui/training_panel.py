@@ -53,13 +53,13 @@ class TrainingPanel(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.play = QPushButton("▶ Play")
+        self.play = QPushButton("Play")
         self.play.setToolTip("Train until paused (Space)")
         self.pause = QPushButton("Pause")
         self.step = QPushButton("Step")
         self.step.setToolTip("Train one mini-batch")
         self.step_epoch = QPushButton("Step epoch")
-        self.reset = QPushButton("⟲ Reset")
+        self.reset = QPushButton("Reset")
         self.reset.setToolTip("Re-initialise the weights from the seed")
         buttons = QGridLayout()
         for i, button in enumerate((self.play, self.pause, self.step, self.step_epoch, self.reset)):

@@ -15,6 +15,7 @@ from nnstudio.engine.layers.keys import shape_text
 from nnstudio.model.document import DocumentError, NetworkDocument
 from nnstudio.ui.canvas import colors
 from nnstudio.ui.canvas.connections import ConnectionsItem, KernelLinksItem, LinkItem
+from nnstudio.ui.canvas.drop_marker import DropMarker
 from nnstudio.ui.canvas.image_items import FeatureMapsItem, is_image
 from nnstudio.ui.canvas.items import LayerItem
 from nnstudio.ui.canvas.node_zoom import NodeZoom
@@ -57,7 +58,10 @@ class NetworkScene(QGraphicsScene):
         self._problem.setZValue(10)
         self.addItem(self._problem)
         self.node_zoom = NodeZoom()
-        self.addItem(self.node_zoom)
+        self.drop_marker = DropMarker()
+        self._overlays = (self.node_zoom, self.drop_marker)  # not part of the network
+        for overlay in self._overlays:
+            self.addItem(overlay)
         self.selectionChanged.connect(self._on_selection_changed)
         self._subscribe(document, connect=True)
         self.rebuild()
@@ -266,10 +270,11 @@ class NetworkScene(QGraphicsScene):
             item.set_node_images(maps[i] if maps and i < len(maps) else None)
 
     def network_rect(self) -> QRectF:
-        """What the network takes on the canvas (a hovered node's large map aside)."""
+        """What the network takes on the canvas (a hovered node's large map and the drop
+        marker aside)."""
         rect = QRectF()
         for item in self.items():
-            if item is not self.node_zoom:
+            if item not in self._overlays:
                 rect |= item.sceneBoundingRect()
         return rect
 
@@ -284,6 +289,15 @@ class NetworkScene(QGraphicsScene):
 
     def hide_node_zoom(self) -> None:
         self.node_zoom.hide()
+
+    def show_drop_marker(self, index: int) -> None:
+        """Mark the gap a layer inserted at ``index`` would fill."""
+        x = (self.column_x(index - 1) + self.column_x(index)) / 2
+        rect = self.network_rect()
+        self.drop_marker.show_at(x, rect.top(), rect.bottom())
+
+    def hide_drop_marker(self) -> None:
+        self.drop_marker.hide()
 
     def _on_layer_dropped(self, index: int, x: float) -> None:
         target = min(max(round(x / COLUMN_SPACING), 1), len(self.document) - 2)

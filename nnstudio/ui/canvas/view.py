@@ -143,17 +143,28 @@ class NetworkView(QGraphicsView):
 
     def dragEnterEvent(self, event):
         if self._accepts(event):
+            self._mark_drop(event)
             event.acceptProposedAction()
         else:
             super().dragEnterEvent(event)
 
     def dragMoveEvent(self, event):
         if self._accepts(event):
+            self._mark_drop(event)
             event.acceptProposedAction()
         else:
             super().dragMoveEvent(event)
 
+    def dragLeaveEvent(self, event):
+        self.scene().hide_drop_marker()
+        super().dragLeaveEvent(event)
+
+    def _mark_drop(self, event) -> None:
+        x = self.mapToScene(event.position().toPoint()).x()
+        self.scene().show_drop_marker(self.scene().insertion_index(x))
+
     def dropEvent(self, event):
+        self.scene().hide_drop_marker()
         if not self._accepts(event):
             super().dropEvent(event)
             return
