@@ -10,7 +10,7 @@ from pyqtgraph.util.garbage_collector import GarbageCollector
 from PySide6.QtWidgets import QApplication, QMessageBox
 from threadpoolctl import threadpool_limits
 
-from nnstudio.ui import fault_guard
+from nnstudio.ui import fault_guard, theme
 from nnstudio.ui.autosave import RecoveryError, pending_recovery, set_aside
 from nnstudio.ui.main_window import MainWindow
 
@@ -41,6 +41,8 @@ def run(argv: list[str] | None = None) -> int:
     app.setOrganizationName("nnstudio")
     app.garbage_collector = collect_garbage_on_gui_thread()  # lives as long as the app
     fault_guard.install()
+    theme.apply()
+    theme.follow_system()
     window = create_window(argv[1:])
     window.restore_layout()
     window.show()

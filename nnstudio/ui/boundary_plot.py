@@ -16,6 +16,7 @@ from nnstudio.ui.number_text import value_text
 from nnstudio.ui.plot_style import (
     PLOT_MARGINS,
     class_colors,
+    toward_paper,
     value_color_map,
     value_colors,
     value_range,
@@ -316,7 +317,7 @@ class BoundaryPlot(pg.PlotWidget):
             else np.ones(len(p))
         )
         colors = np.asarray(self._palette, float)[cls % len(self._palette)]
-        rgb = 255 - (255 - colors) * (0.15 + 0.45 * strength[:, None])
+        rgb = toward_paper(colors, 0.15 + 0.45 * strength[:, None])
         self._show(rgb)
 
     def _show(self, rgb: np.ndarray) -> None:

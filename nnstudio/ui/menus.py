@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QApplication, QDockWidget
 
 from nnstudio.ui import help as studio_help
+from nnstudio.ui import theme
 from nnstudio.ui.boundary_plot import NOTHING_DRAWN
 from nnstudio.ui.icons import CommandIcons
 from nnstudio.ui.shortcuts import SPACE, StudioKeysFirst, play_or_pause
@@ -211,6 +212,8 @@ class StudioMenus:
             dock.toggleViewAction().setStatusTip(f"Show or hide the {dock.windowTitle()} panel")
             self.panels_menu.addAction(dock.toggleViewAction())
         view.addAction(self.reset_layout_action)
+        self.theme_menu = view.addMenu("&Theme")
+        self.theme_actions = self._theme_actions(self.theme_menu)
         training = window.menuBar().addMenu("&Training")
         for action in (
             self.play_action,
@@ -223,6 +226,23 @@ class StudioMenus:
         assistance = window.menuBar().addMenu("&Help")
         for action in (self.docs_action, self.shortcuts_action, None, self.about_action):
             assistance.addSeparator() if action is None else assistance.addAction(action)
+
+    def _theme_actions(self, menu) -> dict[str, QAction]:
+        """System / Light / Dark, one checked: the chosen theme."""
+        group = QActionGroup(menu)
+        actions = {}
+        for mode, text, tip in (
+            (theme.SYSTEM, "&System", "Light or dark as the system is set"),
+            (theme.LIGHT, "&Light", "Dark text on light panels"),
+            (theme.DARK, "&Dark", "Light text on dark panels"),
+        ):
+            action = self._action(text, lambda _=False, m=mode: theme.choose(m), tip=tip)
+            action.setCheckable(True)
+            action.setChecked(mode == theme.chosen())
+            group.addAction(action)
+            menu.addAction(action)
+            actions[mode] = action
+        return actions
 
     def _give_icons(self, window) -> None:
         panel = window.training_panel

@@ -19,7 +19,7 @@ from nnstudio.errors import NNStudioError
 from nnstudio.model.runs import EPOCH_POINTS
 from nnstudio.model.series import Series, smoothed, thinned
 from nnstudio.ui.number_text import tick_texts, value_text
-from nnstudio.ui.plot_style import LEGEND_BRUSH, MARK_COLOR, PLOT_MARGINS
+from nnstudio.ui.plot_style import MARK_COLOR, PLOT_MARGINS, legend_brush
 from nnstudio.ui.run_text import change_marks
 
 # overlaid runs: a qualitative palette without the live run's blue and orange
@@ -35,7 +35,8 @@ RUN_COLORS = [
 ]
 OVERLAY_CURVES = ("loss", "val_loss", "accuracy", "val_accuracy")
 EMPTY = np.empty(0)
-TRAIN_COLOR, VALIDATION_COLOR, TEST_COLOR = (32, 110, 200), (232, 120, 20), (40, 40, 40)
+# the three read on white and on dark grey alike
+TRAIN_COLOR, VALIDATION_COLOR, TEST_COLOR = (32, 110, 200), (232, 120, 20), (60, 160, 80)
 RAW_COLOR = (165, 197, 235)  # the raw loss under its smoothed curve: a pale blue (opaque:
 # thousands of overlapping segments of a translucent pen add up to a solid band)
 SMOOTHING = 0.6  # TensorBoard's default
@@ -106,7 +107,7 @@ class LossPlot(QWidget):
         self.plot = pg.PlotWidget(axisItems=axes)
         self.plot.setLabel("bottom", "step")
         self.plot.setLabel("left", "loss")
-        self.plot.addLegend(offset=(-10, 10), brush=LEGEND_BRUSH)
+        self.plot.addLegend(offset=(-10, 10), brush=legend_brush())
         # a noisy curve of thousands of points: antialiased, it takes ~10 ms to paint
         self.train = self.plot.plot(pen=pg.mkPen(TRAIN_COLOR, width=1), antialias=False)
         self.train_smooth = self.plot.plot(pen=pg.mkPen(TRAIN_COLOR, width=2), name="training")
@@ -305,7 +306,7 @@ class LossPlot(QWidget):
                 labelOpts={
                     "position": 0.6,  # under the legend, above a falling loss
                     "color": MARK_COLOR,
-                    "fill": LEGEND_BRUSH,
+                    "fill": legend_brush(),
                     "anchors": [(0, 0.5), (0, 0.5)],
                 },
             )

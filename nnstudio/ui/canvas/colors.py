@@ -1,15 +1,60 @@
-"""The weight colour map: sign → hue (blue positive, orange negative), magnitude →
-opacity and width. Weights fall into a few bins so a painter sets few pens."""
+"""The canvas's colours: the weight colour map — sign → hue (blue positive, orange
+negative), magnitude → opacity and width; weights fall into a few bins so a painter
+sets few pens — and the ink and paper of the current palette (light or dark)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import lru_cache
+
 import numpy as np
-from PySide6.QtGui import QColor, QImage, QPen
+from PySide6.QtGui import QColor, QImage, QPalette, QPen
+from PySide6.QtWidgets import QApplication
 
 POSITIVE = QColor(32, 110, 200)
 NEGATIVE = QColor(232, 120, 20)
-NEUTRAL = QColor(200, 200, 200)
 BINS = 8
+
+
+@dataclass(frozen=True)
+class Ink:
+    """What the canvas draws with, from the palette."""
+
+    paper: QColor  # the background
+    text: QColor  # names, numbers
+    muted: QColor  # outlines, subtitles
+    faint: QColor  # links between layers, button rims
+    backing: QColor  # behind text over connections
+    button: QColor  # the +/− buttons
+    node: QColor  # a node with no colour of its own (inputs)
+
+
+def blend(a: QColor, b: QColor, t: float) -> QColor:
+    """``a`` moved a share ``t`` of the way to ``b``."""
+    return QColor.fromRgbF(*(x + (y - x) * t for x, y in zip(a.getRgbF()[:3], b.getRgbF()[:3])))
+
+
+def ink() -> Ink:
+    """The current palette's ink (cached per palette)."""
+    return _ink(QApplication.palette().cacheKey())
+
+
+@lru_cache(maxsize=4)
+def _ink(_palette_key: int) -> Ink:
+    palette = QApplication.palette()
+    paper = palette.color(QPalette.ColorRole.Base)
+    text = palette.color(QPalette.ColorRole.Text)
+    backing = QColor(paper)
+    backing.setAlpha(190)
+    return Ink(
+        paper=paper,
+        text=text,
+        muted=blend(text, paper, 0.45),
+        faint=blend(text, paper, 0.68),
+        backing=backing,
+        button=palette.color(QPalette.ColorRole.Button),
+        node=blend(paper, text, 0.04),
+    )
 
 
 def scale_of(weights) -> float:
@@ -41,23 +86,27 @@ def pen_of(bin_index: int, thin: bool = False) -> QPen:
     return pen
 
 
-def _lookup_table() -> np.ndarray:
-    """256 RGBA entries from full orange (−scale) through near-white to full blue."""
+@lru_cache(maxsize=4)
+def _lookup_table(middle: tuple[int, int, int]) -> np.ndarray:
+    """256 RGBA entries from full orange (−scale) through ``middle`` to full blue."""
     t = np.linspace(-1, 1, 256)[:, None]
-    white = np.array([246, 246, 246])
+    centre = np.array(middle)
     neg = np.array(NEGATIVE.getRgb()[:3])
     pos = np.array(POSITIVE.getRgb()[:3])
-    rgb = np.where(t < 0, white + (neg - white) * -t, white + (pos - white) * t)
+    rgb = np.where(t < 0, centre + (neg - centre) * -t, centre + (pos - centre) * t)
     return np.c_[rgb, np.full(256, 255)].astype(np.uint8)
 
 
-_LUT = _lookup_table()
+def middle_color() -> QColor:
+    """The colour of a zero weight: close to the paper (near-white, or dark grey)."""
+    current = ink()
+    return blend(current.paper, current.text, 0.04)
 
 
 def matrix_image_array(weights: np.ndarray, scale: float) -> np.ndarray:
     """A matrix as (rows, columns, 4) RGBA bytes on the weight colour map."""
     index = np.clip(((weights / scale) + 1) * 127.5, 0, 255).astype(np.uint8)
-    return np.ascontiguousarray(_LUT[index])
+    return np.ascontiguousarray(_lookup_table(middle_color().getRgb()[:3])[index])
 
 
 def matrix_image(weights: np.ndarray, scale: float) -> QImage:

@@ -17,8 +17,6 @@ from nnstudio.ui.canvas.items import LayerItem
 ANTIALIAS_UP_TO = 400
 LINES_UP_TO = 600
 MATRIX_MARGIN = 24.0
-LINK_PEN = QPen(QColor(175, 178, 185), 1.0)
-BAND_FILL = QColor(200, 204, 212, 90)
 
 
 class ConnectionsItem(QGraphicsItem):
@@ -115,14 +113,14 @@ class ConnectionsItem(QGraphicsItem):
     def _paint_matrix(self, painter: QPainter) -> None:
         rect = self._matrix_rect
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        painter.setPen(QPen(QColor(170, 170, 170), 0.8))
+        painter.setPen(QPen(colors.ink().faint, 0.8))
         for points, x in ((self._src, rect.left()), (self._dst, rect.right())):
             painter.drawLine(QPointF(points[0][0], points[0][1]), QPointF(x, rect.top()))
             painter.drawLine(QPointF(points[-1][0], points[-1][1]), QPointF(x, rect.bottom()))
         if not self._image.isNull():
             painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
             painter.drawImage(rect, self._image)
-        painter.setPen(QPen(QColor(120, 120, 120), 1))
+        painter.setPen(QPen(colors.ink().muted, 1))
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawRect(rect)
 
@@ -251,10 +249,13 @@ class LinkItem(QGraphicsItem):
 
     def paint(self, painter: QPainter, option, widget=None):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        faint = colors.ink().faint
         if self._lines:
-            painter.setPen(LINK_PEN)
+            painter.setPen(QPen(faint, 1.0))
             painter.drawLines(self._lines)
         elif not self._band.isEmpty():
+            band = QColor(faint)
+            band.setAlpha(90)
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(BAND_FILL)
+            painter.setBrush(band)
             painter.drawPath(self._band)

@@ -7,6 +7,7 @@ import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 
+from nnstudio.ui.canvas import colors
 from nnstudio.ui.canvas.items import COLUMN_WIDTH, LayerItem
 
 TILES_SHOWN = 16  # feature maps drawn; more are summed up as "⋮ N more"
@@ -67,11 +68,11 @@ class FeatureMapsItem(LayerItem):
                 y = tile.top() + tile.height() * k / self._grid
                 painter.drawLine(QPointF(x, tile.top()), QPointF(x, tile.bottom()))
                 painter.drawLine(QPointF(tile.left(), y), QPointF(tile.right(), y))
-            painter.setPen(QPen(QColor(90, 90, 90), 1))
+            painter.setPen(QPen(colors.ink().muted, 1))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRect(tile)
         if self.count > TILES_SHOWN:
-            painter.setPen(QColor(90, 90, 90))
+            painter.setPen(colors.ink().muted)
             painter.drawText(
                 QRectF(-COLUMN_WIDTH / 2, self.offsets[-1] + r, COLUMN_WIDTH, 2 * r + TILE_GAP),
                 Qt.AlignmentFlag.AlignCenter,

@@ -34,9 +34,9 @@ COLUMN_WIDTH = 170.0
 HEADER_HEIGHT = 62.0
 COLLAPSE_FROM = 200
 SHOWN_AT_EACH_END = 12
-INPUT_FILL = QColor(245, 245, 245)
 NODE_FILLS = [colors.color_of(b) for b in range(2 * colors.BINS)]  # by bias bin
 FORMULA_COLOR = QColor(120, 120, 130)
+SELECTED_FILL = QColor(80, 130, 200, 45)
 SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 LABEL_GAP = 5.0  # between an input node and its feature's name
 
@@ -217,7 +217,7 @@ class LayerItem(QGraphicsObject):
         selected = self.isSelected()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setPen(QPen(QColor(80, 130, 200) if selected else QColor(0, 0, 0, 0), 1.5))
-        painter.setBrush(QBrush(QColor(230, 240, 252, 160) if selected else QColor(0, 0, 0, 0)))
+        painter.setBrush(QBrush(SELECTED_FILL if selected else QColor(0, 0, 0, 0)))
         painter.drawRoundedRect(self._rect, 8, 8)
         self._paint_header(painter)
         self._paint_body(painter)
@@ -246,13 +246,14 @@ class LayerItem(QGraphicsObject):
             + 12
         )
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(252, 252, 253, 190))
+        pen = colors.ink()
+        painter.setBrush(pen.backing)
         painter.drawRoundedRect(QRectF(-width / 2, self._top + 1, width, 56), 6, 6)
-        painter.setPen(QColor(40, 40, 40))
+        painter.setPen(pen.text)
         painter.setFont(bold)
         painter.drawText(title, Qt.AlignmentFlag.AlignCenter, name)
         painter.setFont(normal)
-        painter.setPen(QColor(90, 90, 90))
+        painter.setPen(pen.muted)
         row = QRectF(-COLUMN_WIDTH / 2, self._top + 21, COLUMN_WIDTH, 18)
         painter.drawText(row, Qt.AlignmentFlag.AlignCenter, subtitle)
         painter.setFont(small)
@@ -260,10 +261,10 @@ class LayerItem(QGraphicsObject):
         painter.drawText(row.translated(0, 17), Qt.AlignmentFlag.AlignCenter, formula)
         painter.setFont(normal)
         for delta, rect in self.buttons.items():
-            painter.setPen(QPen(QColor(150, 150, 150), 1))
-            painter.setBrush(QColor(250, 250, 250))
+            painter.setPen(QPen(pen.faint, 1))
+            painter.setBrush(pen.button)
             painter.drawEllipse(rect)
-            painter.setPen(QColor(60, 60, 60))
+            painter.setPen(pen.text)
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, "+" if delta > 0 else "−")
 
     def _formula_line(self) -> str:
@@ -276,11 +277,11 @@ class LayerItem(QGraphicsObject):
 
     def _fills(self) -> list[QColor]:
         if not self.has_biases or len(self._bias_bins) != len(self.offsets):
-            return [INPUT_FILL] * len(self.offsets)
+            return [colors.ink().node] * len(self.offsets)
         return [NODE_FILLS[b] for b in self._bias_bins]
 
     def _paint_body(self, painter: QPainter) -> None:
-        painter.setPen(QPen(QColor(90, 90, 90), 1 if self.radius > 4 else 0.5))
+        painter.setPen(QPen(colors.ink().muted, 1 if self.radius > 4 else 0.5))
         for k, (offset, fill) in enumerate(zip(self.offsets, self._fills())):
             node = self.shown[k]
             painter.setBrush(fill)
@@ -292,7 +293,7 @@ class LayerItem(QGraphicsObject):
             self._paint_names(painter)
         if self.count >= COLLAPSE_FROM:
             gap = (self.offsets[SHOWN_AT_EACH_END - 1] + self.offsets[SHOWN_AT_EACH_END]) / 2
-            painter.setPen(QColor(90, 90, 90))
+            painter.setPen(colors.ink().muted)
             hidden = self.count - 2 * SHOWN_AT_EACH_END
             painter.drawText(
                 QRectF(-COLUMN_WIDTH / 2, gap - 16, COLUMN_WIDTH, 32),
@@ -302,7 +303,7 @@ class LayerItem(QGraphicsObject):
 
     def _paint_names(self, painter: QPainter) -> None:
         """Each node's feature, right-aligned to its left, cut to the column."""
-        painter.setPen(QColor(60, 60, 60))
+        painter.setPen(colors.ink().text)
         metrics = QFontMetrics(painter.font())
         room = COLUMN_WIDTH / 2 - self.radius - LABEL_GAP
         for k, offset in enumerate(self.offsets):

@@ -4,8 +4,10 @@ plot): the same picture as inside the node, at a size one can read."""
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QImage, QPainter, QPen
+from PySide6.QtGui import QImage, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem
+
+from nnstudio.ui.canvas import colors
 
 SIZE = 150.0  # pixels on screen, whatever the zoom
 CAPTION = 20.0
@@ -42,10 +44,11 @@ class NodeZoom(QGraphicsItem):
             return
         box = QRectF(GAP, -SIZE / 2, SIZE, SIZE)
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
-        painter.setPen(QPen(QColor(90, 90, 90), 1))
-        painter.setBrush(QColor(255, 255, 255))
+        ink = colors.ink()
+        painter.setPen(QPen(ink.muted, 1))
+        painter.setBrush(ink.paper)
         caption = QRectF(GAP, box.top() - CAPTION, SIZE, CAPTION)
         painter.drawRect(caption.united(box))
         painter.drawImage(box, self.image)
-        painter.setPen(QColor(40, 40, 40))
+        painter.setPen(ink.text)
         painter.drawText(caption, Qt.AlignmentFlag.AlignCenter, self.caption)

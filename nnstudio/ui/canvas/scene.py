@@ -21,7 +21,6 @@ from nnstudio.ui.canvas.items import LayerItem
 from nnstudio.ui.canvas.node_zoom import NodeZoom
 
 COLUMN_SPACING = 200.0
-SHAPE_COLOR = QColor(70, 90, 120)
 SHAPES_ABOVE = 24.0  # the shapes' row: this far above the highest layer
 
 
@@ -41,7 +40,6 @@ class NetworkScene(QGraphicsScene):
 
     def __init__(self, document: NetworkDocument, parent=None):
         super().__init__(parent)
-        self.setBackgroundBrush(QColor(252, 252, 253))
         self.document = document
         self.layer_items: list[LayerItem] = []
         self.connection_items: list[ConnectionsItem | LinkItem] = []  # into layer 1, 2, …
@@ -181,7 +179,7 @@ class NetworkScene(QGraphicsScene):
         for item, shape in zip(self.layer_items[:-1], shapes):
             label = QGraphicsSimpleTextItem(f"{shape_text(shape)} →")
             label.setFont(font)
-            label.setBrush(SHAPE_COLOR)
+            label.setBrush(colors.ink().muted)
             label.setToolTip(
                 f"{item.layer.name} passes on {shape_text(shape)}"
                 + (f" ({math.prod(shape):,} values)" if len(shape) > 1 else " values")
@@ -268,6 +266,15 @@ class NetworkScene(QGraphicsScene):
         """Pictures inside the hidden layers' nodes (see node_maps), or none."""
         for i, item in enumerate(self.layer_items[1:-1]):
             item.set_node_images(maps[i] if maps and i < len(maps) else None)
+
+    def recolour(self) -> None:
+        """Draw everything again in the palette's colours (light ↔ dark)."""
+        for label in self.shape_items:
+            label.setBrush(colors.ink().muted)
+        self.update()
+
+    def drawBackground(self, painter, rect: QRectF) -> None:  # noqa: N802 - Qt's name
+        painter.fillRect(rect, colors.ink().paper)
 
     def network_rect(self) -> QRectF:
         """What the network takes on the canvas (a hovered node's large map and the drop

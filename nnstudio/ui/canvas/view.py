@@ -3,7 +3,7 @@ palette, and the weight colour legend in the corner."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QMimeData, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QByteArray, QEvent, QMimeData, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QLinearGradient, QPainter
 from PySide6.QtWidgets import QGraphicsView
 
@@ -132,6 +132,12 @@ class NetworkView(QGraphicsView):
         item = items[index]
         return self.mapFromScene(item.mapToScene(item.buttons[delta].center())).toPointF()
 
+    def changeEvent(self, event):
+        """A new palette (light ↔ dark): the scene is drawn again in its colours."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self.scene().recolour()
+
     def wheelEvent(self, event):
         self.zoom_by(ZOOM_STEP if event.angleDelta().y() > 0 else 1 / ZOOM_STEP)
         event.accept()
@@ -183,18 +189,21 @@ class NetworkView(QGraphicsView):
         painter.save()
         painter.resetTransform()
         box = QRectF(self.viewport().width() - 196, self.viewport().height() - 50, 180, 38)
-        painter.setPen(QColor(200, 200, 200))
-        painter.setBrush(QColor(255, 255, 255, 230))
+        ink = colors.ink()
+        backing = QColor(ink.paper)
+        backing.setAlpha(230)
+        painter.setPen(ink.faint)
+        painter.setBrush(backing)
         painter.drawRoundedRect(box, 5, 5)
         bar = QRectF(box.left() + 10, box.top() + 6, box.width() - 20, 10)
         gradient = QLinearGradient(bar.topLeft(), bar.topRight())
         gradient.setColorAt(0.0, colors.color_of(colors.BINS - 1))
-        gradient.setColorAt(0.5, QColor(240, 240, 240))
+        gradient.setColorAt(0.5, colors.middle_color())
         gradient.setColorAt(1.0, colors.color_of(2 * colors.BINS - 1))
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(gradient)
         painter.drawRect(bar)
-        painter.setPen(QColor(70, 70, 70))
+        painter.setPen(ink.text)
         text = QRectF(bar.left(), bar.bottom() + 2, bar.width(), 16)
         painter.drawText(text, Qt.AlignmentFlag.AlignLeft, f"{-scale:.2g}")
         painter.drawText(
