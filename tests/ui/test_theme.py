@@ -51,9 +51,7 @@ def test_dark_turns_widgets_canvas_and_plots_dark_and_light_turns_them_back(
     assert lightness(plot.backgroundBrush().color()) > 200
 
 
-def test_the_system_scheme_is_followed_unless_a_theme_was_chosen(
-    qapp, monkeypatch, restore_looks
-):
+def test_the_system_scheme_is_followed_unless_a_theme_was_chosen(qapp, monkeypatch, restore_looks):
     monkeypatch.setattr(theme, "system_is_dark", lambda: True)
     assert theme.chosen() == theme.SYSTEM
     theme.apply()
