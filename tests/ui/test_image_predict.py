@@ -214,13 +214,24 @@ def test_a_click_on_a_matrix_cell_tries_a_sample_counted_there(window, qtbot):
         assert np.argmax(predictor.outputs) == j
 
 
-def test_other_data_keep_the_typed_box_only(window, qtbot):
+def test_other_data_keep_the_typed_box_only(window, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    window.findChild(QDockWidget, "Evaluation").raise_()
+    panel = window.evaluation
+    assert window.editor.set_dataset({"name": "digits", "params": {}})
+    qtbot.waitUntil(lambda: panel.pages.tabBar().isVisible(), timeout=5000)
+    bar = panel.pages.tabBar()
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(1).center())
+    assert panel.pages.currentWidget() is panel.predictor
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    assert window.editor.set_dataset({"name": "circle", "params": {}})  # from the Predict page
     window.findChild(QDockWidget, "Evaluation").raise_()
     train_epochs(window, qtbot, 1)
-    panel = window.evaluation
     qtbot.waitUntil(lambda: "test:" in panel.scores.text(), timeout=5000)
     assert not window.training.live.data.image_input
     assert not panel.pages.tabBar().isVisible() and not panel.pages.isTabVisible(1)
+    assert panel.pages.currentWidget() is panel.scores_page
     assert panel.input.isVisible() and not panel.predictor.isVisible()
     assert "features" in panel.input.placeholderText()
     # a cell clicked types one of its samples into the box
