@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
@@ -61,6 +61,7 @@ class ConfusionMatrix(QWidget):
     """Counts of samples of each actual class (rows) predicted as each class (columns)."""
 
     AXIS_TITLES = ("predicted", "actual")
+    sigCellClicked = Signal(int, int)  # actual, predicted: a cell clicked with the left button
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -209,6 +210,12 @@ class ConfusionMatrix(QWidget):
         j = int((point.x() - grid.left()) / grid.width() * n)
         return min(i, n - 1), min(j, n - 1)
 
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        cell = self.cell_at(event.position())
+        if event.button() == Qt.MouseButton.LeftButton and cell is not None:
+            self.sigCellClicked.emit(*cell)
+        super().mouseReleaseEvent(event)
+
     def event(self, event) -> bool:
         if event.type() == QEvent.Type.ToolTip:
             cell = self.cell_at(QPointF(event.pos()))
@@ -224,5 +231,5 @@ class ConfusionMatrix(QWidget):
         share = f" ({self.counts[i, j] / row:.0%} of them)" if row else ""
         return (
             f"{row:,} samples of class {self.names[i]}: {int(self.counts[i, j]):,}"
-            f" predicted as {self.names[j]}{share}"
+            f" predicted as {self.names[j]}{share}; click to try one"
         )

@@ -1,4 +1,5 @@
-"""Evaluation: the score on each split, the confusion matrix, and a box to try an input.
+"""Evaluation: the score on each split, the confusion matrix, and a box to try an input;
+for image data also a Predict page to pick a sample or draw a digit (image_predict.py).
 
 Scores are computed from the frames the controller sends, at most every ``EVERY_S``
 seconds while training (a big test set must not slow the studio down), and only while
@@ -8,12 +9,13 @@ the panel is visible.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtWidgets import QBoxLayout, QLabel, QLineEdit, QTabWidget, QVBoxLayout, QWidget
 
 from nnstudio.datasets import CLASSIFICATION
 from nnstudio.errors import NNStudioError
 from nnstudio.ui.confusion_view import ConfusionMatrix
+from nnstudio.ui.image_predict import ImagePredictor
 from nnstudio.ui.throttle import Throttle, on_screen
 
 EVERY_S = 1.0
@@ -36,7 +38,9 @@ def predicted_classes(outputs: np.ndarray) -> np.ndarray:
 
 class EvaluationPanel(QWidget):
     """Per-split scores, a confusion matrix (test split, else training) and a predict box:
-    the matrix beside the texts or over them, whichever shows its counts the larger."""
+    the matrix beside the texts or over them, whichever shows its counts the larger. For
+    image data a second page picks a sample or takes a drawing (a click on a cell of the
+    matrix picks a sample counted there)."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -67,12 +71,28 @@ class EvaluationPanel(QWidget):
         texts.addStretch(1)
         texts.addLayout(row)
         texts.addWidget(self.output)
-        self._layout = QBoxLayout(QBoxLayout.Direction.TopToBottom, self)
+        self.scores_page = QWidget()
+        self._layout = QBoxLayout(QBoxLayout.Direction.TopToBottom, self.scores_page)
         self._layout.setContentsMargins(6, 4, 6, 4)
         self._layout.addWidget(self.matrix, 1)
         self._layout.addWidget(self.texts)
+        self.scores_page.installEventFilter(self)  # its size decides the arrangement
+        self.predictor = ImagePredictor()
+        self.predictor.setContentsMargins(6, 2, 6, 4)
+        self.pages = QTabWidget()
+        self.pages.setDocumentMode(True)
+        self.pages.addTab(self.scores_page, "Scores")
+        self.pages.addTab(self.predictor, "Predict")
+        self.pages.setTabToolTip(1, "Pick a sample or draw a digit and see the answer")
+        self._show_predict_page(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.pages)
         self.input.returnPressed.connect(self.predict_typed)
+        self.pages.currentChanged.connect(self.redraw_now)
+        self.matrix.sigCellClicked.connect(self._on_cell_clicked)
         self.frame = None
+        self._counted = None  # (split, its predicted classes) the matrix counts
         self._throttle = Throttle(EVERY_S, self._draw, self)
 
     def show_frame(self, frame) -> None:
@@ -84,6 +104,10 @@ class EvaluationPanel(QWidget):
         frame = self.frame
         if frame is None or not on_screen(self):
             return
+        images = bool(frame.data.image_input)
+        self._show_predict_page(images)
+        if images and self.pages.currentWidget() is self.predictor:
+            self.predictor.show_frame(frame)
         try:
             self._score(frame)
         except NNStudioError as exc:  # the network does not fit the data (yet)
@@ -127,6 +151,7 @@ class EvaluationPanel(QWidget):
         self.scores.setText("\n".join(lines))
         if classification and splits:
             name, part = splits[-1]
+            self._counted = (part, predicted)
             self._show_matrix(
                 name,
                 confusion_matrix(part.y[:limit], predicted, part.n_classes),
@@ -135,6 +160,7 @@ class EvaluationPanel(QWidget):
         else:
             self.matrix_title.setText("")
             self.matrix.hide()
+            self._counted = None
         if self.input.text().strip():
             self.predict_typed()
 
@@ -151,15 +177,45 @@ class EvaluationPanel(QWidget):
         self.matrix.show()
         self._arrange()  # the names' width counts
 
-    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        super().resizeEvent(event)
-        self._arrange()
+    def _show_predict_page(self, shown: bool) -> None:
+        """The Predict page and the tabs only for image data."""
+        self.pages.setTabVisible(1, shown)
+        self.pages.tabBar().setVisible(shown)
+        features = "pixel values" if shown else "features"
+        self.input.setPlaceholderText(
+            f"{features}, comma-separated"
+            + (" (or the Predict tab)" if shown else ", e.g. 0.5, -1.2")
+        )
+
+    def _on_cell_clicked(self, actual: int, predicted: int) -> None:
+        """Try a sample of class ``actual`` predicted as ``predicted``: the next one after
+        the sample shown, on the Predict page (image data) or typed into the box."""
+        if self._counted is None or self.frame is None:
+            return
+        part, classes = self._counted
+        rows = np.flatnonzero((part.y[: len(classes)] == actual) & (classes == predicted))
+        if not len(rows):
+            return
+        if self.frame.data.image_input:
+            later = rows[rows > self.predictor.index] if self.predictor.part is part else rows
+            self.pages.setCurrentWidget(self.predictor)  # shows the frame's split
+            self.predictor.pick(int((later if len(later) else rows)[0]))
+        else:
+            values = self.frame.scaler.inverse_transform(part.X[rows[0] : rows[0] + 1])[0]
+            self.input.setText(", ".join(f"{v:.6g}" for v in values))
+            self.predict_typed()
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
+        if watched is self.scores_page and event.type() == QEvent.Type.Resize:
+            self._arrange()
+        return super().eventFilter(watched, event)
 
     def _arrange(self) -> None:
+        page = self.scores_page
         margins, spacing = self._layout.contentsMargins(), self._layout.spacing()
-        width = self.width() - margins.left() - margins.right()
-        height = self.height() - margins.top() - margins.bottom()
-        side = round(SIDE_SHARE * self.width())
+        width = page.width() - margins.left() - margins.right()
+        height = page.height() - margins.top() - margins.bottom()
+        side = round(SIDE_SHARE * page.width())
         under = self.texts.layout().totalHeightForWidth(width)
         beside = self._readability(width - side - spacing, height)
         over = self._readability(width, height - under - spacing)
