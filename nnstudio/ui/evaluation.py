@@ -178,7 +178,10 @@ class EvaluationPanel(QWidget):
         self._arrange()  # the names' width counts
 
     def _show_predict_page(self, shown: bool) -> None:
-        """The Predict page and the tabs only for image data."""
+        """The Predict page and the tabs only for image data, in front when images come
+        (nobody types 784 numbers)."""
+        if shown and not self.pages.isTabVisible(1):
+            self.pages.setCurrentIndex(1)
         self.pages.setTabVisible(1, shown)
         self.pages.tabBar().setVisible(shown)
         features = "pixel values" if shown else "features"

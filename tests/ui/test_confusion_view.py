@@ -4,7 +4,7 @@
 import numpy as np
 import pytest
 from gestures import train_epochs
-from PySide6.QtCore import QPoint
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QDockWidget, QScrollBar
 
@@ -97,6 +97,9 @@ def test_digits_confusion_matrix_fits_the_evaluation_dock_at_1366x768(window, qt
     dock.raise_()
     train_epochs(window, qtbot, 1)
     panel = window.evaluation
+    assert panel.pages.currentWidget() is panel.predictor  # images: pick or draw first
+    tabs = panel.pages.tabBar()
+    qtbot.mouseClick(tabs, Qt.MouseButton.LeftButton, pos=tabs.tabRect(0).center())
     matrix = panel.matrix
     qtbot.waitUntil(lambda: on_screen(matrix) and matrix.counts.shape == (10, 10), timeout=10000)
     qtbot.wait(100)
