@@ -10,8 +10,8 @@ docs/images, e.g. to look at the studio on a 1366×768 screen:
 
     xvfb-run -a -s "-screen 0 1366x768x24" .venv/bin/python scripts/screenshots.py /tmp/shots
 
-Names after it take only those shots (own_data, default, mnist, spiral, digits, cnn,
-runs).
+Names after it take only those shots (own_data, default, mnist, spiral, regression,
+digits, cnn, runs); ``--dark`` takes them in the dark theme (``name-dark.png``).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SIZE = (1600, 1000)
 SPIRAL = {"name": "spiral", "params": {"n_samples": 400, "noise": 0.05, "seed": 0}}
+SUFFIX = {"": ".png"}  # "-dark.png" in the dark theme
 
 
 def wait(seconds: float, until=lambda: False) -> None:
@@ -53,6 +54,7 @@ def studio():
 
 def save(window, name: str, out: Path) -> None:
     wait(1.0)  # the last frames, and the runs list's numbers
+    name = name.replace(".png", SUFFIX[""])
     window.grab().save(str(out / name))
     print("wrote", out / name)
 
@@ -138,6 +140,20 @@ def spiral(out: Path, tmp: Path) -> None:
     train(window, until=lambda run: accuracy(run) >= 0.99)
     save(window, "training-spiral.png", out)  # while it trains
     window.training.pause()
+    close(window, tmp)
+
+
+def regression(out: Path, tmp: Path) -> None:
+    """A sine wave learnt by 1-8-8-1 tanh: the data x → y and the network's curve."""
+    window = studio()
+    editor = window.editor
+    editor.set_dataset({"name": "sine", "params": {}})
+    editor.set_units(1, 8)
+    editor.set_units(2, 8)
+    editor.set_settings({"epochs": 300})
+    train(window)
+    window.boundary_dock.raise_()
+    save(window, "training-regression.png", out)
     close(window, tmp)
 
 
@@ -239,7 +255,9 @@ def own_data(out: Path, tmp: Path) -> None:
 
 
 def main() -> None:
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "images"
+    args = [a for a in sys.argv[1:] if a != "--dark"]
+    dark = len(args) < len(sys.argv) - 1
+    out = Path(args[0]) if args else ROOT / "docs" / "images"
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
@@ -248,6 +266,7 @@ def main() -> None:
         os.environ["XDG_DATA_HOME"] = str(tmp / "data")
         from PySide6.QtWidgets import QApplication
 
+        from nnstudio.ui import theme
         from nnstudio.ui.app import collect_garbage_on_gui_thread, one_blas_thread
 
         one_blas_thread()
@@ -255,8 +274,10 @@ def main() -> None:
         app.setApplicationName("nnstudio")
         app.setOrganizationName("nnstudio")
         app.garbage_collector = collect_garbage_on_gui_thread()
-        chosen = sys.argv[2:]  # the shots named (own_data, mnist, …), else all
-        for shot in (own_data, default, mnist, spiral, digits, cnn, runs):
+        theme.apply(theme.DARK if dark else theme.LIGHT)
+        SUFFIX[""] = "-dark.png" if dark else ".png"
+        chosen = args[1:]  # the shots named (own_data, mnist, …), else all
+        for shot in (own_data, default, mnist, spiral, regression, digits, cnn, runs):
             if not chosen or shot.__name__ in chosen:
                 shot(out, tmp)
 

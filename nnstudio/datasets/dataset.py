@@ -83,7 +83,8 @@ class Dataset:
             if self.task == CLASSIFICATION
             else f"{self.n_outputs} target{'s' * (self.n_outputs > 1)}"
         )
-        return f"{self.n_samples:,} samples · {self.n_features} inputs · {targets}"
+        inputs = f"{self.n_features} input{'s' * (self.n_features != 1)}"
+        return f"{self.n_samples:,} samples · {inputs} · {targets}"
 
     @property
     def is_2d(self) -> bool:

@@ -22,6 +22,7 @@ def test_every_builtin_loads_with_a_description(entry):
 def test_size_text_says_what_the_data_holds():
     assert datasets.load("digits").size_text == "1,797 samples · 64 inputs · 10 classes"
     assert datasets.load("plane", n_samples=50).size_text == "50 samples · 2 inputs · 1 target"
+    assert datasets.load("sine", n_samples=50).size_text == "50 samples · 1 input · 1 target"
 
 
 @pytest.mark.parametrize("name", TWO_D + ["plane", "multi_gaussian"])

@@ -90,7 +90,7 @@ def drawn_units(layer: LayerState, shape: tuple[int, ...] | None) -> int:
 def subtitle_of(layer: LayerState, shape: tuple[int, ...] | None) -> str:
     """The header's second line: "4 · tanh", "Conv2D 8 · relu", "28×28×1", "Flatten"…"""
     if layer.kind == INPUT:
-        return shape_text(shape) if shape and len(shape) == 3 else f"{layer.units} inputs"
+        return shape_text(shape) if shape and len(shape) == 3 else f"{layer.units} input{'s' * (layer.units != 1)}"
     info = type_info(layer.type)
     words = [] if layer.type == "dense" else [info.title]
     if info.count_key:
