@@ -7,6 +7,7 @@ import inspect
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -71,7 +72,7 @@ class DatasetPanel(QWidget):
         self.about.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.about.setMinimumHeight(90)
         self.size = QLabel()
-        self.size.setStyleSheet("color: #606060;")
+        self.size.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # quieter, either theme
         self.enter = QPushButton("Type or paste…")
         self.enter.setToolTip(
             "Type a small dataset, or paste rows from a spreadsheet (a truth table in seconds)"
