@@ -99,6 +99,7 @@ class Network:
         self.gradients = np.zeros_like(self.parameters)
         self._bind_views()
         self._workspaces: dict[int, Workspace] = {}
+        self._trained_with: Workspace | None = None  # the last training batch's buffers
         self.initialize(seed)
 
     @classmethod
@@ -326,7 +327,7 @@ class Network:
         :attr:`gradients`; the batch's outputs stay in ``workspace(len(x)).outputs[-1]``.
         ``x`` and ``y`` must already have this network's dtype and shapes. Layers such as
         Dropout act as in training unless ``training`` is False."""
-        ws = self.workspace(x.shape[0])
+        ws = self._trained_with = self.workspace(x.shape[0])
         layers, outputs, deltas, scratch, acts = (
             self.layers,
             ws.outputs,
@@ -346,6 +347,14 @@ class Network:
                 acts[i], acts[i + 1], deltas[i], deltas[i - 1] if i else None, scratch[i]
             )
         return value
+
+    def dropped_units(self) -> tuple[np.ndarray | None, ...]:
+        """Per layer, what the last training batch's first sample lost to dropout
+        (None for a layer that dropped nothing; all None before any training batch)."""
+        ws = self._trained_with
+        if ws is None:
+            return (None,) * len(self.layers)
+        return tuple(layer.dropped(s) for layer, s in zip(self.layers, ws.scratch))
 
     def penalty(self, l1: float = 0.0, l2: float = 0.0) -> float:
         """The regularisation term l1·Σ|W| + l2/2·ΣW² (weights only, not biases)."""

@@ -74,6 +74,9 @@ def _weights_from_wire(weights) -> tuple:
 
 def _from_wire(wire: dict) -> Snapshot:
     wire["losses"].flags.writeable = False
+    for lost in wire["dropped"]:
+        if lost is not None:
+            lost.flags.writeable = False
     best = wire["best"]
     if best is not None:
         step, metrics, weights = best

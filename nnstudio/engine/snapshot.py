@@ -41,7 +41,8 @@ class Snapshot:
     included);
     ``best`` the best epoch, when one finished since the previous snapshot;
     ``lr_changes`` the learning rates set live that steps since then trained with, as
-    (steps trained before the change, new rate).
+    (steps trained before the change, new rate); ``dropped`` per layer what the latest
+    step's first sample lost to dropout (None for layers that dropped nothing).
     """
 
     status: str
@@ -58,6 +59,7 @@ class Snapshot:
     cpu_cores: float = 0.0
     best: BestEpoch | None = None
     lr_changes: tuple[tuple[int, float], ...] = ()
+    dropped: tuple[np.ndarray | None, ...] = ()
 
     @property
     def finished(self) -> bool:

@@ -434,6 +434,7 @@ class Trainer:
             ),
             best=best,
             lr_changes=lr_changes,
+            dropped=self.net.dropped_units(),
         )
 
     def _diverged(self, start, last_emit, steps_at_emit, what: str) -> Snapshot:

@@ -247,6 +247,9 @@ class MainWindow(QMainWindow):
         )
         self._subscribe_runs(self.project.runs, connect=True)
         self.training.sigFrame.connect(self.node_maps.show_frame)
+        self.training.sigFrame.connect(
+            lambda frame: scene.show_dropped(frame.snapshot.dropped if frame.snapshot else ())
+        )
         self.training.sigFrame.connect(self.evaluation.show_frame)
         self.training.sigFrame.connect(self.weights_view.show_frame)
         self.training.sigFrame.connect(self.data_table.show_frame)

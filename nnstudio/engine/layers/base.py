@@ -97,6 +97,11 @@ class Layer:
     def seed(self, seed: np.random.SeedSequence) -> None:
         """Seed the layer's random draws (Dropout's masks); most layers draw none."""
 
+    def dropped(self, scratch) -> np.ndarray | None:
+        """Which of its outputs the last training batch's first sample lost (a read-only
+        boolean copy, output-shaped), or None: the layer drops nothing (most)."""
+        return None
+
     def follow(self, previous: Layer) -> None:
         """Told, once, which layer feeds this one (MaxPool2D takes over a ReLU)."""
 

@@ -64,6 +64,13 @@ class Dropout(Layer):
     def scratch_values(self, training):
         return 2 * math.prod(self.output_shape) if training else 0
 
+    def dropped(self, scratch):
+        if scratch is None or not scratch.active:
+            return None
+        lost = ~scratch.kept[0]
+        lost.flags.writeable = False
+        return lost
+
     def forward(self, x, out, scratch, training):
         if scratch is not None:
             scratch.active = training and self.rate > 0

@@ -90,7 +90,9 @@ def drawn_units(layer: LayerState, shape: tuple[int, ...] | None) -> int:
 def subtitle_of(layer: LayerState, shape: tuple[int, ...] | None) -> str:
     """The header's second line: "4 · tanh", "Conv2D 8 · relu", "28×28×1", "Flatten"…"""
     if layer.kind == INPUT:
-        return shape_text(shape) if shape and len(shape) == 3 else f"{layer.units} input{'s' * (layer.units != 1)}"
+        if shape and len(shape) == 3:
+            return shape_text(shape)
+        return f"{layer.units} input{'s' * (layer.units != 1)}"
     info = type_info(layer.type)
     words = [] if layer.type == "dense" else [info.title]
     if info.count_key:
@@ -133,6 +135,7 @@ class LayerItem(QGraphicsObject):
         self.hovered_node: int | None = None
         self.value_label = "bias"
         self.names: tuple[str, ...] = ()  # the features an input layer's nodes are
+        self.dropped: np.ndarray | None = None  # the nodes dropout took, while training
         self._home_x = x
         self.setPos(x, 0)
         flags = QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
@@ -194,6 +197,15 @@ class LayerItem(QGraphicsObject):
         self.names = tuple(feature_label(n) for n in names) if len(names) == self.count else ()
         self.setToolTip(self.hover_text())
         self.update()
+
+    def set_dropped(self, lost: np.ndarray | None) -> None:
+        """The nodes dropout took from the latest training step (None: none shown)."""
+        lost = None if lost is None or lost.size != self.count else lost.reshape(-1)
+        if (lost is None) != (self.dropped is None) or (
+            lost is not None and not np.array_equal(lost, self.dropped)
+        ):
+            self.dropped = lost
+            self.update()
 
     def set_node_images(self, images: list[QImage] | None) -> None:
         """Pictures drawn inside the nodes (what each neuron responds to), or none."""
@@ -281,11 +293,19 @@ class LayerItem(QGraphicsObject):
         return [NODE_FILLS[b] for b in self._bias_bins]
 
     def _paint_body(self, painter: QPainter) -> None:
-        painter.setPen(QPen(colors.ink().muted, 1 if self.radius > 4 else 0.5))
+        ink = colors.ink()
+        outline = QPen(ink.muted, 1 if self.radius > 4 else 0.5)
+        lost = QPen(ink.faint, outline.widthF(), Qt.PenStyle.DotLine)
         for k, (offset, fill) in enumerate(zip(self.offsets, self._fills())):
             node = self.shown[k]
-            painter.setBrush(fill)
             centre = QPointF(0, offset)
+            if self.dropped is not None and self.dropped[node]:
+                painter.setPen(lost)  # dropped in this training step: a dotted ghost
+                painter.setBrush(ink.paper)
+                painter.drawEllipse(centre, self.radius, self.radius)
+                painter.setPen(outline)
+                continue
+            painter.setBrush(fill)
             painter.drawEllipse(centre, self.radius, self.radius)
             if self.node_images is not None and node < len(self.node_images):
                 self._paint_inside(painter, centre, self.node_images[node])
@@ -362,7 +382,12 @@ class LayerItem(QGraphicsObject):
             else ""
         )
         name = f" — {self.names[node]}" if self.names else ""
-        return f"<b>{self.layer.name}</b> {self._mark_name} {node}{name}{value}"
+        lost = (
+            "<br><i>dropped in the latest training step</i>"
+            if self.dropped is not None and self.dropped[node]
+            else ""
+        )
+        return f"<b>{self.layer.name}</b> {self._mark_name} {node}{name}{value}{lost}"
 
     def hoverMoveEvent(self, event):
         self._hover(self._node_under(event.pos()))

@@ -256,6 +256,13 @@ class NetworkScene(QGraphicsScene):
                     QToolTip.showText(QCursor.pos(), text)
                 return
 
+    def show_dropped(self, per_layer: tuple) -> None:
+        """Dim what dropout took from the latest training step's first sample (per
+        network layer — the input is none — None or a boolean mask of its outputs; ()
+        to show none)."""
+        for k, item in enumerate(self.layer_items):
+            item.set_dropped(per_layer[k - 1] if 0 < k <= len(per_layer) else None)
+
     def set_input_names(self, names: tuple[str, ...]) -> None:
         """The data's feature names, for the input layer's nodes."""
         self.input_names = tuple(names)
