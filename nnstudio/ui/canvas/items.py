@@ -147,6 +147,7 @@ class LayerItem(QGraphicsObject):
         self._top = top - HEADER_HEIGHT
         self._rect = QRectF(-COLUMN_WIDTH / 2, self._top, COLUMN_WIDTH, bottom - self._top)
         self.buttons = {}
+        self.buttons_shown = True  # False in a picture of the network
         if layer.kind == HIDDEN and self.info.count_key:
             for delta, dx in ((-1, -COLUMN_WIDTH / 2 + 12), (+1, COLUMN_WIDTH / 2 - 12)):
                 self.buttons[delta] = QRectF(dx - 9, self._top + 2, 18, 18)
@@ -259,6 +260,16 @@ class LayerItem(QGraphicsObject):
         painter.setPen(FORMULA_COLOR)
         painter.drawText(row.translated(0, 17), Qt.AlignmentFlag.AlignCenter, formula)
         painter.setFont(normal)
+        if self.buttons_shown:
+            self._paint_buttons(painter)
+
+    def show_buttons(self, shown: bool) -> None:
+        """Paint the +/− buttons (on the canvas) or not (in a picture)."""
+        if shown != self.buttons_shown:
+            self.buttons_shown = shown
+            self.update()
+
+    def _paint_buttons(self, painter: QPainter) -> None:
         for delta, rect in self.buttons.items():
             painter.setPen(QPen(QColor(150, 150, 150), 1))
             painter.setBrush(QColor(250, 250, 250))

@@ -5,6 +5,7 @@ existing items."""
 from __future__ import annotations
 
 import math
+from contextlib import contextmanager
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
@@ -266,12 +267,39 @@ class NetworkScene(QGraphicsScene):
             item.set_node_images(maps[i] if maps and i < len(maps) else None)
 
     def network_rect(self) -> QRectF:
-        """What the network takes on the canvas (a hovered node's large map aside)."""
+        """What the network takes on the canvas (a hovered node's large map and hidden
+        items aside)."""
         rect = QRectF()
         for item in self.items():
-            if item is not self.node_zoom:
+            if item is not self.node_zoom and item.isVisible():
                 rect |= item.sceneBoundingRect()
         return rect
+
+    @contextmanager
+    def picture(self):
+        """For the time of the ``with``, the network as a picture shows it: no +/−
+        buttons, no selection, no hovered node's large map, no empty problem line (and
+        no room for it). Afterwards the canvas is as it was, and no signal said
+        otherwise in between."""
+        selected = self.selectedItems()
+        zoomed, problem = self.node_zoom.isVisible(), self._problem.isVisible()
+        self.blockSignals(True)  # the inspector keeps its layer
+        try:
+            for item in selected:
+                item.setSelected(False)
+            self.node_zoom.hide()
+            self._problem.setVisible(problem and bool(self._problem.toPlainText()))
+            for item in self.layer_items:
+                item.show_buttons(False)
+            yield self
+        finally:
+            for item in self.layer_items:
+                item.show_buttons(True)
+            self._problem.setVisible(problem)
+            self.node_zoom.setVisible(zoomed)
+            for item in selected:
+                item.setSelected(True)
+            self.blockSignals(False)
 
     def show_node_zoom(self, layer: int, node: int, image, caption: str) -> None:
         """Node ``node`` of layer ``layer``'s map, large, beside it."""
