@@ -10,7 +10,16 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtWidgets import QBoxLayout, QLabel, QLineEdit, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QFrame,
+    QLabel,
+    QLineEdit,
+    QScrollArea,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from nnstudio.datasets import CLASSIFICATION
 from nnstudio.errors import NNStudioError
@@ -82,7 +91,14 @@ class EvaluationPanel(QWidget):
         self.pages = QTabWidget()
         self.pages.setDocumentMode(True)
         self.pages.addTab(self.scores_page, "Scores")
-        self.pages.addTab(self.predictor, "Predict")
+        # in a narrow dock the page scrolls rather than widening the window
+        self.predict_page = QScrollArea()
+        self.predict_page.setWidget(self.predictor)
+        self.predict_page.setWidgetResizable(True)
+        self.predict_page.setFrameShape(QFrame.Shape.NoFrame)
+        self.predict_page.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.predict_page.setMinimumHeight(self.predictor.minimumSizeHint().height())
+        self.pages.addTab(self.predict_page, "Predict")
         self.pages.setTabToolTip(1, "Pick a sample or draw a digit and see the answer")
         self._show_predict_page(False)
         layout = QVBoxLayout(self)
@@ -106,7 +122,7 @@ class EvaluationPanel(QWidget):
             return
         images = bool(frame.data.image_input)
         self._show_predict_page(images)
-        if images and self.pages.currentWidget() is self.predictor:
+        if images and self.pages.currentWidget() is self.predict_page:
             self.predictor.show_frame(frame)
         try:
             self._score(frame)
@@ -201,7 +217,7 @@ class EvaluationPanel(QWidget):
             return
         if self.frame.data.image_input:
             later = rows[rows > self.predictor.index] if self.predictor.part is part else rows
-            self.pages.setCurrentWidget(self.predictor)  # shows the frame's split
+            self.pages.setCurrentWidget(self.predict_page)  # shows the frame's split
             self.predictor.pick(int((later if len(later) else rows)[0]))
         else:
             values = self.frame.scaler.inverse_transform(part.X[rows[0] : rows[0] + 1])[0]

@@ -107,7 +107,7 @@ class Exporter:
         )
         if path:
             self._save(
-                lambda p: images.save_scene(self.window.scene, p), path, ".png", "the diagram"
+                lambda p: images.save_diagram(self.window.scene, p), path, ".png", "the diagram"
             )
 
     def export_plot(self, plot_item, title: str) -> None:

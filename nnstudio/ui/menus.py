@@ -68,12 +68,16 @@ class StudioMenus:
             tip="Load weights saved as NPZ into this network",
         )
         self.export_diagram_action = self._action(
-            "Network &diagram…", exporter.export_diagram, tip="Save the diagram as PNG or SVG"
+            "Network &diagram…",
+            exporter.export_diagram,
+            tip="Save the network diagram as PNG or SVG, with its weight colour legend and "
+            "without the edit buttons",
         )
         self.export_loss_action = self._action(
             "&Loss plot…",
             lambda: exporter.export_plot(window.loss_plot.plot.getPlotItem(), "loss plot"),
-            tip="Save the loss curve as PNG, SVG or CSV",
+            tip="Save the loss curve as PNG or SVG (as the plot shows it, with its axes and "
+            "legend) or its data as CSV",
         )
         self.export_boundary_action = self._action(
             "Decision &boundary…", self._export_boundary, tip=BOUNDARY_TIP

@@ -92,12 +92,13 @@ def test_ten_classes_fit_in_a_small_widget(qtbot, size):
 
 def test_digits_confusion_matrix_fits_the_evaluation_dock_at_1366x768(window, qtbot):
     window.resize(1366, 768)
+    window.arrange_panels()  # as a first launch on that screen lays them out
     assert window.editor.set_dataset({"name": "digits", "params": {}})
     dock = window.findChild(QDockWidget, "Evaluation")
     dock.raise_()
     train_epochs(window, qtbot, 1)
     panel = window.evaluation
-    assert panel.pages.currentWidget() is panel.predictor  # images: pick or draw first
+    assert panel.pages.currentWidget() is panel.predict_page  # images: pick or draw first
     tabs = panel.pages.tabBar()
     qtbot.mouseClick(tabs, Qt.MouseButton.LeftButton, pos=tabs.tabRect(0).center())
     matrix = panel.matrix

@@ -73,6 +73,7 @@ def _click(qtbot, widget):
 
 def _predict_page(window, qtbot, dataset="digits", epochs=1):
     window.resize(1366, 768)
+    window.arrange_panels()  # as a first launch on that screen lays them out
     assert window.editor.set_dataset({"name": dataset, "params": {}})
     window.findChild(QDockWidget, "Evaluation").raise_()
     train_epochs(window, qtbot, epochs)
@@ -204,7 +205,7 @@ def test_a_click_on_a_matrix_cell_tries_a_sample_counted_there(window, qtbot):
     i, j = np.unravel_index(np.argmax(matrix.counts), matrix.counts.shape)
     center = matrix.cell_rect(i, j).center().toPoint()
     qtbot.mouseClick(matrix, Qt.MouseButton.LeftButton, pos=center)
-    assert panel.pages.currentWidget() is predictor and not predictor.drawing
+    assert panel.pages.currentWidget() is panel.predict_page and not predictor.drawing
     part, first = predictor.part, predictor.index
     assert part.y[first] == i and np.argmax(predictor.outputs) == j
     qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(0).center())
@@ -223,7 +224,7 @@ def test_other_data_keep_the_typed_box_only(window, qtbot, monkeypatch):
     qtbot.waitUntil(lambda: panel.pages.tabBar().isVisible(), timeout=5000)
     bar = panel.pages.tabBar()
     qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(1).center())
-    assert panel.pages.currentWidget() is panel.predictor
+    assert panel.pages.currentWidget() is panel.predict_page
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     assert window.editor.set_dataset({"name": "circle", "params": {}})  # from the Predict page
     window.findChild(QDockWidget, "Evaluation").raise_()

@@ -150,6 +150,7 @@ class LayerItem(QGraphicsObject):
         self._top = top - HEADER_HEIGHT
         self._rect = QRectF(-COLUMN_WIDTH / 2, self._top, COLUMN_WIDTH, bottom - self._top)
         self.buttons = {}
+        self.buttons_shown = True  # False in a picture of the network
         if layer.kind == HIDDEN and self.info.count_key:
             for delta, dx in ((-1, -COLUMN_WIDTH / 2 + 12), (+1, COLUMN_WIDTH / 2 - 12)):
                 self.buttons[delta] = QRectF(dx - 9, self._top + 2, 18, 18)
@@ -258,25 +259,36 @@ class LayerItem(QGraphicsObject):
             + 12
         )
         painter.setPen(Qt.PenStyle.NoPen)
-        pen = colors.ink()
-        painter.setBrush(pen.backing)
+        ink = colors.ink()
+        painter.setBrush(ink.backing)
         painter.drawRoundedRect(QRectF(-width / 2, self._top + 1, width, 56), 6, 6)
-        painter.setPen(pen.text)
+        painter.setPen(ink.text)
         painter.setFont(bold)
         painter.drawText(title, Qt.AlignmentFlag.AlignCenter, name)
         painter.setFont(normal)
-        painter.setPen(pen.muted)
+        painter.setPen(ink.muted)
         row = QRectF(-COLUMN_WIDTH / 2, self._top + 21, COLUMN_WIDTH, 18)
         painter.drawText(row, Qt.AlignmentFlag.AlignCenter, subtitle)
         painter.setFont(small)
         painter.setPen(FORMULA_COLOR)
         painter.drawText(row.translated(0, 17), Qt.AlignmentFlag.AlignCenter, formula)
         painter.setFont(normal)
+        if self.buttons_shown:
+            self._paint_buttons(painter)
+
+    def show_buttons(self, shown: bool) -> None:
+        """Paint the +/− buttons (on the canvas) or not (in a picture)."""
+        if shown != self.buttons_shown:
+            self.buttons_shown = shown
+            self.update()
+
+    def _paint_buttons(self, painter: QPainter) -> None:
+        ink = colors.ink()
         for delta, rect in self.buttons.items():
-            painter.setPen(QPen(pen.faint, 1))
-            painter.setBrush(pen.button)
+            painter.setPen(QPen(ink.faint, 1))
+            painter.setBrush(ink.button)
             painter.drawEllipse(rect)
-            painter.setPen(pen.text)
+            painter.setPen(ink.text)
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, "+" if delta > 0 else "−")
 
     def _formula_line(self) -> str:

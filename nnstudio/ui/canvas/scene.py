@@ -5,6 +5,7 @@ existing items."""
 from __future__ import annotations
 
 import math
+from contextlib import contextmanager
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
@@ -40,6 +41,7 @@ class NetworkScene(QGraphicsScene):
 
     def __init__(self, document: NetworkDocument, parent=None):
         super().__init__(parent)
+        self.setBackgroundBrush(colors.ink().paper)
         self.document = document
         self.layer_items: list[LayerItem] = []
         self.connection_items: list[ConnectionsItem | LinkItem] = []  # into layer 1, 2, …
@@ -276,21 +278,45 @@ class NetworkScene(QGraphicsScene):
 
     def recolour(self) -> None:
         """Draw everything again in the palette's colours (light ↔ dark)."""
+        self.setBackgroundBrush(colors.ink().paper)
         for label in self.shape_items:
             label.setBrush(colors.ink().muted)
         self.update()
 
-    def drawBackground(self, painter, rect: QRectF) -> None:  # noqa: N802 - Qt's name
-        painter.fillRect(rect, colors.ink().paper)
-
     def network_rect(self) -> QRectF:
-        """What the network takes on the canvas (a hovered node's large map and the drop
-        marker aside)."""
+        """What the network takes on the canvas (its overlays — a hovered node's large
+        map, the drop marker — and hidden items aside)."""
         rect = QRectF()
         for item in self.items():
-            if item not in self._overlays:
+            if item not in self._overlays and item.isVisible():
                 rect |= item.sceneBoundingRect()
         return rect
+
+    @contextmanager
+    def picture(self):
+        """For the time of the ``with``, the network as a picture shows it: no +/−
+        buttons, no selection, no hovered node's large map, no empty problem line (and
+        no room for it). Afterwards the canvas is as it was, and no signal said
+        otherwise in between."""
+        selected = self.selectedItems()
+        zoomed, problem = self.node_zoom.isVisible(), self._problem.isVisible()
+        self.blockSignals(True)  # the inspector keeps its layer
+        try:
+            for item in selected:
+                item.setSelected(False)
+            self.node_zoom.hide()
+            self._problem.setVisible(problem and bool(self._problem.toPlainText()))
+            for item in self.layer_items:
+                item.show_buttons(False)
+            yield self
+        finally:
+            for item in self.layer_items:
+                item.show_buttons(True)
+            self._problem.setVisible(problem)
+            self.node_zoom.setVisible(zoomed)
+            for item in selected:
+                item.setSelected(True)
+            self.blockSignals(False)
 
     def show_node_zoom(self, layer: int, node: int, image, caption: str) -> None:
         """Node ``node`` of layer ``layer``'s map, large, beside it."""

@@ -4,10 +4,10 @@ palette, and the weight colour legend in the corner."""
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QEvent, QMimeData, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QLinearGradient, QPainter
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QGraphicsView
 
-from nnstudio.ui.canvas import colors
+from nnstudio.ui.canvas import legend
 from nnstudio.ui.canvas.scene import NetworkScene
 
 LAYER_MIME = "application/x-nnstudio-layer"
@@ -185,31 +185,15 @@ class NetworkView(QGraphicsView):
     # -- the legend -------------------------------------------------------------------
 
     def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
-        scale = self.scene().scale
+        scene = self.scene()
         painter.save()
         painter.resetTransform()
-        box = QRectF(self.viewport().width() - 196, self.viewport().height() - 50, 180, 38)
-        ink = colors.ink()
-        backing = QColor(ink.paper)
-        backing.setAlpha(230)
-        painter.setPen(ink.faint)
-        painter.setBrush(backing)
-        painter.drawRoundedRect(box, 5, 5)
-        bar = QRectF(box.left() + 10, box.top() + 6, box.width() - 20, 10)
-        gradient = QLinearGradient(bar.topLeft(), bar.topRight())
-        gradient.setColorAt(0.0, colors.color_of(colors.BINS - 1))
-        gradient.setColorAt(0.5, colors.middle_color())
-        gradient.setColorAt(1.0, colors.color_of(2 * colors.BINS - 1))
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(gradient)
-        painter.drawRect(bar)
-        painter.setPen(ink.text)
-        text = QRectF(bar.left(), bar.bottom() + 2, bar.width(), 16)
-        painter.drawText(text, Qt.AlignmentFlag.AlignLeft, f"{-scale:.2g}")
-        painter.drawText(
-            text,
-            Qt.AlignmentFlag.AlignHCenter,
-            "change" if self.scene().showing_changes else "weight",
+        size = legend.SIZE
+        box = QRectF(
+            self.viewport().width() - size.width() - 16,
+            self.viewport().height() - size.height() - 12,
+            size.width(),
+            size.height(),
         )
-        painter.drawText(text, Qt.AlignmentFlag.AlignRight, f"+{scale:.2g}")
+        legend.paint(painter, box, scene.scale, scene.showing_changes)
         painter.restore()
