@@ -2,10 +2,11 @@
 pixel's position)."""
 
 import pytest
-from PySide6.QtCore import QPoint, QRectF, Qt
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt
 from PySide6.QtGui import QImage, QPainter
 
 from nnstudio.ui.canvas.items import COLUMN_WIDTH, feature_label
+from tests.ui.gestures import mouse
 
 
 @pytest.mark.parametrize(
@@ -39,10 +40,9 @@ def test_the_input_nodes_of_the_plane_are_x1_and_x2(window, qtbot):
     item.set_names(())
     assert left_of_nodes(item) != named  # the names are drawn beside the nodes
     item.set_names(("x1", "x2"))
-    point = window.view.mapFromScene(item.node_position(1))
-    viewport = window.view.viewport()
-    qtbot.mouseMove(viewport, point + QPoint(0, 40))
-    qtbot.mouseMove(viewport, point)
+    node = item.node_position(1)
+    for scene_point in (node + QPointF(0, 40), node):  # the pointer moves onto the node
+        mouse(window, QEvent.Type.MouseMove, scene_point, Qt.MouseButton.NoButton)
     qtbot.waitUntil(lambda: item.hovered_node == 1)
     assert "x₂" in item.toolTip()
 

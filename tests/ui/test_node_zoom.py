@@ -1,11 +1,11 @@
 """Hovering a hidden neuron shows its map large beside it, live while training."""
 
-from PySide6.QtCore import QPoint
+from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QColor
 
 from nnstudio.ui.canvas.node_maps import ZOOM_GRID
 from nnstudio.ui.canvas.node_zoom import SIZE
-from tests.ui.gestures import train_epochs
+from tests.ui.gestures import mouse, train_epochs
 
 
 def node_point(window, layer, k):
@@ -14,9 +14,9 @@ def node_point(window, layer, k):
 
 
 def hover(window, qtbot, pos):
-    viewport = window.view.viewport()
-    qtbot.mouseMove(viewport, pos + QPoint(0, 40))  # a move, wherever the pointer was
-    qtbot.mouseMove(viewport, pos)
+    """The pointer moves onto viewport point ``pos`` (from 40 pixels below it)."""
+    for point in (pos + QPoint(0, 40), pos):
+        mouse(window, QEvent.Type.MouseMove, window.view.mapToScene(point), Qt.MouseButton.NoButton)
 
 
 def on_screen(window, item):
