@@ -325,3 +325,23 @@ def test_a_gradient_point_that_drifts_to_the_edge_moves_the_range_with_room_for_
     view.redraw_now()
     low, high = view.gradients.getViewBox().viewRange()[1]
     assert low < drifted - 0.15 and np.log10(1e-2) < high
+
+
+def test_each_histogram_shows_the_share_of_its_layers_weights_per_bin(view, qtbot):
+    frame = _frame(units=8, image_shape=None)
+    view.show_frame(frame)
+    qtbot.waitUntil(lambda: len(view._curves) == 2)
+    for bars, (w, _) in zip(view._curves, frame.net.get_weights()):
+        x, y = bars.getData()
+        counts, edges = np.histogram(w, bins=40)
+        np.testing.assert_allclose(x[::2], edges)  # each edge: a step up or down
+        np.testing.assert_allclose(y[1:-1:2], counts / w.size)  # each bar's share
+        assert y[0] == y[-1] == 0
+        x_low, x_high = bars.getViewBox().viewRange()[0]
+        assert x_low < edges[0] and edges[-1] < x_high  # all in view
+    moved = _frame(units=8, image_shape=None, seed=1)
+    view.frame = moved
+    view.redraw_now()
+    w = moved.net.get_weights()[1][0]
+    shares = view._curves[1].getData()[1][1:-1:2]
+    np.testing.assert_allclose(shares, np.histogram(w, bins=40)[0] / w.size)
