@@ -1,9 +1,9 @@
 """Plot items for live views that redraw several small plots a few times a second: a
-histogram and a line with round markers, drawn as pyqtgraph's curve with
-``stepMode="center"`` and a fill to 0, and its curve with ``symbol="o"``, draw them, for a
-fraction of the cost of setting and painting those (no NaN handling, no data-bounds
-search, no path rebuilt at paint time, no symbol atlas). Pens are cosmetic (their width
-in pixels), as pyqtgraph's are."""
+histogram (as pyqtgraph's curve with ``stepMode="center"`` and a fill to 0 draws it) and
+a line with round markers (as its curve with ``symbol="o"``), for a fraction of the cost
+of setting and painting those: no NaN handling, no data-bounds search, no path rebuilt
+at paint time, no symbol atlas, and nothing repainted for the same data. Pens are
+cosmetic (their width in pixels), as pyqtgraph's are."""
 
 from __future__ import annotations
 
@@ -109,7 +109,7 @@ class HistogramItem(_PointsItem):
 
     def paint(self, painter: QPainter, *args) -> None:
         # the fill's edges lie under the antialiased outline, but for the bottom one on
-        # the axis: it need not be antialiased (half the cost of the item's paint)
+        # the axis: it need not be antialiased (that was about half the item's paint)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         painter.fillPath(self._fill, self.brush)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)

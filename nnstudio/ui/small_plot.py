@@ -34,8 +34,8 @@ class CachedAxis(pg.AxisItem):
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt's name
-        # the pixmap holds what is inside: a pixel more along the axis keeps the
-        # antialiased ends of its line
+        # the pixmap holds only what is inside: EDGE_ROOM more along the axis keeps
+        # the antialiased ends of its line
         rect = super().boundingRect()
         if self.orientation in ("left", "right"):
             return rect.adjusted(0, -EDGE_ROOM, 0, EDGE_ROOM)
