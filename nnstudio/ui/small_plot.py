@@ -7,6 +7,7 @@ from __future__ import annotations
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QFont, QFontMetricsF
+from PySide6.QtWidgets import QGraphicsItem
 
 TITLE_HEIGHT = 18  # a plot's title row (pyqtgraph's 30 leaves too little for the plot)
 TITLE_SIZE = 9  # points
@@ -14,6 +15,7 @@ TICK_SIZE = 8  # points
 TEXT_MARGIN = 8  # around a pyqtgraph label's text
 TICK_GAP = 6  # px at least between two category labels
 AXIS_WIDTH = 40  # a left axis with ticks like 0.04 or 10⁻²
+EDGE_ROOM = 2  # px beyond an axis's ends that its cached picture keeps
 
 
 def font(points: float) -> QFont:
@@ -22,11 +24,29 @@ def font(points: float) -> QFont:
     return chosen
 
 
+class CachedAxis(pg.AxisItem):
+    """An axis painted from a pixmap of itself while its ticks stay (pyqtgraph's replays
+    its ticks and their text each time). Its ticks reach into the data, so data drawn
+    anew near the plot's edges repaints it, several times a second in a live view."""
+
+    def __init__(self, orientation: str):
+        super().__init__(orientation)
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt's name
+        # the pixmap holds only what is inside: EDGE_ROOM more along the axis keeps
+        # the antialiased ends of its line
+        rect = super().boundingRect()
+        if self.orientation in ("left", "right"):
+            return rect.adjusted(0, -EDGE_ROOM, 0, EDGE_ROOM)
+        return rect.adjusted(-EDGE_ROOM, 0, EDGE_ROOM, 0)
+
+
 class SmallPlot(pg.PlotWidget):
     """See the module's docstring; the texts are fitted again on every resize."""
 
     def __init__(self, parent=None):
-        super().__init__(parent)
+        super().__init__(parent, axisItems={side: CachedAxis(side) for side in ("left", "bottom")})
         self._titles: tuple[str, ...] = ()
         self._categories: list[str] = []
         for side in ("left", "bottom"):

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
 from nnstudio.ui.canvas import colors
 from nnstudio.ui.plot_grid import MIN_HEIGHT, PlotGrid
+from nnstudio.ui.plot_items import HistogramItem, MarkedLine
 from nnstudio.ui.plots import StickyRange
 from nnstudio.ui.small_plot import SmallPlot
 from nnstudio.ui.throttle import Throttle, on_screen
@@ -59,12 +60,8 @@ class WeightsView(QWidget):
         self.gradients = SmallPlot()
         self.gradients.getViewBox().enableAutoRange(y=False)
         self._gradient_range = StickyRange(padding=0.5, min_span=1.0)  # in decades
-        self.gradient_curve = self.gradients.plot(
-            pen=pg.mkPen((32, 110, 200), width=2),
-            symbol="o",
-            symbolSize=8,
-            symbolBrush=(32, 110, 200),
-        )
+        self.gradient_curve = MarkedLine(pg.mkPen((32, 110, 200), width=2), 8, (32, 110, 200))
+        self.gradients.addItem(self.gradient_curve)
         self.tile_grid = TileGrid()
         self.tile_scroll = TileArea(self.tile_grid)
         self.tile_caption = QLabel()
@@ -79,7 +76,7 @@ class WeightsView(QWidget):
         tile_layout.addWidget(self.tile_scroll, 1)
         self.histograms: list[SmallPlot] = []  # one per layer with weights
         self._histogram_ranges: list[tuple[StickyRange, StickyRange]] = []
-        self._curves: list[pg.PlotDataItem] = []
+        self._curves: list[HistogramItem] = []
         self.plots = PlotGrid()
         self.plots.set_plots([self.gradients])
         self.splitter = QSplitter(Qt.Orientation.Vertical)
@@ -214,14 +211,11 @@ class WeightsView(QWidget):
                 (StickyRange(padding=0.05), StickyRange(padding=0.05)) for _ in names
             ]
             self._curves = [
-                plot.plot(
-                    stepMode="center",
-                    fillLevel=0,
-                    pen=pg.mkPen(HISTOGRAM_COLOR, width=1.5),
-                    brush=(*HISTOGRAM_COLOR, 60),
-                )
-                for plot in self.histograms
+                HistogramItem(pg.mkPen(HISTOGRAM_COLOR, width=1.5), (*HISTOGRAM_COLOR, 60))
+                for _ in self.histograms
             ]
+            for plot, curve in zip(self.histograms, self._curves):
+                plot.addItem(curve)
             self.plots.set_plots([self.gradients, *self.histograms])
         for plot, curve, (x_range, y_range), w in zip(
             self.histograms, self._curves, self._histogram_ranges, matrices

@@ -47,6 +47,23 @@ def test_an_image_with_channels_shows_its_first_channel_per_unit():
     )
 
 
+def test_the_weight_colours_run_from_orange_through_white_to_blue_whatever_the_layout():
+    rgba = colors.matrix_image_array(np.array([-3.0, -2.0, -1.0, 0.0, 0.5, 2.0, 3.0]), 2.0)
+    assert rgba.dtype == np.uint8 and rgba.shape == (7, 4) and (rgba[:, 3] == 255).all()
+    assert tuple(rgba[0, :3]) == tuple(rgba[1, :3]) == colors.NEGATIVE.getRgb()[:3]  # clipped
+    assert tuple(rgba[-1, :3]) == tuple(rgba[-2, :3]) == colors.POSITIVE.getRgb()[:3]
+    assert np.abs(rgba[3, :3].astype(int) - 246).max() <= 2  # zero: near-white
+    assert 0 < rgba[4, 0] < 246 and rgba[4, 2] > rgba[4, 0]  # half-way: a paler blue
+    # a transposed float32 matrix, as the pictures' units are: each entry its own colour,
+    # rows of bytes a QImage can read
+    matrix = np.random.default_rng(0).normal(size=(5, 7)).astype(np.float32).T
+    picture = colors.matrix_image_array(matrix, 1.5)
+    assert picture.shape == (7, 5, 4) and picture.flags.c_contiguous
+    for (r, c), value in np.ndenumerate(matrix):
+        expected = colors.matrix_image_array(np.array([value]), 1.5)[0]
+        np.testing.assert_array_equal(picture[r, c], expected)
+
+
 def test_pictures_are_enlarged_by_whole_pixels_to_at_least_the_smallest_tile():
     assert tile_zoom((28, 28)) == 2  # 56 px
     assert tile_zoom((8, 8)) == 6  # 48 px
@@ -325,3 +342,23 @@ def test_a_gradient_point_that_drifts_to_the_edge_moves_the_range_with_room_for_
     view.redraw_now()
     low, high = view.gradients.getViewBox().viewRange()[1]
     assert low < drifted - 0.15 and np.log10(1e-2) < high
+
+
+def test_each_histogram_shows_the_share_of_its_layers_weights_per_bin(view, qtbot):
+    frame = _frame(units=8, image_shape=None)
+    view.show_frame(frame)
+    qtbot.waitUntil(lambda: len(view._curves) == 2)
+    for bars, (w, _) in zip(view._curves, frame.net.get_weights()):
+        x, y = bars.getData()
+        counts, edges = np.histogram(w, bins=40)
+        np.testing.assert_allclose(x[::2], edges)  # each edge: a step up or down
+        np.testing.assert_allclose(y[1:-1:2], counts / w.size)  # each bar's share
+        assert y[0] == y[-1] == 0
+        x_low, x_high = bars.getViewBox().viewRange()[0]
+        assert x_low < edges[0] and edges[-1] < x_high  # all in view
+    moved = _frame(units=8, image_shape=None, seed=1)
+    view.frame = moved
+    view.redraw_now()
+    w = moved.net.get_weights()[1][0]
+    shares = view._curves[1].getData()[1][1:-1:2]
+    np.testing.assert_allclose(shares, np.histogram(w, bins=40)[0] / w.size)

