@@ -171,7 +171,11 @@ def digits(out: Path, tmp: Path) -> None:
     window.weights_dock.raise_()
     save(window, "training-digits-weights.png", out)
     window.findChild(QDockWidget, "Evaluation").raise_()
+    pages = window.evaluation.pages
+    pages.setCurrentIndex(0)  # the scores and the matrix (images open on Predict)
     save(window, "training-digits-evaluation.png", out)
+    pages.setCurrentIndex(1)
+    save(window, "training-digits-predict.png", out)
     close(window, tmp)
 
 

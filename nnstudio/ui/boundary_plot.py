@@ -24,7 +24,7 @@ from nnstudio.ui.plot_style import (
 
 GRID = 80
 PLANE_STRENGTH = 0.6  # regression: the plane's colours, paler than its points'
-CLASS_PEN = pg.mkPen("w", width=0.6)
+CLASS_PEN = pg.mkPen("w", width=1.0)  # a white rim: a point stands out on its own colour
 VALUE_PEN = pg.mkPen(70, 70, 70, 200, width=0.6)  # a value near the middle is white
 DRAW_CLASSES, DRAW_VALUES = "classes", "values"
 NOTHING_DRAWN = (
@@ -69,7 +69,7 @@ class BoundaryPlot(pg.PlotWidget):
         self.getAxis("left").setStyle(hideOverlappingLabels=PLOT_MARGINS[1])  # in the margin
         self.image = SmoothImage(axisOrder="row-major")
         self.addItem(self.image)
-        self.points = pg.ScatterPlotItem(size=6, pen=CLASS_PEN)
+        self.points = pg.ScatterPlotItem(size=7, pen=CLASS_PEN)
         self.addItem(self.points)
         self.test_points = pg.ScatterPlotItem(size=7, brush=pg.mkBrush(255, 255, 255, 200))
         self.addItem(self.test_points)
