@@ -2,9 +2,9 @@
 beside the floor — the same Qt and pyqtgraph, an empty main window.
 
 Each measurement is a new interpreter, as on a user's second launch: the OS caches the
-files and Python the compiled modules after the first. The clock starts before the first import and stops when
-the first frame after ``show()`` has been drawn (a zero timer after the window is
-exposed). Medians of several rounds, the two taking turns.
+files and Python the compiled modules after the first. The clock starts before the first
+import and stops when the first frame after ``show()`` has been drawn (a zero timer after
+the window is exposed). Medians of several rounds, the two taking turns.
 
 Run: ``env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python benchmarks/startup.py``
 (``--rounds 7``; under Xvfb it measures the real X11 path, else offscreen).
