@@ -27,19 +27,12 @@ from types import SimpleNamespace
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import numpy as np  # noqa: E402
+from engine import CNN_LAYERS  # noqa: E402 - benchmarks/engine.py's small CNN, beside this
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 import nnstudio  # noqa: E402
 from nnstudio.ui.weights_view import WeightsView  # noqa: E402
 
-CNN_LAYERS = [  # benchmarks/engine.py's small CNN
-    {"type": "conv2d", "filters": 16, "kernel_size": 3, "activation": "relu"},
-    {"type": "maxpool2d", "pool_size": 2},
-    {"type": "conv2d", "filters": 32, "kernel_size": 3, "activation": "relu"},
-    {"type": "maxpool2d", "pool_size": 2},
-    {"type": "flatten"},
-    {"units": 10, "activation": "softmax"},
-]
 CASES = {
     "784-128-10": (
         {

@@ -26,7 +26,7 @@ class Ink:
     faint: QColor  # links between layers, button rims
     backing: QColor  # behind text over connections
     button: QColor  # the +/− buttons
-    node: QColor  # a node with no colour of its own (inputs)
+    node: QColor  # a node with no colour of its own (inputs), and a zero weight
 
 
 def blend(a: QColor, b: QColor, t: float) -> QColor:
@@ -87,26 +87,21 @@ def pen_of(bin_index: int, thin: bool = False) -> QPen:
 
 
 @lru_cache(maxsize=4)
-def _lookup_table(middle: tuple[int, int, int]) -> np.ndarray:
-    """256 RGBA entries from full orange (−scale) through ``middle`` to full blue."""
+def _lookup_words(middle: tuple[int, int, int]) -> np.ndarray:
+    """256 RGBA entries from full orange (−scale) through ``middle`` to full blue, each
+    as one 4-byte word (one lookup per weight)."""
     t = np.linspace(-1, 1, 256)[:, None]
     centre = np.array(middle)
     neg = np.array(NEGATIVE.getRgb()[:3])
     pos = np.array(POSITIVE.getRgb()[:3])
     rgb = np.where(t < 0, centre + (neg - centre) * -t, centre + (pos - centre) * t)
-    return np.c_[rgb, np.full(256, 255)].astype(np.uint8)
+    table = np.c_[rgb, np.full(256, 255)].astype(np.uint8)
+    return np.ascontiguousarray(table).view(np.uint32).ravel()
 
 
 def middle_color() -> QColor:
     """The colour of a zero weight: close to the paper (near-white, or dark grey)."""
-    current = ink()
-    return blend(current.paper, current.text, 0.04)
-
-
-@lru_cache(maxsize=4)
-def _lookup_words(middle: tuple[int, int, int]) -> np.ndarray:
-    """The table's entries as one 4-byte word each (one lookup per weight)."""
-    return np.ascontiguousarray(_lookup_table(middle)).view(np.uint32).ravel()
+    return ink().node
 
 
 def matrix_image_array(weights: np.ndarray, scale: float) -> np.ndarray:
