@@ -39,24 +39,27 @@ def node_images(
         if values.shape[1] > MAX_UNITS:
             maps.append(None)
             continue
-        middle, half = RANGES.get(activation, (0.0, None))
-        if half is None:
-            half = max(float(np.abs(values).max()), 1e-6)
-        centred = (values - middle).T.reshape(-1, grid, grid)
-        maps.append([_round_image(node, half) for node in centred])
+        centred, half = _centred(values, activation)
+        maps.append([_round_image(node, half) for node in centred.T.reshape(-1, grid, grid)])
     return maps
 
 
 def node_image(
     net: Network, points: np.ndarray, layer: int, node: int, activation: str, grid: int
 ) -> QImage:
-    """One node's square map on the weight colours (layer 0 is the first hidden one)."""
-    values = net.layer_outputs(points)[layer][:, node]
+    """One node's square map (layer 0 is the first hidden one), on its layer's scale
+    as the small pictures are."""
+    centred, half = _centred(net.layer_outputs(points)[layer], activation)
+    return colors.matrix_image(centred[:, node].reshape(grid, grid), half)
+
+
+def _centred(values: np.ndarray, activation: str) -> tuple[np.ndarray, float]:
+    """A layer's outputs about the middle of its activation's range, and the half-width
+    the colours span (the largest |value| for an activation without a fixed range)."""
     middle, half = RANGES.get(activation, (0.0, None))
     if half is None:
         half = max(float(np.abs(values).max()), 1e-6)
-    rgba = colors.matrix_image_array((values - middle).reshape(grid, grid), half)
-    return QImage(rgba.data, grid, grid, 4 * grid, QImage.Format.Format_RGBA8888).copy()
+    return values - middle, half
 
 
 def _round_image(values: np.ndarray, half: float) -> QImage:
