@@ -11,6 +11,8 @@ from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
+from nnstudio.ui.plot_style import toward_paper
+
 CORRECT = (32, 110, 200)  # a cell on the diagonal
 WRONG = (232, 120, 20)
 DARK_TEXT, LIGHT_TEXT = QColor(20, 20, 20), QColor(255, 255, 255)
@@ -24,12 +26,13 @@ PAD = 3  # px between a label and the grid
 
 def cell_colors(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Each cell's background (rows, columns, RGB in 0–255) — blue on the diagonal,
-    orange off it, from white to full colour with its share of its row — and whether
-    its count is written light: where white contrasts more than the dark text does."""
+    orange off it, from the paper (white, or dark grey) to full colour with its share
+    of its row — and whether its count is written light: where white contrasts more
+    than the dark text does."""
     n = len(counts)
     share = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1)
     base = np.where(np.eye(n, dtype=bool)[..., None], CORRECT, WRONG)
-    rgb = 255 + (base - 255) * share[..., None]
+    rgb = toward_paper(base, share[..., None])
     cell, dark = _luminance(rgb), _luminance(np.array(DARK_TEXT.getRgb()[:3]))
     return rgb, 1.05 / (cell + 0.05) > (cell + 0.05) / (dark + 0.05)
 
