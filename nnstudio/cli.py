@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from nnstudio import datasets
+from nnstudio.engine.losses import REDUCTIONS
 from nnstudio.engine.network import Network
 from nnstudio.engine.optimizers import OPTIMIZERS
 from nnstudio.engine.trainer import DIVERGED, Trainer
@@ -30,6 +31,7 @@ SPEC_DEFAULTS = {
     "batch_size": 32,
     "l1": 0.0,
     "l2": 0.0,
+    "loss_reduction": "mean",
     "seed": 0,
     "dtype": "float32",
 }
@@ -148,6 +150,12 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="mse, binary_crossentropy or categorical_crossentropy "
         "(default: suits the output activation)",
+    )
+    train.add_argument(
+        "--loss-reduction",
+        choices=list(REDUCTIONS),
+        default=None,
+        help="follow the gradient of the mean (default) or of the sum of the loss terms",
     )
     train.add_argument("--momentum", type=float, default=None, help="sgd/rmsprop momentum")
     train.add_argument("--nesterov", action="store_true", help="sgd Nesterov momentum")
@@ -298,6 +306,7 @@ def _given(args) -> dict:
         "dtype": args.dtype,
         "l1": args.l1,
         "l2": args.l2,
+        "loss_reduction": args.loss_reduction,
         "momentum": args.momentum,
         "nesterov": args.nesterov or None,
         "target_loss": args.target_loss,
@@ -372,6 +381,7 @@ def _spec_run(project, args):
         train.X,
         train.targets(net.n_outputs),
         loss=args.loss,
+        loss_reduction=options["loss_reduction"],
         optimizer=options["optimizer"],
         lr=options.get("lr"),
         batch_size=options["batch_size"],

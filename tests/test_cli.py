@@ -7,6 +7,7 @@ import sys
 import numpy as np
 import pytest
 
+from nnstudio.engine import Network
 from nnstudio.io.npz import load_npz
 
 
@@ -383,3 +384,25 @@ def test_train_a_small_cnn_on_the_digits_images_and_save_its_weights(tmp_path):
     assert float(result.stdout.split("test accuracy:")[1].split()[0]) > 0.85
     net, metadata = load_npz(out)
     assert net.spec.shapes[1:3] == [(6, 6, 8), (3, 3, 8)] and metadata["dataset"] == "digits"
+
+
+def test_a_summed_loss_at_lr_trains_as_the_mean_at_lr_times_the_batch(tmp_path):
+    table = tmp_path / "neuron.csv"
+    rows = ([0, 0, 1, 0], [1, 1, 1, 1], [1, 0, 1, 1], [0, 1, 1, 0])
+    table.write_text("a,b,c,y\n" + "".join(",".join(map(str, r)) + "\n" for r in rows))
+    spec = tmp_path / "neuron.json"
+    spec.write_text(json.dumps({"layers": [{"units": 1, "activation": "sigmoid"}]}))
+    common = ("--data", table, "--task", "regression", "--scaling", "none", "--loss", "mse")
+    common += ("--optimizer", "sgd", "--batch-size", "4", "--epochs", "50", "--dtype", "float64")
+    nets = []
+    for name, reduction, lr in (("sum", "sum", 0.5), ("mean", "mean", 2.0)):
+        out = tmp_path / f"{name}.npz"
+        result = _nnstudio(
+            "train", spec, *common, "--loss-reduction", reduction, "--lr", lr, "--quiet",
+            "--out", out,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        nets.append(load_npz(out)[0])
+    np.testing.assert_allclose(nets[0].parameters, nets[1].parameters, rtol=1e-9)
+    start = Network({**json.loads(spec.read_text()), "inputs": 3}, seed=0, dtype="float64")
+    assert not np.allclose(nets[0].parameters, start.parameters)  # it did train

@@ -33,6 +33,7 @@ def fit(
     y,
     *,
     loss: str | None = None,
+    loss_reduction: str = "mean",
     optimizer: str = "adam",
     lr: float | None = None,
     epochs: int = 10,
@@ -59,12 +60,13 @@ def fit(
     """Train ``net`` on ``(X, y)`` in place and return its history.
 
     The history maps "loss" (and "accuracy", "val_loss", "val_accuracy" where they
-    apply) to one value per epoch. Hyperparameters an optimizer does not use must keep
-    their defaults; ``lr=None`` and ``eps=None`` take the optimizer's own defaults
-    (torch.optim's). ``callback`` receives every snapshot (see :class:`Trainer`).
-    Raises :class:`TrainingDiverged` (weights restored to the last finite ones) if the
-    loss or a weight becomes NaN or infinite, or the loss explodes (10,000 times where it
-    began).
+    apply) to one value per epoch: mean losses, also with ``loss_reduction="sum"``
+    (which makes each step follow the gradient of the summed loss). Hyperparameters an
+    optimizer does not use must keep their defaults; ``lr=None`` and ``eps=None`` take
+    the optimizer's own defaults (torch.optim's). ``callback`` receives every snapshot
+    (see :class:`Trainer`). Raises :class:`TrainingDiverged` (weights restored to the
+    last finite ones) if the loss or a weight becomes NaN or infinite, or the loss
+    explodes (10,000 times where it began).
     """
     given = {
         "momentum": momentum,
@@ -84,6 +86,7 @@ def fit(
         X,
         y,
         loss=loss,
+        loss_reduction=loss_reduction,
         optimizer=optimizer,
         lr=lr,
         batch_size=batch_size,

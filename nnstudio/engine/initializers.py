@@ -19,6 +19,11 @@ def uniform(rng: np.random.Generator, fan_in: int, fan_out: int, shape=None) -> 
     return rng.uniform(-1.0, 1.0, size=shape or (fan_in, fan_out))
 
 
+def rand(rng: np.random.Generator, fan_in: int, fan_out: int, shape=None) -> np.ndarray:
+    """``np.random.rand``'s start, as in the 3-4-1 tutorial network: uniform on [0, 1)."""
+    return rng.uniform(0.0, 1.0, size=shape or (fan_in, fan_out))
+
+
 def glorot_uniform(rng: np.random.Generator, fan_in: int, fan_out: int, shape=None) -> np.ndarray:
     """Glorot & Bengio (2010): uniform on ±sqrt(6 / (fan_in + fan_out))."""
     limit = np.sqrt(6.0 / (fan_in + fan_out))
@@ -36,7 +41,7 @@ def zeros(rng: np.random.Generator, fan_in: int, fan_out: int, shape=None) -> np
 
 
 INITIALIZERS: dict[str, Initializer] = {
-    f.__name__: f for f in (uniform, glorot_uniform, he_normal, zeros)
+    f.__name__: f for f in (uniform, rand, glorot_uniform, he_normal, zeros)
 }
 
 

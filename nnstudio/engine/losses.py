@@ -2,6 +2,10 @@
 
 ``loss_and_delta(z, y, delta)`` takes the output layer's pre-activations ``z`` (turned
 into its outputs in place), writes dL/dz into ``delta`` and returns the mean loss.
+The ``reduction`` is what the gradient is the gradient of: "mean" (the loss averaged, as
+by default in PyTorch and Keras) or "sum" (summed, as PyTorch's ``reduction="sum"``:
+squares without a ½, so a tutorial's ``w += X.T @ error`` is plain SGD at lr 0.5).
+The returned value is the mean either way, so curves of both compare.
 Cross-entropies are fused with their activation and computed from the logits, so they
 stay finite when the outputs saturate. ``value(z, y)`` is the same loss for evaluation
 and leaves ``z`` alone.
@@ -14,14 +18,25 @@ import numpy as np
 from nnstudio.engine.activations import Activation
 from nnstudio.errors import SpecError
 
+REDUCTIONS = ("mean", "sum")
+
 
 class Loss:
     """Base class of the losses below."""
 
     name = ""
 
-    def __init__(self, activation: Activation):
+    def __init__(self, activation: Activation, reduction: str = "mean"):
+        if reduction not in REDUCTIONS:
+            raise SpecError(
+                f"unknown loss reduction {reduction!r}; choose one of: {', '.join(REDUCTIONS)}"
+            )
         self.activation = activation
+        self.reduction = reduction
+
+    def per_term(self, terms: int) -> float:
+        """The factor of each term's gradient: 1/terms for a mean, 1 for a sum."""
+        return 1.0 / terms if self.reduction == "mean" else 1.0
 
     def loss_and_delta(self, z: np.ndarray, y: np.ndarray, delta: np.ndarray) -> float:
         raise NotImplementedError
@@ -31,11 +46,15 @@ class Loss:
         return self.loss_and_delta(z.copy(), y, scratch)
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(activation={self.activation.name!r})"
+        return (
+            f"{type(self).__name__}(activation={self.activation.name!r}, "
+            f"reduction={self.reduction!r})"
+        )
 
 
 class MeanSquaredError(Loss):
-    """L = mean over all outputs of (a − y)²; dL/da = 2 (a − y) / (n·k)."""
+    """L = mean over all outputs of (a − y)²; dL/da = 2 (a − y) / (n·k) (2 (a − y)
+    summed)."""
 
     name = "mse"
 
@@ -45,7 +64,7 @@ class MeanSquaredError(Loss):
         activation.forward(z)
         np.subtract(z, y, out=delta)
         loss = float(np.vdot(delta, delta)) / delta.size
-        delta *= 2.0 / delta.size
+        delta *= 2.0 * self.per_term(delta.size)
         if pre is None:
             activation.backward(z, delta)
         else:
@@ -59,14 +78,14 @@ class BinaryCrossEntropy(Loss):
 
     name = "binary_crossentropy"
 
-    def __init__(self, activation):
+    def __init__(self, activation, reduction="mean"):
         if activation.name != "sigmoid":
             raise SpecError(
                 "binary_crossentropy needs a sigmoid output layer "
                 f"(the output activation is {activation.name}); set it to sigmoid, "
                 "or use mse"
             )
-        super().__init__(activation)
+        super().__init__(activation, reduction)
 
     def loss_and_delta(self, z, y, delta):
         np.logaddexp(0.0, z, out=delta)
@@ -77,7 +96,7 @@ class BinaryCrossEntropy(Loss):
         loss = float(np.add.reduce(delta, axis=None)) / z.size
         self.activation.forward(z)
         np.subtract(z, y, out=delta)
-        delta *= 1.0 / z.size
+        delta *= self.per_term(z.size)
         return loss
 
 
@@ -87,13 +106,13 @@ class CategoricalCrossEntropy(Loss):
 
     name = "categorical_crossentropy"
 
-    def __init__(self, activation):
+    def __init__(self, activation, reduction="mean"):
         if activation.name != "softmax":
             raise SpecError(
                 "categorical_crossentropy needs a softmax output layer "
                 f"(the output activation is {activation.name}); set it to softmax"
             )
-        super().__init__(activation)
+        super().__init__(activation, reduction)
 
     def loss_and_delta(self, z, y, delta):
         n = z.shape[0]
@@ -104,7 +123,7 @@ class CategoricalCrossEntropy(Loss):
         loss = (float(np.add.reduce(np.log(row_sums), axis=None)) - y_dot_z) / n
         z /= row_sums
         np.subtract(z, y, out=delta)
-        delta *= 1.0 / n
+        delta *= self.per_term(n)
         return loss
 
 
@@ -115,19 +134,19 @@ class PerceptronError(Loss):
 
     name = "perceptron"
 
-    def __init__(self, activation):
+    def __init__(self, activation, reduction="mean"):
         if activation.name != "step":
             raise SpecError(
                 "the perceptron rule trains step neurons (the output activation is "
                 f"{activation.name}); set the output activation to step"
             )
-        super().__init__(activation)
+        super().__init__(activation, reduction)
 
     def loss_and_delta(self, z, y, delta):
         self.activation.forward(z)
         np.subtract(z, y, out=delta)
         wrong = float(np.count_nonzero(delta)) / delta.size
-        delta *= 1.0 / z.shape[0]
+        delta *= self.per_term(z.shape[0])
         return wrong
 
 
@@ -148,7 +167,7 @@ def default_loss_name(activation: Activation) -> str:
     }.get(activation.name, "mse")
 
 
-def get_loss(name: str | None, activation: Activation) -> Loss:
+def get_loss(name: str | None, activation: Activation, reduction: str = "mean") -> Loss:
     """Build the loss ``name`` for an output layer with ``activation``."""
     if name is None:
         name = default_loss_name(activation)
@@ -156,4 +175,4 @@ def get_loss(name: str | None, activation: Activation) -> Loss:
         cls = LOSSES[name]
     except (KeyError, TypeError):
         raise SpecError(f"unknown loss {name!r}; choose one of: {', '.join(LOSSES)}") from None
-    return cls(activation)
+    return cls(activation, reduction)

@@ -57,6 +57,8 @@ class Trainer:
     ----------
     loss : "mse", "binary_crossentropy" or "categorical_crossentropy"; None picks the
         one that suits the output activation.
+    loss_reduction : "mean" or "sum": what each step's gradient is the gradient of
+        (the history's losses are means either way).
     optimizer : "sgd", "adagrad", "rmsprop", "adam" or "perceptron" (Rosenblatt's rule, for
         one layer of step neurons); ``optimizer_options`` are its
         hyperparameters (torch.optim names and defaults; ``lr=None`` is its default).
@@ -75,6 +77,7 @@ class Trainer:
         y,
         *,
         loss: str | None = None,
+        loss_reduction: str = "mean",
         optimizer: str = "adam",
         lr: float | None = None,
         batch_size: int = 32,
@@ -90,7 +93,7 @@ class Trainer:
         **optimizer_options,
     ):
         self.net = net
-        self.loss = get_loss(loss, net.output_activation)
+        self.loss = get_loss(loss, net.output_activation, loss_reduction)
         if optimizer == "perceptron":
             _check_perceptron(net, self.loss.name)
         _check_settings(batch_size, epochs, l1, l2, validation_split, target_loss, seed)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from nnstudio import datasets
 from nnstudio.datasets import entered
+from nnstudio.engine.losses import REDUCTIONS
 from nnstudio.engine.network import Network
 from nnstudio.engine.optimizers import OPTIMIZERS
 from nnstudio.engine.remote import RemoteTrainer, TrainerRecipe
@@ -25,6 +26,7 @@ DEFAULT_SETTINGS = {
     "validation_split": 0.0,
     "l1": 0.0,
     "l2": 0.0,
+    "loss_reduction": "mean",
     "momentum": 0.0,
     "nesterov": False,
     "dtype": "float32",
@@ -44,6 +46,7 @@ SETTING_NAMES = {
     "validation_split": "validation split",
     "l1": "L1",
     "l2": "L2",
+    "loss_reduction": "loss reduction",
     "momentum": "momentum",
     "nesterov": "Nesterov",
     "dtype": "precision",
@@ -112,6 +115,7 @@ SETTING_CHECKS = {
     "validation_split": _number(0, 1),
     "l1": _number(0, math.inf),
     "l2": _number(0, math.inf),
+    "loss_reduction": _one_of(*REDUCTIONS),
     "momentum": _number(0, 1),
     "nesterov": _one_of(True, False),
     "dtype": _one_of("float32", "float64"),
@@ -196,6 +200,7 @@ def make_run(
             options["nesterov"] = True
     options.update(
         loss=doc.loss,
+        loss_reduction=settings["loss_reduction"],
         optimizer=settings["optimizer"],
         lr=settings["lr"],
         batch_size=settings["batch_size"],

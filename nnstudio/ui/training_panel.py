@@ -19,7 +19,7 @@ from superqt import QCollapsible
 
 from nnstudio import datasets
 from nnstudio.engine.initializers import INITIALIZERS
-from nnstudio.engine.losses import LOSSES
+from nnstudio.engine.losses import LOSSES, REDUCTIONS
 from nnstudio.engine.optimizers import OPTIMIZERS
 from nnstudio.model.training import DEFAULT_SETTINGS
 from nnstudio.ui.live_text import LiveText, counters_text
@@ -118,6 +118,13 @@ class TrainingPanel(QWidget):
         loss = QComboBox()
         loss.addItems([AUTOMATIC_LOSS, *LOSSES])
         loss.setToolTip("automatic: cross-entropy for sigmoid/softmax outputs, else mse")
+        reduction = QComboBox()
+        reduction.addItems(list(REDUCTIONS))
+        reduction.setToolTip(
+            "mean: each step follows the gradient of the average loss (PyTorch's and "
+            "Keras's default); sum: of the summed loss, as a tutorial's hand-written "
+            "update does (the loss curve shows the mean either way)"
+        )
         momentum = _spin(0.0, 0.999, 0.05, 3, "Momentum (sgd and rmsprop)")
         nesterov = QCheckBox("Nesterov momentum (sgd)")
         l1 = _spin(0.0, 1.0, 1e-4, 5, "L1 penalty on the weights (not the biases)")
@@ -161,6 +168,7 @@ class TrainingPanel(QWidget):
             "epochs": epochs,
             "seed": seed,
             "loss": loss,
+            "loss_reduction": reduction,
             "momentum": momentum,
             "nesterov": nesterov,
             "l1": l1,
@@ -194,6 +202,7 @@ class TrainingPanel(QWidget):
         more.setContentsMargins(0, 0, 0, 0)
         for label, key in (
             ("Loss", "loss"),
+            ("Loss reduction", "loss_reduction"),
             ("Momentum", "momentum"),
             ("", "nesterov"),
             ("L1", "l1"),

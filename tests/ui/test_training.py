@@ -159,6 +159,7 @@ def test_more_settings_reach_the_run(window, qtbot):
     assert legend.getLabel(window.loss_plot.validation).text == "validation"
     settings["target_loss"].setValue(0.35)
     settings["loss"].setCurrentText("mse")
+    settings["loss_reduction"].setCurrentText("sum")
     panel.play.click()
     qtbot.waitUntil(
         lambda: window.training.latest is not None and window.training.latest.status == "finished",
@@ -166,6 +167,8 @@ def test_more_settings_reach_the_run(window, qtbot):
     )
     options = window.training.live.trainer.recipe.options
     assert options["nesterov"] and options["momentum"] == 0.9 and options["loss"] == "mse"
+    assert options["loss_reduction"] == "sum"
+    assert window.project.training["loss_reduction"] == "sum"
     metrics = window.training.latest.metrics
     assert metrics["loss"] <= 0.35 and "val_loss" in metrics  # stopped at the target
     assert len(drawn(window.loss_plot.validation)[0]) > 0
