@@ -10,7 +10,7 @@ The scripting API::
 """
 
 from nnstudio import datasets
-from nnstudio.engine import Network, NetworkSpec, Snapshot, Trainer, fit
+from nnstudio.engine import Network, NetworkSpec, Snapshot, Trainer, fit, step_changes, trace
 from nnstudio.errors import (
     DataError,
     NNStudioError,
@@ -33,5 +33,7 @@ __all__ = [
     "TrainingDiverged",
     "datasets",
     "fit",
+    "step_changes",
+    "trace",
     "__version__",
 ]

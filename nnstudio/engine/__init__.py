@@ -11,6 +11,7 @@ from nnstudio.engine.losses import LOSSES, get_loss
 from nnstudio.engine.network import Dense, Network
 from nnstudio.engine.optimizers import OPTIMIZERS, get_optimizer
 from nnstudio.engine.spec import LayerSpec, NetworkSpec
+from nnstudio.engine.trace import Trace, step_changes, trace
 from nnstudio.engine.trainer import Snapshot, Trainer
 
 __all__ = [
@@ -24,9 +25,12 @@ __all__ = [
     "Network",
     "NetworkSpec",
     "Snapshot",
+    "Trace",
     "Trainer",
     "fit",
     "get_activation",
     "get_loss",
     "get_optimizer",
+    "step_changes",
+    "trace",
 ]

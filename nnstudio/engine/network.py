@@ -58,6 +58,24 @@ def checked_seed(seed):
     return seed
 
 
+def bind_views(layers: Sequence[WeightedLayer], parameters, gradients) -> None:
+    """Give each layer its views into the flat vectors: every weight first, in layer
+    order, then every bias."""
+    w_at = 0
+    b_at = sum(math.prod(layer.weight_shape) for layer in layers)
+    for layer in layers:
+        shape = layer.weight_shape
+        size = math.prod(shape)
+        layer.weight = parameters[w_at : w_at + size].reshape(shape)
+        layer.grad_weight = gradients[w_at : w_at + size].reshape(shape)
+        w_at += size
+        if layer.use_bias:
+            size = math.prod(layer.bias_shape)
+            layer.bias = parameters[b_at : b_at + size]
+            layer.grad_bias = gradients[b_at : b_at + size]
+            b_at += size
+
+
 def _gib(n: int) -> str:
     return f"{n / 2**30:,.1f} GiB" if n >= 2**30 else f"{n / 2**20:,.0f} MiB"
 
@@ -97,7 +115,7 @@ class Network:
         self.n_weights = n_weights
         self.parameters = np.zeros(n_weights + n_biases, self.dtype)
         self.gradients = np.zeros_like(self.parameters)
-        self._bind_views()
+        bind_views(self.weighted_layers, self.parameters, self.gradients)
         self._workspaces: dict[int, Workspace] = {}
         self._trained_with: Workspace | None = None  # the last training batch's buffers
         self.initialize(seed)
@@ -108,20 +126,6 @@ class Network:
     ) -> Network:
         """Build a network from a spec (see :mod:`nnstudio.engine.spec`)."""
         return cls(spec, seed=seed, dtype=dtype)
-
-    def _bind_views(self) -> None:
-        w_at, b_at = 0, self.n_weights
-        for layer in self.weighted_layers:
-            shape = layer.weight_shape
-            size = math.prod(shape)
-            layer.weight = self.parameters[w_at : w_at + size].reshape(shape)
-            layer.grad_weight = self.gradients[w_at : w_at + size].reshape(shape)
-            w_at += size
-            if layer.use_bias:
-                size = math.prod(layer.bias_shape)
-                layer.bias = self.parameters[b_at : b_at + size]
-                layer.grad_bias = self.gradients[b_at : b_at + size]
-                b_at += size
 
     # -- properties -------------------------------------------------------------------
 
