@@ -26,6 +26,7 @@ import numpy as np
 
 from nnstudio.engine.network import Network
 from nnstudio.engine.optimizers import checked_learning_rate
+from nnstudio.engine.pace import checked_pace
 from nnstudio.engine.snapshot import BestEpoch, Snapshot
 from nnstudio.engine.trainer import Trainer
 
@@ -143,7 +144,7 @@ def _listen(trainer: Trainer, conn) -> None:
         _obey(trainer, command)
 
 
-SETTINGS = ("lr", "snapshot_interval")  # attributes set live, not methods
+SETTINGS = ("lr", "snapshot_interval", "steps_per_second")  # attributes set live, not methods
 
 
 def _obey(trainer: Trainer, command: tuple) -> None:
@@ -167,6 +168,7 @@ class RemoteTrainer:
         self.step_count = 0
         self._lr = recipe.options.get("lr")
         self._snapshot_interval = recipe.options.get("snapshot_interval", 1 / 30)
+        self._steps_per_second = checked_pace(recipe.options.get("steps_per_second"))
         self._paused = False
         self._conn = None
         self._process = None
@@ -194,6 +196,15 @@ class RemoteTrainer:
         a copy of the weights."""
         self._snapshot_interval = float(seconds)
         self._send("snapshot_interval", self._snapshot_interval)
+
+    @property
+    def steps_per_second(self) -> float | None:
+        return self._steps_per_second
+
+    @steps_per_second.setter
+    def steps_per_second(self, value: float | None) -> None:
+        self._steps_per_second = checked_pace(value)
+        self._send("steps_per_second", self._steps_per_second)
 
     @property
     def paused(self) -> bool:

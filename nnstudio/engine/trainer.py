@@ -4,7 +4,9 @@
 ``snapshot_interval`` seconds of wall time (never once per step), plus one when it
 pauses and one at the end. Another thread may call :meth:`Trainer.pause`,
 :meth:`~Trainer.resume`, :meth:`~Trainer.step`, :meth:`~Trainer.step_epoch`,
-:meth:`~Trainer.stop` or set :attr:`Trainer.lr`; they take effect between steps.
+:meth:`~Trainer.stop` or set :attr:`Trainer.lr` or :attr:`Trainer.steps_per_second`;
+they take effect between steps. Slowed to a pace (steps a second), training yields a
+snapshot after each step whenever steps come no faster than snapshots would.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import numpy as np
 from nnstudio.engine.losses import get_loss
 from nnstudio.engine.network import Network, checked_seed
 from nnstudio.engine.optimizers import checked_learning_rate, get_optimizer
+from nnstudio.engine.pace import Pace, checked_pace
 from nnstudio.engine.snapshot import (
     DIVERGED,
     FINISHED,
@@ -47,6 +50,7 @@ class _Commands:
     step_batches: int | None = None
     step_epoch: bool = False
     new_weights: list | None = None
+    repaced: bool = False
     changed: threading.Condition = field(default_factory=threading.Condition)
 
 
@@ -68,6 +72,8 @@ class Trainer:
         ``validation_data=(X_val, y_val)`` is given.
     seed : drives the shuffling, the validation split and Dropout's masks (the weights
         are the net's).
+    steps_per_second : train at most this many steps a second, to be watched (None:
+        full speed); settable while training.
     """
 
     def __init__(
@@ -90,9 +96,11 @@ class Trainer:
         validation_data: tuple | None = None,
         target_loss: float | None = None,
         snapshot_interval: float = 1 / 30,
+        steps_per_second: float | None = None,
         **optimizer_options,
     ):
         self.net = net
+        self._pace = Pace(steps_per_second)
         self.loss = get_loss(loss, net.output_activation, loss_reduction)
         if optimizer == "perceptron":
             _check_perceptron(net, self.loss.name)
@@ -142,6 +150,16 @@ class Trainer:
     @lr.setter
     def lr(self, value: float) -> None:
         self.optimizer.lr = checked_learning_rate(value)
+
+    @property
+    def steps_per_second(self) -> float | None:
+        """The pace (None: full speed); setting it takes effect at the next step."""
+        return self._pace.steps_per_second
+
+    @steps_per_second.setter
+    def steps_per_second(self, value: float | None) -> None:
+        self._pace.steps_per_second = checked_pace(value)
+        self._command(repaced=True)  # a step waiting for the old pace goes now
 
     @property
     def steps_per_epoch(self) -> int:
@@ -224,6 +242,11 @@ class Trainer:
                 last_emit = time.perf_counter()  # time paused is no training time
                 continue
             pause_announced = False
+            if budget is None and self._pace.on:
+                self._pace.wait(commands.changed, lambda: self._woken(commands))
+                commands.repaced = False
+                if commands.stop or commands.paused or commands.new_weights is not None:
+                    continue
 
             steps = self._train_until(last_emit + self.snapshot_interval, budget)
             if budget is not None:
@@ -232,14 +255,26 @@ class Trainer:
             if diverged:
                 yield self._diverged(start, last_emit, steps_at_emit, diverged)
                 return
-            if time.perf_counter() - last_emit >= self.snapshot_interval:
+            if time.perf_counter() - last_emit >= self.snapshot_interval or self._each_step_shown():
                 yield self._snapshot(RUNNING, start, last_emit, steps_at_emit)
                 last_emit, steps_at_emit = time.perf_counter(), self.step_count
 
+    @staticmethod
+    def _woken(commands: _Commands) -> bool:
+        return (
+            commands.stop or commands.paused or commands.repaced or commands.new_weights is not None
+        )
+
+    def _each_step_shown(self) -> bool:
+        """True when paced no faster than snapshots: every step gets its snapshot."""
+        rate = self._pace.steps_per_second
+        return rate is not None and 1 / rate >= self.snapshot_interval
+
     def _train_until(self, deadline: float, budget: int | None) -> int:
         """Train batches until the deadline, the budget, the end of training, a
-        non-finite loss or a command; return how many were trained. Releases the GIL
-        every few milliseconds so that a GUI thread keeps its frame rate."""
+        non-finite loss or a command (one batch when paced and not stepping); return
+        how many were trained. Releases the GIL every few milliseconds so that a GUI
+        thread keeps its frame rate."""
         commands, steps = self._commands, 0
         last_release = time.perf_counter()
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
@@ -249,6 +284,8 @@ class Trainer:
                 if not math.isfinite(loss) or self._done() or commands.stop:
                     break
                 if (budget is None and commands.paused) or commands.new_weights is not None:
+                    break
+                if budget is None and self._pace.on:
                     break
                 now = time.perf_counter()
                 if now >= deadline:

@@ -145,6 +145,18 @@ class StudioMenus:
             QKeySequence("Ctrl+Shift+Right"),
             "Train one pass over the training data",
         )
+        self.slower_action = self._action(
+            "S&lower",
+            lambda: panel.speed.setValue(panel.speed.value() - 1),
+            QKeySequence("["),
+            "Train fewer steps a second, to watch each one",
+        )
+        self.faster_action = self._action(
+            "&Faster",
+            lambda: panel.speed.setValue(panel.speed.value() + 1),
+            QKeySequence("]"),
+            "Train more steps a second, up to full speed",
+        )
         self.reset_action = self._action(
             "&Reset weights",
             panel.reset.click,
@@ -223,6 +235,9 @@ class StudioMenus:
             self.play_action,
             self.step_action,
             self.step_epoch_action,
+            None,
+            self.slower_action,
+            self.faster_action,
             None,
             self.reset_action,
         ):

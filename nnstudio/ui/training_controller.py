@@ -80,6 +80,7 @@ class TrainingController(QObject):
         panel.sigStep.connect(self.step)
         panel.sigStepEpoch.connect(self.step_epoch)
         panel.sigReset.connect(self.reset)
+        panel.sigSpeedChanged.connect(self._on_speed)
         self.bridge.sigSnapshot.connect(self._on_snapshot)
         self.bridge.sigFailed.connect(self._on_failed)
         self.bridge.sigFinished.connect(lambda: self.panel.set_running(False))
@@ -242,6 +243,7 @@ class TrainingController(QObject):
             self.panel.show_banner(str(exc))
             return False
         self.panel.show_banner("")
+        live.trainer.steps_per_second = self.panel.steps_per_second()
         self.pacer.new_run()
         self.live, self.latest = live, None
         self._drawn = dict.fromkeys(TURNS)
@@ -326,6 +328,12 @@ class TrainingController(QObject):
         problems = self.project.document.problems()
         self.panel.show_banner(problems[0] if problems else "")
         self.preview()
+
+    def _on_speed(self, steps_per_second: float | None) -> None:
+        """The speed control moved: the live run takes the new pace at its next step."""
+        trainer = self.bridge.trainer
+        if self.session.run is not None and trainer is not None:
+            trainer.steps_per_second = steps_per_second
 
     def _on_shown(self, run: Run | None, checkpoint: Checkpoint | None) -> None:
         self._checkpoint = checkpoint

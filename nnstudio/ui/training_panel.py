@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QPushButton,
+    QSlider,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -25,6 +27,8 @@ from nnstudio.model.training import DEFAULT_SETTINGS
 from nnstudio.ui.live_text import LiveText, counters_text
 
 AUTOMATIC_LOSS = "automatic"
+# the speed control's settings, slowest first, in steps a second (None: full speed)
+SPEEDS = (1, 2, 5, 10, 30, 100, 300, None)
 AUTOMATIC_SCALING = "auto"
 
 
@@ -50,6 +54,7 @@ class TrainingPanel(QWidget):
     sigStepEpoch = Signal()
     sigReset = Signal()
     sigSettingsChanged = Signal(dict)
+    sigSpeedChanged = Signal(object)  # steps a second, None: full speed
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -68,10 +73,29 @@ class TrainingPanel(QWidget):
         self.banner.setWordWrap(True)
         self.banner.setStyleSheet("background:#fde2e1;color:#8a1c1c;padding:6px;border-radius:4px")
         self.banner.hide()
+        self.speed = QSlider(Qt.Orientation.Horizontal)
+        self.speed.setRange(0, len(SPEEDS) - 1)
+        self.speed.setPageStep(1)
+        self.speed.setValue(len(SPEEDS) - 1)
+        self.speed.setToolTip(
+            "Training speed: slow it down to watch each step change the weights and the "
+            "boundary (the views show every step up to 30 a second)"
+        )
+        self.speed_label = QLabel()
+        self.speed_label.setMinimumWidth(
+            self.speed_label.fontMetrics().horizontalAdvance("300 steps/s")
+        )
+        self.speed.valueChanged.connect(self._on_speed)
+        self._on_speed(self.speed.value())
+        speed = QHBoxLayout()
+        speed.addWidget(QLabel("Speed"))
+        speed.addWidget(self.speed, 1)
+        speed.addWidget(self.speed_label)
         self.counters = LiveText("epoch 0 · step 0 · not training\nloss –")
         self._build_settings()
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
+        layout.addLayout(speed)
         layout.addWidget(self.counters)
         layout.addWidget(self.banner)
         layout.addLayout(self.form)
@@ -216,6 +240,15 @@ class TrainingPanel(QWidget):
         ):
             more.addRow(label, self._widgets[key])
         self.more.addWidget(inner)
+
+    def steps_per_second(self) -> float | None:
+        """The chosen speed in steps a second (None: full speed)."""
+        return SPEEDS[self.speed.value()]
+
+    def _on_speed(self, position: int) -> None:
+        rate = SPEEDS[position]
+        self.speed_label.setText("full" if rate is None else f"{rate} step{'s' * (rate > 1)}/s")
+        self.sigSpeedChanged.emit(rate)
 
     def show_settings(self, settings: dict) -> None:
         for widget in self._widgets.values():
