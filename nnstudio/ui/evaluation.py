@@ -282,7 +282,7 @@ class EvaluationPanel(QWidget):
         except NNStudioError as exc:
             self._show_output(f"⚠ {exc}")
             return
-        text = "output " + ", ".join(f"{v:.4g}" for v in outputs[:10])
+        text = "output " + ", ".join(f"{v:.8g}" for v in outputs[:10])  # as tutorials print
         if frame.data.task == CLASSIFICATION:
             k = int(predicted_classes(outputs[None, :])[0])
             names = frame.data.class_names
