@@ -181,6 +181,16 @@ def prepare_data(project: Project) -> tuple[datasets.Split, datasets.Scaler]:
     return parts, scaler
 
 
+def optimizer_options(settings: dict) -> dict:
+    """The optimizer's own keywords among ``settings`` (momentum, Nesterov)."""
+    options = {}
+    if settings["optimizer"] in ("sgd", "rmsprop") and settings["momentum"]:
+        options["momentum"] = settings["momentum"]
+        if settings["optimizer"] == "sgd" and settings["nesterov"]:
+            options["nesterov"] = True
+    return options
+
+
 def make_run(
     project: Project, snapshot_interval: float = 1 / 30, in_process: bool = True
 ) -> TrainingRun:
@@ -193,11 +203,7 @@ def make_run(
     doc = project.document
     net = Network.from_spec(doc.spec(), seed=doc.seed, dtype=settings["dtype"])
     net.set_weights(doc.weights())
-    options = {}
-    if settings["optimizer"] in ("sgd", "rmsprop") and settings["momentum"]:
-        options["momentum"] = settings["momentum"]
-        if settings["optimizer"] == "sgd" and settings["nesterov"]:
-            options["nesterov"] = True
+    options = optimizer_options(settings)
     options.update(
         loss=doc.loss,
         loss_reduction=settings["loss_reduction"],

@@ -9,7 +9,7 @@ the panel is visible.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QBoxLayout,
     QFrame,
@@ -49,7 +49,10 @@ class EvaluationPanel(QWidget):
     """Per-split scores, a confusion matrix (test split, else training) and a predict box:
     the matrix beside the texts or over them, whichever shows its counts the larger. For
     image data a second page picks a sample or takes a drawing (a click on a cell of the
-    matrix picks a sample counted there)."""
+    matrix picks a sample counted there). ``sigPredicted`` follows each typed input the
+    network answered."""
+
+    sigPredicted = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -288,3 +291,4 @@ class EvaluationPanel(QWidget):
             names = frame.data.class_names
             text += f" → class {names[k] if names else k}"
         self._show_output(text)
+        self.sigPredicted.emit()

@@ -17,7 +17,9 @@ from PySide6.QtWidgets import (
 )
 
 from nnstudio.errors import NNStudioError
+from nnstudio.model.lessons import shipped_lessons
 from nnstudio.model.project import OWN, Project
+from nnstudio.model.training import settings_of
 from nnstudio.ui import window_state
 from nnstudio.ui.autosave import Autosaver
 from nnstudio.ui.boundary_plot import BoundaryPlot, draws
@@ -34,12 +36,15 @@ from nnstudio.ui.evaluation import EvaluationPanel
 from nnstudio.ui.exporting import Exporter
 from nnstudio.ui.feature_maps import FeatureMapsView, shows_images
 from nnstudio.ui.inspector import Inspector
+from nnstudio.ui.lesson_guide import LessonGuide
+from nnstudio.ui.lessons_panel import LessonsPanel
 from nnstudio.ui.locate_data import ask_to_fix, fix_offer
 from nnstudio.ui.menus import StudioMenus
 from nnstudio.ui.palette import Palette
 from nnstudio.ui.plots import LossPlot
 from nnstudio.ui.project_files import ProjectFiles
 from nnstudio.ui.runs_panel import RunsPanel
+from nnstudio.ui.stepper import Stepper
 from nnstudio.ui.throttle import Throttle
 from nnstudio.ui.training_controller import TrainingController
 from nnstudio.ui.training_panel import TrainingPanel
@@ -77,7 +82,9 @@ class MainWindow(QMainWindow):
         self.dataset_panel = DatasetPanel()
         self._homes: dict[QDockWidget, Qt.DockWidgetArea] = {}
         self._dock("Layers", self.palette, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self._dock("Dataset", self.dataset_panel, Qt.DockWidgetArea.LeftDockWidgetArea, True)
+        self.dataset_dock = self._dock(
+            "Dataset", self.dataset_panel, Qt.DockWidgetArea.LeftDockWidgetArea, True
+        )
         inspector_dock = self._dock(
             "Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea, True
         )
@@ -105,12 +112,15 @@ class MainWindow(QMainWindow):
         self.maps_dock = self._dock(
             "Feature maps", self.feature_maps, Qt.DockWidgetArea.BottomDockWidgetArea
         )
+        self.stepper = Stepper(lambda: settings_of(self.project))
+        stepper_dock = self._dock("Stepper", self.stepper, Qt.DockWidgetArea.BottomDockWidgetArea)
         # views behind a tab redraw when their tab comes to the front
         for dock, view in (
             (evaluation_dock, self.evaluation),
             (self.weights_dock, self.weights_view),
             (data_dock, self.data_table),
             (self.maps_dock, self.feature_maps),
+            (stepper_dock, self.stepper),
         ):
             dock.visibilityChanged.connect(lambda shown, v=view: shown and v.redraw_now())
         self._tabbed = (
@@ -118,6 +128,7 @@ class MainWindow(QMainWindow):
             evaluation_dock,
             self.weights_dock,
             data_dock,
+            stepper_dock,
             self.maps_dock,
         )
         self.runs_panel = RunsPanel(self.project.runs)
@@ -126,7 +137,6 @@ class MainWindow(QMainWindow):
         # on a 768-pixel screen
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         self._right_docks = (inspector_dock, training_dock)
-        self.arrange_panels()
         self._unsaved_training = False
         self._trained_run = None
         self._runs_refresh = Throttle(
@@ -139,6 +149,14 @@ class MainWindow(QMainWindow):
         self.node_maps = NodeMaps(self.scene, lambda: self.boundary_plot.bounds, self)
         self.drawing = PointDrawing(self.boundary_plot, self.editor, self._show_message, self)
         self.files = ProjectFiles(self, QMenu("Open &Recent", self))
+        self.lessons = LessonGuide(self)
+        self.lessons_dock = self._dock(
+            "Lessons",
+            LessonsPanel(self.lessons, shipped_lessons()),
+            Qt.DockWidgetArea.LeftDockWidgetArea,
+            True,
+        )
+        self.arrange_panels()
         self.menus = StudioMenus(self)
         self._connect()
         self._show_feature_maps_tab()
@@ -186,6 +204,8 @@ class MainWindow(QMainWindow):
             dock.show()
         for before, after in zip(self._tabbed, self._tabbed[1:]):
             self.tabifyDockWidget(before, after)
+        self.tabifyDockWidget(self.dataset_dock, self.lessons_dock)
+        self.dataset_dock.raise_()
         # the runs between the loss curves it compares and the views of the moment
         self.splitDockWidget(self.loss_dock, self.runs_dock, Qt.Orientation.Horizontal)
         width = self.width()
@@ -254,6 +274,8 @@ class MainWindow(QMainWindow):
         self.training.sigFrame.connect(self.weights_view.show_frame)
         self.training.sigFrame.connect(self.data_table.show_frame)
         self.training.sigFrame.connect(self.feature_maps.show_frame)
+        self.training.sigFrame.connect(self.stepper.show_frame)
+        self.stepper.sigLayer.connect(scene.select_layer)
         self.training.sigFrame.connect(self.loss_plot.show_frame)  # its test loss
         editor.sigDatasetChanged.connect(self._show_dataset)
         editor.sigDatasetChanged.connect(self.view.fit)
@@ -459,6 +481,7 @@ class MainWindow(QMainWindow):
 
     def set_project(self, project: Project, path: Path | None) -> None:
         """Show another project (the undo history starts afresh)."""
+        self.lessons.project_shown(project)
         self._subscribe_runs(self.project.runs, connect=False)
         self.project, self.path = project, path
         self.editor.set_project(project)

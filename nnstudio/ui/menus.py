@@ -179,6 +179,11 @@ class StudioMenus:
             lambda: studio_help.show_shortcuts(window, self.all_actions()),
             QKeySequence("Ctrl+/"),
         )
+        self.lessons_action = self._action(
+            "&Lessons",
+            lambda: _show_dock(window.lessons_dock),
+            tip="Lessons from the classic tutorials",
+        )
         self.about_action = self._action("&About nnstudio", lambda: studio_help.show_about(window))
 
     def all_actions(self) -> list[QAction]:
@@ -243,7 +248,13 @@ class StudioMenus:
         ):
             training.addSeparator() if action is None else training.addAction(action)
         assistance = window.menuBar().addMenu("&Help")
-        for action in (self.docs_action, self.shortcuts_action, None, self.about_action):
+        for action in (
+            self.docs_action,
+            self.lessons_action,
+            self.shortcuts_action,
+            None,
+            self.about_action,
+        ):
             assistance.addSeparator() if action is None else assistance.addAction(action)
 
     def _theme_actions(self, menu) -> dict[str, QAction]:
@@ -320,3 +331,8 @@ class StudioMenus:
             self.changes_action,
         ):
             toolbar.addSeparator() if action is None else toolbar.addAction(action)
+
+
+def _show_dock(dock) -> None:
+    dock.show()
+    dock.raise_()

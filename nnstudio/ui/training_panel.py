@@ -30,6 +30,7 @@ AUTOMATIC_LOSS = "automatic"
 # the speed control's settings, slowest first, in steps a second (None: full speed)
 SPEEDS = (1, 2, 5, 10, 30, 100, 300, None)
 AUTOMATIC_SCALING = "auto"
+LOCKED_TIP = "\n(Set by the lesson.)"
 
 
 def _spin(
@@ -116,6 +117,7 @@ class TrainingPanel(QWidget):
             )
             signal.connect(lambda *_, key=key: self._emit_setting(key))
         self.show_settings({**DEFAULT_SETTINGS, "loss": None, "initializer": "glorot_uniform"})
+        self._locked: frozenset[str] = frozenset()
         self.set_running(False)
 
     def _build_settings(self) -> None:
@@ -222,7 +224,7 @@ class TrainingPanel(QWidget):
             self.form.addRow(label, self._widgets[key])
         self.more = QCollapsible("More settings")
         inner = QWidget()
-        more = QFormLayout(inner)
+        self._more_form = more = QFormLayout(inner)
         more.setContentsMargins(0, 0, 0, 0)
         for label, key in (
             ("Loss", "loss"),
@@ -288,10 +290,22 @@ class TrainingPanel(QWidget):
         self.sigSettingsChanged.emit({key: self.settings()[key]})
 
     def set_running(self, running: bool) -> None:
+        self._running = running
         self.play.setEnabled(not running)
         self.pause.setEnabled(running)
         for key, widget in self._widgets.items():
-            widget.setEnabled(not running or key == "lr")
+            widget.setEnabled((not running or key == "lr") and key not in self._locked)
+
+    def restrict(self, locked=(), hidden=()) -> None:
+        """Show the settings ``locked`` without letting them change, and leave out those
+        ``hidden`` (a lesson's; ``restrict()`` gives every setting back)."""
+        self._locked = frozenset(locked)
+        for key, widget in self._widgets.items():
+            form = self.form if self.form.indexOf(widget) >= 0 else self._more_form
+            form.setRowVisible(widget, key not in hidden)
+            tip = widget.toolTip().removesuffix(LOCKED_TIP)
+            widget.setToolTip(tip + LOCKED_TIP if key in self._locked else tip)
+        self.set_running(self._running)
 
     def show_counters(self, epoch: int, step: int, rate: float | None, metrics) -> None:
         """Progress; ``rate`` None when not training (paused, finished)."""

@@ -1,0 +1,123 @@
+"""The stepper: one sample's forward and backward pass, stage by stage, with the real
+numbers, the layer being computed selected on the canvas."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nnstudio.engine.optimizers import get_optimizer
+from nnstudio.engine.trace import step_changes, trace
+from nnstudio.errors import NNStudioError
+from nnstudio.model.training import optimizer_options
+from nnstudio.ui import stepper_text
+from nnstudio.ui.stepper_text import Stage
+
+
+class Stepper(QWidget):
+    """Follows the frames the training controller emits; ``settings()`` gives the
+    project's training settings (loss, optimizer, penalties). ``sigLayer(index)`` asks
+    the canvas to select the layer being computed (a canvas index: 0 is the input)."""
+
+    sigLayer = Signal(int)
+
+    def __init__(self, settings, parent=None):
+        super().__init__(parent)
+        self._settings = settings
+        self.frame = None
+        self.traced = None
+        self._stages: list[Stage] = []
+        self._changes: list = []
+        self.index = 0
+        self.sample = QSpinBox()
+        self.sample.setMinimum(1)
+        self.sample.setPrefix("sample ")
+        self.sample.setToolTip("The training sample to follow through the network")
+        self.inputs = QLabel()
+        self.back = QPushButton("◀ Back")
+        self.forward = QPushButton("Next ▶")
+        self.where = QLabel()
+        self.text = QTextBrowser()
+        row = QHBoxLayout()
+        for widget in (self.sample, self.back, self.forward, self.where):
+            row.addWidget(widget)
+        row.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
+        layout.addLayout(row)
+        layout.addWidget(self.inputs)
+        layout.addWidget(self.text, 1)
+        self.sample.valueChanged.connect(self._retrace)
+        self.back.clicked.connect(lambda: self.show_stage(self.index - 1))
+        self.forward.clicked.connect(lambda: self.show_stage(self.index + 1))
+        self.show_stage(0)
+
+    def show_frame(self, frame) -> None:
+        """Follow another network or its new weights (traced again when shown)."""
+        self.frame = frame
+        self.sample.setMaximum(max(1, len(frame.parts.train.X)))
+        if self.isVisible():
+            self._retrace()
+        else:
+            self.traced = None
+
+    def redraw_now(self) -> None:
+        if self.traced is None and self.frame is not None:
+            self._retrace()
+
+    def _retrace(self) -> None:
+        frame, settings = self.frame, self._settings()
+        if frame is None:
+            return
+        train, i = frame.parts.train, self.sample.value() - 1
+        net = frame.net
+        try:
+            self.traced = trace(
+                net,
+                train.X[i : i + 1],
+                train.targets(net.n_outputs)[i : i + 1],
+                loss=settings["loss"],
+                loss_reduction=settings["loss_reduction"],
+                l1=settings["l1"],
+                l2=settings["l2"],
+            )
+        except NNStudioError as exc:
+            self.traced = None
+            self.text.setHtml(f"<p>⚠ {exc}</p>")
+            return
+        optimizer = get_optimizer(
+            settings["optimizer"], net.parameters, lr=settings["lr"], **optimizer_options(settings)
+        )
+        self._changes = step_changes(net, self.traced, optimizer)
+        values = ", ".join(stepper_text.number(v) for v in train.X[i].reshape(-1)[:8])
+        more = "…" if train.X[i].size > 8 else ""
+        target = ", ".join(stepper_text.number(v) for v in np.ravel(train.y[i]))
+        self.inputs.setText(f"x = ({values}{more}) · target {target}")
+        self._stages = stepper_text.stages(net)
+        self.show_stage(min(self.index, len(self._stages) - 1))
+
+    def show_stage(self, index: int) -> None:
+        stages = self._stages
+        self.back.setEnabled(index > 0)
+        self.forward.setEnabled(index + 1 < len(stages))
+        if not stages or self.traced is None:
+            self.where.setText("")
+            return
+        self.index = index
+        stage = stages[index]
+        self.where.setText(f"stage {index + 1} of {len(stages)}")
+        lr = self._settings()["lr"]
+        self.text.setHtml(
+            stepper_text.describe(stage, self.traced, self.frame.net, self._changes, lr)
+        )
+        if stage.layer >= 0:
+            self.sigLayer.emit(stage.layer + 1)

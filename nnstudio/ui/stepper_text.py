@@ -1,0 +1,146 @@
+"""The stepper's words: each stage of one sample's forward and backward pass written
+out with its real numbers (HTML for a QTextBrowser)."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+import numpy as np
+
+from nnstudio.engine.network import Network
+from nnstudio.engine.trace import Trace
+
+FORWARD, LOSS, BACKWARD, UPDATE = "forward", "loss", "backward", "update"
+MAX_NODES = 6  # nodes written out per stage; the rest are counted
+MAX_TERMS = 4  # terms of a weighted sum written out
+
+
+@dataclass(frozen=True)
+class Stage:
+    kind: str
+    layer: int = -1  # the engine layer (the canvas's layer index − 1)
+
+
+def stages(net: Network) -> list[Stage]:
+    """Forward through every layer, the loss, backward from the last layer, the update."""
+    n = len(net.layers)
+    return [
+        *(Stage(FORWARD, i) for i in range(n)),
+        Stage(LOSS),
+        *(Stage(BACKWARD, i) for i in reversed(range(n))),
+        Stage(UPDATE),
+    ]
+
+
+def number(value: float) -> str:
+    """A value as the stepper prints it: four significant digits, a real minus sign."""
+    return f"{float(value):.4g}".replace("-", "−")
+
+
+def describe(stage: Stage, traced: Trace, net: Network, changes, lr: float) -> str:
+    """The stage's title and its formulas, with the traced sample's numbers."""
+    if stage.kind == LOSS:
+        return _loss(traced)
+    if stage.kind == UPDATE:
+        return _update(traced, net, changes, lr)
+    layer, step = net.layers[stage.layer], traced.layers[stage.layer]
+    title = f"{'Forward' if stage.kind == FORWARD else 'Backward'}: {html.escape(layer.name)}"
+    if not layer.has_parameters:
+        return _heading(title) + _summary(step, stage.kind)
+    if stage.kind == FORWARD:
+        return _heading(title) + _forward(layer, step)
+    return _heading(title) + _backward(layer, step)
+
+
+def _heading(text: str) -> str:
+    return f"<h3>{text}</h3>"
+
+
+def _rows(lines: list[str], total: int) -> str:
+    more = f"<p>… and {total - len(lines):,} more</p>" if total > len(lines) else ""
+    return "".join(f"<p>{line}</p>" for line in lines) + more
+
+
+def _forward(layer, step) -> str:
+    if step.pre_activations.ndim > 2:  # a convolution: too many sums to write out
+        return _summary(step, FORWARD)
+    x, z, a = step.inputs[0], step.pre_activations[0], step.outputs[0]
+    W = layer.weight
+    b = layer.bias if layer.bias is not None else np.zeros(W.shape[1])
+    lines = []
+    for j in range(min(len(z), MAX_NODES)):
+        terms = [f"({number(W[i, j])})·({number(x[i])})" for i in range(min(len(x), MAX_TERMS))]
+        if len(x) > MAX_TERMS:
+            terms.append(f"… ({len(x) - MAX_TERMS} more)")
+        bias = f" + {number(b[j])}" if layer.bias is not None else ""
+        lines.append(
+            f"z<sub>{j + 1}</sub> = {' + '.join(terms)}{bias} = <b>{number(z[j])}</b>; "
+            f"a<sub>{j + 1}</sub> = {layer.activation.name}({number(z[j])}) = "
+            f"<b>{number(a[j])}</b>"
+        )
+    return "<p>z = Σ wᵢ·xᵢ + b, then a = f(z):</p>" + _rows(lines, len(z))
+
+
+def _backward(layer, step) -> str:
+    delta = step.deltas[0]
+    if step.deltas.ndim > 2:
+        return _summary(step, BACKWARD)
+    da = None if step.output_gradients is None else step.output_gradients[0]
+    lines = []
+    for j in range(min(len(delta), MAX_NODES)):
+        if da is None:
+            lines.append(f"δ<sub>{j + 1}</sub> = a − y = <b>{number(delta[j])}</b>")
+        else:
+            lines.append(
+                f"δ<sub>{j + 1}</sub> = ∂L/∂a · f′(z) = {number(da[j])} · f′("
+                f"{number(step.pre_activations[0, j])}) = <b>{number(delta[j])}</b>"
+            )
+    x = step.inputs[0]
+    grads = [
+        f"∂L/∂w<sub>{i + 1},{j + 1}</sub> = x<sub>{i + 1}</sub>·δ<sub>{j + 1}</sub> = "
+        f"{number(x[i])}·{number(delta[j])} = <b>{number(step.weight_gradient[i, j])}</b>"
+        for j in range(min(len(delta), 2))
+        for i in range(min(len(x), 3))
+    ]
+    return (
+        "<p>δ = ∂L/∂z for each node:</p>"
+        + _rows(lines, len(delta))
+        + "<p>and for each connection:</p>"
+        + _rows(grads, step.weight_gradient.size)
+    )
+
+
+def _summary(step, kind: str) -> str:
+    values = step.outputs if kind == FORWARD else step.output_gradients
+    shape = "×".join(map(str, values.shape[1:]))
+    what = "outputs" if kind == FORWARD else "∂L/∂outputs"
+    return (
+        f"<p>{shape} {what}, from {number(values.min())} to {number(values.max())}"
+        f" (mean {number(values.mean())}).</p>"
+    )
+
+
+def _loss(traced: Trace) -> str:
+    a, y = traced.outputs[0], traced.targets[0]
+    pairs = ", ".join(f"a = {number(ai)} for y = {number(yi)}" for ai, yi in zip(a, y))
+    return f"{_heading('Loss')}<p>{pairs}</p><p>L = <b>{number(traced.loss)}</b></p>"
+
+
+def _update(traced: Trace, net: Network, changes, lr: float) -> str:
+    lines = []
+    for layer, step, (dW, _) in zip(
+        (x for x in net.layers if x.has_parameters),
+        (s for s in traced.layers if s.weight_gradient is not None),
+        changes,
+    ):
+        g, w = step.weight_gradient.reshape(-1), layer.weight.reshape(-1)
+        for k in range(min(g.size, 3)):
+            lines.append(
+                f"{html.escape(layer.name)}: w = {number(w[k])}, ∂L/∂w = {number(g[k])}, "
+                f"Δw = <b>{number(dW.reshape(-1)[k])}</b>"
+            )
+    return (
+        f"{_heading('Update')}<p>What the next step changes, trained on this sample "
+        f"alone (for plain SGD: Δw = −lr·∂L/∂w, lr = {number(lr)}):</p>" + _rows(lines, len(lines))
+    )

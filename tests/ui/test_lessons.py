@@ -1,0 +1,90 @@
+"""Lessons in the studio, followed as a learner does: Help → Lessons, Start, read,
+predict, press Play, type an input, Finish — and XOR with a layer dragged in."""
+
+import pytest
+from gestures import drop_from_palette
+from PySide6.QtCore import QPointF, QSettings, Qt
+
+from nnstudio.model.lessons import shipped_lessons
+
+
+def _start(window, qtbot, key):
+    window.menus.lessons_action.trigger()
+    assert window.lessons_dock.isVisible()
+    panel = window.lessons_dock.widget().widget()  # inside its scroll area
+    keys = [lesson.key for lesson in shipped_lessons()]
+    panel.list.setCurrentRow(keys.index(key))
+    qtbot.mouseClick(panel.start, Qt.MouseButton.LeftButton)
+    return panel
+
+
+def _press(qtbot, button):
+    assert button.isEnabled(), f"{button.text()} is not enabled"
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def test_the_single_neuron_lesson_end_to_end(window, qtbot):
+    panel = _start(window, qtbot, "03-single-neuron")
+    guide, training = window.lessons, window.training_panel
+    assert window.project.dataset["name"] == "single_neuron"
+    assert not training._widgets["lr"].isEnabled()  # locked by the lesson
+    assert "Set by the lesson" in training._widgets["lr"].toolTip()
+    assert panel.where.text() == "Step 1 of 4"
+    assert guide.spotlight.target is window.view and guide.spotlight.isVisible()
+    _press(qtbot, panel.next)
+    _press(qtbot, panel.next)
+    assert panel.where.text() == "Step 3 of 4"
+    assert not panel.next.isEnabled()  # done when training finished
+    assert panel.question.isVisible()
+    panel.choices.button(2).click()  # "about 1"
+    assert panel.verdict.text().startswith("Right.")
+    _press(qtbot, training.play)
+    qtbot.waitUntil(panel.next.isEnabled, timeout=60_000)
+    assert panel.status.text() == "✓ Done."
+    _press(qtbot, panel.next)
+    assert guide.spotlight.target is window.evaluation.input
+    window.evaluation.input.setText("1, 0, 0")
+    qtbot.keyClick(window.evaluation.input, Qt.Key.Key_Return)
+    assert "output 0.99993704" in window.evaluation.output.text()
+    assert panel.next.text() == "Finish"
+    _press(qtbot, panel.next)
+    assert guide.lesson is None and panel.pages.currentIndex() == 0
+    assert training._widgets["lr"].isEnabled() and not guide.spotlight.isVisible()
+    assert QSettings().value("lessons/03-single-neuron/done") in (True, "true")
+    assert "✓ done" in panel.list.item(panel.list.currentRow()).text()
+
+
+def test_the_xor_lesson_waits_for_a_hidden_layer_then_for_accuracy(window, qtbot):
+    panel = _start(window, qtbot, "05-xor")
+    _press(qtbot, window.training_panel.play)
+    qtbot.waitUntil(panel.next.isEnabled, timeout=60_000)
+    _press(qtbot, panel.next)
+    assert not panel.next.isEnabled()
+    scene = window.scene
+    drop_from_palette(window, "dense", QPointF((scene.column_x(0) + scene.column_x(1)) / 2, 0))
+    assert len(window.project.document.sizes) == 3
+    assert panel.next.isEnabled()
+    _press(qtbot, panel.next)
+    window.editor.set_units(1, 4)
+    _press(qtbot, window.training_panel.reset)
+    _press(qtbot, window.training_panel.play)
+    qtbot.waitUntil(panel.next.isEnabled, timeout=60_000)
+    assert window.training.latest.metrics["accuracy"] == pytest.approx(1.0)
+
+
+def test_a_hint_appears_when_the_learner_waits(window, qtbot):
+    panel = _start(window, qtbot, "03-single-neuron")
+    guide = window.lessons
+    guide.show_step(2)
+    assert panel.hint.isHidden()
+    step = guide.step
+    guide._hint_timer.start(10)  # as if hint_after had passed
+    qtbot.waitUntil(lambda: panel.hint.isVisible(), timeout=2000)
+    assert panel.hint.text() == f"Hint: {step.hints[0]}"
+
+
+def test_opening_another_project_ends_the_lesson(window, qtbot):
+    panel = _start(window, qtbot, "03-single-neuron")
+    window.menus.new_action.trigger()
+    assert window.lessons.lesson is None and panel.pages.currentIndex() == 0
+    assert window.training_panel._widgets["lr"].isEnabled()

@@ -1,0 +1,68 @@
+"""The stepper: a sample's pass stage by stage, with the numbers worked out by hand."""
+
+import numpy as np
+from PySide6.QtCore import Qt
+
+from nnstudio.model.document import NetworkDocument
+from nnstudio.model.project import Project
+from nnstudio.ui.stepper_text import number
+
+
+def _xor_221(window):
+    doc = NetworkDocument(
+        inputs=2, outputs=1, hidden=((2, "sigmoid"),), output_activation="sigmoid"
+    )
+    project = Project(document=doc, dataset={"name": "xor_table", "params": {}})
+    project.training = {"optimizer": "sgd", "lr": 0.5, "loss_reduction": "mean"}
+    project.document.loss = "mse"
+    window.set_project(project, None)
+
+
+def _sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def test_the_stepper_writes_out_a_2_2_1_pass_with_the_real_numbers(window, qtbot):
+    _xor_221(window)
+    window.stepper.parentWidget().raise_()
+    stepper = window.stepper
+    qtbot.waitUntil(lambda: stepper.traced is not None, timeout=5000)
+    stepper.sample.setValue(2)
+    (W1, b1), (W2, b2) = (
+        (w.astype(float), b.astype(float)) for w, b in window.project.document.weights()
+    )
+    x = stepper.frame.parts.train.X[1].astype(float)
+    y = float(stepper.frame.parts.train.y[1])
+    z1 = x @ W1 + b1
+    a1 = _sigmoid(z1)
+    a2 = _sigmoid(a1 @ W2 + b2)
+    delta2 = 2 * (a2 - y) * a2 * (1 - a2)
+    dW2 = np.outer(a1, delta2)
+
+    assert "Forward: hidden_1" in stepper.text.toPlainText()
+    assert window.scene.layer_items[1].isSelected()  # the layer being computed
+    text = stepper.text.toPlainText()
+    assert f"= {number(z1[0])}; a1 = sigmoid({number(z1[0])}) = {number(a1[0])}" in text
+    for _ in range(2):  # forward through the output, then the loss
+        qtbot.mouseClick(stepper.forward, Qt.MouseButton.LeftButton)
+    assert f"L = {number((a2[0] - y) ** 2)}" in stepper.text.toPlainText()
+    qtbot.mouseClick(stepper.forward, Qt.MouseButton.LeftButton)
+    text = stepper.text.toPlainText()
+    assert "Backward: output" in text and window.scene.layer_items[2].isSelected()
+    assert f"= {number(delta2[0])}" in text
+    assert f"= {number(dW2[0, 0])}" in text
+    while stepper.forward.isEnabled():
+        qtbot.mouseClick(stepper.forward, Qt.MouseButton.LeftButton)
+    text = stepper.text.toPlainText()
+    assert "Update" in text and stepper.where.text() == "stage 6 of 6"
+    assert f"Δw = {number(-0.5 * dW2[0, 0])}" in text  # sgd at lr 0.5
+
+
+def test_the_stepper_follows_training(window, qtbot):
+    _xor_221(window)
+    window.stepper.parentWidget().raise_()
+    stepper = window.stepper
+    qtbot.waitUntil(lambda: stepper.traced is not None, timeout=5000)
+    before = stepper.text.toPlainText()
+    window.training_panel.step.click()
+    qtbot.waitUntil(lambda: stepper.text.toPlainText() != before, timeout=10_000)
