@@ -11,7 +11,8 @@ docs/images, e.g. to look at the studio on a 1366×768 screen:
     xvfb-run -a -s "-screen 0 1366x768x24" .venv/bin/python scripts/screenshots.py /tmp/shots
 
 Names after it take only those shots (own_data, default, mnist, spiral, regression,
-digits, cnn, runs); ``--dark`` takes them in the dark theme (``name-dark.png``).
+digits, cnn, runs, lesson, stepper, slow_motion); ``--dark`` takes them in the dark
+theme (``name-dark.png``).
 """
 
 from __future__ import annotations
@@ -258,6 +259,53 @@ def own_data(out: Path, tmp: Path) -> None:
     close(window, tmp)
 
 
+def lesson(out: Path, tmp: Path) -> None:
+    """The single-neuron lesson at its "train it" step, its question answered."""
+    from nnstudio.model.lessons import shipped_lessons
+
+    window = studio()
+    single = next(x for x in shipped_lessons() if x.key == "03-single-neuron")
+    window.menus.lessons_action.trigger()
+    window.lessons.start(single)
+    window.lessons.show_step(2)
+    panel = window.lessons_dock.widget().widget()
+    panel.choices.button(2).click()
+    train(window)
+    save(window, "lesson.png", out)
+    window.lessons.leave()
+    close(window, tmp)
+
+
+def stepper(out: Path, tmp: Path) -> None:
+    """XOR on a 2-2-1 sigmoid network, the stepper half-way back through it."""
+    from PySide6.QtWidgets import QDockWidget
+
+    window = studio()
+    window.editor.set_dataset({"name": "xor_table", "params": {}})
+    window.editor.remove_layer(2)
+    window.editor.set_units(1, 2)
+    window.editor.set_activation(1, "sigmoid")
+    window.findChild(QDockWidget, "Stepper").raise_()
+    window.training.step()
+    wait(2.0)
+    stepper = window.stepper
+    for _ in range(4):  # forward, forward, loss: now the output's backward pass
+        stepper.forward.click()
+    save(window, "stepper.png", out)
+    close(window, tmp)
+
+
+def slow_motion(out: Path, tmp: Path) -> None:
+    """The circle learnt at 10 steps a second: the boundary a few steps in."""
+    window = studio()
+    window.training_panel.speed.setValue(3)  # 10 steps/s
+    window.training.play()
+    wait(4.0)
+    save(window, "slow-motion.png", out)
+    window.training.pause()
+    close(window, tmp)
+
+
 def main() -> None:
     args = [a for a in sys.argv[1:] if a != "--dark"]
     dark = len(args) < len(sys.argv) - 1
@@ -281,7 +329,8 @@ def main() -> None:
         theme.apply(theme.DARK if dark else theme.LIGHT)
         SUFFIX[""] = "-dark.png" if dark else ".png"
         chosen = args[1:]  # the shots named (own_data, mnist, …), else all
-        for shot in (own_data, default, mnist, spiral, regression, digits, cnn, runs):
+        shots = (own_data, default, mnist, spiral, regression, digits, cnn, runs)
+        for shot in (*shots, lesson, stepper, slow_motion):
             if not chosen or shot.__name__ in chosen:
                 shot(out, tmp)
 

@@ -61,6 +61,7 @@ class LessonGuide(QObject):
         document.layer_added.connect(lambda *_: self._happened("layer_added"))
         document.layer_removed.connect(lambda *_: self._happened("layer_removed"))
         window.training_panel.restrict(lesson.locked, lesson.hidden)
+        window.show_lesson(True)
         self.lesson = lesson
         reached = int(QSettings().value(f"{PROGRESS}/{lesson.key}/step", 0) or 0)
         self.show_step(min(reached, len(lesson.steps) - 1))
@@ -100,6 +101,7 @@ class LessonGuide(QObject):
         self._hint_timer.stop()
         self.spotlight.point_at(None)
         self.window.training_panel.restrict()
+        self.window.show_lesson(False)
         self.sigChanged.emit()
 
     # -- what happens in the studio ---------------------------------------------------

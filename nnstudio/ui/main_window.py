@@ -153,7 +153,7 @@ class MainWindow(QMainWindow):
         self.lessons_dock = self._dock(
             "Lessons",
             LessonsPanel(self.lessons, shipped_lessons()),
-            Qt.DockWidgetArea.LeftDockWidgetArea,
+            Qt.DockWidgetArea.RightDockWidgetArea,
             True,
         )
         self.arrange_panels()
@@ -196,16 +196,16 @@ class MainWindow(QMainWindow):
 
     def arrange_panels(self) -> None:
         """The default arrangement (View → Reset layout): the palette and the dataset on
-        the left, the inspector over the training settings on the right, and along the
-        bottom the loss, the runs and the views of the moment as tabs."""
+        the left, the inspector (and the lessons, a tab) over the training settings on
+        the right, and along the bottom the loss, the runs and the views of the moment
+        as tabs."""
         for dock, area in self._homes.items():
             dock.setFloating(False)
             self.addDockWidget(area, dock)
             dock.show()
         for before, after in zip(self._tabbed, self._tabbed[1:]):
             self.tabifyDockWidget(before, after)
-        self.tabifyDockWidget(self.dataset_dock, self.lessons_dock)
-        self.dataset_dock.raise_()
+        self.tabifyDockWidget(self._right_docks[0], self.lessons_dock)
         # the runs between the loss curves it compares and the views of the moment
         self.splitDockWidget(self.loss_dock, self.runs_dock, Qt.Orientation.Horizontal)
         width = self.width()
@@ -215,14 +215,26 @@ class MainWindow(QMainWindow):
             Qt.Orientation.Horizontal,
         )
         self.resizeDocks([self.loss_dock], [self.height() * 2 // 5], Qt.Orientation.Vertical)
-        inspector_dock, training_dock = self._right_docks
-        self.resizeDocks(  # the inspector as tall as its form, the training panel the rest
-            [inspector_dock, training_dock],
-            [self.inspector.sizeHint().height() + DOCK_TITLE_HEIGHT, self.height()],
-            Qt.Orientation.Vertical,
-        )
+        self.show_lesson(self.lessons.lesson is not None)
         self.boundary_dock.raise_()
         self._show_feature_maps_tab()
+
+    def show_lesson(self, shown: bool) -> None:
+        """During a lesson its panel is in front, above the training panel and given
+        the room its text needs; otherwise the inspector, as tall as its form."""
+        front = self.lessons_dock if shown else self._right_docks[0]
+        front.show()
+        front.raise_()
+        QTimer.singleShot(0, lambda: self._size_right_column(front, shown))  # once in front
+
+    def _size_right_column(self, front: QDockWidget, lesson: bool) -> None:
+        training_dock = self._right_docks[1]
+        column = max(front.height() + training_dock.height(), self.height() // 2)
+        if lesson:
+            top = column * 11 // 20
+        else:
+            top = self.inspector.sizeHint().height() + DOCK_TITLE_HEIGHT
+        self.resizeDocks([front, training_dock], [top, column - top], Qt.Orientation.Vertical)
 
     def _connect(self) -> None:
         editor, scene = self.editor, self.scene

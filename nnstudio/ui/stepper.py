@@ -8,9 +8,9 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QSpinBox,
     QTextBrowser,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -43,22 +43,29 @@ class Stepper(QWidget):
         self.sample.setPrefix("sample ")
         self.sample.setToolTip("The training sample to follow through the network")
         self.inputs = QLabel()
-        self.back = QPushButton("◀ Back")
-        self.forward = QPushButton("Next ▶")
+        self.inputs.setWordWrap(True)  # a long input never widens the window
+        self.back = QToolButton()
+        self.back.setText("◀")
+        self.back.setToolTip("The stage before")
+        self.forward = QToolButton()
+        self.forward.setText("▶")
+        self.forward.setToolTip("The next stage of the pass")
         self.where = QLabel()
+        self.where.setWordWrap(True)
         self.text = QTextBrowser()
         row = QHBoxLayout()
-        for widget in (self.sample, self.back, self.forward, self.where):
+        for widget in (self.sample, self.back, self.forward):
             row.addWidget(widget)
         row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
         layout.addLayout(row)
+        layout.addWidget(self.where)
         layout.addWidget(self.inputs)
         layout.addWidget(self.text, 1)
         self.sample.valueChanged.connect(self._retrace)
-        self.back.clicked.connect(lambda: self.show_stage(self.index - 1))
-        self.forward.clicked.connect(lambda: self.show_stage(self.index + 1))
+        self.back.clicked.connect(lambda: self._step_to(self.index - 1))
+        self.forward.clicked.connect(lambda: self._step_to(self.index + 1))
         self.show_stage(0)
 
     def show_frame(self, frame) -> None:
@@ -101,7 +108,7 @@ class Stepper(QWidget):
         values = ", ".join(stepper_text.number(v) for v in train.X[i].reshape(-1)[:8])
         more = "…" if train.X[i].size > 8 else ""
         target = ", ".join(stepper_text.number(v) for v in np.ravel(train.y[i]))
-        self.inputs.setText(f"x = ({values}{more}) · target {target}")
+        self.inputs.setText(f"x = ({values}{more}), as the network sees it · target {target}")
         self._stages = stepper_text.stages(net)
         self.show_stage(min(self.index, len(self._stages) - 1))
 
@@ -119,5 +126,10 @@ class Stepper(QWidget):
         self.text.setHtml(
             stepper_text.describe(stage, self.traced, self.frame.net, self._changes, lr)
         )
-        if stage.layer >= 0:
-            self.sigLayer.emit(stage.layer + 1)
+
+    def _step_to(self, index: int) -> None:
+        """The learner stepped: show that stage, its layer selected on the canvas (only
+        then: a new frame never takes the selection from an edit under way)."""
+        self.show_stage(index)
+        if self._stages and self._stages[self.index].layer >= 0:
+            self.sigLayer.emit(self._stages[self.index].layer + 1)

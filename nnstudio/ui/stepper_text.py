@@ -38,6 +38,12 @@ def number(value: float) -> str:
     return f"{float(value):.4g}".replace("-", "−")
 
 
+def factor(value: float) -> str:
+    """A value as a factor of a product: in parentheses when negative."""
+    text = number(value)
+    return f"({text})" if text.startswith("−") else text
+
+
 def describe(stage: Stage, traced: Trace, net: Network, changes, lr: float) -> str:
     """The stage's title and its formulas, with the traced sample's numbers."""
     if stage.kind == LOSS:
@@ -70,7 +76,7 @@ def _forward(layer, step) -> str:
     b = layer.bias if layer.bias is not None else np.zeros(W.shape[1])
     lines = []
     for j in range(min(len(z), MAX_NODES)):
-        terms = [f"({number(W[i, j])})·({number(x[i])})" for i in range(min(len(x), MAX_TERMS))]
+        terms = [f"{factor(W[i, j])}·{factor(x[i])}" for i in range(min(len(x), MAX_TERMS))]
         if len(x) > MAX_TERMS:
             terms.append(f"… ({len(x) - MAX_TERMS} more)")
         bias = f" + {number(b[j])}" if layer.bias is not None else ""
@@ -93,13 +99,13 @@ def _backward(layer, step) -> str:
             lines.append(f"δ<sub>{j + 1}</sub> = a − y = <b>{number(delta[j])}</b>")
         else:
             lines.append(
-                f"δ<sub>{j + 1}</sub> = ∂L/∂a · f′(z) = {number(da[j])} · f′("
+                f"δ<sub>{j + 1}</sub> = ∂L/∂a · f′(z) = {factor(da[j])} · f′("
                 f"{number(step.pre_activations[0, j])}) = <b>{number(delta[j])}</b>"
             )
     x = step.inputs[0]
     grads = [
         f"∂L/∂w<sub>{i + 1},{j + 1}</sub> = x<sub>{i + 1}</sub>·δ<sub>{j + 1}</sub> = "
-        f"{number(x[i])}·{number(delta[j])} = <b>{number(step.weight_gradient[i, j])}</b>"
+        f"{factor(x[i])}·{factor(delta[j])} = <b>{number(step.weight_gradient[i, j])}</b>"
         for j in range(min(len(delta), 2))
         for i in range(min(len(x), 3))
     ]

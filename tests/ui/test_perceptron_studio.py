@@ -25,12 +25,20 @@ def single_step_neuron(window, qtbot, dataset: str) -> None:
     settings["batch_size"].setValue(1)
 
 
+def drawn_latest(window, qtbot) -> None:
+    """Wait until the data views (the boundary among them) show the latest snapshot."""
+    training = window.training
+    qtbot.waitUntil(lambda: training._drawn["data views"] is training.latest, timeout=5000)
+
+
 def test_the_perceptron_separates_and_then_its_line_stays(window, qtbot):
     single_step_neuron(window, qtbot, "and")
     train_epochs(window, qtbot, 12)
     assert window.training.latest.metrics["accuracy"] == 1.0
+    drawn_latest(window, qtbot)
     line = window.boundary_plot.image.image.copy()
     train_epochs(window, qtbot, 13, start=13)
+    drawn_latest(window, qtbot)
     np.testing.assert_array_equal(window.boundary_plot.image.image, line)
 
 
@@ -40,6 +48,7 @@ def test_on_xor_the_line_never_settles(window, qtbot):
     for epoch in range(1, 9):
         train_epochs(window, qtbot, epoch, start=epoch)
         assert window.training.latest.metrics["accuracy"] <= 0.75
+        drawn_latest(window, qtbot)
         pictures.append(window.boundary_plot.image.image.copy())
     changed = [not np.array_equal(a, b) for a, b in zip(pictures, pictures[1:])]
     assert sum(changed) >= 4  # it keeps moving

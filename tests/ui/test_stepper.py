@@ -40,7 +40,6 @@ def test_the_stepper_writes_out_a_2_2_1_pass_with_the_real_numbers(window, qtbot
     dW2 = np.outer(a1, delta2)
 
     assert "Forward: hidden_1" in stepper.text.toPlainText()
-    assert window.scene.layer_items[1].isSelected()  # the layer being computed
     text = stepper.text.toPlainText()
     assert f"= {number(z1[0])}; a1 = sigmoid({number(z1[0])}) = {number(a1[0])}" in text
     for _ in range(2):  # forward through the output, then the loss
@@ -63,6 +62,8 @@ def test_the_stepper_follows_training(window, qtbot):
     window.stepper.parentWidget().raise_()
     stepper = window.stepper
     qtbot.waitUntil(lambda: stepper.traced is not None, timeout=5000)
+    window.scene.select_layer(0)
     before = stepper.text.toPlainText()
     window.training_panel.step.click()
     qtbot.waitUntil(lambda: stepper.text.toPlainText() != before, timeout=10_000)
+    assert window.scene.layer_items[0].isSelected()  # a new frame leaves the selection

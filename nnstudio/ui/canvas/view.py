@@ -21,6 +21,9 @@ def layer_mime(kind: str) -> QMimeData:
     return mime
 
 
+PAN_ROOM = 5000.0  # scene units the view may pan beyond the network fitted last
+
+
 class NetworkView(QGraphicsView):
     """Shows a :class:`NetworkScene`; emits ``sigLayerDropped(kind, index)``."""
 
@@ -70,11 +73,17 @@ class NetworkView(QGraphicsView):
         self.zoom_by(1 / ZOOM_STEP)
 
     def fit(self) -> None:
-        """Show the whole network, never magnified beyond 1.5×."""
+        """Show the whole network in the middle, never magnified beyond 1.5×."""
         rect = self.scene().network_rect().adjusted(-30, -30, 30, 30)
         self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
         if self.zoom > 1.5:
             self._scale_to(1.5)
+        off = self.mapFromScene(rect.center()) - self.viewport().rect().center()
+        if off.manhattanLength() > 2:
+            # the scene's rect only grows: a network smaller than one it held before
+            # sat off centre in it; give the view room around this one
+            self.setSceneRect(rect.adjusted(-PAN_ROOM, -PAN_ROOM, PAN_ROOM, PAN_ROOM))
+            self.centerOn(rect.center())
         self._auto_fit = True
 
     def keep_in_view(self) -> None:
