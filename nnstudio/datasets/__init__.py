@@ -58,6 +58,7 @@ BUILTIN: dict[str, Callable[..., Dataset]] = {
     "xor_table": toy.logic_xor,
     "parity3": toy.parity3,
     "single_neuron": toy.single_neuron,
+    "xor_with_one": toy.xor_with_one,
     "iris": shipped.iris,
     "digits": shipped.digits,
     "mnist": shipped.mnist,

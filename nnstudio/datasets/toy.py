@@ -240,3 +240,17 @@ def single_neuron() -> Dataset:
         "tutorial: the output copies the first input; then try [1, 0, 0].",
         ("input 1", "input 2", "input 3"),
     )
+
+
+def xor_with_one() -> Dataset:
+    """The 3-4-1 tutorial's table: XOR of the first two inputs, the third always 1 (it
+    stands in for the bias the network does not have)."""
+    rows = [[0, 0, 1], [0, 1, 1], [1, 0, 1], [1, 1, 1]]
+    return _table(
+        "xor_with_one",
+        rows,
+        [0, 1, 1, 0],
+        "The 3-4-1 tutorial's table: XOR of inputs 1 and 2; input 3 is always 1, the "
+        "network's bias in disguise.",
+        ("input 1", "input 2", "input 3"),
+    )

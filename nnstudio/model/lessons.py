@@ -192,7 +192,10 @@ def load_lesson(path: Path) -> Lesson:
         raise DocumentError(f"{where}: {exc}") from None
     if not steps:
         raise DocumentError(f"{where}: the lesson has no steps")
-    lesson.project()  # its preset must make a project
+    try:
+        lesson.project()  # its preset must make a project
+    except DocumentError as exc:
+        raise DocumentError(f"{where}: its project: {exc}") from None
     return lesson
 
 

@@ -124,6 +124,7 @@ class LessonGuide(QObject):
             "boundary": window.boundary_plot,
             "predict": window.evaluation.input,
             "weights": window.weights_view,
+            "data": window.data_table,
             **panel._widgets,
         }
         return named[name]

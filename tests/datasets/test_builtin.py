@@ -60,6 +60,9 @@ def test_truth_tables():
     assert parity.y.tolist() == [int(row.sum()) % 2 for row in parity.X]
     single = datasets.load("single_neuron")
     assert np.array_equal(single.y, single.X[:, 0])
+    three = datasets.load("xor_with_one")
+    assert three.y.tolist() == (three.X[:, 0] != three.X[:, 1]).astype(int).tolist()
+    assert (three.X[:, 2] == 1).all()
 
 
 def _train_and_score(data, hidden, epochs, lr=0.01, seed=0, activation="tanh"):

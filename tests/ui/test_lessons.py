@@ -88,3 +88,45 @@ def test_opening_another_project_ends_the_lesson(window, qtbot):
     window.menus.new_action.trigger()
     assert window.lessons.lesson is None and panel.pages.currentIndex() == 0
     assert window.training_panel._widgets["lr"].isEnabled()
+
+
+def test_every_lesson_points_only_at_controls_the_studio_has(window):
+    for lesson in shipped_lessons():
+        for step in lesson.steps:
+            assert step.highlight == "" or window.lessons.widget_named(step.highlight)
+        for key in (*lesson.locked, *lesson.hidden):
+            assert key in window.training_panel._widgets, (lesson.key, key)
+
+
+def _do_what_the_step_asks(window, qtbot, step, lesson):
+    """The learner's move for a step's condition (a manual step: nothing)."""
+    condition, training = step.done_when, window.training_panel
+    if condition.event == "trained":
+        _press(qtbot, training.step)
+    elif condition.event == "edited":
+        window.editor.set_activation(len(window.project.document) - 1, "sigmoid")
+    elif condition.event == "layer_added":
+        scene = window.scene
+        between = QPointF((scene.column_x(0) + scene.column_x(1)) / 2, 0)
+        drop_from_palette(window, "dense", between)
+    elif condition.event == "predicted":
+        window.evaluation.input.setText(", ".join(map(str, lesson.claims[0].input)))
+        qtbot.keyClick(window.evaluation.input, Qt.Key.Key_Return)
+    elif not condition.manual:  # finished, or a metric: train
+        if window.project.dataset["name"] == "mnist":
+            training._widgets["epochs"].setValue(1)  # the test's budget, not the lesson's
+        if window.training.latest is not None and window.training.latest.status == "finished":
+            _press(qtbot, training.reset)
+        _press(qtbot, training.play)
+
+
+@pytest.mark.parametrize("lesson", shipped_lessons(), ids=lambda lesson: lesson.key)
+def test_every_lesson_runs_to_its_end(window, qtbot, lesson):
+    panel = _start(window, qtbot, lesson.key)
+    for step in lesson.steps:
+        assert window.lessons.step == step
+        _do_what_the_step_asks(window, qtbot, step, lesson)
+        qtbot.waitUntil(panel.next.isEnabled, timeout=120_000)
+        _press(qtbot, panel.next)
+    assert window.lessons.lesson is None
+    assert QSettings().value(f"lessons/{lesson.key}/done") in (True, "true")
