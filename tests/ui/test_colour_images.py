@@ -203,7 +203,9 @@ def test_a_colour_idx_pair_opens_with_its_shape(window, qtbot, tmp_path):
     assert np.isfinite(window.training.latest.losses).all()
 
 
-def test_grey_images_still_draw(window, qtbot):
+def test_grey_images_still_draw_and_colour_ones_turn_drawing_off(
+    window, qtbot, tmp_path, monkeypatch
+):
     window.resize(1366, 768)
     window.arrange_panels()
     assert window.editor.set_dataset({"name": "digits", "params": {}})
@@ -214,6 +216,15 @@ def test_grey_images_still_draw(window, qtbot):
     assert predictor.draw_mode.isEnabled() and predictor.note.isHidden()
     predictor.draw_mode.click()
     assert predictor.drawing
+    # colour data while drawing: the page goes back to the samples and says why
+    path, _ = colour_npz(tmp_path)
+    _open(window, monkeypatch, path)
+    train_epochs(window, qtbot, 1)
+    qtbot.waitUntil(lambda: predictor.frame.data.channels == 3, timeout=5000)
+    assert not predictor.drawing and not predictor.draw_mode.isEnabled()
+    assert "drawing is for grey images" in predictor.note.text()
+    assert "a drawing is grey" in predictor.draw_mode.toolTip()
+    assert predictor.outputs is not None  # the sample's answer
 
 
 @pytest.mark.parametrize("channels", [1, 3])
