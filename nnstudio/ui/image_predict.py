@@ -1,7 +1,7 @@
 """Try the network on an image: pick a sample of the split the confusion matrix counts
-(◀ ▶, its number, or at random) and see its label and the network's answer, or draw a
-digit and see the answer change as you draw (grey images: a drawing has no colours;
-colour images are tried on their samples). Both follow training."""
+(◀ ▶, its number, or at random) and see its label and the network's answer, or, for
+grey images, draw a digit and see the answer change as you draw (a drawing has no
+colours: colour images are tried on their samples). Both follow training."""
 
 from __future__ import annotations
 

@@ -124,9 +124,9 @@ class WeightsView(QWidget):
     def _show_tiles(self, names: list[str], first: np.ndarray, shape) -> None:
         images = unit_images(first, shape)
         reflow = self.tile_grid.count != len(images) or self.tile_grid.pixels != shape[:2]
-        largest = np.abs(first[:, : len(images)]).max(axis=0)  # of the channels shown
-        if images.ndim == 3 and len(shape) == 3:
-            largest = np.abs(first[:: shape[2], : len(images)]).max(axis=0)
+        # of the channels shown: all three of colour, else the first (every c-th row)
+        step = shape[2] if images.ndim == 3 and len(shape) == 3 else 1
+        largest = np.abs(first[::step, : len(images)]).max(axis=0)
         self.tile_caption.setToolTip(COLOUR_KEY_TIP if images.ndim == 4 else KEY_TIP)
         self.tile_grid.set_images(
             unit_rgba(images),
