@@ -355,7 +355,7 @@ def _spec_run(project, args):
         raise NNStudioError("--data is needed to train a spec (a project brings its own)")
     data, encoding = _read_data(args.data, args)
     if isinstance(spec, dict) and "inputs" not in spec:
-        spec = {**spec, "inputs": data.n_features}
+        spec = {**spec, "inputs": _inputs_for(spec, data)}
     seed = options["seed"]
     net = Network.from_spec(spec, seed=seed, dtype=options["dtype"])
     if project is not None:
@@ -395,6 +395,16 @@ def _spec_run(project, args):
         **extra,
     )
     return TrainingRun(net, trainer, parts, scaler, data), seed
+
+
+def _inputs_for(spec: dict, data) -> int | list[int]:
+    """A spec's missing ``inputs`` from the data: the images' [height, width, channels]
+    when the spec has image layers (convolution, pooling, flatten), else the features."""
+    from nnstudio.model.layer_types import IMAGE_TYPES
+
+    layers = spec.get("layers") if isinstance(spec.get("layers"), list) else []
+    images = any(isinstance(layer, dict) and layer.get("type") in IMAGE_TYPES for layer in layers)
+    return list(data.image_input) if images and data.image_input else data.n_features
 
 
 def _read_data(source: str, args, encoding=None):

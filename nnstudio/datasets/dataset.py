@@ -26,7 +26,8 @@ class Dataset:
     class_names: tuple[str, ...] | None = None
     name: str = "data"
     description: str = ""
-    # (height, width), or (channels, height, width): each row of X is an image
+    # (height, width), or (height, width, channels) channels last: each row of X is an
+    # image, its values in that order (as NumPy's reshape and Keras flatten)
     image_shape: tuple[int, ...] | None = field(default=None)
 
     def __post_init__(self):
@@ -48,12 +49,19 @@ class Dataset:
     @property
     def image_input(self) -> tuple[int, ...]:
         """Each row as the (height, width, channels) image a convolutional network
-        takes; () for rows that are no images, or images of several channels (stored
-        channels first, which a channels-last network would read wrongly)."""
-        if not self.image_shape or (len(self.image_shape) == 3 and self.image_shape[0] != 1):
+        takes (a grey image of (height, width): one channel); () for rows that are no
+        images."""
+        if not self.image_shape:
             return ()
-        height, width = self.image_shape[-2:]
-        return (height, width, 1)
+        if len(self.image_shape) == 2:
+            return (*self.image_shape, 1)
+        return tuple(self.image_shape) if len(self.image_shape) == 3 else ()
+
+    @property
+    def channels(self) -> int:
+        """Values per pixel: 1 for grey images (and rows that are no images), 3 for
+        colour (red, green, blue)."""
+        return self.image_input[2] if self.image_input else 1
 
     @property
     def n_samples(self) -> int:

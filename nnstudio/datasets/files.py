@@ -109,9 +109,12 @@ def load_npz(
     """Load arrays ``x_key`` (n, d) and ``y_key`` (n,) or (n, k) from an ``.npz`` file.
 
     String labels become classes; integer labels with few values too (unless ``task``
-    says "regression"). An optional ``shape_key`` array of 2 or 3 whole numbers (e.g.
-    [28, 28], or [1, 28, 28] with channels) says each row is an image: it becomes the
-    dataset's ``image_shape`` and must hold d values."""
+    says "regression"). An optional ``shape_key`` array of 2 or 3 whole numbers says
+    each row is an image: (height, width) grey, or (height, width, channels) channels
+    last, e.g. [32, 32, 3] for colour. It becomes the dataset's ``image_shape`` and must
+    hold d values. A channels-first shape (channels, height, width), as PyTorch keeps
+    images, is told by a first number of 1, or of 2 to 4 with a last one above 4
+    ([1, 28, 28], [3, 32, 32]): its rows are reordered to channels last as they load."""
     path = Path(path)
     _check_file(path, max_bytes)
     arrays = read_arrays(path, path.name, max_bytes, DataError)
@@ -125,7 +128,22 @@ def load_npz(
     data = _from_arrays(X, y, path, x_key, y_key, task)
     if shape is None:
         return data
-    return replace(data, image_shape=_image_shape(shape, data.n_features, path, shape_key, x_key))
+    image_shape = _image_shape(shape, data.n_features, path, shape_key, x_key)
+    if len(image_shape) == 3 and channels_first(image_shape):
+        channels, height, width = image_shape
+        X = data.X.reshape(-1, channels, height, width).transpose(0, 2, 3, 1)
+        return replace(data, X=X.reshape(len(X), -1), image_shape=(height, width, channels))
+    return replace(data, image_shape=image_shape)
+
+
+MAX_CHANNELS = 4  # grey, grey and alpha, red-green-blue, and alpha
+
+
+def channels_first(shape: tuple[int, int, int]) -> bool:
+    """True for a (channels, height, width) shape, as PyTorch keeps images: one channel
+    first ([1, 28, 28], the form nnstudio read before it read colour), or 2 to 4 first
+    and more than that last ([3, 32, 32]); False for (height, width, channels)."""
+    return shape[0] == 1 or shape[0] <= MAX_CHANNELS < shape[2]
 
 
 def _image_shape(shape: np.ndarray, features: int, path: Path, key: str, x_key: str):
@@ -138,7 +156,7 @@ def _image_shape(shape: np.ndarray, features: int, path: Path, key: str, x_key: 
     ):
         raise DataError(
             f"{path.name}: array {key!r} must be 2 or 3 whole numbers above 0 (the height and "
-            f"width of an image, or channels, height and width), got {shape.tolist()!r}"
+            f"width of an image, and its channels), got {shape.tolist()!r}"
         )
     image_shape = tuple(int(v) for v in shape)
     if math.prod(image_shape) != features:
@@ -262,8 +280,8 @@ def read_idx(path, max_bytes: int = MAX_BYTES) -> np.ndarray:
 def load_idx(images, labels, max_bytes: int = MAX_BYTES) -> Dataset:
     """Load an MNIST-style pair: images (n, rows, cols) and labels (n,). Images are
     flattened and scaled to [0, 1], keeping their ``image_shape`` (rows, cols); 4-D
-    images (n, rows, cols, channels) are stored channels first, as PyTorch does:
-    ``image_shape`` (channels, rows, cols). Labels become classes "0", "1", ... An
+    images (n, rows, cols, channels), colour ones say, keep theirs channels last:
+    ``image_shape`` (rows, cols, channels). Labels become classes "0", "1", ... An
     images file and a labels file of different lengths are refused."""
     images_path, labels_path = Path(images), Path(labels)
     pixels, classes = read_idx(images_path, max_bytes), read_idx(labels_path, max_bytes)
@@ -283,8 +301,6 @@ def load_idx(images, labels, max_bytes: int = MAX_BYTES) -> Dataset:
         raise DataError(f"{images_path.name} holds no images")
     if np.issubdtype(classes.dtype, np.floating) or classes.min() < 0:
         raise DataError(f"{labels_path.name}: labels must be whole numbers ≥ 0")
-    if pixels.ndim == 4:  # (n, rows, cols, channels) → channels first
-        pixels = pixels.transpose(0, 3, 1, 2)
     X = pixels.reshape(len(pixels), -1).astype(np.float32)
     if pixels.dtype == np.dtype(">u1"):
         X /= 255.0
@@ -293,8 +309,8 @@ def load_idx(images, labels, max_bytes: int = MAX_BYTES) -> Dataset:
     n_classes = int(classes.max()) + 1
     if n_classes < 2:
         raise DataError(f"{labels_path.name} holds one class only; a classifier needs two")
-    # each image keeps its shape: (rows, columns), or (channels, rows, columns)
-    image_shape = tuple(int(d) for d in pixels.shape[1:]) if pixels.ndim >= 3 else None
+    # each image keeps its shape: (rows, columns), or (rows, columns, channels)
+    image_shape = tuple(int(d) for d in pixels.shape[1:]) if 3 <= pixels.ndim <= 4 else None
     return Dataset(
         X=X.astype(np.float64),
         y=classes.astype(np.int64),

@@ -1,7 +1,8 @@
 """Inside an image network, for one sample of the data: each image layer's feature maps
 (convolution, pooling, dropout), one grey picture per channel, and each convolution's
-filters, following training live. One picture grid per layer, drawing only the
-pictures on screen (:class:`~nnstudio.ui.weight_tiles.TileGrid`)."""
+filters (the first one's on colour images in colour), following training live. One
+picture grid per layer, drawing only the pictures on screen
+(:class:`~nnstudio.ui.weight_tiles.TileGrid`)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from nnstudio.engine.layers.keys import shape_text
 from nnstudio.engine.snapshot import RUNNING
 from nnstudio.errors import NNStudioError
 from nnstudio.ui.canvas import colors
+from nnstudio.ui.colour_pictures import RGB, colour_filter_rgba, sample_rgba
 from nnstudio.ui.feature_pictures import (
     filter_pictures,
     filter_rgba,
@@ -66,11 +68,25 @@ def _label(text: str) -> QLabel:
     return label
 
 
-class LayerRow(QWidget):
-    """One image layer: its name and output shape, its maps, and its filters if any."""
+def colour_filters(layers: list[Layer]) -> int | None:
+    """The index of the convolution whose filters are drawn in colour: the first one,
+    when the network's images are red, green and blue (only pooling or dropout before
+    it, which keep the channels); None for grey images or another number of channels."""
+    filtered = [k for k, layer in enumerate(layers) if _is_filtered(layer)]
+    shape = layers[0].input_shape
+    if not filtered or len(shape) != 3 or shape[2] != RGB:
+        return None
+    first = layers[filtered[0]]
+    return filtered[0] if first.weight_shape[2] == RGB else None
 
-    def __init__(self, layer: Layer, parent=None):
+
+class LayerRow(QWidget):
+    """One image layer: its name and output shape, its maps, and its filters if any
+    (``colour``: the kernels on red, green and blue, as colour pictures)."""
+
+    def __init__(self, layer: Layer, parent=None, colour: bool = False):
         super().__init__(parent)
+        self.colour = colour
         self.title = _label(
             f"<b>{layer.name}</b> · {layer.type_name} · {shape_text(layer.output_shape)}"
         )
@@ -91,9 +107,11 @@ class LayerRow(QWidget):
         if _is_filtered(layer):
             kh, kw, inputs, _ = layer.weight_shape
             mean = f"mean over {inputs} input channels" if inputs > 1 else "1 input channel"
+            key = f"{_key(colors.NEGATIVE)} − {_key(colors.POSITIVE)} +"
+            if colour:
+                mean, key = "in colour", "the weights on red, green and blue as one colour, grey 0"
             self.filters_title = _label(
-                f"Filters {kh}×{kw} ({mean}): {_key(colors.NEGATIVE)} − "
-                f"{_key(colors.POSITIVE)} +, each scaled to its largest |weight|"
+                f"Filters {kh}×{kw} ({mean}): {key}, each scaled to its largest |weight|"
             )
             self.filters = TileGrid()
             layout.addWidget(self.filters_title)
@@ -111,9 +129,14 @@ class LayerRow(QWidget):
         )
         if self.filters is not None:
             kernels = layer.weight
-            largest = np.abs(kernels.mean(axis=2)).max(axis=(0, 1))
+            if self.colour:
+                largest = np.abs(kernels).max(axis=(0, 1, 2))
+                rgba = colour_filter_rgba(kernels)
+            else:
+                largest = np.abs(kernels.mean(axis=2)).max(axis=(0, 1))
+                rgba = filter_rgba(filter_pictures(kernels))
             self.filters.set_images(
-                filter_rgba(filter_pictures(kernels)),
+                rgba,
                 tile_zoom(kernels.shape[:2]),
                 [f"{name} filter {k + 1}: largest |weight| {v:.3g}" for k, v in enumerate(largest)],
             )
@@ -222,7 +245,8 @@ class FeatureMapsView(QWidget):
             self._rows_layout.removeWidget(row)
             row.deleteLater()
         self._indices = [k for k, layer in enumerate(layers) if len(layer.output_shape) == 3]
-        self.rows = [LayerRow(layers[k]) for k in self._indices]
+        colour = colour_filters(layers) if layers else None
+        self.rows = [LayerRow(layers[k], colour=k == colour) for k in self._indices]
         for k, row in enumerate(self.rows):
             self._rows_layout.insertWidget(k, row)
         self.message.setText(NOTHING)
@@ -232,10 +256,13 @@ class FeatureMapsView(QWidget):
         self.sample_text.clear()
 
     def _show_sample(self, net, data, index: int) -> None:
-        """The sample as an image (its first channel, stretched to its range) and its
-        label."""
-        image = data.X[index].reshape(net.input_shape)[..., :1]
-        rgba = np.ascontiguousarray(grey_rgba(map_pictures(image))[0])
+        """The sample as an image (grey: stretched to its range; colour: its red, green
+        and blue, stretched to their range together) and its label."""
+        image = data.X[index].reshape(net.input_shape)
+        if image.shape[-1] == RGB:
+            rgba = sample_rgba(image, image.min(), image.max())
+        else:
+            rgba = np.ascontiguousarray(grey_rgba(map_pictures(image[..., :1]))[0])
         h, w = rgba.shape[:2]
         zoom = tile_zoom((h, w))
         picture = QImage(rgba.data, w, h, 4 * w, QImage.Format.Format_RGBA8888)

@@ -1,6 +1,7 @@
 """Try the network on an image: pick a sample of the split the confusion matrix counts
-(◀ ▶, its number, or at random) and see its label and the network's answer, or draw a
-digit and see the answer change as you draw. Both follow training."""
+(◀ ▶, its number, or at random) and see its label and the network's answer, or, for
+grey images, draw a digit and see the answer change as you draw (a drawing has no
+colours: colour images are tried on their samples). Both follow training."""
 
 from __future__ import annotations
 
@@ -22,11 +23,23 @@ from PySide6.QtWidgets import (
 from nnstudio.datasets import CLASSIFICATION
 from nnstudio.errors import NNStudioError
 from nnstudio.ui.class_bars import ClassBars, class_probabilities
+from nnstudio.ui.colour_pictures import sample_image
 from nnstudio.ui.digit_canvas import MIN_SIDE, DigitCanvas, SquareImage, grey_image
 from nnstudio.ui.digit_ink import ink_to_pixels
 
 PREVIEW_SIDE = 48  # px: what the network sees of a drawing
 DRAW_HINT = "Draw a digit: the left button draws, the right one erases."
+DRAW_TIP = "Draw a digit with the mouse"
+
+
+def no_drawing_text(channels: int) -> tuple[str, str]:
+    """The note (short, and long) for images of several channels: no drawing."""
+    what = "Colour images" if channels == 3 else f"Images of {channels} channels"
+    return (
+        f"{what}: pick a sample (drawing is for grey images)",
+        f"{what}: a drawing is grey, one channel, so the network is tried on the "
+        "data's samples instead (◀ ▶, a number, or Random)",
+    )
 
 
 def shown_split(parts) -> tuple[str, object] | tuple[None, None]:
@@ -59,7 +72,10 @@ class ImagePredictor(QWidget):
         self.sample_mode = QToolButton(text="Sample", checkable=True, checked=True)
         self.sample_mode.setToolTip("Pick a sample of the split the matrix counts")
         self.draw_mode = QToolButton(text="Draw", checkable=True)
-        self.draw_mode.setToolTip("Draw a digit with the mouse")
+        self.draw_mode.setToolTip(DRAW_TIP)
+        self.note = QLabel()  # why there is no drawing (colour images)
+        self.note.setWordWrap(True)
+        self.note.hide()
         modes = QButtonGroup(self)
         for button in (self.sample_mode, self.draw_mode):
             modes.addButton(button)
@@ -121,6 +137,7 @@ class ImagePredictor(QWidget):
         top.addWidget(self.draw_mode)
         top.addSpacing(6)
         top.addWidget(self.tools)
+        top.addWidget(self.note, 1)
         top.addStretch(1)
         heading = QHBoxLayout()
         heading.addWidget(self.preview, 0, Qt.AlignmentFlag.AlignTop)
@@ -164,10 +181,24 @@ class ImagePredictor(QWidget):
         if shape:
             self.canvas.set_pixels(shape)
             self.picture.pixels = self.preview.pixels = shape
+        self._allow_drawing(frame.data.channels)
         self.number.blockSignals(True)  # a smaller split clamps it: shown below
         self.number.setMaximum(max(1, self.part.n_samples if self.part is not None else 1))
         self.number.blockSignals(False)
         self._refresh()
+
+    def _allow_drawing(self, channels: int) -> None:
+        """Drawing for grey images; for images of several channels (colour) samples
+        only, and a note that says why."""
+        grey = channels == 1
+        if not grey and self.drawing:
+            self.sample_mode.setChecked(True)  # shows the sample
+        short, long = ("", DRAW_TIP) if grey else no_drawing_text(channels)
+        self.draw_mode.setEnabled(grey)
+        self.draw_mode.setToolTip(long)
+        self.note.setText(short)
+        self.note.setToolTip("" if grey else long)
+        self.note.setVisible(not grey)
 
     def pick(self, index: int) -> None:
         """Show sample ``index`` of the split (from 0)."""
@@ -201,8 +232,12 @@ class ImagePredictor(QWidget):
             return
         index = self.index
         rows = part.X[index : index + 1]
-        pixels = frame.scaler.inverse_transform(rows)[0].reshape(frame.data.image_input[:2])
-        self.picture.set_image(grey_image(pixels, min(0.0, pixels.min()), max(1.0, pixels.max())))
+        pixels = frame.scaler.inverse_transform(rows)[0].reshape(frame.data.image_input)
+        low, high = min(0.0, pixels.min()), max(1.0, pixels.max())
+        if frame.data.channels == 1:
+            self.picture.set_image(grey_image(pixels[..., 0], low, high))
+        else:  # red, green and blue on one scale (their balance is the colour)
+            self.picture.set_image(sample_image(pixels, low, high))
         actual = int(part.y[index]) if frame.data.task == CLASSIFICATION else None
         truth = (
             f"label {frame.data.class_names[actual]}"
@@ -220,6 +255,9 @@ class ImagePredictor(QWidget):
     def _show_drawing(self) -> None:
         frame = self.frame
         if not self.drawing or frame is None or not frame.data.image_input:
+            return
+        if frame.data.channels != 1:  # (a drawing has no colours)
+            self._say(no_drawing_text(frame.data.channels)[1])
             return
         pixels = self.drawn_pixels()
         self.preview.set_image(grey_image(pixels))

@@ -13,6 +13,7 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QFrame, QScrollArea, QSizePolicy, QToolTip, QWidget
 
 from nnstudio.ui.canvas import colors
+from nnstudio.ui.colour_pictures import RGB, symmetric_rgb
 
 MAX_TILES = 1024  # pictures drawn at most (a wider first layer shows its first units)
 MIN_TILE = 48  # the shortest side of a unit's picture, in pixels
@@ -25,19 +26,32 @@ def unit_images(
 ) -> np.ndarray:
     """First-layer weights (pixels, units) as one (height, width) image per unit, each
     scaled by its own largest |weight| into [-1, 1] (0 stays 0: the colour map's
-    middle). Of an image with channels (channels, height, width), the first channel is
-    shown."""
-    h, w = image_shape[-2:]
+    middle). Of a colour image (height, width, 3), channels last, one (height, width,
+    3) image per unit, scaled by its largest |weight| over the three; of an image of
+    other channels, the first channel is shown."""
+    h, w = image_shape[:2]
+    channels = image_shape[2] if len(image_shape) > 2 else 1
     units = min(weights.shape[1], max_units)
-    images = np.asarray(weights[: h * w, :units], dtype=np.float64).T.reshape(units, h, w)
-    largest = np.abs(images).max(axis=(1, 2), keepdims=True) if units else 1.0
+    images = np.asarray(weights[:, :units], dtype=np.float64).T.reshape(units, h, w, channels)
+    images = images if channels == RGB else images[..., 0]
+    axes = tuple(range(1, images.ndim))
+    largest = np.abs(images).max(axis=axes, keepdims=True) if units else 1.0
     return images / np.maximum(largest, 1e-12)
+
+
+def unit_rgba(images: np.ndarray) -> np.ndarray:
+    """:func:`unit_images` as RGBA bytes (units, height, width, 4): grey images on the
+    weight colour map, colour ones symmetric about grey."""
+    if images.ndim == 4:
+        return symmetric_rgb(images)
+    return colors.matrix_image_array(images, 1.0)
 
 
 def tile_zoom(image_shape: tuple[int, ...]) -> int | float:
     """Screen pixels per image pixel: a whole number (crisp pixels) that makes the
-    shorter side at least MIN_TILE; an image larger than that is drawn MIN_TILE short."""
-    shorter = min(image_shape[-2:])
+    shorter side at least MIN_TILE; an image larger than that is drawn MIN_TILE short.
+    ``image_shape``: (height, width), maybe channels after them."""
+    shorter = min(image_shape[:2])
     return math.ceil(MIN_TILE / shorter) if shorter < MIN_TILE else MIN_TILE / shorter
 
 
@@ -154,16 +168,27 @@ KEY_TIP = (
     "One picture per unit: the weight from each pixel, orange negative, blue positive,"
     " white 0; each picture is scaled to its own largest |weight| (hover a picture)."
 )
+COLOUR_KEY_TIP = (
+    "One picture per unit: the weights from each pixel's red, green and blue as one"
+    " colour, grey 0 (a bright red pixel: a large weight from red, a dark one: a negative"
+    " one); each picture is scaled to its own largest |weight| (hover a picture)."
+)
 
 
 def tile_caption(names: list[str], units: int, shown: int, image_shape) -> str:
     """What the pictures are: whose input weights, how many, of what size."""
-    h, w = image_shape[-2:]
+    h, w = image_shape[:2]
     if len(names) > 1:
         layer = "hidden layer 1" + (f" ({names[0]})" if names[0] != "hidden_1" else "")
     else:
         layer = "the output layer" + (f" ({names[0]})" if names[0] != "output" else "")
     what = f"{units} units" if shown == units else f"the first {shown} of {units} units"
-    channels = f", first of {image_shape[0]} channels" if len(image_shape) > 2 else ""
+    channels = image_shape[2] if len(image_shape) > 2 else 1
+    if channels == RGB:
+        return (
+            f"<b>Input weights of {layer}</b>: {what}, {h}×{w} in colour &nbsp; "
+            "red, green, blue: the weights from each; grey 0"
+        )
+    first = f", first of {channels} channels" if channels > 1 else ""
     key = f"{_swatch(colors.NEGATIVE)}&nbsp;−&nbsp;&nbsp;{_swatch(colors.POSITIVE)}&nbsp;+"
-    return f"<b>Input weights of {layer}</b>: {what}, {h}×{w}{channels} &nbsp; {key}"
+    return f"<b>Input weights of {layer}</b>: {what}, {h}×{w}{first} &nbsp; {key}"

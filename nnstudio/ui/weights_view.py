@@ -12,13 +12,13 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
-from nnstudio.ui.canvas import colors
 from nnstudio.ui.plot_grid import MIN_HEIGHT, PlotGrid
 from nnstudio.ui.plot_items import HistogramItem, MarkedLine
 from nnstudio.ui.plots import StickyRange
 from nnstudio.ui.small_plot import SmallPlot
 from nnstudio.ui.throttle import Throttle, on_screen
 from nnstudio.ui.weight_tiles import (
+    COLOUR_KEY_TIP,
     KEY_TIP,
     TILE_GAP,
     TileArea,
@@ -26,6 +26,7 @@ from nnstudio.ui.weight_tiles import (
     tile_caption,
     tile_zoom,
     unit_images,
+    unit_rgba,
 )
 
 EVERY_S = 0.2
@@ -122,10 +123,13 @@ class WeightsView(QWidget):
 
     def _show_tiles(self, names: list[str], first: np.ndarray, shape) -> None:
         images = unit_images(first, shape)
-        reflow = self.tile_grid.count != len(images) or self.tile_grid.pixels != shape[-2:]
-        largest = np.abs(first[: images.shape[1] * images.shape[2], : len(images)]).max(axis=0)
+        reflow = self.tile_grid.count != len(images) or self.tile_grid.pixels != shape[:2]
+        # of the channels shown: all three of colour, else the first (every c-th row)
+        step = shape[2] if images.ndim == 3 and len(shape) == 3 else 1
+        largest = np.abs(first[::step, : len(images)]).max(axis=0)
+        self.tile_caption.setToolTip(COLOUR_KEY_TIP if images.ndim == 4 else KEY_TIP)
         self.tile_grid.set_images(
-            colors.matrix_image_array(images, 1.0),
+            unit_rgba(images),
             tile_zoom(shape),
             [f"{names[0]} unit {k + 1}: largest |weight| {v:.3g}" for k, v in enumerate(largest)],
         )

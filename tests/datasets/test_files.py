@@ -149,13 +149,55 @@ def test_bad_npz_files_get_a_message(tmp_path, arrays, message):
         load_npz(tmp_path / "bad.npz")
 
 
-@pytest.mark.parametrize("shape", [(4, 3), (1, 4, 3), (2, 2, 3)])
+@pytest.mark.parametrize("shape", [(4, 3), (2, 2, 3), (4, 3, 1), (2, 3, 2)])
 def test_npz_shape_entry_becomes_the_image_shape(tmp_path, shape):
-    X = np.zeros((4, 12))
+    X = np.arange(48.0).reshape(4, 12)
     np.savez(tmp_path / "i.npz", X=X, y=np.array([0, 1, 0, 1]), shape=np.array(shape))
     data = load_npz(tmp_path / "i.npz")
     assert data.image_shape == shape and data.X.shape == (4, 12)
+    np.testing.assert_array_equal(data.X, X)  # channels last: the rows as they are
+    assert data.image_input == (shape if len(shape) == 3 else (*shape, 1))
     assert load_npz(tmp_path / "i.npz", shape_key="none").image_shape is None
+
+
+def test_a_colour_npz_keeps_its_shape_and_pixels(tmp_path):
+    rng = np.random.default_rng(0)
+    images = rng.random((6, 5, 7, 3))  # (n, height, width, red-green-blue)
+    y = np.array([0, 1, 2, 0, 1, 2])
+    np.savez(tmp_path / "c.npz", X=images.reshape(6, -1), y=y, shape=np.array([5, 7, 3]))
+    data = load_npz(tmp_path / "c.npz")
+    assert data.image_shape == (5, 7, 3) and data.image_input == (5, 7, 3)
+    assert data.channels == 3 and data.n_features == 105
+    np.testing.assert_array_equal(data.X.reshape(6, 5, 7, 3), images)
+    np.savez(tmp_path / "again.npz", X=data.X, y=data.y, shape=np.array(data.image_shape))
+    again = load_npz(tmp_path / "again.npz")  # round trip: same shape, same pixels
+    assert again.image_shape == (5, 7, 3)
+    np.testing.assert_array_equal(again.X, data.X)
+
+
+@pytest.mark.parametrize("channels", [1, 3])
+def test_a_channels_first_npz_is_read_channels_last(tmp_path, channels):
+    images = np.random.default_rng(1).random((4, channels, 6, 5))  # as PyTorch keeps them
+    shape = np.array([channels, 6, 5])
+    np.savez(tmp_path / "t.npz", X=images.reshape(4, -1), y=np.array([0, 1, 0, 1]), shape=shape)
+    data = load_npz(tmp_path / "t.npz")
+    assert data.image_shape == (6, 5, channels) and data.image_input == (6, 5, channels)
+    np.testing.assert_array_equal(data.X.reshape(4, 6, 5, channels), images.transpose(0, 2, 3, 1))
+
+
+def test_the_old_one_channel_first_form_reads_as_before(tmp_path):
+    X = np.arange(48.0).reshape(4, 12)  # [1, 4, 3]: one channel of 4 rows of 3
+    np.savez(tmp_path / "g.npz", X=X, y=np.array([0, 1, 0, 1]), shape=np.array([1, 4, 3]))
+    data = load_npz(tmp_path / "g.npz")
+    assert data.image_shape == (4, 3, 1) and data.channels == 1
+    np.testing.assert_array_equal(data.X, X)
+
+
+def test_grey_images_are_one_channel_and_flat_rows_none():
+    data = datasets.load("digits")
+    assert data.image_shape == (8, 8) and data.image_input == (8, 8, 1) and data.channels == 1
+    circle = datasets.load("circle", n_samples=20)
+    assert circle.image_input == () and circle.channels == 1
 
 
 @pytest.mark.parametrize(
@@ -245,9 +287,15 @@ def test_idx_images_keep_their_shape_with_channels_too(tmp_path):
     write_idx(tmp_path / "img", pixels)
     write_idx(tmp_path / "lab", np.array([0, 1, 0, 1], np.uint8))
     data = load_idx(tmp_path / "img", tmp_path / "lab")
-    assert data.image_shape == (3, 5, 6) and data.X.shape == (4, 90)  # channels first
-    red = data.X[1].reshape(3, 5, 6)[0]  # the first channel of the second image
-    np.testing.assert_allclose(red, pixels[1, :, :, 0] / 255.0, rtol=1e-6)
+    assert data.image_shape == (5, 6, 3) and data.X.shape == (4, 90)  # channels last
+    assert data.image_input == (5, 6, 3) and data.channels == 3
+    np.testing.assert_allclose(data.X.reshape(4, 5, 6, 3), pixels / 255.0, rtol=1e-6)
+    # written back as the images they are, read again: the same shape and pixels
+    again = np.rint(data.X.reshape(4, 5, 6, 3) * 255).astype(np.uint8)
+    write_idx(tmp_path / "again", again, compress=True)
+    test = datasets.load_idx_test(tmp_path / "again", tmp_path / "lab", data)
+    assert test.image_shape == (5, 6, 3)
+    np.testing.assert_array_equal(test.X, data.X)
     write_idx(tmp_path / "flat", np.zeros((4, 7), np.uint8))
     assert load_idx(tmp_path / "flat", tmp_path / "lab").image_shape is None
 

@@ -13,7 +13,14 @@ from PySide6.QtWidgets import QDockWidget, QToolTip
 from nnstudio.ui.canvas import colors
 from nnstudio.ui.plot_grid import MIN_HEIGHT, MIN_WIDTH
 from nnstudio.ui.throttle import on_screen
-from nnstudio.ui.weight_tiles import EDGE, TILE_GAP, tile_caption, tile_zoom, unit_images
+from nnstudio.ui.weight_tiles import (
+    EDGE,
+    TILE_GAP,
+    tile_caption,
+    tile_zoom,
+    unit_images,
+    unit_rgba,
+)
 from nnstudio.ui.weights_view import WeightsView
 
 READABLE = 48  # device pixels a side: the smallest picture one can read a digit in
@@ -38,12 +45,35 @@ def test_each_unit_is_its_own_picture_scaled_to_its_largest_weight():
     assert unit_images(np.ones((4, 10)), (2, 2), max_units=4).shape == (4, 2, 2)
 
 
-def test_an_image_with_channels_shows_its_first_channel_per_unit():
-    weights = np.zeros((2 * 3 * 4, 1))
-    weights[:12, 0] = np.arange(1, 13)  # channel 0 of a (2, 3, 4) image: 3 rows of 4
-    weights[12:, 0] = 100  # channel 1: not shown, and not in the scale
+def test_an_image_of_two_channels_shows_its_first_channel_per_unit():
+    image = np.zeros((3, 4, 2))  # (height, width, channels), channels last
+    image[..., 0] = np.arange(1, 13).reshape(3, 4)  # channel 0: 3 rows of 4
+    image[..., 1] = 100  # channel 1: not shown, and not in the scale
+    weights = image.reshape(-1, 1)
     np.testing.assert_allclose(
-        unit_images(weights, (2, 3, 4))[0], np.arange(1, 13).reshape(3, 4) / 12
+        unit_images(weights, (3, 4, 2))[0], np.arange(1, 13).reshape(3, 4) / 12
+    )
+
+
+def test_a_colour_image_shows_each_unit_in_colour_symmetric_about_grey():
+    image = np.zeros((2, 2, 3))
+    image[0, 0] = [2, 0, 0]  # a weight from red only: red
+    image[0, 1] = [0, -2, 0]  # a negative one from green: less green than grey
+    image[1, 1] = [1, 1, 1]  # the same from all three: a lighter grey
+    weights = np.c_[image.reshape(-1), np.zeros(12)]  # unit 1: all zero
+    images = unit_images(weights, (2, 2, 3))
+    assert images.shape == (2, 2, 2, 3)
+    np.testing.assert_allclose(images[0], image / 2)  # scaled by the largest over the three
+    rgba = unit_rgba(images)
+    assert rgba.shape == (2, 2, 2, 4) and (rgba[..., 3] == 255).all()
+    assert tuple(rgba[0, 0, 0, :3]) == (255, 128, 128)
+    assert tuple(rgba[0, 0, 1, :3]) == (128, 0, 128)
+    assert tuple(rgba[0, 1, 0, :3]) == (128, 128, 128)  # 0: grey
+    assert tuple(rgba[0, 1, 1, :3]) == (191, 191, 191)
+    assert (rgba[1, ..., :3] == 128).all()  # all zero stays grey
+    grey = unit_rgba(unit_images(weights[:4], (2, 2)))  # grey images: the weight colours
+    np.testing.assert_array_equal(
+        grey, colors.matrix_image_array(unit_images(weights[:4], (2, 2)), 1.0)
     )
 
 
@@ -67,7 +97,7 @@ def test_the_weight_colours_run_from_orange_through_white_to_blue_whatever_the_l
 def test_pictures_are_enlarged_by_whole_pixels_to_at_least_the_smallest_tile():
     assert tile_zoom((28, 28)) == 2  # 56 px
     assert tile_zoom((8, 8)) == 6  # 48 px
-    assert tile_zoom((3, 28, 28)) == 2
+    assert tile_zoom((28, 28, 3)) == 2
     assert tile_zoom((7, 20)) * 7 >= READABLE
     assert tile_zoom((96, 200)) * 96 == pytest.approx(READABLE)  # large: scaled down
 
@@ -76,9 +106,11 @@ def test_the_caption_says_whose_weights_how_many_and_what_size():
     assert "Input weights of hidden layer 1</b>: 128 units, 28×28" in tile_caption(
         ["hidden_1", "output"], 128, 128, (28, 28)
     )
-    renamed = tile_caption(["edges", "output"], 2000, 1024, (3, 8, 8))
+    renamed = tile_caption(["edges", "output"], 2000, 1024, (8, 8, 2))
     assert "hidden layer 1 (edges)" in renamed
-    assert "the first 1024 of 2000 units, 8×8, first of 3 channels" in renamed
+    assert "the first 1024 of 2000 units, 8×8, first of 2 channels" in renamed
+    assert "8×8 in colour" in tile_caption(["hidden_1", "output"], 8, 8, (8, 8, 3))
+    assert "channels" not in tile_caption(["hidden_1", "output"], 8, 8, (8, 8, 1))
     assert "Input weights of the output layer</b>: 10 units" in tile_caption(
         ["output"], 10, 10, (8, 8)
     )

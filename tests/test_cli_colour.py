@@ -1,0 +1,68 @@
+"""``nnstudio train`` and ``export`` on colour images, run as a user would, in a
+subprocess."""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from nnstudio.io.npz import load_npz
+
+
+def _nnstudio(*args):
+    return subprocess.run(
+        [sys.executable, "-m", "nnstudio", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_a_cnn_spec_without_inputs_trains_on_colour_images_and_exports(tmp_path):
+    """The spec's inputs come from the data's (height, width, 3); the trained network's
+    exported NumPy code and ONNX model answer as the engine does on raw colour images."""
+    from nnstudio.export import ExportModel
+
+    rng = np.random.default_rng(0)
+    y = np.arange(90) % 3
+    images = rng.uniform(0.0, 0.3, (90, 6, 6, 3))
+    images[np.arange(90), :, :, y] += 0.6  # each class its own colour: red, green, blue
+    data = tmp_path / "colours.npz"
+    np.savez(data, X=images.reshape(90, -1), y=y, shape=np.array([6, 6, 3]))
+    spec = tmp_path / "cnn.json"
+    layers = [
+        {"type": "conv2d", "filters": 4, "kernel_size": 3, "activation": "relu"},
+        {"type": "maxpool2d"},
+        {"type": "flatten"},
+        {"units": 3, "activation": "softmax"},
+    ]
+    spec.write_text(json.dumps({"layers": layers}))
+    out = tmp_path / "cnn.npz"
+    result = _nnstudio("train", spec, "--data", data, "--epochs", "5", "--out", out)
+    assert result.returncode == 0, result.stderr
+    net, _ = load_npz(out)
+    assert net.spec.shapes[:2] == [(6, 6, 3), (4, 4, 4)]
+    model = ExportModel.from_npz(out)
+    samples = images[:7]
+    expected = model.predict(samples)
+    for fmt in ("numpy", "onnx"):
+        exported = _nnstudio("export", out, "-f", fmt, "-o", tmp_path / f"m_{fmt}")
+        assert exported.returncode == 0, exported.stderr
+    csv = tmp_path / "images.csv"
+    np.savetxt(csv, samples.reshape(7, -1), delimiter=",", fmt="%.17g")
+    run = subprocess.run(
+        [sys.executable, str(tmp_path / "m_numpy.py"), str(csv)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    np.testing.assert_allclose(
+        np.loadtxt(run.stdout.splitlines(), delimiter=","), expected, atol=1e-5
+    )
+    onnxruntime = pytest.importorskip("onnxruntime")
+    session = onnxruntime.InferenceSession(str(tmp_path / "m_onnx.onnx"))
+    [outputs] = session.run(None, {"input": samples.astype(np.float32)})
+    np.testing.assert_allclose(outputs, expected, atol=1e-5)
