@@ -217,6 +217,16 @@ def _step(entry: dict, where: str) -> Step:
     )
 
 
-def shipped_lessons(folder: Path = LESSONS_FOLDER) -> list[Lesson]:
-    """Every lesson in ``folder``, in the order of their file names."""
-    return [load_lesson(path) for path in sorted(folder.glob("*.toml"))]
+def shipped_lessons(folder: Path = LESSONS_FOLDER, problems: list | None = None) -> list:
+    """Every lesson in ``folder``, in the order of their file names. A file that does
+    not read raises DocumentError, or, given a ``problems`` list, is left out and its
+    message added to it."""
+    lessons = []
+    for path in sorted(folder.glob("*.toml")):
+        try:
+            lessons.append(load_lesson(path))
+        except DocumentError as exc:
+            if problems is None:
+                raise
+            problems.append(str(exc))
+    return lessons

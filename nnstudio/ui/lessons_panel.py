@@ -23,11 +23,12 @@ from nnstudio.ui.lesson_guide import PROGRESS, LessonGuide
 
 
 class LessonsPanel(QWidget):
-    """Shows ``guide``'s lesson, or the list to start one from."""
+    """Shows ``guide``'s lesson, or the list to start one from (and what is wrong with
+    the lesson files that did not read, ``unread``)."""
 
-    def __init__(self, guide: LessonGuide, lessons: list[Lesson], parent=None):
+    def __init__(self, guide: LessonGuide, lessons: list[Lesson], unread=(), parent=None):
         super().__init__(parent)
-        self.guide, self.lessons = guide, lessons
+        self.guide, self.lessons, self.unread = guide, lessons, list(unread)
         self.pages = QStackedWidget()
         self.pages.addWidget(self._list_page())
         self.pages.addWidget(self._lesson_page())
@@ -49,6 +50,10 @@ class LessonsPanel(QWidget):
         intro = QLabel("Lessons follow the classic tutorials in the studio, step by step.")
         intro.setWordWrap(True)
         layout.addWidget(intro)
+        if self.unread:
+            problems = QLabel("⚠ Left out, as they could not be read: " + "; ".join(self.unread))
+            problems.setWordWrap(True)
+            layout.addWidget(problems)
         layout.addWidget(self.list, 1)
         layout.addWidget(self.start)
         return page

@@ -150,9 +150,10 @@ class MainWindow(QMainWindow):
         self.drawing = PointDrawing(self.boundary_plot, self.editor, self._show_message, self)
         self.files = ProjectFiles(self, QMenu("Open &Recent", self))
         self.lessons = LessonGuide(self)
+        unread: list[str] = []  # a broken lesson file is left out, never fatal
         self.lessons_dock = self._dock(
             "Lessons",
-            LessonsPanel(self.lessons, shipped_lessons()),
+            LessonsPanel(self.lessons, shipped_lessons(problems=unread), unread),
             Qt.DockWidgetArea.RightDockWidgetArea,
             True,
         )

@@ -4,6 +4,7 @@ predict, press Play, type an input, Finish — and XOR with a layer dragged in."
 import pytest
 from gestures import drop_from_palette
 from PySide6.QtCore import QPointF, QSettings, Qt
+from PySide6.QtWidgets import QLabel
 
 from nnstudio.model.lessons import shipped_lessons
 
@@ -130,3 +131,18 @@ def test_every_lesson_runs_to_its_end(window, qtbot, lesson):
         _press(qtbot, panel.next)
     assert window.lessons.lesson is None
     assert QSettings().value(f"lessons/{lesson.key}/done") in (True, "true")
+
+
+def test_a_broken_lesson_file_is_left_out_and_said_so(window, qtbot, tmp_path):
+    from nnstudio.model.lessons import LESSONS_FOLDER
+    from nnstudio.ui.lessons_panel import LessonsPanel
+
+    for path in sorted(LESSONS_FOLDER.glob("0[35]*.toml")):
+        (tmp_path / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "99-broken.toml").write_text("title = [")
+    unread = []
+    panel = LessonsPanel(window.lessons, shipped_lessons(tmp_path, problems=unread), unread)
+    qtbot.addWidget(panel)
+    assert panel.list.count() == 2
+    labels = " ".join(label.text() for label in panel.findChildren(QLabel))
+    assert "could not be read" in labels and "99-broken.toml" in labels
