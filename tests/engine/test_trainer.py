@@ -198,6 +198,7 @@ def test_each_epoch_shuffles_rows_together_and_keeps_them_all():
     "spec,message",
     [
         ({"inputs": 2, "layers": [{"units": 2, "activation": "mish"}]}, "unknown activation"),
+        ({"inputs": 2, "layers": [{"units": 2, "activation": []}]}, "activation must be a name"),
         ({"inputs": 2, "layers": [{"units": 1, "activation": "softmax"}]}, "at least 2 units"),
         ({"inputs": 0, "layers": [{"units": 1}]}, "inputs must be"),
         ({"inputs": 2, "layers": []}, "non-empty list"),

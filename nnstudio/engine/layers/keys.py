@@ -67,11 +67,14 @@ ALPHA_DEFAULTS = {"leaky_relu": 0.01, "elu": 1.0}  # the activations that take a
 def weighted_keys(entry: Mapping, where: str, initializer: str) -> dict:
     """The keys a layer with weights shares: activation (and alpha), use_bias,
     initializer, bias_initializer — defaults filled in, each checked."""
-    alpha = entry.get("alpha", ALPHA_DEFAULTS.get(entry.get("activation"), 0.01))
+    activation = entry.get("activation", "linear")
+    if not isinstance(activation, str):
+        raise SpecError(f"{where}: activation must be a name such as 'relu', got {activation!r}")
+    alpha = entry.get("alpha", ALPHA_DEFAULTS.get(activation, 0.01))
     if not isinstance(alpha, (int, float)) or isinstance(alpha, bool):
         raise SpecError(f"{where}: alpha must be a number, got {alpha!r}")
     keys = {
-        "activation": entry.get("activation", "linear"),
+        "activation": activation,
         "use_bias": entry.get("use_bias", True),
         "initializer": entry.get("initializer", initializer),
         "bias_initializer": entry.get("bias_initializer", "zeros"),
