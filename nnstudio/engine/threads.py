@@ -1,5 +1,6 @@
 """The engine's threads: one small pool (the optimizers' chunks of large networks, the
-second half of a convolutional network's batch) and the thread count of NumPy's BLAS.
+second half of a convolutional network's batch), the thread count of NumPy's BLAS and
+the environment a training process starts with.
 
 NumPy has no call for its BLAS's threads; NumPy's wheels bundle OpenBLAS, whose
 ``openblas_set_num_threads`` is reached through ctypes, as threadpoolctl does. Where no
@@ -12,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -22,6 +24,12 @@ import numpy as np
 _PREFIXES = ("scipy_", "")
 _SUFFIXES = ("64_", "_64", "")
 _pool: ThreadPoolExecutor | None = None
+# After each product OpenBLAS's threads spin, waiting for more work, for 2^28 cycles
+# (~0.1 s; measured: a process that sleeps after one product burns 88 ms of CPU), on
+# the core the studio or the other half of a batch needs; 2^4 cycles lets them sleep at
+# once. OpenBLAS reads it when it loads, so it goes in a training process's environment.
+TRAINING_ENVIRONMENT = {"OPENBLAS_THREAD_TIMEOUT": "4"}
+_environment_lock = threading.Lock()
 _blas: tuple | None | bool = False  # False: not looked for yet; None: not found
 
 
@@ -87,3 +95,17 @@ def single_threaded_blas():
         yield
     finally:
         put(before)
+
+
+@contextlib.contextmanager
+def training_environment():
+    """Within: ``os.environ`` has :data:`TRAINING_ENVIRONMENT`'s variables (those not set
+    already), for a process started meanwhile; as before on leaving."""
+    with _environment_lock:
+        added = {k: v for k, v in TRAINING_ENVIRONMENT.items() if k not in os.environ}
+        os.environ.update(added)
+        try:
+            yield
+        finally:
+            for key in added:
+                os.environ.pop(key, None)

@@ -91,12 +91,3 @@ def test_a_replica_shares_the_parameters_not_the_gradients():
     twin.gradients += 1
     assert not net.gradients.any()
     assert twin.layers[0] is not net.layers[0]
-
-
-def test_single_threaded_blas_restores_the_thread_count():
-    before = threads.blas_threads()
-    if before is None:
-        pytest.skip("no OpenBLAS")
-    with threads.single_threaded_blas():
-        assert threads.blas_threads() == 1
-    assert threads.blas_threads() == before
