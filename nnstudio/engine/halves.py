@@ -51,7 +51,9 @@ class Halves:
         cut = (n + 1) // 2
         first, second = self.replicas
         with threads.single_threaded_blas():
-            job = threads.pool().submit(second.loss_and_gradients, x[cut:], y[cut:], loss, training)
+            job = threads.pool().submit(
+                _in_errstate, np.geterr(), second, x[cut:], y[cut:], loss, training
+            )
             try:
                 value = first.loss_and_gradients(x[:cut], y[:cut], loss, training)
             finally:
@@ -71,3 +73,10 @@ class Halves:
         np.copyto(outputs[cut:], bottom)
         self.outputs = outputs
         return share * value + rest * other
+
+
+def _in_errstate(errors: dict, net, x, y, loss, training: bool) -> float:
+    """``net.loss_and_gradients`` under the caller's floating-point error handling
+    (NumPy keeps it per thread: the trainer ignores overflow while a run diverges)."""
+    with np.errstate(**errors):
+        return net.loss_and_gradients(x, y, loss, training)

@@ -91,3 +91,15 @@ def test_a_replica_shares_the_parameters_not_the_gradients():
     twin.gradients += 1
     assert not net.gradients.any()
     assert twin.layers[0] is not net.layers[0]
+
+
+def test_the_second_half_keeps_the_callers_floating_point_handling():
+    split, _ = pair()
+    X, Y = data(32)
+    X[-1, 0, 0, 0] = np.inf  # in the second half: inf · 0 and inf − inf on the way
+    loss = get_loss(None, split.output_activation)
+    with np.errstate(all="raise"), pytest.raises(FloatingPointError):
+        halves.Halves(split).loss_and_gradients(X, Y, loss, True)
+    with np.errstate(all="ignore"):
+        value = halves.Halves(split).loss_and_gradients(X, Y, loss, True)
+    assert not np.isfinite(value)
