@@ -8,11 +8,13 @@ network with a few NumPy calls, and L1/L2 reach exactly the weights through one 
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from nnstudio.engine import halves
 from nnstudio.engine.activations import Activation
 from nnstudio.engine.layers import Layer, WeightedLayer, layer_type
 from nnstudio.engine.layers.dense import Dense
@@ -84,7 +86,9 @@ class Network:
     """A feed-forward network of layers with float32 or float64 parameters.
 
     ``layers`` holds every layer object in order; ``weighted_layers`` those with
-    parameters (one ``(W, b)`` pair each in :meth:`get_weights`).
+    parameters (one ``(W, b)`` pair each in :meth:`get_weights`). ``split_batches``:
+    train a batch as two halves on two threads where that pays (convolutions; see
+    :mod:`nnstudio.engine.halves`).
     """
 
     def __init__(self, spec: NetworkSpec | Mapping, seed: int | None = 0, dtype: str = "float32"):
@@ -118,6 +122,9 @@ class Network:
         bind_views(self.weighted_layers, self.parameters, self.gradients)
         self._workspaces: dict[int, Workspace] = {}
         self._trained_with: Workspace | None = None  # the last training batch's buffers
+        self._batch_outputs: np.ndarray | None = None
+        self.split_batches = True
+        self._halves: halves.Halves | None | bool = None  # False: not worthwhile
         self.initialize(seed)
 
     @classmethod
@@ -324,14 +331,45 @@ class Network:
             ws = self._workspaces[batch_size] = Workspace(self.layers, batch_size, self.dtype)
         return ws
 
+    def replica(self) -> Network:
+        """A network with this one's parameters (views of the same vector) but layers,
+        gradients and buffers of its own, which trains batches whole: one half of a
+        split batch trains on it."""
+        twin = copy.copy(self)
+        twin.layers = [copy.copy(layer) for layer in self.layers]
+        twin.weighted_layers = [layer for layer in twin.layers if layer.has_parameters]
+        twin.gradients = np.zeros_like(self.gradients)
+        twin._bind_views()
+        twin._workspaces, twin._trained_with, twin._batch_outputs = {}, None, None
+        twin.split_batches, twin._halves = False, False
+        return twin
+
+    def batch_outputs(self) -> np.ndarray | None:
+        """The output layer's outputs for the last batch :meth:`loss_and_gradients`
+        trained on (None before any)."""
+        return self._batch_outputs
+
+    def _halves_for(self, rows: int) -> halves.Halves | None:
+        if not self.split_batches or rows < halves.MIN_BATCH or self._halves is False:
+            return None
+        if self._halves is None:
+            self._halves = halves.Halves(self) if halves.worthwhile(self.layers) else False
+        return self._halves or None
+
     def loss_and_gradients(
         self, x: np.ndarray, y: np.ndarray, loss: Loss, training: bool = True
     ) -> float:
         """Backpropagation on one batch: returns the mean loss and leaves dL/dθ in
-        :attr:`gradients`; the batch's outputs stay in ``workspace(len(x)).outputs[-1]``.
-        ``x`` and ``y`` must already have this network's dtype and shapes. Layers such as
-        Dropout act as in training unless ``training`` is False."""
+        :attr:`gradients` and the batch's outputs in :meth:`batch_outputs`. ``x`` and
+        ``y`` must already have this network's dtype and shapes. Layers such as Dropout
+        act as in training unless ``training`` is False."""
+        split = self._halves_for(x.shape[0])
+        if split is not None:
+            value = split.loss_and_gradients(x, y, loss, training)
+            self._trained_with, self._batch_outputs = None, split.outputs
+            return value
         ws = self._trained_with = self.workspace(x.shape[0])
+        self._batch_outputs = ws.outputs[-1]
         layers, outputs, deltas, scratch, acts = (
             self.layers,
             ws.outputs,

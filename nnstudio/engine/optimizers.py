@@ -11,17 +11,15 @@ all cores (NumPy releases the GIL inside each call).
 from __future__ import annotations
 
 import math
-import os
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
+from nnstudio.engine import threads
 from nnstudio.errors import TrainingConfigError
 
 _PARALLEL_FROM = 1 << 18
 _CHUNK = 1 << 16
-_THREADS = min(os.cpu_count() or 1, 8)
-_pool: ThreadPoolExecutor | None = None
+_THREADS = threads.cores()
 
 
 class Optimizer:
@@ -53,7 +51,7 @@ class Optimizer:
             for chunk in share:
                 self._update(scalars, *(None if a is None else a[chunk] for a in arrays))
 
-        list(_thread_pool().map(work, [chunks[t::_THREADS] for t in range(_THREADS)]))
+        list(threads.pool().map(work, [chunks[t::_THREADS] for t in range(_THREADS)]))
 
     def _scalars(self) -> tuple:
         return (self.lr,)
@@ -318,13 +316,6 @@ def get_optimizer(name: str, params: np.ndarray, **options) -> Optimizer:
         return cls(params, **options)
     except TypeError as exc:
         raise TrainingConfigError(f"optimizer {name!r}: {exc}") from None
-
-
-def _thread_pool() -> ThreadPoolExecutor:
-    global _pool
-    if _pool is None:
-        _pool = ThreadPoolExecutor(_THREADS, thread_name_prefix="nnstudio-optimizer")
-    return _pool
 
 
 def checked_learning_rate(value) -> float:

@@ -6,7 +6,8 @@ the studio trained at a third of headless speed and its event loop fell 60 ms be
 A :class:`RemoteTrainer` builds the trainer in a fresh process (``spawn``) from a
 :class:`TrainerRecipe` and relays its snapshots and the control calls (pause, resume,
 step, step epoch, stop, learning rate, new weights) over a pipe, so the trainer has a
-core of its own and the GUI the other.
+core of its own and the GUI the other. The child starts with the engine's
+``threads.TRAINING_ENVIRONMENT`` (OpenBLAS's threads sleep at once after a product).
 
 The messages are pickled, but only between nnstudio's own two processes: nothing
 read from a user's file is ever unpickled.
@@ -24,6 +25,7 @@ from types import MappingProxyType
 
 import numpy as np
 
+from nnstudio.engine import threads
 from nnstudio.engine.network import Network
 from nnstudio.engine.optimizers import checked_learning_rate
 from nnstudio.engine.pace import checked_pace
@@ -262,7 +264,8 @@ class RemoteTrainer:
             name="nnstudio-training",
             daemon=True,
         )
-        process.start()
+        with threads.training_environment():  # OpenBLAS reads it as the child loads it
+            process.start()
         self._process = process
         child_conn.close()
         try:

@@ -347,7 +347,7 @@ class Trainer:
         if self.l1 or self.l2:
             net.add_penalty_gradient(self.l1, self.l2)
         if self._epoch_labels is not None:
-            outputs = net.workspace(len(x)).outputs[-1]
+            outputs = net.batch_outputs()
             self._epoch_correct += count_correct(
                 outputs, self._epoch_labels[start:stop], self.train.accuracy
             )

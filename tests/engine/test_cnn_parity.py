@@ -93,24 +93,25 @@ def test_forward_equals_pytorchs(case):
     assert np.max(np.abs(net.predict(X) - expected)) <= 1e-6
 
 
+@pytest.mark.parametrize("batch", [8, 16])  # 16: trained as two halves (engine/halves.py)
 @pytest.mark.parametrize("optimizer,lr", [("sgd", 0.1), ("adam", 0.01)])
 @pytest.mark.parametrize("case", sorted(CASES) + ["dropout rate 0"])
-def test_three_epochs_of_training_equal_pytorchs(case, optimizer, lr):
+def test_three_epochs_of_training_equal_pytorchs(case, optimizer, lr, batch):
     conv, pool = CASES.get(case, ({"kernel_size": 3}, {"type": "maxpool2d"}))
     net = _conv_net(conv, pool, dropout=0.0 if case == "dropout rate 0" else None)
     X, y = _data()
     params = _torch_parameters(net)
     opt = (torch.optim.SGD if optimizer == "sgd" else torch.optim.Adam)(params, lr=lr)
     for _ in range(3):
-        for start in range(0, len(X), 8):
+        for start in range(0, len(X), batch):
             loss = F.cross_entropy(
-                _torch_logits(net, params, X[start : start + 8], training=True),
-                torch.tensor(y[start : start + 8]),
+                _torch_logits(net, params, X[start : start + batch], training=True),
+                torch.tensor(y[start : start + batch]),
             )
             opt.zero_grad()
             loss.backward()
             opt.step()
-    fit(net, X, y, optimizer=optimizer, lr=lr, epochs=3, batch_size=8, shuffle=False)
+    fit(net, X, y, optimizer=optimizer, lr=lr, epochs=3, batch_size=batch, shuffle=False)
     ours = net.get_weights()
     for (w, b), layer, (tw, tb) in zip(ours, net.weighted_layers, zip(params[::2], params[1::2])):
         tw = tw.detach().numpy()

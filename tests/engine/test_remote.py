@@ -1,5 +1,6 @@
 """Training in a child process: the same run, driven the same way, reported the same."""
 
+import os
 import pickle
 import threading
 
@@ -145,3 +146,22 @@ def test_the_best_epoch_crosses_the_process_boundary():
         np.testing.assert_array_equal(w, w0)
         np.testing.assert_array_equal(b, b0)
         assert not (w.flags.writeable or b.flags.writeable)
+
+
+class EnvironmentReport(TrainerRecipe):
+    """A recipe whose build, in the training process, fails with what OpenBLAS read."""
+
+    def build(self):
+        import os
+
+        raise RuntimeError(f"OPENBLAS_THREAD_TIMEOUT={os.environ.get('OPENBLAS_THREAD_TIMEOUT')}")
+
+
+def test_the_training_process_starts_with_the_training_environment(monkeypatch):
+    monkeypatch.delenv("OPENBLAS_THREAD_TIMEOUT", raising=False)
+    recipe = _recipe()
+    report = EnvironmentReport(recipe.spec, recipe.dtype, recipe.weights, recipe.X, recipe.y)
+    driver = Driver(RemoteTrainer(report))
+    driver.finish()
+    assert str(driver.error) == "RuntimeError: OPENBLAS_THREAD_TIMEOUT=4"
+    assert "OPENBLAS_THREAD_TIMEOUT" not in os.environ  # the studio's own is as it was

@@ -97,8 +97,8 @@ def no_threads_left_running(monkeypatch, qapp):
     assert not python_threads_left_running(), "Python threads left running"
 
 
-# the studio's Python threads that do one job and end (the engine's optimizer pool,
-# "nnstudio-optimizer_…", lives as long as the process, by design)
+# the studio's Python threads that do one job and end (the engine's thread pool,
+# "nnstudio-engine_…", lives as long as the process, by design)
 ONE_JOB_THREADS = ("nnstudio-autosave",)
 
 

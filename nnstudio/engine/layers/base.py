@@ -71,6 +71,10 @@ class Layer:
     description: ClassVar[str]  # one line, for the palette
     Spec: ClassVar[type[TypeSpec]]
     has_parameters: ClassVar[bool] = False
+    # engine/halves.py trains a batch as two halves on two threads where a layer gains
+    # from it (much work per sample) and every layer's batch is just its samples
+    gains_from_halves: ClassVar[bool] = False
+    splits_exactly: ClassVar[bool] = True
 
     def __init__(self, spec: TypeSpec, input_shape: Shape):
         self.spec = spec

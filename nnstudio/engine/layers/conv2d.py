@@ -136,6 +136,7 @@ class Conv2D(WeightedLayer):
     type_name = "conv2d"
     description = "Convolution: small filters slid over the image, one feature map each"
     Spec = Conv2DSpec
+    gains_from_halves = True
 
     def __init__(self, spec: Conv2DSpec, input_shape):
         super().__init__(spec, input_shape)

@@ -43,6 +43,7 @@ class Dropout(Layer):
     type_name = "dropout"
     description = "Dropout: drops random units while training, against overfitting"
     Spec = DropoutSpec
+    splits_exactly = False  # one batch draws one mask stream; two halves would draw two
 
     def __init__(self, spec: DropoutSpec, input_shape):
         super().__init__(spec, input_shape)
