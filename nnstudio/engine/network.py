@@ -339,7 +339,7 @@ class Network:
         twin.layers = [copy.copy(layer) for layer in self.layers]
         twin.weighted_layers = [layer for layer in twin.layers if layer.has_parameters]
         twin.gradients = np.zeros_like(self.gradients)
-        twin._bind_views()
+        bind_views(twin.weighted_layers, twin.parameters, twin.gradients)
         twin._workspaces, twin._trained_with, twin._batch_outputs = {}, None, None
         twin.split_batches, twin._halves = False, False
         return twin
