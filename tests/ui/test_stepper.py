@@ -18,15 +18,20 @@ def _xor_221(window):
     window.set_project(project, None)
 
 
+def _shown_stepper(window, qtbot):
+    """The 2-2-1 XOR project with the Stepper tab in front, its first trace done."""
+    _xor_221(window)
+    window.stepper.parentWidget().raise_()
+    qtbot.waitUntil(lambda: window.stepper.traced is not None, timeout=5000)
+    return window.stepper
+
+
 def _sigmoid(z):
     return 1 / (1 + np.exp(-z))
 
 
 def test_the_stepper_writes_out_a_2_2_1_pass_with_the_real_numbers(window, qtbot):
-    _xor_221(window)
-    window.stepper.parentWidget().raise_()
-    stepper = window.stepper
-    qtbot.waitUntil(lambda: stepper.traced is not None, timeout=5000)
+    stepper = _shown_stepper(window, qtbot)
     stepper.sample.setValue(2)
     (W1, b1), (W2, b2) = (
         (w.astype(float), b.astype(float)) for w, b in window.project.document.weights()
@@ -58,10 +63,7 @@ def test_the_stepper_writes_out_a_2_2_1_pass_with_the_real_numbers(window, qtbot
 
 
 def test_the_stepper_follows_training(window, qtbot):
-    _xor_221(window)
-    window.stepper.parentWidget().raise_()
-    stepper = window.stepper
-    qtbot.waitUntil(lambda: stepper.traced is not None, timeout=5000)
+    stepper = _shown_stepper(window, qtbot)
     window.scene.select_layer(0)
     before = stepper.text.toPlainText()
     window.training_panel.step.click()
