@@ -1,24 +1,13 @@
 """``nnstudio train`` and friends, run as a user would, in a subprocess."""
 
 import json
-import subprocess
-import sys
 
 import numpy as np
 import pytest
+from cli_process import run_nnstudio
 
 from nnstudio.engine import Network
 from nnstudio.io.npz import load_npz
-
-
-def _nnstudio(*args, cwd=None):
-    return subprocess.run(
-        [sys.executable, "-m", "nnstudio", *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=300,
-    )
 
 
 @pytest.fixture
@@ -34,7 +23,7 @@ def spec_file(tmp_path):
 
 def test_train_a_builtin_dataset_and_save_loadable_weights(tmp_path, spec_file):
     out = tmp_path / "w.npz"
-    result = _nnstudio(
+    result = run_nnstudio(
         "train",
         spec_file,
         "--data",
@@ -65,7 +54,7 @@ def test_train_is_reproducible_with_a_seed(tmp_path, spec_file):
     outs = [tmp_path / "a.npz", tmp_path / "b.npz"]
     for out in outs:
         assert (
-            _nnstudio(
+            run_nnstudio(
                 "train",
                 spec_file,
                 "--data",
@@ -95,7 +84,7 @@ def test_train_from_a_csv_file_with_a_named_label_column(tmp_path):
     spec = tmp_path / "spec.json"
     spec.write_text(json.dumps({"inputs": 3, "layers": [{"units": 2, "activation": "softmax"}]}))
     out = tmp_path / "w.npz"
-    result = _nnstudio(
+    result = run_nnstudio(
         "train",
         spec,
         "--data",
@@ -121,7 +110,7 @@ def test_train_from_a_csv_file_with_a_named_label_column(tmp_path):
     ],
 )
 def test_errors_are_one_clear_line_not_a_traceback(tmp_path, spec_file, args, message):
-    result = _nnstudio("train", spec_file, *args, "--epochs", "2", "--out", tmp_path / "w.npz")
+    result = run_nnstudio("train", spec_file, *args, "--epochs", "2", "--out", tmp_path / "w.npz")
     assert result.returncode == 2
     assert message in result.stderr
     assert "Traceback" not in result.stderr
@@ -131,12 +120,14 @@ def test_errors_are_one_clear_line_not_a_traceback(tmp_path, spec_file, args, me
 def test_a_bad_spec_file_is_reported(tmp_path):
     spec = tmp_path / "spec.json"
     spec.write_text("{not json")
-    result = _nnstudio("train", spec, "--data", "xor", "--epochs", "1", "--out", tmp_path / "w.npz")
+    result = run_nnstudio(
+        "train", spec, "--data", "xor", "--epochs", "1", "--out", tmp_path / "w.npz"
+    )
     assert result.returncode == 2 and "not valid JSON" in result.stderr
 
 
 def test_datasets_lists_every_builtin():
-    result = _nnstudio("datasets")
+    result = run_nnstudio("datasets")
     assert result.returncode == 0
     names = [line.split()[0] for line in result.stdout.splitlines()]
     assert {"circle", "spiral", "iris", "digits", "parity3"} <= set(names)
@@ -147,12 +138,12 @@ def test_export_a_trained_weights_file_to_onnx_and_code(tmp_path, spec_file):
 
     weights = tmp_path / "w.npz"
     assert (
-        _nnstudio(
+        run_nnstudio(
             "train", spec_file, "--data", "circle", "--epochs", "20", "--out", weights, "--quiet"
         ).returncode
         == 0
     )
-    result = _nnstudio("export", weights, "--format", "onnx", "-o", tmp_path / "w.onnx")
+    result = run_nnstudio("export", weights, "--format", "onnx", "-o", tmp_path / "w.onnx")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == str(tmp_path / "w.onnx")
     net, metadata = load_npz(weights)
@@ -161,7 +152,7 @@ def test_export_a_trained_weights_file_to_onnx_and_code(tmp_path, spec_file):
     session = onnxruntime.InferenceSession(str(tmp_path / "w.onnx"))
     out = session.run(None, {"input": X.astype(np.float32)})[0]
     assert np.abs(out - net.predict(scaled.astype(np.float32))).max() <= 1e-5
-    result = _nnstudio("export", weights, "-f", "pytorch", "-o", tmp_path / "w.safetensors")
+    result = run_nnstudio("export", weights, "-f", "pytorch", "-o", tmp_path / "w.safetensors")
     assert result.stdout.split() == [
         str(tmp_path / "w.safetensors"),
         str(tmp_path / "w_pytorch.py"),
@@ -174,11 +165,11 @@ def test_export_of_an_untrained_project_explains_and_can_be_forced(tmp_path):
 
     project = tmp_path / "p.nnsp"
     save_project(Project.example(), project)
-    refused = _nnstudio("export", project, "-f", "json", "-o", tmp_path / "p.json")
+    refused = run_nnstudio("export", project, "-f", "json", "-o", tmp_path / "p.json")
     assert refused.returncode == 2
     assert "untrained" in refused.stderr and "--untrained" in refused.stderr
     assert not (tmp_path / "p.json").exists()
-    forced = _nnstudio("export", project, "-f", "json", "-o", tmp_path / "p.json", "--untrained")
+    forced = run_nnstudio("export", project, "-f", "json", "-o", tmp_path / "p.json", "--untrained")
     assert forced.returncode == 0, forced.stderr
     assert json.loads((tmp_path / "p.json").read_text())["format"] == "nnstudio.model"
 
@@ -190,11 +181,11 @@ def test_export_a_project_diagram_as_png_and_svg(tmp_path):
     project = tmp_path / "p.nnsp"
     save_project(Project.example(), project)
     for fmt in ("png", "svg"):
-        result = _nnstudio("export", project, "-f", fmt, "-o", tmp_path / f"d.{fmt}")
+        result = run_nnstudio("export", project, "-f", fmt, "-o", tmp_path / f"d.{fmt}")
         assert result.returncode == 0, result.stderr
     assert (tmp_path / "d.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert b"<svg" in (tmp_path / "d.svg").read_bytes()[:2000]
-    bad = _nnstudio("export", tmp_path / "missing.npz", "-f", "onnx", "-o", tmp_path / "x")
+    bad = run_nnstudio("export", tmp_path / "missing.npz", "-f", "onnx", "-o", tmp_path / "x")
     assert bad.returncode == 2 and "no such file" in bad.stderr
 
 
@@ -205,16 +196,16 @@ def test_train_a_project_from_its_weights_then_export_it(tmp_path, spec_file):
     project = tmp_path / "p.nnsp"
     save_project(Project.example(), project)
     weights = tmp_path / "p.npz"
-    result = _nnstudio(
+    result = run_nnstudio(
         "train", project, "--epochs", "60", "--lr", "0.05", "--out", weights, "--quiet"
     )
     assert result.returncode == 0, result.stderr
     assert float(result.stdout.split("test accuracy:")[1].split()[0]) > 0.85
     net, metadata = load_npz(weights)
     assert net.spec.sizes == [2, 4, 4, 1] and metadata["dataset"] == "circle"
-    exported = _nnstudio("export", weights, "-f", "numpy", "-o", tmp_path / "predict.py")
+    exported = run_nnstudio("export", weights, "-f", "numpy", "-o", tmp_path / "predict.py")
     assert exported.returncode == 0, exported.stderr
-    without_data = _nnstudio("train", spec_file, "--epochs", "1", "--out", weights)
+    without_data = run_nnstudio("train", spec_file, "--epochs", "1", "--out", weights)
     assert without_data.returncode == 2 and "--data is needed" in without_data.stderr
 
 
@@ -234,7 +225,7 @@ def test_a_project_trains_with_its_own_settings_exactly_as_the_studio_would(tmp_
     }
     path, weights = tmp_path / "p.nnsp", tmp_path / "w.npz"
     save_project(project, path)
-    result = _nnstudio("train", path, "--epochs", "3", "--out", weights, "--quiet")
+    result = run_nnstudio("train", path, "--epochs", "3", "--out", weights, "--quiet")
     assert result.returncode == 0, result.stderr
     net, metadata = load_npz(weights)
     training = metadata["training"]
@@ -245,21 +236,21 @@ def test_a_project_trains_with_its_own_settings_exactly_as_the_studio_would(tmp_
     list(studio.trainer.run())
     for (w, b), (w_studio, b_studio) in zip(net.get_weights(), studio.net.get_weights()):
         assert np.array_equal(w, w_studio) and np.array_equal(b, b_studio)
-    result = _nnstudio(
+    result = run_nnstudio(
         "train", path, "--epochs", "1", "--batch-size", "16", "--out", weights, "--quiet"
     )
     assert result.returncode == 0 and load_npz(weights)[1]["training"]["batch_size"] == 16
-    refused = _nnstudio("train", path, "--epochs", "1", "--scaling", "minmax", "--out", weights)
+    refused = run_nnstudio("train", path, "--epochs", "1", "--scaling", "minmax", "--out", weights)
     assert refused.returncode == 2 and "scaled as in the studio" in refused.stderr
 
 
 def test_a_truth_table_trains_on_every_row_unless_a_split_is_asked_for(tmp_path, spec_file):
     out = tmp_path / "w.npz"
     args = ("train", spec_file, "--data", "parity3", "--epochs", "5", "--out", out)
-    result = _nnstudio(*args)
+    result = run_nnstudio(*args)
     assert result.returncode == 0, result.stderr
     assert "no test split: every sample trained" in result.stdout
-    result = _nnstudio(*args, "--split", "0.75")
+    result = run_nnstudio(*args, "--split", "0.75")
     assert result.returncode == 0, result.stderr
     assert "test accuracy" in result.stdout
 
@@ -282,14 +273,14 @@ def test_train_on_a_table_with_a_test_file_read_the_same_way(tmp_path, spec_file
     test = _table(tmp_path / "test.csv", PETS_ROWS * 2)
     out = tmp_path / "w.npz"
     args = ["train", spec_file, "--data", train, "--test-data", test, "--label-column", "kind"]
-    result = _nnstudio(*args, "--epochs", "60", "--lr", "0.05", "--out", out)
+    result = run_nnstudio(*args, "--epochs", "60", "--lr", "0.05", "--out", out)
     assert result.returncode == 0, result.stderr
     assert float(result.stdout.split("test accuracy:")[1].split()[0]) == 1.0
     net, _ = load_npz(out)
     assert net.spec.sizes[0] == 4  # weight and the three colours, one-hot
     unseen = _table(tmp_path / "unseen.csv", [(5.0, "black", "bird")])
     args[5] = unseen
-    result = _nnstudio(*args, "--epochs", "1", "--out", out)
+    result = run_nnstudio(*args, "--epochs", "1", "--out", out)
     assert result.returncode != 0 and "bird" in result.stderr and "Traceback" not in result.stderr
 
 
@@ -305,7 +296,7 @@ def test_train_on_an_idx_pair_with_its_test_pair(tmp_path, spec_file):
         write_idx(tmp_path / f"{part}-labels.idx", labels)
         files[part] = f"{tmp_path / f'{part}-images.idx'},{tmp_path / f'{part}-labels.idx'}"
     out = tmp_path / "w.npz"
-    result = _nnstudio(
+    result = run_nnstudio(
         "train", spec_file, "--data", files["train"], "--test-data", files["test"],
         "--epochs", "20", "--out", out,
     )  # fmt: skip
@@ -323,7 +314,7 @@ def test_several_label_columns_train_a_multi_output_regression(tmp_path):
     rows = "".join(f"{x},{2 * x},{-x}\n" for x in np.linspace(-1, 1, 40))
     (tmp_path / "t.csv").write_text("x,a,b\n" + rows)
     out = tmp_path / "w.npz"
-    result = _nnstudio(
+    result = run_nnstudio(
         "train", spec, "--data", tmp_path / "t.csv", "--label-column", "a",
         "--label-column", "b", "--epochs", "30", "--out", out,
     )  # fmt: skip
@@ -347,17 +338,20 @@ def test_weights_trained_for_no_step_are_exported_only_on_purpose(tmp_path):
         )
     )
     weights = tmp_path / "w.npz"
-    trained = _nnstudio("train", spec, "--data", "xor", "--epochs", "0", "--out", weights)
+    trained = run_nnstudio("train", spec, "--data", "xor", "--epochs", "0", "--out", weights)
     assert trained.returncode == 0, trained.stderr
-    refused = _nnstudio("export", weights, "-f", "onnx", "-o", tmp_path / "w.onnx")
+    refused = run_nnstudio("export", weights, "-f", "onnx", "-o", tmp_path / "w.onnx")
     assert refused.returncode == 2 and "w.npz: the network is untrained" in refused.stderr
     assert not (tmp_path / "w.onnx").exists()
-    forced = _nnstudio("export", weights, "-f", "onnx", "-o", tmp_path / "w.onnx", "--untrained")
+    forced = run_nnstudio("export", weights, "-f", "onnx", "-o", tmp_path / "w.onnx", "--untrained")
     assert forced.returncode == 0 and (tmp_path / "w.onnx").is_file()
-    once = _nnstudio("train", spec, "--data", "xor", "--epochs", "1", "--out", tmp_path / "t.npz")
+    once = run_nnstudio(
+        "train", spec, "--data", "xor", "--epochs", "1", "--out", tmp_path / "t.npz"
+    )
     assert once.returncode == 0
     assert (
-        _nnstudio("export", tmp_path / "t.npz", "-f", "onnx", "-o", tmp_path / "t").returncode == 0
+        run_nnstudio("export", tmp_path / "t.npz", "-f", "onnx", "-o", tmp_path / "t").returncode
+        == 0
     )
 
 
@@ -377,7 +371,7 @@ def test_train_a_small_cnn_on_the_digits_images_and_save_its_weights(tmp_path):
         )
     )
     out = tmp_path / "cnn.npz"
-    result = _nnstudio(
+    result = run_nnstudio(
         "train", spec, "--data", "digits", "--epochs", "5", "--lr", "0.01", "--out", out
     )
     assert result.returncode == 0, result.stderr
@@ -397,7 +391,7 @@ def test_a_summed_loss_at_lr_trains_as_the_mean_at_lr_times_the_batch(tmp_path):
     nets = []
     for name, reduction, lr in (("sum", "sum", 0.5), ("mean", "mean", 2.0)):
         out = tmp_path / f"{name}.npz"
-        result = _nnstudio(
+        result = run_nnstudio(
             "train", spec, *common, "--loss-reduction", reduction, "--lr", lr, "--quiet",
             "--out", out,
         )  # fmt: skip

@@ -7,17 +7,9 @@ import sys
 
 import numpy as np
 import pytest
+from cli_process import run_nnstudio
 
 from nnstudio.io.npz import load_npz
-
-
-def _nnstudio(*args):
-    return subprocess.run(
-        [sys.executable, "-m", "nnstudio", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
 
 
 def test_a_cnn_spec_without_inputs_trains_on_colour_images_and_exports(tmp_path):
@@ -40,7 +32,7 @@ def test_a_cnn_spec_without_inputs_trains_on_colour_images_and_exports(tmp_path)
     ]
     spec.write_text(json.dumps({"layers": layers}))
     out = tmp_path / "cnn.npz"
-    result = _nnstudio("train", spec, "--data", data, "--epochs", "5", "--out", out)
+    result = run_nnstudio("train", spec, "--data", data, "--epochs", "5", "--out", out)
     assert result.returncode == 0, result.stderr
     net, _ = load_npz(out)
     assert net.spec.shapes[:2] == [(6, 6, 3), (4, 4, 4)]
@@ -48,7 +40,7 @@ def test_a_cnn_spec_without_inputs_trains_on_colour_images_and_exports(tmp_path)
     samples = images[:7]
     expected = model.predict(samples)
     for fmt in ("numpy", "onnx"):
-        exported = _nnstudio("export", out, "-f", fmt, "-o", tmp_path / f"m_{fmt}")
+        exported = run_nnstudio("export", out, "-f", fmt, "-o", tmp_path / f"m_{fmt}")
         assert exported.returncode == 0, exported.stderr
     csv = tmp_path / "images.csv"
     np.savetxt(csv, samples.reshape(7, -1), delimiter=",", fmt="%.17g")

@@ -4,25 +4,17 @@ import subprocess
 import sys
 
 import numpy as np
+from cli_process import run_nnstudio
 from networks import SMALL_CNN, random_model, random_samples
 
 from nnstudio.export import export
-
-
-def _nnstudio(*args):
-    return subprocess.run(
-        [sys.executable, "-m", "nnstudio", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
 
 
 def test_export_a_cnn_weights_file_to_every_format(tmp_path):
     model = random_model(SMALL_CNN)
     [weights] = export(model, "npz", tmp_path / "cnn.npz")
     for fmt in ("onnx", "pytorch", "keras", "numpy", "json", "csv"):
-        result = _nnstudio("export", weights, "-f", fmt, "-o", tmp_path / f"out_{fmt}")
+        result = run_nnstudio("export", weights, "-f", fmt, "-o", tmp_path / f"out_{fmt}")
         assert result.returncode == 0, result.stderr
         assert all(tmp_path.joinpath(p).exists() for p in result.stdout.splitlines())
     samples = random_samples(model, n=5)
