@@ -43,7 +43,9 @@ SMOOTHING = 0.6  # TensorBoard's default
 SMOOTHED_POINTS = 1000  # smoothing weighs points of a curve thinned to this many, as
 # TensorBoard's 1,000 samples: a long run looks as smooth as a short one
 TEST_EVERY_S = 0.5  # the test loss while training: at most this often...
-TEST_SAMPLES = 2000  # ...on the first this many test samples (the split is shuffled)
+TEST_SAMPLES = 2000  # ...on the first this many test samples (the split is shuffled)...
+TEST_SHARE = 0.05  # ...and taking at most this share of the studio's time (a CNN's
+# forward pass over 2,000 images takes ~0.3 s, which the training process wants)
 LEFT_AXIS_WIDTH = 48  # pixels: room for "100%" and for "0.0001"
 ACCURACY_MIN_HEIGHT = 120  # pixels: its axis label ("accuracy") unclipped
 
@@ -122,6 +124,7 @@ class LossPlot(QWidget):
         self.test = self.plot.plot(pen=pg.mkPen(TEST_COLOR, width=2))
         self._tests: WeakKeyDictionary = WeakKeyDictionary()  # run → its test loss Series
         self._tested_at = float("-inf")  # when the test loss was computed last
+        self._test_seconds = 0.0  # and how long that took
         self.smoothing = SMOOTHING
         self._marks: list[pg.InfiniteLine] = []
         self._marked: list[tuple[int, str]] = []
@@ -318,23 +321,27 @@ class LossPlot(QWidget):
     def show_frame(self, frame) -> None:
         """Compute the test loss of a training frame's network (a
         :class:`~nnstudio.ui.training_controller.Frame`) on its test split, at most
-        every ``TEST_EVERY_S`` seconds, and always for the run's last frame."""
+        every ``TEST_EVERY_S`` seconds and at most ``TEST_SHARE`` of the time, and
+        always for the run's last frame."""
         snapshot, run = frame.snapshot, self.run
         if snapshot is None or run is None or frame.parts.test is None:
             return
         step = (run.parent[1] if run.parent else 0) + snapshot.step
         last = snapshot.status != RUNNING
-        if step != run.step or (not last and time.monotonic() - self._tested_at < TEST_EVERY_S):
+        every = max(TEST_EVERY_S, self._test_seconds / TEST_SHARE)
+        if step != run.step or (not last and time.monotonic() - self._tested_at < every):
             return  # not the run shown at its latest step, or computed a moment ago
         tests = self._tests.setdefault(run, Series(EPOCH_POINTS))
         done = tests.data()[0]
         if len(done) and done[-1] >= step:
             return
+        start = time.monotonic()
         try:
             value = loss_on_test(frame, run.settings.get("loss"))
         except NNStudioError:  # the network does not fit the data (yet)
             return
         self._tested_at = time.monotonic()
+        self._test_seconds = self._tested_at - start
         tests.extend(np.array([float(step)]), np.array([value]))
         if last:  # the curves have had their turn at this frame
             self._draw_test()

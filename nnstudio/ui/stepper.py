@@ -21,6 +21,7 @@ from nnstudio.errors import NNStudioError
 from nnstudio.model.training import optimizer_options
 from nnstudio.ui import stepper_text
 from nnstudio.ui.stepper_text import Stage
+from nnstudio.ui.throttle import on_screen
 
 
 class Stepper(QWidget):
@@ -69,10 +70,11 @@ class Stepper(QWidget):
         self.show_stage(0)
 
     def show_frame(self, frame) -> None:
-        """Follow another network or its new weights (traced again when shown)."""
+        """Follow another network or its new weights (traced again when shown: a tab
+        behind another is not traced)."""
         self.frame = frame
         self.sample.setMaximum(max(1, len(frame.parts.train.X)))
-        if self.isVisible():
+        if on_screen(self):
             self._retrace()
         else:
             self.traced = None

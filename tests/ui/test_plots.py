@@ -377,6 +377,33 @@ def test_the_test_loss_shows_beside_the_training_loss_throttled(trained, monkeyp
     assert y[-1] > 0
 
 
+def test_a_slow_test_loss_is_computed_less_often(trained, monkeypatch):
+    """A test loss that takes 0.3 s (a CNN's on 2,000 images) waits 0.3 / TEST_SHARE
+    seconds before the next, so it never takes more than that share of the studio."""
+    from nnstudio.ui import plots
+
+    plot, _, _, advance = trained
+    clock = [100.0]
+    monkeypatch.setattr(plots.time, "monotonic", lambda: clock[0])
+    computed = []
+
+    def slow_loss(frame, loss_name):
+        clock[0] += 0.3
+        computed.append(clock[0])
+        return 1.0
+
+    monkeypatch.setattr(plots, "loss_on_test", slow_loss)
+    advance(1)
+    wait = 0.3 / plots.TEST_SHARE
+    assert wait > plots.TEST_EVERY_S
+    clock[0] += wait - 0.01
+    advance(1)
+    assert len(computed) == 1
+    clock[0] += 0.02
+    advance(1)
+    assert len(computed) == 2
+
+
 def plots_frame(live, snapshot):
     from nnstudio.ui.training_controller import Frame
 

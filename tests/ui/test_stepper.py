@@ -69,3 +69,15 @@ def test_the_stepper_follows_training(window, qtbot):
     window.training_panel.step.click()
     qtbot.waitUntil(lambda: stepper.text.toPlainText() != before, timeout=10_000)
     assert window.scene.layer_items[0].isSelected()  # a new frame leaves the selection
+
+
+def test_a_stepper_behind_another_tab_waits_until_it_is_shown(window, qtbot):
+    """Frames do not trace the sample while another tab hides the stepper (a CNN's
+    trace costs the training process time); bringing it to the front traces it."""
+    stepper = _shown_stepper(window, qtbot)
+    window.weights_dock.raise_()
+    qtbot.waitUntil(lambda: stepper.parentWidget().visibleRegion().isEmpty())
+    window.training_panel.step.click()
+    qtbot.waitUntil(lambda: stepper.traced is None, timeout=10_000)
+    stepper.parentWidget().raise_()
+    qtbot.waitUntil(lambda: stepper.traced is not None, timeout=5000)
