@@ -344,10 +344,24 @@ class Network:
         twin.split_batches, twin._halves = False, False
         return twin
 
+    def copy(self) -> Network:
+        """A network of its own with a copy of this one's parameters, for another thread
+        to compute with while this one trains or changes."""
+        twin = self.replica()
+        twin.parameters = self.parameters.copy()
+        bind_views(twin.weighted_layers, twin.parameters, twin.gradients)
+        return twin
+
     def batch_outputs(self) -> np.ndarray | None:
         """The output layer's outputs for the last batch :meth:`loss_and_gradients`
         trained on (None before any)."""
         return self._batch_outputs
+
+    @property
+    def training_threads(self) -> int:
+        """The threads a training step keeps busy by design: two once its batches train
+        as halves, else one (BLAS's own threads not counted)."""
+        return 2 if self._halves else 1
 
     def _halves_for(self, rows: int) -> halves.Halves | None:
         if not self.split_batches or rows < halves.MIN_BATCH or self._halves is False:

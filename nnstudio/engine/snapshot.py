@@ -38,7 +38,8 @@ class Snapshot:
     ``gradient_rms`` the root-mean-square weight gradient of each layer with parameters
     at the latest step (vanishing or exploding gradients show there); ``cpu_cores`` how
     many cores the training process kept busy since the previous snapshot (BLAS threads
-    included);
+    included), ``threads`` how many its steps keep busy by design (two when batches
+    train as halves: it may get fewer while the machine is busy);
     ``best`` the best epoch, when one finished since the previous snapshot;
     ``lr_changes`` the learning rates set live that steps since then trained with, as
     (steps trained before the change, new rate); ``dropped`` per layer what the latest
@@ -57,6 +58,7 @@ class Snapshot:
     message: str = ""
     gradient_rms: tuple[float, ...] = ()
     cpu_cores: float = 0.0
+    threads: int = 1
     best: BestEpoch | None = None
     lr_changes: tuple[tuple[int, float], ...] = ()
     dropped: tuple[np.ndarray | None, ...] = ()

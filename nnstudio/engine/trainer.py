@@ -468,6 +468,7 @@ class Trainer:
             elapsed=now - start,
             message=message,
             cpu_cores=cores,
+            threads=self.net.training_threads,
             gradient_rms=tuple(
                 float(np.sqrt(np.mean(np.square(layer.grad_weight))))
                 for layer in self.net.weighted_layers

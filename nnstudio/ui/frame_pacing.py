@@ -35,9 +35,10 @@ class FramePacer(QObject):
     def pace(self, snapshot, trainer) -> None:
         """After a frame: keep the views' share of a core within what the trainer
         leaves free (measured every ~½ s), and ask ``trainer`` for two snapshots a
-        frame. What the trainer needs is the most cores it has kept busy in this run:
-        while the views draw it gets fewer, which must not read as cores to spare."""
-        self._trainer_cores = max(self._trainer_cores, snapshot.cpu_cores)
+        frame. What the trainer needs is the most cores it has kept busy in this run, or
+        the threads it trains on if more: while the views draw it gets fewer (it runs
+        at a lower priority), which must not read as cores to spare."""
+        self._trainer_cores = max(self._trainer_cores, snapshot.cpu_cores, snapshot.threads)
         wall, cpu = time.perf_counter(), time.thread_time()
         start_wall, start_cpu = self._gui_cpu
         if wall - start_wall < 0.5:

@@ -4,23 +4,17 @@ overlaid."""
 
 from __future__ import annotations
 
-import time
-from weakref import WeakKeyDictionary
-
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
 
-from nnstudio.engine.losses import get_loss
 from nnstudio.engine.snapshot import RUNNING
-from nnstudio.engine.targets import prepare
-from nnstudio.errors import NNStudioError
-from nnstudio.model.runs import EPOCH_POINTS
-from nnstudio.model.series import Series, smoothed, thinned
+from nnstudio.model.series import smoothed, thinned
 from nnstudio.ui.number_text import tick_texts, value_text
 from nnstudio.ui.plot_style import MARK_COLOR, PLOT_MARGINS, legend_brush
 from nnstudio.ui.run_text import change_marks
+from nnstudio.ui.test_loss import TestLosses
 
 # overlaid runs: a qualitative palette without the live run's blue and orange
 RUN_COLORS = [
@@ -42,10 +36,6 @@ RAW_COLOR = (165, 197, 235)  # the raw loss under its smoothed curve: a pale blu
 SMOOTHING = 0.6  # TensorBoard's default
 SMOOTHED_POINTS = 1000  # smoothing weighs points of a curve thinned to this many, as
 # TensorBoard's 1,000 samples: a long run looks as smooth as a short one
-TEST_EVERY_S = 0.5  # the test loss while training: at most this often...
-TEST_SAMPLES = 2000  # ...on the first this many test samples (the split is shuffled)...
-TEST_SHARE = 0.05  # ...and taking at most this share of the studio's time (a CNN's
-# forward pass over 2,000 images takes ~0.3 s, which the training process wants)
 LEFT_AXIS_WIDTH = 48  # pixels: room for "100%" and for "0.0001"
 ACCURACY_MIN_HEIGHT = 120  # pixels: its axis label ("accuracy") unclipped
 
@@ -122,9 +112,8 @@ class LossPlot(QWidget):
             name="validation",
         )
         self.test = self.plot.plot(pen=pg.mkPen(TEST_COLOR, width=2))
-        self._tests: WeakKeyDictionary = WeakKeyDictionary()  # run → its test loss Series
-        self._tested_at = float("-inf")  # when the test loss was computed last
-        self._test_seconds = 0.0  # and how long that took
+        self.test_losses = TestLosses(self)
+        self.test_losses.sigChanged.connect(self._on_test_loss)
         self.smoothing = SMOOTHING
         self._marks: list[pg.InfiniteLine] = []
         self._marked: list[tuple[int, str]] = []
@@ -319,37 +308,27 @@ class LossPlot(QWidget):
         self._marked = marks
 
     def show_frame(self, frame) -> None:
-        """Compute the test loss of a training frame's network (a
-        :class:`~nnstudio.ui.training_controller.Frame`) on its test split, at most
-        every ``TEST_EVERY_S`` seconds and at most ``TEST_SHARE`` of the time, and
-        always for the run's last frame."""
+        """Offer a training frame's network (a
+        :class:`~nnstudio.ui.training_controller.Frame`) for its test loss
+        (:class:`~nnstudio.ui.test_loss.TestLosses` decides when to compute it)."""
         snapshot, run = frame.snapshot, self.run
         if snapshot is None or run is None or frame.parts.test is None:
             return
         step = (run.parent[1] if run.parent else 0) + snapshot.step
-        last = snapshot.status != RUNNING
-        every = max(TEST_EVERY_S, self._test_seconds / TEST_SHARE)
-        if step != run.step or (not last and time.monotonic() - self._tested_at < every):
-            return  # not the run shown at its latest step, or computed a moment ago
-        tests = self._tests.setdefault(run, Series(EPOCH_POINTS))
-        done = tests.data()[0]
-        if len(done) and done[-1] >= step:
-            return
-        start = time.monotonic()
-        try:
-            value = loss_on_test(frame, run.settings.get("loss"))
-        except NNStudioError:  # the network does not fit the data (yet)
-            return
-        self._tested_at = time.monotonic()
-        self._test_seconds = self._tested_at - start
-        tests.extend(np.array([float(step)]), np.array([value]))
-        if last:  # the curves have had their turn at this frame
-            self._draw_test()
+        if step == run.step:  # the run shown, at its latest step
+            last = snapshot.status != RUNNING
+            self.test_losses.offer(
+                run, step, frame.net, frame.parts.test, run.settings.get("loss"), last
+            )
+
+    def _on_test_loss(self, run) -> None:
+        if run is self.run:
+            self.redraw()
 
     def _draw_test(self) -> np.ndarray:
         """The test loss of the run shown (listed in the legend once it has some); its
         values."""
-        tests = self._tests.get(self.run) if self.run is not None else None
+        tests = self.test_losses.of(self.run) if self.run is not None else None
         x, y = tests.data() if tests is not None else (EMPTY, EMPTY)
         self.test.setData(x.copy(), y.copy())
         self._list(self.test, "test", len(x) > 0)
@@ -473,14 +452,3 @@ def _range_extremes(values: np.ndarray) -> np.ndarray:
     return np.r_[
         finite.min(initial=np.inf), finite.max(initial=-np.inf), positive.min(initial=np.inf)
     ]
-
-
-def loss_on_test(frame, loss_name: str | None) -> float:
-    """The loss of ``frame``'s network on (the first ``TEST_SAMPLES`` of) its test
-    split, as the trainer computes the validation loss. Raises NNStudioError if the
-    network does not fit the data."""
-    net, part = frame.net, frame.parts.test
-    loss = get_loss(loss_name, net.output_activation)
-    targets = part.targets(net.n_outputs)[:TEST_SAMPLES]
-    data = prepare(net, part.X[:TEST_SAMPLES], targets, loss, "test data")
-    return float(loss.value(net.logits(data.X), data.y))

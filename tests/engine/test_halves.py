@@ -20,6 +20,8 @@ CNN = {
     ],
 }
 
+DENSE = {"inputs": 100, "layers": [{"units": 8}, {"units": 3, "activation": "softmax"}]}
+
 
 def data(n, dtype="float64"):
     rng = np.random.default_rng(1)
@@ -81,6 +83,16 @@ def test_which_networks_split():
     assert not halves.worthwhile(Network.from_spec(dropout, seed=0).layers)
     can = threads.cores() >= 2 and threads.blas_threads() is not None
     assert halves.worthwhile(Network.from_spec(CNN, seed=0).layers) == can
+
+
+def test_snapshots_say_how_many_threads_the_steps_train_on():
+    """Two once a convolutional network's batches train as halves (the studio paces its
+    drawing by it), one for a dense network."""
+    X, Y = data(64)
+    can = threads.cores() >= 2 and threads.blas_threads() is not None
+    for spec, inputs, expected in ((CNN, X, 2 if can else 1), (DENSE, X.reshape(64, -1), 1)):
+        trainer = Trainer(Network.from_spec(spec, seed=0), inputs, Y, batch_size=32, epochs=1)
+        assert [s.threads for s in trainer.run()][-1] == expected
 
 
 def test_a_replica_shares_the_parameters_not_the_gradients():

@@ -40,3 +40,14 @@ def test_a_batch_too_large_for_memory_is_refused_but_a_batch_larger_than_the_dat
     with pytest.raises(TrainingConfigError, match="a batch of 70,000 samples needs 2.1 GiB"):
         Trainer(net, X, np.zeros(70_000), batch_size=100_000, epochs=1)
     Trainer(net, X[:100], np.zeros(100), batch_size=10**9, epochs=1)  # batches of 100
+
+
+def test_a_copy_answers_as_the_network_and_keeps_its_weights_when_it_changes():
+    net = Network.from_spec({"inputs": 3, "layers": [{"units": 4}, {"units": 2}]}, seed=0)
+    X = np.random.default_rng(0).normal(size=(5, 3))
+    twin = net.copy()
+    np.testing.assert_array_equal(twin.predict(X), net.predict(X))
+    before = twin.predict(X)
+    net.parameters += 1.0
+    np.testing.assert_array_equal(twin.predict(X), before)
+    assert not np.array_equal(net.predict(X), before)

@@ -358,50 +358,69 @@ def trained(qtbot):
     return plot, session, live, advance
 
 
-def test_the_test_loss_shows_beside_the_training_loss_throttled(trained, monkeypatch):
-    from nnstudio.ui import plots
-    from nnstudio.ui.plots import loss_on_test
+def test_the_test_loss_shows_beside_the_training_loss_throttled(trained, monkeypatch, qtbot):
+    from nnstudio.ui import test_loss
+    from nnstudio.ui.test_loss import loss_on_test
 
     plot, session, live, advance = trained
     clock = [100.0]
-    monkeypatch.setattr(plots.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(test_loss.time, "monotonic", lambda: clock[0])
     advance(5)  # five frames in no time: one test loss
+    qtbot.waitUntil(lambda: len(plot.test.getData()[0]) == 1)
+    advance(3)
     x, y = plot.test.getData()
     assert len(x) == 1 and x[0] == session.run.steps.data()[0][0]
     assert legend_names(plot.plot) == ["Run 1 · training", "Run 1 · test"]  # by default
-    clock[0] += plots.TEST_EVERY_S
+    clock[0] += test_loss.TEST_EVERY_S
     snapshot = advance(1)
+    qtbot.waitUntil(lambda: len(plot.test.getData()[0]) == 2)
     x, y = plot.test.getData()
-    assert len(x) == 2 and x[-1] == session.run.step
-    assert y[-1] == pytest.approx(loss_on_test(plots_frame(live, snapshot), None))
+    assert x[-1] == session.run.step
+    live.net.set_weights(snapshot.weights)
+    assert y[-1] == pytest.approx(loss_on_test(live.net, live.parts.test, None))
     assert y[-1] > 0
 
 
-def test_a_slow_test_loss_is_computed_less_often(trained, monkeypatch):
-    """A test loss that takes 0.3 s (a CNN's on 2,000 images) waits 0.3 / TEST_SHARE
-    seconds before the next, so it never takes more than that share of the studio."""
-    from nnstudio.ui import plots
+def test_a_slow_test_loss_is_computed_less_often_and_off_the_gui_thread(
+    trained, monkeypatch, qtbot
+):
+    """A test loss that takes 0.3 s (a CNN's on 2,000 images) runs on a thread of its
+    own and waits 0.3 / TEST_SHARE seconds before the next, so it never takes more
+    than that share of the studio; the run's last frame is always computed."""
+    import dataclasses
+    import threading
 
-    plot, _, _, advance = trained
+    from nnstudio.ui import test_loss
+
+    plot, _, live, advance = trained
     clock = [100.0]
-    monkeypatch.setattr(plots.time, "monotonic", lambda: clock[0])
-    computed = []
+    monkeypatch.setattr(test_loss.time, "monotonic", lambda: clock[0])
+    threads = []
 
-    def slow_loss(frame, loss_name):
+    def slow_loss(net, part, loss_name):
         clock[0] += 0.3
-        computed.append(clock[0])
+        threads.append(threading.current_thread())
         return 1.0
 
-    monkeypatch.setattr(plots, "loss_on_test", slow_loss)
+    monkeypatch.setattr(test_loss, "loss_on_test", slow_loss)
+
+    def tested(count):
+        qtbot.waitUntil(lambda: len(plot.test.getData()[0]) == count)
+
     advance(1)
-    wait = 0.3 / plots.TEST_SHARE
-    assert wait > plots.TEST_EVERY_S
-    clock[0] += wait - 0.01
+    tested(1)
+    assert threads == [t for t in threads if t is not threading.main_thread()]
+    wait = 0.3 / test_loss.TEST_SHARE
+    assert wait > test_loss.TEST_EVERY_S
+    clock[0] += wait - 0.31  # the 0.3 s it took count in
     advance(1)
-    assert len(computed) == 1
     clock[0] += 0.02
     advance(1)
-    assert len(computed) == 2
+    tested(2)
+    assert len(threads) == 2
+    snapshot = advance(1)  # not due
+    plot.show_frame(plots_frame(live, dataclasses.replace(snapshot, status="finished")))
+    tested(3)
 
 
 def plots_frame(live, snapshot):

@@ -4,7 +4,7 @@ feature-map tiles, one small picture frame per channel, instead of thousands of 
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 
 from nnstudio.ui.canvas import colors
@@ -45,6 +45,7 @@ class FeatureMapsItem(LayerItem):
         height, width = self.output_shape[:2]
         self.tile_width = side * min(max(width / height, 0.5), 2.0)
         self._grid = min(height, width, 4)  # faint pixel lines, as a picture's
+        self._tile_rects, self._grid_lines = self._tiles()
 
     @property
     def half_width(self) -> float:
@@ -56,28 +57,43 @@ class FeatureMapsItem(LayerItem):
         return top, bottom + more
 
     def _paint_body(self, painter: QPainter) -> None:
-        r, half_w = self.radius, self.tile_width / 2
-        for offset, fill in zip(self.offsets, self._fills()):
-            tile = QRectF(-half_w, offset - r, 2 * half_w, 2 * r)
-            painter.setPen(Qt.PenStyle.NoPen)
+        """The tiles' fills, then their pixel grids and frames: a few calls for all the
+        tiles (per-tile calls cost ~2 ms an item, repainted as the biases train)."""
+        tiles = self._tile_rects
+        painter.setPen(Qt.PenStyle.NoPen)
+        for tile, fill in zip(tiles, self._fills()):
             painter.setBrush(fill)
             painter.drawRect(tile)
-            painter.setPen(QPen(GRID_COLOR, 1))
-            for k in range(1, self._grid):
-                x = tile.left() + tile.width() * k / self._grid
-                y = tile.top() + tile.height() * k / self._grid
-                painter.drawLine(QPointF(x, tile.top()), QPointF(x, tile.bottom()))
-                painter.drawLine(QPointF(tile.left(), y), QPointF(tile.right(), y))
-            painter.setPen(QPen(colors.ink().muted, 1))
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawRect(tile)
+        painter.setPen(QPen(GRID_COLOR, 1))
+        painter.drawLines(self._grid_lines)
+        painter.setPen(QPen(colors.ink().muted, 1))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRects(tiles)
         if self.count > TILES_SHOWN:
             painter.setPen(colors.ink().muted)
             painter.drawText(
-                QRectF(-COLUMN_WIDTH / 2, self.offsets[-1] + r, COLUMN_WIDTH, 2 * r + TILE_GAP),
+                QRectF(
+                    -COLUMN_WIDTH / 2,
+                    self.offsets[-1] + self.radius,
+                    COLUMN_WIDTH,
+                    2 * self.radius + TILE_GAP,
+                ),
                 Qt.AlignmentFlag.AlignCenter,
                 f"⋮ {self.count - TILES_SHOWN:,} more",
             )
+
+    def _tiles(self) -> tuple[list[QRectF], list[QLineF]]:
+        """Each tile's rectangle and the faint lines of all the tiles' pixel grids."""
+        r, half_w = self.radius, self.tile_width / 2
+        tiles = [QRectF(-half_w, offset - r, 2 * half_w, 2 * r) for offset in self.offsets]
+        grid = []
+        for tile in tiles:
+            for k in range(1, self._grid):
+                x = tile.left() + tile.width() * k / self._grid
+                y = tile.top() + tile.height() * k / self._grid
+                grid.append(QLineF(x, tile.top(), x, tile.bottom()))
+                grid.append(QLineF(tile.left(), y, tile.right(), y))
+        return tiles, grid
 
     def _node_under(self, pos: QPointF) -> int | None:
         k = self.node_at(pos.y())
