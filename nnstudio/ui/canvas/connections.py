@@ -69,7 +69,6 @@ class ConnectionsItem(QGraphicsItem):
         # painted once per change of colours, blitted when items around it repaint
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self._thin = len(self._lines) > ANTIALIAS_UP_TO
-        self._pens = [colors.pen_of(b, self._thin) for b in range(2 * colors.BINS)]
         self.setZValue(-1)
         self.setAcceptHoverEvents(True)
 
@@ -104,11 +103,14 @@ class ConnectionsItem(QGraphicsItem):
         if self.as_matrix:
             self._paint_matrix(painter)
             return
+        if not self._by_bin:  # not coloured yet
+            return
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, not self._thin)
-        for pen, lines in zip(self._pens, self._by_bin):
-            if lines:
-                painter.setPen(pen)
-                painter.drawLines(lines)
+        pens = colors.line_pens(self._thin)
+        for b in colors.DRAW_ORDER:
+            if self._by_bin[b]:
+                painter.setPen(pens[b])
+                painter.drawLines(self._by_bin[b])
 
     def _paint_matrix(self, painter: QPainter) -> None:
         rect = self._matrix_rect

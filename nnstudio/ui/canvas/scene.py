@@ -281,6 +281,8 @@ class NetworkScene(QGraphicsScene):
         self.setBackgroundBrush(colors.ink().paper)
         for label in self.shape_items:
             label.setBrush(colors.ink().muted)
+        for item in self.connection_items:
+            item.update()  # its cached picture has the old paper's colours
         self.update()
 
     def network_rect(self) -> QRectF:
