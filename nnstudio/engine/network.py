@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from nnstudio.engine import halves
+from nnstudio.engine import halves, threads
 from nnstudio.engine.activations import Activation
 from nnstudio.engine.layers import Layer, WeightedLayer, layer_type
 from nnstudio.engine.layers.dense import Dense
@@ -357,11 +357,21 @@ class Network:
         trained on (None before any)."""
         return self._batch_outputs
 
-    @property
-    def training_threads(self) -> int:
-        """The threads a training step keeps busy by design: two once its batches train
-        as halves, else one (BLAS's own threads not counted)."""
-        return 2 if self._halves else 1
+    def training_threads(self, batch_size: int) -> int:
+        """The threads a training step on batches of ``batch_size`` keeps busy: two
+        once its batches train as halves; BLAS's when a layer's product is large enough
+        for BLAS to share it; else one."""
+        if self._halves:
+            return 2
+        largest = max(
+            (
+                batch_size * math.prod(layer.output_shape[:-1]) * math.prod(layer.weight_shape)
+                for layer in self.weighted_layers
+            ),
+            default=0,
+        )
+        shared = largest > threads.BLAS_SHARES_ABOVE
+        return (threads.blas_threads() or 1) if shared else 1
 
     def _halves_for(self, rows: int) -> halves.Halves | None:
         if not self.split_batches or rows < halves.MIN_BATCH or self._halves is False:

@@ -39,7 +39,8 @@ class Snapshot:
     at the latest step (vanishing or exploding gradients show there); ``cpu_cores`` how
     many cores the training process kept busy since the previous snapshot (BLAS threads
     included), ``threads`` how many its steps keep busy by design (two when batches
-    train as halves: it may get fewer while the machine is busy);
+    train as halves or BLAS shares the products: it may get fewer while the machine
+    is busy);
     ``best`` the best epoch, when one finished since the previous snapshot;
     ``lr_changes`` the learning rates set live that steps since then trained with, as
     (steps trained before the change, new rate); ``dropped`` per layer what the latest

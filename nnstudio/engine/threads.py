@@ -29,6 +29,9 @@ _pool: ThreadPoolExecutor | None = None
 # the core the studio or the other half of a batch needs; 2^4 cycles lets them sleep at
 # once. OpenBLAS reads it when it loads, so it goes in a training process's environment.
 TRAINING_ENVIRONMENT = {"OPENBLAS_THREAD_TIMEOUT": "4"}
+# OpenBLAS computes a product of m·n·k multiply-adds up to this on one thread
+# (SMP_THRESHOLD_MIN × GEMM_MULTITHREAD_THRESHOLD, its defaults), larger ones on all
+BLAS_SHARES_ABOVE = 65_536 * 4
 _environment_lock = threading.Lock()
 _blas: tuple | None | bool = False  # False: not looked for yet; None: not found
 

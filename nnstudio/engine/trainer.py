@@ -468,7 +468,7 @@ class Trainer:
             elapsed=now - start,
             message=message,
             cpu_cores=cores,
-            threads=self.net.training_threads,
+            threads=self.net.training_threads(min(self.batch_size, len(self.train.X))),
             gradient_rms=tuple(
                 float(np.sqrt(np.mean(np.square(layer.grad_weight))))
                 for layer in self.net.weighted_layers

@@ -87,10 +87,16 @@ def test_which_networks_split():
 
 def test_snapshots_say_how_many_threads_the_steps_train_on():
     """Two once a convolutional network's batches train as halves (the studio paces its
-    drawing by it), one for a dense network."""
+    drawing by it); for a dense network, one, or BLAS's threads once its products are
+    large enough for BLAS to share them (32 × 100 × 128 multiply-adds)."""
     X, Y = data(64)
     can = threads.cores() >= 2 and threads.blas_threads() is not None
-    for spec, inputs, expected in ((CNN, X, 2 if can else 1), (DENSE, X.reshape(64, -1), 1)):
+    wide = {"inputs": 100, "layers": [{"units": 128}, {"units": 3, "activation": "softmax"}]}
+    for spec, inputs, expected in (
+        (CNN, X, 2 if can else 1),
+        (DENSE, X.reshape(64, -1), 1),
+        (wide, X.reshape(64, -1), threads.blas_threads() or 1),
+    ):
         trainer = Trainer(Network.from_spec(spec, seed=0), inputs, Y, batch_size=32, epochs=1)
         assert [s.threads for s in trainer.run()][-1] == expected
 
