@@ -8,10 +8,12 @@ machine's GEMM rate once, one after the other, so that a machine whose speed dri
 (a shared VM) slows all of them alike. The peers (the ``bench`` extra) are skipped
 with a note where they are not installed.
 
-It measures the engine as the studio's training process runs it: the script re-runs
-itself with that process's environment (``nnstudio.engine.threads.TRAINING_ENVIRONMENT``,
-which OpenBLAS reads as it loads: too late to set once NumPy is imported) unless
-``--as-launched`` or the variables are already set. The peers run in the same process.
+It measures the engine as the studio's training process runs it: the MLPs as it is
+launched, the CNN in the environment a convolutional network's training process
+starts with (``nnstudio.engine.threads.TRAINING_ENVIRONMENT``, which OpenBLAS reads as
+it loads: too late to set once NumPy is imported), for which the script re-runs itself
+with ``--cnn-only``, unless ``--as-launched`` or the variables are already set. The
+peers run in the same process.
 """
 
 from __future__ import annotations
@@ -307,12 +309,27 @@ def main() -> None:
         action="store_true",
         help="keep this environment, not the studio's training process's",
     )
+    parser.add_argument("--cnn-only", action="store_true", help="only the CNN table")
     args = parser.parse_args()
+    if not args.cnn_only:
+        mlp_table(args)
+    if not any(args.only in case.name for case in CNN_CASES):
+        return
     missing = {k: v for k, v in TRAINING_ENVIRONMENT.items() if k not in os.environ}
-    if missing and not args.as_launched:  # as the training process starts
-        os.execve(sys.executable, [sys.executable, *sys.argv], {**os.environ, **missing})
+    if missing and not args.as_launched:  # as a convolutional network's process starts
+        command = [sys.executable, *sys.argv, *([] if args.cnn_only else ["--cnn-only"])]
+        os.execve(sys.executable, command, {**os.environ, **missing})
+    print_environment()
+    cnn_table(args)
+
+
+def print_environment() -> None:
     shown = " ".join(f"{k}={os.environ.get(k, '(unset)')}" for k in TRAINING_ENVIRONMENT)
-    print(f"environment: {shown}")
+    print(f"environment: {shown}", flush=True)
+
+
+def mlp_table(args) -> None:
+    print_environment()
     seconds = 0.5 if args.quick else 1.5
     peers = {"torch": time_torch, "sklearn": time_sklearn}
     for name in list(peers):
@@ -346,8 +363,7 @@ def main() -> None:
             cells += [f"{rate:,.0f}", f"{ours / rate:.2f}×"] if rate else ["–", "–"]
         cells += [f"{gflops:.1f}", f"{peak:.1f}", f"{100 * gflops / peak:.0f}%"]
         print("| " + " | ".join(cells) + " |", flush=True)
-    print()
-    cnn_table(args)
+    print(flush=True)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ import threading
 import numpy as np
 import pytest
 
+from nnstudio.engine import halves
 from nnstudio.engine.network import Network
 from nnstudio.engine.remote import RemoteTrainer, TrainerRecipe, TrainingProcessError
 from nnstudio.engine.snapshot import FINISHED, PAUSED, STOPPED
@@ -157,11 +158,29 @@ class EnvironmentReport(TrainerRecipe):
         raise RuntimeError(f"OPENBLAS_THREAD_TIMEOUT={os.environ.get('OPENBLAS_THREAD_TIMEOUT')}")
 
 
-def test_the_training_process_starts_with_the_training_environment(monkeypatch):
+CONV_SPEC = {
+    "inputs": [6, 6, 1],
+    "layers": [
+        {"type": "conv2d", "filters": 2, "kernel_size": 3},
+        {"type": "flatten"},
+        {"units": 1, "activation": "sigmoid"},
+    ],
+}
+
+
+@pytest.mark.parametrize("convolutional", [True, False])
+def test_a_convolutional_network_trains_in_the_training_environment(monkeypatch, convolutional):
+    """OpenBLAS's threads sleep at once where batches train as halves; a dense network's
+    threaded products would pay for waking them, and its process starts as the studio's."""
     monkeypatch.delenv("OPENBLAS_THREAD_TIMEOUT", raising=False)
     recipe = _recipe()
+    if convolutional:
+        net = Network.from_spec(CONV_SPEC, seed=1)
+        X = np.random.default_rng(0).normal(size=(40, 6, 6, 1))
+        recipe = TrainerRecipe(CONV_SPEC, "float32", net.get_weights(), X, recipe.y[:40], {})
     report = EnvironmentReport(recipe.spec, recipe.dtype, recipe.weights, recipe.X, recipe.y)
     driver = Driver(RemoteTrainer(report))
     driver.finish()
-    assert str(driver.error) == "RuntimeError: OPENBLAS_THREAD_TIMEOUT=4"
+    halved = convolutional and halves.worthwhile(Network.from_spec(CONV_SPEC, seed=0).layers)
+    assert str(driver.error) == f"RuntimeError: OPENBLAS_THREAD_TIMEOUT={'4' if halved else None}"
     assert "OPENBLAS_THREAD_TIMEOUT" not in os.environ  # the studio's own is as it was
