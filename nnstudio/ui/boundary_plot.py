@@ -62,6 +62,7 @@ class BoundaryPlot(pg.PlotWidget):
     sigDrawn = Signal(float, float, int)
     sigDrawnValue = Signal(float, float, float)
     sigErased = Signal(float, float)
+    sigPicked = Signal(int)  # a training point clicked, not drawing: its index
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -112,6 +113,7 @@ class BoundaryPlot(pg.PlotWidget):
         self.color_bar.axis.setWidth(None)  # as wide as its labels
         self.color_bar.hide()  # in the layout only when shown (hidden, it takes room)
         self.scene().sigMouseClicked.connect(self._on_click)
+        self.points.sigClicked.connect(self._on_point)
         self._bounds: tuple[float, float, float, float] | None = None
         self._palette = None
         self._span: tuple[float, float] | None = None  # regression: the colours' values
@@ -249,6 +251,11 @@ class BoundaryPlot(pg.PlotWidget):
                 shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
                 self.sigDrawn.emit(point.x(), point.y(), int(shift))
         event.accept()
+
+    def _on_point(self, _item, points, _event) -> None:
+        """A training point clicked: the stepper follows it (drawing: clicks add points)."""
+        if not self.draw.isChecked() and len(points):
+            self.sigPicked.emit(int(points[0].index()))
 
     @property
     def bounds(self) -> tuple[float, float, float, float] | None:

@@ -8,7 +8,7 @@ predictions are recomputed at most every ``EVERY_S`` seconds, and only on screen
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QAbstractTableModel, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QAbstractTableModel, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QTableView, QVBoxLayout, QWidget
 
@@ -74,6 +74,10 @@ class DataModel(QAbstractTableModel):
             return [names[k] for k in predicted], predicted == y
         return [f"{v:.4g}" for v in outputs[:, 0]], None
 
+    def split_of(self, row: int) -> str:
+        """The part a row belongs to: train, validation or test."""
+        return self._split[row]
+
     def rowCount(self, parent=None) -> int:
         return 0 if parent is not None and parent.isValid() else len(self._split)
 
@@ -115,16 +119,22 @@ class DataModel(QAbstractTableModel):
 
 
 class DataTable(QWidget):
-    """The dataset's samples, sortable by any column, with the network's predictions."""
+    """The dataset's samples, sortable by any column, with the network's predictions.
+    Double-clicking a training row asks the stepper to follow that sample
+    (``sigStepSample(index in the training split)``)."""
+
+    sigStepSample = Signal(int)
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.model = DataModel(self)
-        proxy = QSortFilterProxyModel(self)
+        self.proxy = proxy = QSortFilterProxyModel(self)
         proxy.setSourceModel(self.model)
         proxy.setSortRole(Qt.ItemDataRole.UserRole)
         self.view = QTableView()
         self.view.setModel(proxy)
+        self.view.setToolTip("Double-click a training row to follow it through the Stepper")
+        self.view.doubleClicked.connect(self._on_double_click)
         self.view.setSortingEnabled(True)
         self.view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
         self.view.verticalHeader().setDefaultSectionSize(20)
@@ -135,6 +145,11 @@ class DataTable(QWidget):
         layout.addWidget(self.view, 1)
         self.frame = None
         self._throttle = Throttle(EVERY_S, self._draw, self)
+
+    def _on_double_click(self, index) -> None:
+        row = self.proxy.mapToSource(index).row()
+        if self.model.split_of(row) == "train":  # the training part comes first
+            self.sigStepSample.emit(row)
 
     def show_frame(self, frame) -> None:
         self.frame = frame

@@ -113,7 +113,9 @@ class MainWindow(QMainWindow):
             "Feature maps", self.feature_maps, Qt.DockWidgetArea.BottomDockWidgetArea
         )
         self.stepper = Stepper(lambda: settings_of(self.project))
-        stepper_dock = self._dock("Stepper", self.stepper, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.stepper_dock = stepper_dock = self._dock(
+            "Stepper", self.stepper, Qt.DockWidgetArea.BottomDockWidgetArea
+        )
         # views behind a tab redraw when their tab comes to the front
         for dock, view in (
             (evaluation_dock, self.evaluation),
@@ -289,6 +291,10 @@ class MainWindow(QMainWindow):
         self.training.sigFrame.connect(self.feature_maps.show_frame)
         self.training.sigFrame.connect(self.stepper.show_frame)
         self.stepper.sigLayer.connect(scene.select_layer)
+        # a point picked on the plane: followed, the plane left in front (the Stepper's
+        # tab is beside it); a row of the Data tab: the Stepper comes to the front
+        self.boundary_plot.sigPicked.connect(lambda index: self._step_through(index, False))
+        self.data_table.sigStepSample.connect(lambda index: self._step_through(index, True))
         self.training.sigFrame.connect(self.loss_plot.show_frame)  # its test loss
         editor.sigDatasetChanged.connect(self._show_dataset)
         editor.sigDatasetChanged.connect(self.view.fit)
@@ -402,6 +408,16 @@ class MainWindow(QMainWindow):
             return
         self.dataset_panel.show_reference(self.project.dataset, data.description, data.size_text)
         self.scene.set_input_names(data.feature_names)
+
+    def _step_through(self, index: int, to_front: bool) -> None:
+        """The Stepper follows training sample ``index``."""
+        self.stepper.follow_sample(index)
+        if to_front:
+            self.stepper_dock.raise_()
+        else:
+            self.statusBar().showMessage(
+                f"The Stepper follows sample {index + 1}: its tab shows the pass", 4000
+            )
 
     def _front_view_for_data(self) -> None:
         """2-D data (or a 1-D regression's curve): the decision boundary in front;

@@ -42,7 +42,10 @@ class Stepper(QWidget):
         self.sample = QSpinBox()
         self.sample.setMinimum(1)
         self.sample.setPrefix("sample ")
-        self.sample.setToolTip("The training sample to follow through the network")
+        self.sample.setToolTip(
+            "The training sample to follow through the network (or click a point of the "
+            "decision boundary, or double-click a training row of the Data tab)"
+        )
         self.inputs = QLabel()
         self.inputs.setWordWrap(True)  # a long input never widens the window
         self.back = QToolButton()
@@ -78,6 +81,10 @@ class Stepper(QWidget):
             self._retrace()
         else:
             self.traced = None
+
+    def follow_sample(self, index: int) -> None:
+        """Follow training sample ``index`` (0-based) through the network."""
+        self.sample.setValue(index + 1)
 
     def redraw_now(self) -> None:
         if self.traced is None and self.frame is not None:
@@ -124,9 +131,10 @@ class Stepper(QWidget):
         self.index = index
         stage = stages[index]
         self.where.setText(f"stage {index + 1} of {len(stages)}")
-        lr = self._settings()["lr"]
         self.text.setHtml(
-            stepper_text.describe(stage, self.traced, self.frame.net, self._changes, lr)
+            stepper_text.describe(
+                stage, self.traced, self.frame.net, self._changes, self._settings()
+            )
         )
 
     def _step_to(self, index: int) -> None:

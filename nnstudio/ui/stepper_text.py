@@ -44,12 +44,13 @@ def factor(value: float) -> str:
     return f"({text})" if text.startswith("−") else text
 
 
-def describe(stage: Stage, traced: Trace, net: Network, changes, lr: float) -> str:
-    """The stage's title and its formulas, with the traced sample's numbers."""
+def describe(stage: Stage, traced: Trace, net: Network, changes, settings: dict) -> str:
+    """The stage's title and its formulas, with the traced sample's numbers
+    (``settings``: the training settings, whose optimizer made ``changes``)."""
     if stage.kind == LOSS:
         return _loss(traced)
     if stage.kind == UPDATE:
-        return _update(traced, net, changes, lr)
+        return _update(traced, net, changes, settings)
     layer, step = net.layers[stage.layer], traced.layers[stage.layer]
     title = f"{'Forward' if stage.kind == FORWARD else 'Backward'}: {html.escape(layer.name)}"
     if not layer.has_parameters:
@@ -133,7 +134,7 @@ def _loss(traced: Trace) -> str:
     return f"{_heading('Loss')}<p>{pairs}</p><p>L = <b>{number(traced.loss)}</b></p>"
 
 
-def _update(traced: Trace, net: Network, changes, lr: float) -> str:
+def _update(traced: Trace, net: Network, changes, settings: dict) -> str:
     lines = []
     for layer, step, (dW, _) in zip(
         (x for x in net.layers if x.has_parameters),
@@ -146,7 +147,19 @@ def _update(traced: Trace, net: Network, changes, lr: float) -> str:
                 f"{html.escape(layer.name)}: w = {number(w[k])}, ∂L/∂w = {number(g[k])}, "
                 f"Δw = <b>{number(dW.reshape(-1)[k])}</b>"
             )
+    optimizer, lr = settings["optimizer"], settings["lr"]
+    remembers = optimizer not in ("sgd", "perceptron") or settings["momentum"]
+    caveat = (
+        f"<p><i>{html.escape(optimizer)}</i> remembers past gradients "
+        f"({'momentum' if optimizer == 'sgd' else 'running averages'}); here that memory "
+        "starts empty, so this is the change of a first step from these weights, not "
+        "of the live run's next one.</p>"
+        if remembers
+        else ""
+    )
     return (
         f"{_heading('Update')}<p>What the next step changes, trained on this sample "
-        f"alone (for plain SGD: Δw = −lr·∂L/∂w, lr = {number(lr)}):</p>" + _rows(lines, len(lines))
+        f"alone (for plain SGD: Δw = −lr·∂L/∂w, lr = {number(lr)}):</p>"
+        + _rows(lines, len(lines))
+        + caveat
     )

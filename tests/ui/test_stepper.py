@@ -81,3 +81,51 @@ def test_a_stepper_behind_another_tab_waits_until_it_is_shown(window, qtbot):
     qtbot.waitUntil(lambda: stepper.traced is None, timeout=10_000)
     stepper.parentWidget().raise_()
     qtbot.waitUntil(lambda: stepper.traced is not None, timeout=5000)
+
+
+def test_the_update_says_when_the_optimizer_remembers_past_gradients(window, qtbot):
+    """Adam's next change depends on its running averages, which the stepper's
+    optimizer starts without: the Update stage says so; plain SGD's needs no caveat."""
+    stepper = _shown_stepper(window, qtbot)
+
+    def update_text():
+        while stepper.forward.isEnabled():
+            qtbot.mouseClick(stepper.forward, Qt.MouseButton.LeftButton)
+        return stepper.text.toPlainText()
+
+    assert "remembers past gradients" not in update_text()
+    window.training_panel.optimizer.setCurrentText("adam")
+    qtbot.waitUntil(lambda: window.project.training.get("optimizer") == "adam")
+    assert "adam remembers past gradients (running averages)" in update_text()
+
+
+def test_a_point_clicked_on_the_plane_is_the_sample_the_stepper_follows(window, qtbot):
+    from PySide6.QtCore import QPointF
+
+    stepper = _shown_stepper(window, qtbot)
+    window.resize(1366, 768)
+    window.boundary_dock.raise_()
+    plot = window.boundary_plot
+    qtbot.waitUntil(lambda: plot.isVisible() and plot.width() > 100)
+    train = stepper.frame.parts.train
+    for k in (2, 0):
+        scene_point = plot.getViewBox().mapViewToScene(QPointF(*train.X[k]))
+        qtbot.mouseClick(
+            plot.viewport(), Qt.MouseButton.LeftButton, pos=plot.mapFromScene(scene_point)
+        )
+        qtbot.waitUntil(lambda k=k: stepper.sample.value() == k + 1)
+    assert window.boundary_dock.visibleRegion().isEmpty() is False  # the plane stays
+    assert window.project.dataset["name"] == "xor_table"  # nothing drawn
+
+
+def test_a_training_row_double_clicked_in_the_data_tab_is_followed(window, qtbot):
+    stepper = _shown_stepper(window, qtbot)
+    window.findChild(type(window.stepper_dock), "Data").raise_()
+    table = window.data_table
+    qtbot.waitUntil(lambda: table.model.rowCount() > 0)
+    view = table.view
+    row_rect = view.visualRect(view.model().index(3, 0))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=row_rect.center())
+    qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=row_rect.center())
+    qtbot.waitUntil(lambda: stepper.sample.value() == 4)
+    qtbot.waitUntil(lambda: not window.stepper_dock.visibleRegion().isEmpty())
