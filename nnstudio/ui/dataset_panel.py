@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from nnstudio import datasets
 from nnstudio.model.project import FILE, OWN
+from nnstudio.ui.whats_this import explain
 
 SOURCE_ROLE = Qt.ItemDataRole.UserRole  # the combo's own datasets: OWN
 
@@ -84,6 +85,18 @@ class DatasetPanel(QWidget):
         self.fix_file = QPushButton()
         self.fix_file.clicked.connect(self.sigFixFile)
         self.fix_file.hide()
+        self.choice.setToolTip("The data the network learns from: a built-in set, or yours")
+        self.samples.setToolTip("How many samples a generated dataset has")
+        self.noise.setToolTip("How far a generated dataset's points scatter from the pattern")
+        for widget, term in (
+            (self.choice, "dataset"),
+            (self.samples, "dataset"),
+            (self.noise, "overfitting"),
+            (self.enter, None),
+            (self.open_file, "input scaling"),
+        ):
+            explain(widget, term)
+        explain(self.fix_file, None, "Find a data file that moved, or use it as it is now.")
         self._file: dict | None = None  # the file reference listed last in the choice
         self._builtin_count = self.choice.count()
         self.form = QFormLayout(self)

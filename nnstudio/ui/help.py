@@ -11,6 +11,7 @@ from PySide6.QtGui import QAction, QDesktopServices
 from PySide6.QtWidgets import QMessageBox
 
 import nnstudio
+from nnstudio.ui.glossary_dialog import GlossaryDialog
 
 ROOT = Path(nnstudio.__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -53,6 +54,17 @@ def show_shortcuts(window, actions: list[QAction]) -> QMessageBox:
         for keys, what in shortcut_rows(actions)
     )
     return _show(window, "Keyboard shortcuts", f"<table>{rows}</table>")
+
+
+def show_glossary(window) -> GlossaryDialog:
+    """The glossary, in a window of its own beside the studio (one per studio)."""
+    dialog = window.findChild(GlossaryDialog)
+    if dialog is None:
+        dialog = GlossaryDialog(window)
+    dialog.show()
+    dialog.raise_()
+    dialog.search.setFocus()
+    return dialog
 
 
 def about_text() -> str:

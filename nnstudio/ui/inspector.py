@@ -20,6 +20,7 @@ from nnstudio.engine.layers.conv2d import PADDINGS
 from nnstudio.engine.layers.keys import shape_text
 from nnstudio.model.document import HIDDEN, INPUT, MAX_UNITS, DocumentError, NetworkDocument
 from nnstudio.model.layer_types import type_info
+from nnstudio.ui.whats_this import explain
 
 COUNT_LABELS = {"units": "Nodes", "filters": "Filters"}
 # each option's label and what it does; an option not named here is labelled by its key
@@ -36,6 +37,15 @@ OPTIONS = {
     "use_bias": ("Bias", "Add a learnt bias to each node or feature map"),
 }
 CHOICES = {"padding": PADDINGS}
+# the glossary entry behind each option, for What's This?
+OPTION_TERMS = {
+    "kernel_size": "filter",
+    "stride": "stride",
+    "padding": "padding",
+    "pool_size": "pooling",
+    "rate": "dropout",
+    "use_bias": "bias",
+}
 INT_MAX = 99
 
 
@@ -62,6 +72,7 @@ def option_editor(key: str, default) -> QWidget:
         editor.setRange(1, INT_MAX)
         editor.setKeyboardTracking(False)
     editor.setToolTip(OPTIONS.get(key, ("", ""))[1])
+    explain(editor, OPTION_TERMS.get(key))
     return editor
 
 
@@ -108,6 +119,10 @@ class Inspector(QWidget):
         self.parameters = QLabel()
         self.parameters.setWordWrap(True)
         self.parameters.setToolTip("How the layer's weights and biases add up")
+        explain(self.name)
+        explain(self.activation, "activation")
+        explain(self.output_shape)
+        explain(self.parameters, "weight")
         self.form = form = QFormLayout(self)
         form.addRow(self.hint)
         form.addRow("Name", self.name)
@@ -178,6 +193,7 @@ class Inspector(QWidget):
             if layer.kind == HIDDEN
             else f"The {layer.kind} layer follows the dataset"
         )
+        explain(self.units, "filter" if info.count_key == "filters" else "neuron")
         self.activation.setCurrentText(layer.activation)
         self.activation.setEnabled(layer.kind != INPUT)
         for key, editor in self.options.items():

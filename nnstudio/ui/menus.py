@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QApplication, QDockWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QWhatsThis
 
 from nnstudio.ui import help as studio_help
 from nnstudio.ui import theme
@@ -184,6 +184,15 @@ class StudioMenus:
             lambda: _show_dock(window.lessons_dock),
             tip="Lessons from the classic tutorials",
         )
+        self.glossary_action = self._action(
+            "&Glossary…",
+            lambda: studio_help.show_glossary(window),
+            tip="The words of neural networks, each in a sentence or three",
+        )
+        self.whats_this_action = QWhatsThis.createAction(window)
+        self.whats_this_action.setText("What's &This?")
+        self.whats_this_action.setShortcut(QKeySequence("Shift+F1"))
+        self.whats_this_action.setStatusTip("Click a control next to hear what it does")
         self.about_action = self._action("&About nnstudio", lambda: studio_help.show_about(window))
 
     def all_actions(self) -> list[QAction]:
@@ -251,6 +260,8 @@ class StudioMenus:
         for action in (
             self.docs_action,
             self.lessons_action,
+            self.glossary_action,
+            self.whats_this_action,
             self.shortcuts_action,
             None,
             self.about_action,
@@ -329,6 +340,8 @@ class StudioMenus:
             self.fit_action,
             None,
             self.changes_action,
+            None,
+            self.whats_this_action,
         ):
             toolbar.addSeparator() if action is None else toolbar.addAction(action)
 

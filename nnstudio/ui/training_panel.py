@@ -25,12 +25,33 @@ from nnstudio.engine.losses import LOSSES, REDUCTIONS
 from nnstudio.engine.optimizers import OPTIMIZERS
 from nnstudio.model.training import DEFAULT_SETTINGS
 from nnstudio.ui.live_text import LiveText, counters_text
+from nnstudio.ui.whats_this import explain
 
 AUTOMATIC_LOSS = "automatic"
 # the speed control's settings, slowest first, in steps a second (None: full speed)
 SPEEDS = (1, 2, 5, 10, 30, 100, 300, None)
 AUTOMATIC_SCALING = "auto"
 LOCKED_TIP = "\n(Set by the lesson.)"
+# the glossary entry behind each setting, for What's This?
+TERMS = {
+    "optimizer": "optimizer",
+    "lr": "learning rate",
+    "batch_size": "batch",
+    "epochs": "epoch",
+    "seed": "seed",
+    "loss": "loss",
+    "loss_reduction": "loss reduction",
+    "momentum": "momentum",
+    "nesterov": "momentum",
+    "l1": "regularisation",
+    "l2": "regularisation",
+    "initializer": "initialisation",
+    "dtype": "precision",
+    "scaling": "input scaling",
+    "validation_split": "validation",
+    "test_split": "test set",
+    "target_loss": "loss",
+}
 
 
 def _spin(
@@ -119,10 +140,29 @@ class TrainingPanel(QWidget):
         self.show_settings({**DEFAULT_SETTINGS, "loss": None, "initializer": "glorot_uniform"})
         self._locked: frozenset[str] = frozenset()
         self.set_running(False)
+        self._explain()
+
+    def _explain(self) -> None:
+        """What's This? for every control."""
+        for key, widget in self._widgets.items():
+            explain(widget, TERMS[key])
+        for button, term, sentence in (
+            (self.play, "epoch", "Train until paused (Space), the views following live."),
+            (self.pause, None, "Stop training for now; Play goes on from here."),
+            (self.step, "batch", "Train one mini-batch: one update of every weight."),
+            (self.step_epoch, "epoch", "Train one pass over all the training samples."),
+            (self.reset, "initialisation", "Draw the initial weights again from the seed."),
+        ):
+            explain(button, term, sentence)
+        explain(self.speed, "epoch")
+        toggle = self.more.findChild(QPushButton)  # the collapsible's own
+        toggle.setToolTip("Show or hide the loss, penalties, initialiser, scaling and splits")
+        explain(toggle)
 
     def _build_settings(self) -> None:
         optimizer = QComboBox()
         optimizer.addItems(list(OPTIMIZERS))
+        optimizer.setToolTip("The rule that turns each step's gradients into weight changes")
         lr = _spin(
             1e-5,
             10.0,
@@ -132,9 +172,11 @@ class TrainingPanel(QWidget):
         )
         batch_size = QSpinBox()
         batch_size.setRange(1, 65536)
+        batch_size.setToolTip("How many samples each step learns from together")
         epochs = QSpinBox()
         epochs.setRange(0, 10_000_000)
         epochs.setSpecialValueText("until paused")
+        epochs.setToolTip("Stop after this many passes over the training samples")
         seed = QSpinBox()
         seed.setRange(0, 2**31 - 1)
         seed.setToolTip(
@@ -160,6 +202,7 @@ class TrainingPanel(QWidget):
         initializer.setToolTip("How the initial weights are drawn (Reset draws them again)")
         dtype = QComboBox()
         dtype.addItems(["float32", "float64"])
+        dtype.setToolTip("float32 trains faster; float64 keeps a NumPy tutorial's digits")
         scaling = QComboBox()
         scaling.addItems([AUTOMATIC_SCALING, *datasets.SCALINGS])
         scaling.setToolTip(
