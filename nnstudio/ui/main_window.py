@@ -291,6 +291,10 @@ class MainWindow(QMainWindow):
         self.training.sigFrame.connect(self.feature_maps.show_frame)
         self.training.sigFrame.connect(self.stepper.show_frame)
         self.stepper.sigLayer.connect(scene.select_layer)
+        self.stepper.sigNodeTags.connect(scene.show_value_tags)
+        self.stepper_dock.visibilityChanged.connect(
+            lambda shown: shown or scene.show_value_tags(-1, None)
+        )
         # a point picked on the plane: followed, the plane left in front (the Stepper's
         # tab is beside it); a row of the Data tab: the Stepper comes to the front
         self.boundary_plot.sigPicked.connect(lambda index: self._step_through(index, False))

@@ -27,9 +27,11 @@ from nnstudio.ui.throttle import on_screen
 class Stepper(QWidget):
     """Follows the frames the training controller emits; ``settings()`` gives the
     project's training settings (loss, optimizer, penalties). ``sigLayer(index)`` asks
-    the canvas to select the layer being computed (a canvas index: 0 is the input)."""
+    the canvas to select the layer being computed (a canvas index: 0 is the input);
+    ``sigNodeTags(index, texts)`` to write each of its nodes' numbers beside it."""
 
     sigLayer = Signal(int)
+    sigNodeTags = Signal(int, object)  # canvas layer index, a text per node (None: none)
 
     def __init__(self, settings, parent=None):
         super().__init__(parent)
@@ -87,8 +89,12 @@ class Stepper(QWidget):
         self.sample.setValue(index + 1)
 
     def redraw_now(self) -> None:
+        """Shown again: trace the sample if the network changed meanwhile, and put the
+        stage's numbers back on the canvas."""
         if self.traced is None and self.frame is not None:
             self._retrace()
+        else:
+            self.show_stage(self.index)
 
     def _retrace(self) -> None:
         frame, settings = self.frame, self._settings()
@@ -127,9 +133,12 @@ class Stepper(QWidget):
         self.forward.setEnabled(index + 1 < len(stages))
         if not stages or self.traced is None:
             self.where.setText("")
+            self.sigNodeTags.emit(-1, None)
             return
         self.index = index
         stage = stages[index]
+        tags = stepper_text.node_tags(stage, self.traced) if on_screen(self) else None
+        self.sigNodeTags.emit(stage.layer + 1, tags)
         self.where.setText(f"stage {index + 1} of {len(stages)}")
         self.text.setHtml(
             stepper_text.describe(

@@ -163,3 +163,24 @@ def _update(traced: Trace, net: Network, changes, settings: dict) -> str:
         + _rows(lines, len(lines))
         + caveat
     )
+
+
+MAX_TAGGED = 32  # a layer with more nodes gets no numbers beside them on the canvas
+
+
+def node_tags(stage: Stage, traced: Trace) -> list[str] | None:
+    """What the canvas writes beside each node of the stage's layer: z and a going
+    forward, δ going back; None for the loss, the update, image layers and layers of
+    more than ``MAX_TAGGED`` nodes."""
+    if stage.kind not in (FORWARD, BACKWARD):
+        return None
+    step = traced.layers[stage.layer]
+    values = step.outputs if stage.kind == FORWARD else step.deltas
+    if values is None or values.ndim != 2 or values.shape[1] > MAX_TAGGED:
+        return None
+    if stage.kind == BACKWARD:
+        return [f"δ = {number(d)}" for d in step.deltas[0]]
+    z = step.pre_activations
+    if z is None:  # no weights: what it passes on
+        return [f"a = {number(a)}" for a in step.outputs[0]]
+    return [f"z = {number(zj)}\na = {number(aj)}" for zj, aj in zip(z[0], step.outputs[0])]

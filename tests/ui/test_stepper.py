@@ -62,6 +62,34 @@ def test_the_stepper_writes_out_a_2_2_1_pass_with_the_real_numbers(window, qtbot
     assert f"Δw = {number(-0.5 * dW2[0, 0])}" in text  # sgd at lr 0.5
 
 
+def test_the_canvas_writes_each_nodes_numbers_beside_it_while_stepping(window, qtbot):
+    """z and a beside each node of the layer going forward, δ going back; gone when the
+    Stepper's tab is left or the network is edited."""
+    stepper = _shown_stepper(window, qtbot)
+    scene = window.scene
+    (W1, b1), _ = ((w.astype(float), b.astype(float)) for w, b in window.project.document.weights())
+    x = stepper.frame.parts.train.X[0].astype(float)
+    z1 = x @ W1 + b1
+    texts = [tag.text for tag in scene.value_tags]
+    assert texts == [f"z = {number(z)}\na = {number(_sigmoid(z))}" for z in z1]
+    first = scene.value_tags[0].sceneBoundingRect()
+    node = scene.layer_items[1].node_position(0)
+    assert first.left() > node.x() and first.top() < node.y() < first.bottom()  # beside it
+    for _ in range(3):  # hidden_1 → output → loss → backward through the output
+        qtbot.mouseClick(stepper.forward, Qt.MouseButton.LeftButton)
+    assert [t.text[:4] for t in scene.value_tags] == ["δ = "]
+    window.weights_dock.raise_()
+    qtbot.waitUntil(lambda: scene.value_tags == [])
+    stepper.parentWidget().raise_()
+    qtbot.waitUntil(lambda: len(scene.value_tags) == 1)
+    old = scene.value_tags[0]
+    window.editor.set_units(1, 3)  # another network: its own numbers
+    assert old.scene() is None
+    while stepper.back.isEnabled():
+        qtbot.mouseClick(stepper.back, Qt.MouseButton.LeftButton)
+    assert len(scene.value_tags) == 3
+
+
 def test_the_stepper_follows_training(window, qtbot):
     stepper = _shown_stepper(window, qtbot)
     window.scene.select_layer(0)

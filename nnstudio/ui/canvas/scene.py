@@ -20,6 +20,7 @@ from nnstudio.ui.canvas.drop_marker import DropMarker
 from nnstudio.ui.canvas.image_items import FeatureMapsItem, is_image
 from nnstudio.ui.canvas.items import LayerItem
 from nnstudio.ui.canvas.node_zoom import NodeZoom
+from nnstudio.ui.canvas.value_tags import ValueTag, tags_beside
 
 COLUMN_SPACING = 200.0
 SHAPES_ABOVE = 24.0  # the shapes' row: this far above the highest layer
@@ -63,6 +64,7 @@ class NetworkScene(QGraphicsScene):
         for overlay in self._overlays:
             self.addItem(overlay)
         self.selectionChanged.connect(self._on_selection_changed)
+        self.value_tags: list[ValueTag] = []  # the Stepper's numbers beside some nodes
         self._subscribe(document, connect=True)
         self.rebuild()
 
@@ -107,11 +109,24 @@ class NetworkScene(QGraphicsScene):
         if 0 <= index < len(self.layer_items):
             self.layer_items[index].setSelected(True)
 
+    def show_value_tags(self, index: int, texts: list[str] | None) -> None:
+        """Numbers beside the nodes of layer ``index`` (the Stepper's, for the layer it
+        computes), replacing any shown; None: no numbers."""
+        for tag in self.value_tags:
+            self.removeItem(tag)
+        self.value_tags = []
+        if texts is not None and 0 <= index < len(self.layer_items):
+            self.value_tags = tags_beside(self.layer_items[index], texts)
+            for tag in self.value_tags:
+                self.addItem(tag)
+
     # -- building ---------------------------------------------------------------------
 
     def rebuild(self) -> None:
         """Items anew from the document; the selection stays with the same layer (by
-        name, wherever it moved; by position if it was renamed)."""
+        name, wherever it moved; by position if it was renamed). Numbers beside nodes
+        go: they were another network's."""
+        self.show_value_tags(-1, None)
         selected = self.selected_layer()
         name = self.layer_items[selected].layer.name if selected >= 0 else None
         self.blockSignals(True)
@@ -290,7 +305,7 @@ class NetworkScene(QGraphicsScene):
         map, the drop marker — and hidden items aside)."""
         rect = QRectF()
         for item in self.items():
-            if item not in self._overlays and item.isVisible():
+            if item not in self._overlays and item.isVisible() and item not in self.value_tags:
                 rect |= item.sceneBoundingRect()
         return rect
 
