@@ -304,6 +304,7 @@ class StudioMenus:
             (self.open_data_action, "open data"),
             (self.enter_data_action, "enter data"),
             (self.docs_action, "help"),
+            (self.whats_this_action, "help"),
             (panel.play, "play"),
             (panel.pause, "pause"),
             (panel.step, "step"),
