@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLineEdit, QWidget
 
 from nnstudio.model.glossary import glossary
 
@@ -19,4 +19,7 @@ def explain(widget: QWidget, term: str | None = None, sentence: str | None = Non
     entry = glossary().get(term) if term else None
     if entry is not None:
         parts.append(f"<p><b>{html.escape(entry.name)}</b>: {html.escape(entry.text)}</p>")
-    widget.setWhatsThis("".join(parts))
+    text = "".join(parts)
+    widget.setWhatsThis(text)
+    for part in widget.findChildren(QLineEdit):  # a spin box's text, where clicks land
+        part.setWhatsThis(text)

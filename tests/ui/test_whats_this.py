@@ -52,6 +52,9 @@ def test_whats_this_mode_starts_from_the_help_menu(window, qtbot):
     finally:
         QWhatsThis.leaveWhatsThisMode()
     assert window.menus.whats_this_action.shortcut().toString() == "Shift+F1"
+    # a click on a spin box lands on its text field, which explains it too
+    text_field = window.training_panel.lr.findChild(QLineEdit)
+    assert text_field.whatsThis() == window.training_panel.lr.whatsThis() != ""
 
 
 def test_the_glossary_is_searched_as_one_types_and_follows_its_links(window, qtbot):
