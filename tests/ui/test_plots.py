@@ -358,6 +358,12 @@ def trained(qtbot):
     return plot, session, live, advance
 
 
+def _tested(plot) -> int:
+    """How many test losses the plot draws (pyqtgraph gives None before any)."""
+    x = plot.test.getData()[0]
+    return 0 if x is None else len(x)
+
+
 def test_the_test_loss_shows_beside_the_training_loss_throttled(trained, monkeypatch, qtbot):
     from nnstudio.ui import test_loss
     from nnstudio.ui.test_loss import loss_on_test
@@ -366,14 +372,14 @@ def test_the_test_loss_shows_beside_the_training_loss_throttled(trained, monkeyp
     clock = [100.0]
     monkeypatch.setattr(test_loss.time, "monotonic", lambda: clock[0])
     advance(5)  # five frames in no time: one test loss
-    qtbot.waitUntil(lambda: len(plot.test.getData()[0]) == 1)
+    qtbot.waitUntil(lambda: _tested(plot) == 1)
     advance(3)
     x, y = plot.test.getData()
     assert len(x) == 1 and x[0] == session.run.steps.data()[0][0]
     assert legend_names(plot.plot) == ["Run 1 · training", "Run 1 · test"]  # by default
     clock[0] += test_loss.TEST_EVERY_S
     snapshot = advance(1)
-    qtbot.waitUntil(lambda: len(plot.test.getData()[0]) == 2)
+    qtbot.waitUntil(lambda: _tested(plot) == 2)
     x, y = plot.test.getData()
     assert x[-1] == session.run.step
     live.net.set_weights(snapshot.weights)
@@ -405,7 +411,7 @@ def test_a_slow_test_loss_is_computed_less_often_and_off_the_gui_thread(
     monkeypatch.setattr(test_loss, "loss_on_test", slow_loss)
 
     def tested(count):
-        qtbot.waitUntil(lambda: len(plot.test.getData()[0]) == count)
+        qtbot.waitUntil(lambda: _tested(plot) == count)
 
     advance(1)
     tested(1)
