@@ -289,6 +289,8 @@ class MainWindow(QMainWindow):
         self.training.sigFrame.connect(self.feature_maps.show_frame)
         self.training.sigFrame.connect(self.stepper.show_frame)
         self.stepper.sigLayer.connect(scene.select_layer)
+        self.stepper.sigMarks.connect(scene.show_step)
+        self.stepper.parentWidget().visibilityChanged.connect(self.stepper.set_shown)
         self.training.sigFrame.connect(self.loss_plot.show_frame)  # its test loss
         editor.sigDatasetChanged.connect(self._show_dataset)
         editor.sigDatasetChanged.connect(self.view.fit)

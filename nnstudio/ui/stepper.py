@@ -26,9 +26,12 @@ from nnstudio.ui.stepper_text import Stage
 class Stepper(QWidget):
     """Follows the frames the training controller emits; ``settings()`` gives the
     project's training settings (loss, optimizer, penalties). ``sigLayer(index)`` asks
-    the canvas to select the layer being computed (a canvas index: 0 is the input)."""
+    the canvas to select the layer being computed (a canvas index: 0 is the input);
+    ``sigMarks(marks)`` gives the canvas the stage's numbers while the stepper is shown
+    (a :class:`~nnstudio.ui.stepper_text.CanvasMarks`, None when it is not)."""
 
     sigLayer = Signal(int)
+    sigMarks = Signal(object)
 
     def __init__(self, settings, parent=None):
         super().__init__(parent)
@@ -38,6 +41,7 @@ class Stepper(QWidget):
         self._stages: list[Stage] = []
         self._changes: list = []
         self.index = 0
+        self._shown = False  # the tab is in front (a tab behind is "visible" to Qt)
         self.sample = QSpinBox()
         self.sample.setMinimum(1)
         self.sample.setPrefix("sample ")
@@ -72,7 +76,7 @@ class Stepper(QWidget):
         """Follow another network or its new weights (traced again when shown)."""
         self.frame = frame
         self.sample.setMaximum(max(1, len(frame.parts.train.X)))
-        if self.isVisible():
+        if self._shown:
             self._retrace()
         else:
             self.traced = None
@@ -100,6 +104,7 @@ class Stepper(QWidget):
         except NNStudioError as exc:
             self.traced = None
             self.text.setHtml(f"<p>⚠ {exc}</p>")
+            self.sigMarks.emit(None)
             return
         optimizer = get_optimizer(
             settings["optimizer"], net.parameters, lr=settings["lr"], **optimizer_options(settings)
@@ -126,6 +131,24 @@ class Stepper(QWidget):
         self.text.setHtml(
             stepper_text.describe(stage, self.traced, self.frame.net, self._changes, lr)
         )
+        self._mark()
+
+    def _mark(self) -> None:
+        """The stage's numbers on the canvas, while the stepper is shown."""
+        if self._shown and self.traced is not None and self._stages:
+            stage = self._stages[self.index]
+            self.sigMarks.emit(
+                stepper_text.canvas_marks(stage, self.traced, self.frame.net, self._changes)
+            )
+
+    def set_shown(self, shown: bool) -> None:
+        """The stepper's tab came to the front (its numbers go on the canvas) or was
+        left (the canvas shows the network alone again)."""
+        self._shown = shown
+        if shown:
+            self._mark()
+        else:
+            self.sigMarks.emit(None)
 
     def _step_to(self, index: int) -> None:
         """The learner stepped: show that stage, its layer selected on the canvas (only

@@ -4,6 +4,7 @@ out with its real numbers (HTML for a QTextBrowser)."""
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -14,6 +15,7 @@ from nnstudio.engine.trace import Trace
 FORWARD, LOSS, BACKWARD, UPDATE = "forward", "loss", "backward", "update"
 MAX_NODES = 6  # nodes written out per stage; the rest are counted
 MAX_TERMS = 4  # terms of a weighted sum written out
+MAX_LABELLED = 32  # nodes labelled on the canvas; a bigger layer's numbers stay in the panel
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,23 @@ def stages(net: Network) -> list[Stage]:
         *(Stage(BACKWARD, i) for i in reversed(range(n))),
         Stage(UPDATE),
     ]
+
+
+@dataclass(frozen=True)
+class CanvasMarks:
+    """What the canvas shows of a stage: the layer being computed (a canvas index, −1
+    for none), a label per node (none for a big or image layer, said in ``caption``),
+    and for any connection into canvas layer ``target`` a line for its tooltip."""
+
+    layer: int
+    labels: tuple[str, ...]
+    caption: str
+    notes: dict[int, Callable[[int, int], str]]
+
+    def connection_note(self, target: int, source_node: int, target_node: int) -> str:
+        """The stage's number for the connection source_node → target_node ("" if none)."""
+        note = self.notes.get(target)
+        return note(source_node, target_node) if note else ""
 
 
 def number(value: float) -> str:
@@ -150,3 +169,57 @@ def _update(traced: Trace, net: Network, changes, lr: float) -> str:
         f"{_heading('Update')}<p>What the next step changes, trained on this sample "
         f"alone (for plain SGD: Δw = −lr·∂L/∂w, lr = {number(lr)}):</p>" + _rows(lines, len(lines))
     )
+
+
+def canvas_marks(stage: Stage, traced: Trace, net: Network, changes) -> CanvasMarks:
+    """The numbers a stage puts on the canvas: forward, z and a beside each node of the
+    layer computed (w·x on its connections); the loss, each output a with its target y;
+    backward, δ (or ∂L/∂a for a layer without weights), ∂L/∂w on its connections; the
+    update, Δw on every connection. A layer of more than MAX_LABELLED nodes, or of
+    images, gets no labels."""
+    if stage.kind == UPDATE:
+        weighted = [i for i, layer in enumerate(net.layers) if layer.has_parameters]
+        notes = {
+            i + 1: (lambda a, b, dW=dW: f"Δw = {number(dW[a, b])}")
+            for i, (dW, _) in zip(weighted, changes)
+            if dW.ndim == 2
+        }
+        return CanvasMarks(-1, (), "", notes)
+    if stage.kind == LOSS:
+        columns = {"a": traced.outputs, "y": traced.targets}
+        return _marks(len(net.layers) - 1, columns, {})
+    step, notes = traced.layers[stage.layer], {}
+    target, x = stage.layer + 1, step.inputs[0]
+    if stage.kind == FORWARD:
+        columns = {"a": step.outputs}
+        if step.pre_activations is not None:
+            columns = {"z": step.pre_activations, **columns}
+            W = net.layers[stage.layer].weight
+            if W.ndim == 2:
+                notes[target] = lambda i, j: (
+                    f"w·x = {factor(W[i, j])} × {factor(x[i])} = {number(W[i, j] * x[i])}"
+                )
+    elif step.deltas is not None:
+        columns = {"δ": step.deltas}
+        delta, grad = step.deltas[0], step.weight_gradient
+        if grad.ndim == 2:
+            notes[target] = lambda i, j: (
+                f"∂L/∂w = x·δ = {factor(x[i])}·{factor(delta[j])} = {number(grad[i, j])}"
+            )
+    else:
+        columns = {"∂L/∂a": step.output_gradients}
+    return _marks(stage.layer, columns, notes)
+
+
+def _marks(layer: int, columns: dict[str, np.ndarray], notes: dict) -> CanvasMarks:
+    """Engine layer ``layer``'s marks: per node, each column's value for the traced
+    sample (named: "z 0.5 · a 0.62"), unless the layer is too big or of images."""
+    values = list(columns.values())
+    if any(v.ndim != 2 for v in values) or values[0].shape[1] > MAX_LABELLED:
+        caption = "its numbers are in the Stepper panel"
+        return CanvasMarks(layer + 1, (), caption, notes)
+    labels = tuple(
+        " · ".join(f"{name} {number(v[0, j])}" for name, v in columns.items())
+        for j in range(values[0].shape[1])
+    )
+    return CanvasMarks(layer + 1, labels, "", notes)

@@ -69,3 +69,46 @@ def test_the_stepper_follows_training(window, qtbot):
     window.training_panel.step.click()
     qtbot.waitUntil(lambda: stepper.text.toPlainText() != before, timeout=10_000)
     assert window.scene.layer_items[0].isSelected()  # a new frame leaves the selection
+
+
+def test_the_canvas_shows_the_stage_numbers_beside_each_node(window, qtbot):
+    stepper = _shown_stepper(window, qtbot)
+    traced, scene = stepper.traced, window.scene
+    z, a = traced.layers[0].pre_activations[0], traced.layers[0].outputs[0]
+    marks = scene.step_marks
+    assert marks.parentItem() is scene.layer_items[1]  # the layer computed is outlined
+    assert marks.labels == tuple(f"z {number(zj)} · a {number(aj)}" for zj, aj in zip(z, a))
+    for _ in range(3):  # the output forward, the loss, the output backward
+        qtbot.mouseClick(stepper.forward, Qt.MouseButton.LeftButton)
+    delta = traced.layers[1].deltas[0]
+    assert scene.step_marks.parentItem() is scene.layer_items[2]
+    assert scene.step_marks.labels == (f"δ {number(delta[0])}",)
+    connections = scene.connection_items[1]
+    connections.hovered = (1, 0)
+    grad = traced.layers[1].weight_gradient[1, 0]
+    assert f"∂L/∂w = x·δ = {number(a[1])}·" in connections.hover_text()
+    assert f"= {number(grad)}" in connections.hover_text()
+    while stepper.forward.isEnabled():  # the update: Δw on every connection
+        qtbot.mouseClick(stepper.forward, Qt.MouseButton.LeftButton)
+    assert scene.step_marks is None
+    assert f"Δw = {number(-0.5 * grad)}" in connections.hover_text()  # sgd at lr 0.5
+    window.boundary_dock.raise_()  # the stepper's tab left: the canvas is as before
+    qtbot.waitUntil(lambda: scene.step_marks is None)
+    assert "∂L/∂w" not in connections.hover_text()
+    window.stepper.parentWidget().raise_()  # back: the stage's numbers again
+    qtbot.waitUntil(lambda: "Δw" in connections.hover_text())
+
+
+def test_an_edit_takes_the_marks_and_a_big_layer_gets_none_per_node(window, qtbot):
+    stepper = _shown_stepper(window, qtbot)
+    window.editor.set_units(1, 3)
+    qtbot.waitUntil(lambda: len(stepper.traced.layers[0].outputs[0]) == 3)
+    a = stepper.traced.layers[0].outputs[0]
+    assert [label.split("a ")[-1] for label in window.scene.step_marks.labels] == [
+        number(v) for v in a
+    ]
+    window.editor.set_units(1, 40)
+    qtbot.waitUntil(lambda: len(stepper.traced.layers[0].outputs[0]) == 40)
+    marks = window.scene.step_marks
+    assert marks.parentItem() is window.scene.layer_items[1]
+    assert marks.labels == () and "Stepper panel" in marks.caption
