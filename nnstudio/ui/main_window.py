@@ -113,7 +113,9 @@ class MainWindow(QMainWindow):
             "Feature maps", self.feature_maps, Qt.DockWidgetArea.BottomDockWidgetArea
         )
         self.stepper = Stepper(lambda: settings_of(self.project))
-        stepper_dock = self._dock("Stepper", self.stepper, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.stepper_dock = stepper_dock = self._dock(
+            "Stepper", self.stepper, Qt.DockWidgetArea.BottomDockWidgetArea
+        )
         # views behind a tab redraw when their tab comes to the front
         for dock, view in (
             (evaluation_dock, self.evaluation),
@@ -290,7 +292,11 @@ class MainWindow(QMainWindow):
         self.training.sigFrame.connect(self.stepper.show_frame)
         self.stepper.sigLayer.connect(scene.select_layer)
         self.stepper.sigMarks.connect(scene.show_step)
-        self.stepper.parentWidget().visibilityChanged.connect(self.stepper.set_shown)
+        self.stepper_dock.visibilityChanged.connect(self.stepper.set_shown)
+        self.boundary_plot.sigPicked.connect(self._pick_sample)
+        self.data_table.sigPicked.connect(self._pick_sample)
+        self.stepper.sample.valueChanged.connect(lambda n: self.boundary_plot.mark_sample(n - 1))
+        editor.sigDatasetChanged.connect(lambda: self.boundary_plot.mark_sample(None))
         self.training.sigFrame.connect(self.loss_plot.show_frame)  # its test loss
         editor.sigDatasetChanged.connect(self._show_dataset)
         editor.sigDatasetChanged.connect(self.view.fit)
@@ -315,6 +321,15 @@ class MainWindow(QMainWindow):
         self.inspector.refresh()
         self._show_dataset()
         self._show_feature_maps_tab()
+
+    def _pick_sample(self, index: int, open_stepper: bool) -> None:
+        """A training sample picked on the plane or in the data table: the stepper
+        follows it (and comes to the front, if asked)."""
+        self.stepper.sample.setValue(index + 1)
+        if open_stepper:
+            self.stepper_dock.raise_()
+        else:
+            self._show_message(f"The Stepper follows training sample {index + 1}.")
 
     def _show_feature_maps_tab(self) -> None:
         """The feature maps' tab, only for a network with image layers."""

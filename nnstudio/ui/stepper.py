@@ -67,7 +67,7 @@ class Stepper(QWidget):
         layout.addWidget(self.where)
         layout.addWidget(self.inputs)
         layout.addWidget(self.text, 1)
-        self.sample.valueChanged.connect(self._retrace)
+        self.sample.valueChanged.connect(self._on_sample)
         self.back.clicked.connect(lambda: self._step_to(self.index - 1))
         self.forward.clicked.connect(lambda: self._step_to(self.index + 1))
         self.show_stage(0)
@@ -76,6 +76,13 @@ class Stepper(QWidget):
         """Follow another network or its new weights (traced again when shown)."""
         self.frame = frame
         self.sample.setMaximum(max(1, len(frame.parts.train.X)))
+        if self._shown:
+            self._retrace()
+        else:
+            self.traced = None
+
+    def _on_sample(self) -> None:
+        """Another sample: traced now if shown, else when shown."""
         if self._shown:
             self._retrace()
         else:

@@ -1,7 +1,7 @@
 """The stepper: a sample's pass stage by stage, with the numbers worked out by hand."""
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPointF, Qt
 
 from nnstudio.model.document import NetworkDocument
 from nnstudio.model.project import Project
@@ -112,3 +112,62 @@ def test_an_edit_takes_the_marks_and_a_big_layer_gets_none_per_node(window, qtbo
     marks = window.scene.step_marks
     assert marks.parentItem() is window.scene.layer_items[1]
     assert marks.labels == () and "Stepper panel" in marks.caption
+
+
+def _click_point(qtbot, plot, xy, double=False):
+    """Click (or double-click: click, press again, release) the plane where the point
+    ``xy`` is drawn."""
+    pos = plot.mapFromScene(plot.getViewBox().mapViewToScene(QPointF(*xy)))
+    left = Qt.MouseButton.LeftButton
+    qtbot.mouseClick(plot.viewport(), left, pos=pos)
+    if double:  # QTest's double-click leaves out the release a real one ends with
+        qtbot.mouseDClick(plot.viewport(), left, pos=pos)
+        qtbot.mouseRelease(plot.viewport(), left, pos=pos)
+
+
+def test_a_click_on_a_training_point_picks_it_unless_drawing(window, qtbot):
+    stepper = _shown_stepper(window, qtbot)
+    window.resize(1366, 768)
+    window.boundary_dock.raise_()
+    plot = window.boundary_plot
+    qtbot.waitUntil(lambda: plot.isVisible() and plot.width() > 100)
+    train = stepper.frame.parts.train.X
+    _click_point(qtbot, plot, train[2])
+    assert stepper.sample.value() == 3 and plot.marked.getData()[0].tolist() == [train[2][0]]
+    assert "sample 3" in window.statusBar().currentMessage()
+    assert window.stepper_dock.visibleRegion().isEmpty()  # a click leaves it behind
+    _click_point(qtbot, plot, train[1], double=True)  # double-click: the stepper opens
+    assert stepper.sample.value() == 2
+    qtbot.waitUntil(lambda: stepper.traced is not None)
+    assert stepper.inputs.text().startswith(f"x = ({number(train[1][0])}, {number(train[1][1])})")
+    window.boundary_dock.raise_()
+    qtbot.mouseClick(plot.draw, Qt.MouseButton.LeftButton)
+    with qtbot.assertNotEmitted(plot.sigPicked):
+        _click_point(qtbot, plot, train[3])  # drawing: the click draws a point
+    assert window.project.dataset["name"] == "drawn"
+
+
+def test_a_training_row_of_the_data_table_picks_its_sample(window, qtbot):
+    window.resize(1366, 768)
+    window.findChild(type(window.boundary_dock), "Data").raise_()
+    table = window.data_table
+    qtbot.waitUntil(lambda: table.model.rowCount() > 0, timeout=5000)
+    model = table.view.model()
+    splits = [model.data(model.index(r, 0)) for r in range(model.rowCount())]
+    train_row, test_row = splits.index("train") + 4, splits.index("test")
+
+    def click_row(row):
+        index = model.index(row, 1)
+        table.view.scrollTo(index)
+        centre = table.view.visualRect(index).center()
+        qtbot.mouseClick(table.view.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+
+    click_row(train_row)
+    assert window.stepper.sample.value() == train_row + 1
+    click_row(test_row)  # a test sample: the stepper keeps its own
+    assert window.stepper.sample.value() == train_row + 1
+    assert not table.step_through.isEnabled()
+    click_row(train_row + 1)
+    table.step_through.trigger()  # (its context menu's action)
+    qtbot.waitUntil(lambda: window.stepper.traced is not None)
+    assert window.stepper.sample.value() == train_row + 2
