@@ -40,6 +40,7 @@ class Stepper(QWidget):
         self.traced = None
         self._stages: list[Stage] = []
         self._changes: list = []
+        self._stateful = False  # the optimizer's next step depends on those before
         self.index = 0
         self._shown = False  # the tab is in front (a tab behind is "visible" to Qt)
         self.sample = QSpinBox()
@@ -117,6 +118,7 @@ class Stepper(QWidget):
             settings["optimizer"], net.parameters, lr=settings["lr"], **optimizer_options(settings)
         )
         self._changes = step_changes(net, self.traced, optimizer)
+        self._stateful = optimizer.keeps_state
         values = ", ".join(stepper_text.number(v) for v in train.X[i].reshape(-1)[:8])
         more = "…" if train.X[i].size > 8 else ""
         target = ", ".join(stepper_text.number(v) for v in np.ravel(train.y[i]))
@@ -136,7 +138,9 @@ class Stepper(QWidget):
         self.where.setText(f"stage {index + 1} of {len(stages)}")
         lr = self._settings()["lr"]
         self.text.setHtml(
-            stepper_text.describe(stage, self.traced, self.frame.net, self._changes, lr)
+            stepper_text.describe(
+                stage, self.traced, self.frame.net, self._changes, lr, self._stateful
+            )
         )
         self._mark()
 

@@ -15,6 +15,12 @@ from nnstudio.engine.trace import Trace
 FORWARD, LOSS, BACKWARD, UPDATE = "forward", "loss", "backward", "update"
 MAX_NODES = 6  # nodes written out per stage; the rest are counted
 MAX_TERMS = 4  # terms of a weighted sum written out
+FIRST_STEP = (
+    "<p><i>This is the change of a first step: the optimizer's momentum and running "
+    "averages (momentum, AdaGrad, RMSprop, Adam) start at zero here, since the live "
+    "run's are kept where it trains, out of the stepper's reach. After some training "
+    "the next step's change differs.</i></p>"
+)
 MAX_LABELLED = 32  # nodes labelled on the canvas; a bigger layer's numbers stay in the panel
 
 
@@ -63,12 +69,16 @@ def factor(value: float) -> str:
     return f"({text})" if text.startswith("−") else text
 
 
-def describe(stage: Stage, traced: Trace, net: Network, changes, lr: float) -> str:
-    """The stage's title and its formulas, with the traced sample's numbers."""
+def describe(
+    stage: Stage, traced: Trace, net: Network, changes, lr: float, stateful: bool = False
+) -> str:
+    """The stage's title and its formulas, with the traced sample's numbers; the update
+    of a ``stateful`` optimizer (momentum, running averages) says that it is a first
+    step's."""
     if stage.kind == LOSS:
         return _loss(traced)
     if stage.kind == UPDATE:
-        return _update(traced, net, changes, lr)
+        return _update(traced, net, changes, lr) + (FIRST_STEP if stateful else "")
     layer, step = net.layers[stage.layer], traced.layers[stage.layer]
     title = f"{'Forward' if stage.kind == FORWARD else 'Backward'}: {html.escape(layer.name)}"
     if not layer.has_parameters:

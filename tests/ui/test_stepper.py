@@ -171,3 +171,13 @@ def test_a_training_row_of_the_data_table_picks_its_sample(window, qtbot):
     table.step_through.trigger()  # (its context menu's action)
     qtbot.waitUntil(lambda: window.stepper.traced is not None)
     assert window.stepper.sample.value() == train_row + 2
+
+
+def test_the_update_of_a_stateful_optimizer_says_it_is_a_first_step(window, qtbot):
+    stepper = _shown_stepper(window, qtbot)
+    while stepper.forward.isEnabled():
+        qtbot.mouseClick(stepper.forward, Qt.MouseButton.LeftButton)
+    assert "first step" not in stepper.text.toPlainText()  # plain sgd: the same each step
+    window.training_panel.optimizer.setCurrentText("adam")
+    qtbot.waitUntil(lambda: "first step" in stepper.text.toPlainText())
+    assert "running averages" in stepper.text.toPlainText()
