@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QApplication, QDockWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QWhatsThis
 
 from nnstudio.ui import help as studio_help
 from nnstudio.ui import theme
@@ -184,6 +184,13 @@ class StudioMenus:
             lambda: _show_dock(window.lessons_dock),
             tip="Lessons from the classic tutorials",
         )
+        self.glossary_action = self._action(
+            "&Glossary",
+            lambda: studio_help.show_glossary(window),
+            tip="The words of neural networks, each explained in a sentence or two",
+        )
+        self.whats_this_action = QWhatsThis.createAction(window)  # Shift+F1
+        self.whats_this_action.setStatusTip("Click a control to hear what it does")
         self.about_action = self._action("&About nnstudio", lambda: studio_help.show_about(window))
 
     def all_actions(self) -> list[QAction]:
@@ -251,6 +258,8 @@ class StudioMenus:
         for action in (
             self.docs_action,
             self.lessons_action,
+            self.glossary_action,
+            self.whats_this_action,
             self.shortcuts_action,
             None,
             self.about_action,
