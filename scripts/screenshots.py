@@ -289,7 +289,7 @@ def stepper(out: Path, tmp: Path) -> None:
     window.training.step()
     wait(2.0)
     stepper = window.stepper
-    for _ in range(4):  # forward, forward, loss: now the output's backward pass
+    for _ in range(4):  # the output's forward, the loss, its backward: now hidden_1's
         stepper.forward.click()
     save(window, "stepper.png", out)
     close(window, tmp)

@@ -62,6 +62,12 @@ class Optimizer:
     def _update(self, scalars, params, grad, tmp, *state) -> None:
         raise NotImplementedError
 
+    @property
+    def keeps_state(self) -> bool:
+        """True if a step depends on the steps before (momentum, running averages):
+        then a fresh optimizer's first step is not a trained one's next step."""
+        return any(state is not None for state in self._state())
+
     def reset(self) -> None:
         """Forget all state (moments, step count)."""
         self.steps = 0

@@ -1,39 +1,51 @@
-"""The glossary (``resources/glossary.toml``): the words a learner meets in the studio,
-each explained in a sentence or three, with the entries related to it."""
+"""The glossary: the words a learner meets, one or two sentences each, read from
+``resources/glossary.toml`` (``[[term]]`` entries with ``name``, ``text`` and the other
+names it goes by, ``also``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import tomllib
+
+from nnstudio.model.document import DocumentError
 
 GLOSSARY_FILE = Path(__file__).resolve().parents[2] / "resources" / "glossary.toml"
 
 
 @dataclass(frozen=True)
 class Term:
-    key: str  # how controls and other entries name it
-    name: str  # as shown
+    name: str
     text: str
-    see: tuple[str, ...] = ()
+    also: tuple[str, ...] = ()
+
+    def matches(self, query: str) -> bool:
+        """True if ``query`` (any case) is in the term's names or its text."""
+        query = query.casefold().strip()
+        return any(query in words.casefold() for words in (self.name, self.text, *self.also))
 
 
-@lru_cache(maxsize=2)
-def glossary(path: Path = GLOSSARY_FILE) -> dict[str, Term]:
-    """The entries by key, in alphabetical order of their names."""
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
-    terms = [
-        Term(key, entry["name"], entry["text"], tuple(entry.get("see", ())))
-        for key, entry in data.items()
-    ]
-    return {term.key: term for term in sorted(terms, key=lambda t: t.name.lower())}
+def load_glossary(path: Path = GLOSSARY_FILE) -> tuple[Term, ...]:
+    """The terms in alphabetical order; a file that cannot be read, or an entry
+    without its name or text, raises DocumentError saying which."""
+    try:
+        entries = tomllib.loads(path.read_text(encoding="utf-8"))["term"]
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError) as exc:
+        raise DocumentError(f"{path.name}: cannot read the glossary ({exc})") from None
+    terms = []
+    for k, entry in enumerate(entries, start=1):
+        try:
+            terms.append(Term(entry["name"], entry["text"], tuple(entry.get("also", ()))))
+        except KeyError as exc:
+            raise DocumentError(f"{path.name}: term {k} has no {exc.args[0]!r}") from None
+    return tuple(sorted(terms, key=lambda term: term.name.casefold()))
 
 
-def matching(query: str, terms: dict[str, Term]) -> list[Term]:
-    """The entries whose name or text holds every word of ``query`` (any case); those
-    whose name does first."""
-    words = query.lower().split()
-    found = [t for t in terms.values() if all(w in f"{t.name} {t.text}".lower() for w in words)]
-    return sorted(found, key=lambda t: not all(w in t.name.lower() for w in words))
+def lookup(terms: tuple[Term, ...], word: str) -> Term:
+    """The term called ``word`` (its name or another name, any case); KeyError if none."""
+    word = word.casefold()
+    for term in terms:
+        if word in (name.casefold() for name in (term.name, *term.also)):
+            return term
+    raise KeyError(word)

@@ -26,7 +26,13 @@ GRID = 80
 PLANE_STRENGTH = 0.6  # regression: the plane's colours, paler than its points'
 CLASS_PEN = pg.mkPen("w", width=1.0)  # a white rim: a point stands out on its own colour
 VALUE_PEN = pg.mkPen(70, 70, 70, 200, width=0.6)  # a value near the middle is white
+MARK_PEN = pg.mkPen(230, 140, 20, width=2.5)  # the stepper's amber
 DRAW_CLASSES, DRAW_VALUES = "classes", "values"
+PICK_PIXELS = 8  # a click this near a point picks it
+PICK_TIP = (
+    "Click a training point to follow it in the Stepper, double-click to open the "
+    "Stepper on it (with 'draw points' on, clicks draw instead)"
+)
 NOTHING_DRAWN = (
     "The decision boundary is drawn for data of two inputs (a plane), or of one input "
     "with a regression target (a curve). This data has neither, so there is no picture "
@@ -57,12 +63,16 @@ class BoundaryPlot(pg.PlotWidget):
     (``sigDrawn(x, y, 0)``), Shift+click for one of class B, and a right-click for the
     nearest point to go (``sigErased(x, y)``); the view then stays where it is. Drawing
     values instead (for regression), a click asks for a point of the value set beside
-    the box (``sigDrawnValue(x, y, value)``)."""
+    the box (``sigDrawnValue(x, y, value)``).
+
+    Not drawing, a click on a training point picks it for the stepper
+    (``sigPicked(index, False)``; a double-click ``sigPicked(index, True)``: open the
+    stepper on it); :meth:`mark_sample` rings the stepper's sample."""
 
     sigDrawn = Signal(float, float, int)
     sigDrawnValue = Signal(float, float, float)
     sigErased = Signal(float, float)
-    sigPicked = Signal(int)  # a training point clicked, not drawing: its index
+    sigPicked = Signal(int, bool)  # a training point's index; True: a double-click
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -74,6 +84,10 @@ class BoundaryPlot(pg.PlotWidget):
         self.addItem(self.points)
         self.test_points = pg.ScatterPlotItem(size=7, brush=pg.mkBrush(255, 255, 255, 200))
         self.addItem(self.test_points)
+        self.marked = pg.ScatterPlotItem(size=15, pen=MARK_PEN, brush=None)
+        self.addItem(self.marked)
+        self.marked_sample: int | None = None  # the stepper's sample, once picked
+        self.setToolTip(PICK_TIP)
         self.show_test = QCheckBox("test points", self)
         self.show_test.setToolTip(
             "Also show the test split (white dots ringed in their "
@@ -113,7 +127,6 @@ class BoundaryPlot(pg.PlotWidget):
         self.color_bar.axis.setWidth(None)  # as wide as its labels
         self.color_bar.hide()  # in the layout only when shown (hidden, it takes room)
         self.scene().sigMouseClicked.connect(self._on_click)
-        self.points.sigClicked.connect(self._on_point)
         self._bounds: tuple[float, float, float, float] | None = None
         self._palette = None
         self._span: tuple[float, float] | None = None  # regression: the colours' values
@@ -153,6 +166,7 @@ class BoundaryPlot(pg.PlotWidget):
         self.draw.hide()
         self._make_room()
         self.points.setData(x=x, y=y, brush=pg.mkBrush(*POINT_COLOR), pen=CLASS_PEN)
+        self.mark_sample(self.marked_sample)
         if test is not None and len(test[0]):
             self.test_points.setData(x=test[0], y=test[1], pen=pg.mkPen(POINT_COLOR, width=2))
         self.fit.show(x, y, x_name)
@@ -181,6 +195,7 @@ class BoundaryPlot(pg.PlotWidget):
         self._span = None if n_classes else value_range(_first(labels))
         brushes = [pg.mkBrush(*c) for c in self._colors(labels)]
         self.points.setData(pos=X, brush=brushes, pen=VALUE_PEN if n_classes is None else CLASS_PEN)
+        self.mark_sample(self.marked_sample)
         if test is not None and len(test[0]):
             pens = [pg.mkPen(c, width=2) for c in self._colors(test[1])]
             self.test_points.setData(pos=test[0], pen=pens)
@@ -240,6 +255,7 @@ class BoundaryPlot(pg.PlotWidget):
 
     def _on_click(self, event) -> None:
         if not self.draw.isChecked():
+            self._pick(event)
             return
         point = self.getViewBox().mapSceneToView(event.scenePos())
         if event.button() == Qt.MouseButton.RightButton:
@@ -252,10 +268,29 @@ class BoundaryPlot(pg.PlotWidget):
                 self.sigDrawn.emit(point.x(), point.y(), int(shift))
         event.accept()
 
-    def _on_point(self, _item, points, _event) -> None:
-        """A training point clicked: the stepper follows it (drawing: clicks add points)."""
-        if not self.draw.isChecked() and len(points):
-            self.sigPicked.emit(int(points[0].index()))
+    def _pick(self, event) -> None:
+        """A left click on (or within PICK_PIXELS of) a training point picks the
+        nearest for the stepper."""
+        x, y = self.points.getData()
+        if event.button() != Qt.MouseButton.LeftButton or x is None or not len(x):
+            return
+        view = self.getViewBox()
+        point = view.mapSceneToView(event.scenePos())
+        width, height = view.viewPixelSize()
+        pixels = np.hypot((x - point.x()) / width, (y - point.y()) / height)
+        nearest = int(np.argmin(pixels))
+        if pixels[nearest] <= PICK_PIXELS:
+            self.sigPicked.emit(nearest, bool(event.double()))
+            event.accept()
+
+    def mark_sample(self, index: int | None) -> None:
+        """Ring training point ``index`` (the stepper's sample); None: no ring."""
+        self.marked_sample = index
+        x, y = self.points.getData()
+        if index is None or index >= len(x):
+            self.marked.clear()
+        else:
+            self.marked.setData(x=[x[index]], y=[y[index]])
 
     @property
     def bounds(self) -> tuple[float, float, float, float] | None:
@@ -268,6 +303,7 @@ class BoundaryPlot(pg.PlotWidget):
         self._bounds = self._net = self._grid = None
         self.points.clear()
         self.test_points.clear()
+        self.marked.clear()
         self.image.clear()
         self._span = None
         self._show_bar()

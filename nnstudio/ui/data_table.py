@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QAction, QColor
 from PySide6.QtWidgets import QLabel, QTableView, QVBoxLayout, QWidget
 
 from nnstudio.datasets import CLASSIFICATION
@@ -74,9 +74,10 @@ class DataModel(QAbstractTableModel):
             return [names[k] for k in predicted], predicted == y
         return [f"{v:.4g}" for v in outputs[:, 0]], None
 
-    def split_of(self, row: int) -> str:
-        """The part a row belongs to: train, validation or test."""
-        return self._split[row]
+    def training_sample(self, row: int) -> int | None:
+        """Row ``row``'s index among the training samples (they come first), or None
+        for a validation or test sample."""
+        return row if 0 <= row < len(self._split) and self._split[row] == "train" else None
 
     def rowCount(self, parent=None) -> int:
         return 0 if parent is not None and parent.isValid() else len(self._split)
@@ -120,10 +121,10 @@ class DataModel(QAbstractTableModel):
 
 class DataTable(QWidget):
     """The dataset's samples, sortable by any column, with the network's predictions.
-    Double-clicking a training row asks the stepper to follow that sample
-    (``sigStepSample(index in the training split)``)."""
+    Selecting a training sample emits ``sigPicked(index, False)`` (the stepper follows
+    it); its context menu's "Step through this sample" ``sigPicked(index, True)``."""
 
-    sigStepSample = Signal(int)
+    sigPicked = Signal(int, bool)  # a training sample's index; True: open the stepper
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -133,8 +134,20 @@ class DataTable(QWidget):
         proxy.setSortRole(Qt.ItemDataRole.UserRole)
         self.view = QTableView()
         self.view.setModel(proxy)
-        self.view.setToolTip("Double-click a training row to follow it through the Stepper")
-        self.view.doubleClicked.connect(self._on_double_click)
+        self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.view.setToolTip(
+            "Select a training sample to follow it in the Stepper; right-click it to "
+            "step through it"
+        )
+        self.step_through = QAction("Step through this sample", self.view)
+        self.step_through.setStatusTip("Open the Stepper on this training sample")
+        self.step_through.triggered.connect(self._step_through)
+        self.view.addAction(self.step_through)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.view.selectionModel().currentRowChanged.connect(
+            lambda current, _: self._on_current(current)
+        )
         self.view.setSortingEnabled(True)
         self.view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
         self.view.verticalHeader().setDefaultSectionSize(20)
@@ -146,10 +159,28 @@ class DataTable(QWidget):
         self.frame = None
         self._throttle = Throttle(EVERY_S, self._draw, self)
 
-    def _on_double_click(self, index) -> None:
-        row = self.proxy.mapToSource(index).row()
-        if self.model.split_of(row) == "train":  # the training part comes first
-            self.sigStepSample.emit(row)
+    def _sample(self) -> int | None:
+        """The current row's training sample (None: none, or not a training one)."""
+        current = self.view.currentIndex()
+        if not current.isValid():
+            return None
+        return self.model.training_sample(self.proxy.mapToSource(current).row())
+
+    def _on_current(self, current) -> None:
+        sample = self._sample()
+        self.step_through.setEnabled(sample is not None)
+        self.step_through.setText(
+            "Step through this sample"
+            if sample is not None or not current.isValid()
+            else "Step through this sample (training samples only)"
+        )
+        if sample is not None:
+            self.sigPicked.emit(sample, False)
+
+    def _step_through(self) -> None:
+        sample = self._sample()
+        if sample is not None:
+            self.sigPicked.emit(sample, True)
 
     def show_frame(self, frame) -> None:
         self.frame = frame

@@ -60,14 +60,17 @@ class DatasetPanel(QWidget):
             self.choice.setItemData(
                 self.choice.count() - 1, entry["summary"], Qt.ItemDataRole.ToolTipRole
             )
+        self.choice.setToolTip("The data the network learns from (hover an entry for more)")
         self.samples = QSpinBox()
         self.samples.setRange(4, 100_000)
         self.samples.setValue(400)
         self.samples.setKeyboardTracking(False)
+        self.samples.setToolTip("How many points a generated dataset has")
         self.noise = QDoubleSpinBox()
         self.noise.setRange(0.0, 2.0)
         self.noise.setSingleStep(0.05)
         self.noise.setKeyboardTracking(False)
+        self.noise.setToolTip("How far a generated dataset's points stray from its pattern")
         self.about = QLabel()
         self.about.setWordWrap(True)
         self.about.setAlignment(Qt.AlignmentFlag.AlignTop)
@@ -85,18 +88,15 @@ class DatasetPanel(QWidget):
         self.fix_file = QPushButton()
         self.fix_file.clicked.connect(self.sigFixFile)
         self.fix_file.hide()
-        self.choice.setToolTip("The data the network learns from: a built-in set, or yours")
-        self.samples.setToolTip("How many samples a generated dataset has")
-        self.noise.setToolTip("How far a generated dataset's points scatter from the pattern")
-        for widget, term in (
-            (self.choice, "dataset"),
-            (self.samples, "dataset"),
-            (self.noise, "overfitting"),
-            (self.enter, None),
-            (self.open_file, "input scaling"),
+        for widget, term, sentence in (
+            (self.choice, "training set", None),
+            (self.samples, None, None),
+            (self.noise, None, None),
+            (self.enter, None, None),
+            (self.open_file, None, None),
+            (self.fix_file, None, "Find the data file again, or use it as it is now"),
         ):
-            explain(widget, term)
-        explain(self.fix_file, None, "Find a data file that moved, or use it as it is now.")
+            explain(widget, term, sentence)
         self._file: dict | None = None  # the file reference listed last in the choice
         self._builtin_count = self.choice.count()
         self.form = QFormLayout(self)

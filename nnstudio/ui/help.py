@@ -1,17 +1,19 @@
-"""The Help menu: the documentation, the keyboard shortcuts, and About (the version and
-the licences of the shipped data and of the libraries the studio runs on)."""
+"""The Help menu: the documentation, the glossary, the keyboard shortcuts, and About (the
+version and the licences of the shipped data and of the libraries the studio runs on)."""
 
 from __future__ import annotations
 
 from importlib import metadata
 from pathlib import Path
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QAction, QDesktopServices
 from PySide6.QtWidgets import QMessageBox
 
 import nnstudio
+from nnstudio.errors import NNStudioError
 from nnstudio.ui.glossary_dialog import GlossaryDialog
+from nnstudio.ui.whats_this import glossary
 
 ROOT = Path(nnstudio.__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -39,6 +41,19 @@ def open_documentation(window) -> bool:
     return QDesktopServices.openUrl(QUrl.fromLocalFile(str(target)))
 
 
+def show_glossary(window) -> GlossaryDialog | None:
+    """The glossary beside the window (None, with a message, if it cannot be read)."""
+    try:
+        terms = glossary()
+    except NNStudioError as exc:
+        QMessageBox.warning(window, "Glossary", str(exc))
+        return None
+    dialog = GlossaryDialog(terms, window)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.show()
+    return dialog
+
+
 def shortcut_rows(actions: list[QAction]) -> list[tuple[str, str]]:
     """(keys, what they do) for every action with a shortcut, in menu order."""
     return [
@@ -54,17 +69,6 @@ def show_shortcuts(window, actions: list[QAction]) -> QMessageBox:
         for keys, what in shortcut_rows(actions)
     )
     return _show(window, "Keyboard shortcuts", f"<table>{rows}</table>")
-
-
-def show_glossary(window) -> GlossaryDialog:
-    """The glossary, in a window of its own beside the studio (one per studio)."""
-    dialog = window.findChild(GlossaryDialog)
-    if dialog is None:
-        dialog = GlossaryDialog(window)
-    dialog.show()
-    dialog.raise_()
-    dialog.search.setFocus()
-    return dialog
 
 
 def about_text() -> str:

@@ -23,34 +23,27 @@ from nnstudio.model.layer_types import type_info
 from nnstudio.ui.whats_this import explain
 
 COUNT_LABELS = {"units": "Nodes", "filters": "Filters"}
-# each option's label and what it does; an option not named here is labelled by its key
+# each option's label, what it does and its glossary term; an option not named here is
+# labelled by its key
 OPTIONS = {
-    "kernel_size": ("Kernel size", "Each filter's height and width, in pixels"),
-    "stride": ("Stride", "How far the window moves between two outputs, in pixels"),
+    "kernel_size": ("Kernel size", "Each filter's height and width, in pixels", "kernel"),
+    "stride": ("Stride", "How far the window moves between two outputs, in pixels", "stride"),
     "padding": (
         "Padding",
         "valid: only where the window fits in the image (the output shrinks); "
         "same: zeros around the image, so the output keeps its size (at stride 1)",
+        "padding",
     ),
-    "pool_size": ("Pool size", "Each pooling window's height and width, in pixels"),
-    "rate": ("Dropout rate", "The share of the values dropped at each training step"),
-    "use_bias": ("Bias", "Add a learnt bias to each node or feature map"),
+    "pool_size": ("Pool size", "Each pooling window's height and width, in pixels", "pooling"),
+    "rate": ("Dropout rate", "The share of the values dropped at each training step", "dropout"),
+    "use_bias": ("Bias", "Add a learnt bias to each node or feature map", "bias"),
 }
 CHOICES = {"padding": PADDINGS}
-# the glossary entry behind each option, for What's This?
-OPTION_TERMS = {
-    "kernel_size": "filter",
-    "stride": "stride",
-    "padding": "padding",
-    "pool_size": "pooling",
-    "rate": "dropout",
-    "use_bias": "bias",
-}
 INT_MAX = 99
 
 
 def option_label(key: str) -> str:
-    return OPTIONS.get(key, (key.replace("_", " ").capitalize(), ""))[0]
+    return OPTIONS.get(key, (key.replace("_", " ").capitalize(), "", None))[0]
 
 
 def option_editor(key: str, default) -> QWidget:
@@ -71,8 +64,9 @@ def option_editor(key: str, default) -> QWidget:
         editor = QSpinBox()
         editor.setRange(1, INT_MAX)
         editor.setKeyboardTracking(False)
-    editor.setToolTip(OPTIONS.get(key, ("", ""))[1])
-    explain(editor, OPTION_TERMS.get(key))
+    _, tip, term = OPTIONS.get(key, ("", f"The layer's {key.replace('_', ' ')}", None))
+    editor.setToolTip(tip)
+    explain(editor, term)
     return editor
 
 
@@ -114,15 +108,19 @@ class Inspector(QWidget):
         self.activation = QComboBox()
         self.activation.addItems(list(ACTIVATIONS))
         self.activation.setToolTip("The function each node applies to its weighted sum")
+        explain(self.name, "layer")
+        explain(
+            self.units,
+            "neuron",
+            "How many nodes the layer has (feature maps, for a convolution); its + and − "
+            "on the canvas change it too",
+        )
+        explain(self.activation, "activation")
         self.output_shape = QLabel()
         self.output_shape.setToolTip("The shape of what this layer passes on")
         self.parameters = QLabel()
         self.parameters.setWordWrap(True)
         self.parameters.setToolTip("How the layer's weights and biases add up")
-        explain(self.name)
-        explain(self.activation, "activation")
-        explain(self.output_shape)
-        explain(self.parameters, "weight")
         self.form = form = QFormLayout(self)
         form.addRow(self.hint)
         form.addRow("Name", self.name)
@@ -193,7 +191,6 @@ class Inspector(QWidget):
             if layer.kind == HIDDEN
             else f"The {layer.kind} layer follows the dataset"
         )
-        explain(self.units, "filter" if info.count_key == "filters" else "neuron")
         self.activation.setCurrentText(layer.activation)
         self.activation.setEnabled(layer.kind != INPUT)
         for key, editor in self.options.items():

@@ -291,14 +291,12 @@ class MainWindow(QMainWindow):
         self.training.sigFrame.connect(self.feature_maps.show_frame)
         self.training.sigFrame.connect(self.stepper.show_frame)
         self.stepper.sigLayer.connect(scene.select_layer)
-        self.stepper.sigNodeTags.connect(scene.show_value_tags)
-        self.stepper_dock.visibilityChanged.connect(
-            lambda shown: shown or scene.show_value_tags(-1, None)
-        )
-        # a point picked on the plane: followed, the plane left in front (the Stepper's
-        # tab is beside it); a row of the Data tab: the Stepper comes to the front
-        self.boundary_plot.sigPicked.connect(lambda index: self._step_through(index, False))
-        self.data_table.sigStepSample.connect(lambda index: self._step_through(index, True))
+        self.stepper.sigMarks.connect(scene.show_step)
+        self.stepper_dock.visibilityChanged.connect(self.stepper.set_shown)
+        self.boundary_plot.sigPicked.connect(self._pick_sample)
+        self.data_table.sigPicked.connect(self._pick_sample)
+        self.stepper.sample.valueChanged.connect(lambda n: self.boundary_plot.mark_sample(n - 1))
+        editor.sigDatasetChanged.connect(lambda: self.boundary_plot.mark_sample(None))
         self.training.sigFrame.connect(self.loss_plot.show_frame)  # its test loss
         editor.sigDatasetChanged.connect(self._show_dataset)
         editor.sigDatasetChanged.connect(self.view.fit)
@@ -323,6 +321,15 @@ class MainWindow(QMainWindow):
         self.inspector.refresh()
         self._show_dataset()
         self._show_feature_maps_tab()
+
+    def _pick_sample(self, index: int, open_stepper: bool) -> None:
+        """A training sample picked on the plane or in the data table: the stepper
+        follows it (and comes to the front, if asked)."""
+        self.stepper.sample.setValue(index + 1)
+        if open_stepper:
+            self.stepper_dock.raise_()
+        else:
+            self._show_message(f"The Stepper follows training sample {index + 1}.")
 
     def _show_feature_maps_tab(self) -> None:
         """The feature maps' tab, only for a network with image layers."""
@@ -412,16 +419,6 @@ class MainWindow(QMainWindow):
             return
         self.dataset_panel.show_reference(self.project.dataset, data.description, data.size_text)
         self.scene.set_input_names(data.feature_names)
-
-    def _step_through(self, index: int, to_front: bool) -> None:
-        """The Stepper follows training sample ``index``."""
-        self.stepper.follow_sample(index)
-        if to_front:
-            self.stepper_dock.raise_()
-        else:
-            self.statusBar().showMessage(
-                f"The Stepper follows sample {index + 1}: its tab shows the pass", 4000
-            )
 
     def _front_view_for_data(self) -> None:
         """2-D data (or a 1-D regression's curve): the decision boundary in front;

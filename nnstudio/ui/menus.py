@@ -185,14 +185,12 @@ class StudioMenus:
             tip="Lessons from the classic tutorials",
         )
         self.glossary_action = self._action(
-            "&Glossary…",
+            "&Glossary",
             lambda: studio_help.show_glossary(window),
-            tip="The words of neural networks, each in a sentence or three",
+            tip="The words of neural networks, each explained in a sentence or two",
         )
-        self.whats_this_action = QWhatsThis.createAction(window)
-        self.whats_this_action.setText("What's &This?")
-        self.whats_this_action.setShortcut(QKeySequence("Shift+F1"))
-        self.whats_this_action.setStatusTip("Click a control next to hear what it does")
+        self.whats_this_action = QWhatsThis.createAction(window)  # Shift+F1
+        self.whats_this_action.setStatusTip("Click a control to hear what it does")
         self.about_action = self._action("&About nnstudio", lambda: studio_help.show_about(window))
 
     def all_actions(self) -> list[QAction]:

@@ -21,17 +21,17 @@ from nnstudio.errors import NNStudioError
 from nnstudio.model.training import optimizer_options
 from nnstudio.ui import stepper_text
 from nnstudio.ui.stepper_text import Stage
-from nnstudio.ui.throttle import on_screen
 
 
 class Stepper(QWidget):
     """Follows the frames the training controller emits; ``settings()`` gives the
     project's training settings (loss, optimizer, penalties). ``sigLayer(index)`` asks
     the canvas to select the layer being computed (a canvas index: 0 is the input);
-    ``sigNodeTags(index, texts)`` to write each of its nodes' numbers beside it."""
+    ``sigMarks(marks)`` gives the canvas the stage's numbers while the stepper is shown
+    (a :class:`~nnstudio.ui.stepper_text.CanvasMarks`, None when it is not)."""
 
     sigLayer = Signal(int)
-    sigNodeTags = Signal(int, object)  # canvas layer index, a text per node (None: none)
+    sigMarks = Signal(object)
 
     def __init__(self, settings, parent=None):
         super().__init__(parent)
@@ -40,14 +40,13 @@ class Stepper(QWidget):
         self.traced = None
         self._stages: list[Stage] = []
         self._changes: list = []
+        self._stateful = False  # the optimizer's next step depends on those before
         self.index = 0
+        self._shown = False  # the tab is in front (a tab behind is "visible" to Qt)
         self.sample = QSpinBox()
         self.sample.setMinimum(1)
         self.sample.setPrefix("sample ")
-        self.sample.setToolTip(
-            "The training sample to follow through the network (or click a point of the "
-            "decision boundary, or double-click a training row of the Data tab)"
-        )
+        self.sample.setToolTip("The training sample to follow through the network")
         self.inputs = QLabel()
         self.inputs.setWordWrap(True)  # a long input never widens the window
         self.back = QToolButton()
@@ -69,32 +68,30 @@ class Stepper(QWidget):
         layout.addWidget(self.where)
         layout.addWidget(self.inputs)
         layout.addWidget(self.text, 1)
-        self.sample.valueChanged.connect(self._retrace)
+        self.sample.valueChanged.connect(self._on_sample)
         self.back.clicked.connect(lambda: self._step_to(self.index - 1))
         self.forward.clicked.connect(lambda: self._step_to(self.index + 1))
         self.show_stage(0)
 
     def show_frame(self, frame) -> None:
-        """Follow another network or its new weights (traced again when shown: a tab
-        behind another is not traced)."""
+        """Follow another network or its new weights (traced again when shown)."""
         self.frame = frame
         self.sample.setMaximum(max(1, len(frame.parts.train.X)))
-        if on_screen(self):
+        if self._shown:
             self._retrace()
         else:
             self.traced = None
 
-    def follow_sample(self, index: int) -> None:
-        """Follow training sample ``index`` (0-based) through the network."""
-        self.sample.setValue(index + 1)
-
-    def redraw_now(self) -> None:
-        """Shown again: trace the sample if the network changed meanwhile, and put the
-        stage's numbers back on the canvas."""
-        if self.traced is None and self.frame is not None:
+    def _on_sample(self) -> None:
+        """Another sample: traced now if shown, else when shown."""
+        if self._shown:
             self._retrace()
         else:
-            self.show_stage(self.index)
+            self.traced = None
+
+    def redraw_now(self) -> None:
+        if self.traced is None and self.frame is not None:
+            self._retrace()
 
     def _retrace(self) -> None:
         frame, settings = self.frame, self._settings()
@@ -115,11 +112,13 @@ class Stepper(QWidget):
         except NNStudioError as exc:
             self.traced = None
             self.text.setHtml(f"<p>⚠ {exc}</p>")
+            self.sigMarks.emit(None)
             return
         optimizer = get_optimizer(
             settings["optimizer"], net.parameters, lr=settings["lr"], **optimizer_options(settings)
         )
         self._changes = step_changes(net, self.traced, optimizer)
+        self._stateful = optimizer.keeps_state
         values = ", ".join(stepper_text.number(v) for v in train.X[i].reshape(-1)[:8])
         more = "…" if train.X[i].size > 8 else ""
         target = ", ".join(stepper_text.number(v) for v in np.ravel(train.y[i]))
@@ -133,18 +132,34 @@ class Stepper(QWidget):
         self.forward.setEnabled(index + 1 < len(stages))
         if not stages or self.traced is None:
             self.where.setText("")
-            self.sigNodeTags.emit(-1, None)
             return
         self.index = index
         stage = stages[index]
-        tags = stepper_text.node_tags(stage, self.traced) if on_screen(self) else None
-        self.sigNodeTags.emit(stage.layer + 1, tags)
         self.where.setText(f"stage {index + 1} of {len(stages)}")
+        lr = self._settings()["lr"]
         self.text.setHtml(
             stepper_text.describe(
-                stage, self.traced, self.frame.net, self._changes, self._settings()
+                stage, self.traced, self.frame.net, self._changes, lr, self._stateful
             )
         )
+        self._mark()
+
+    def _mark(self) -> None:
+        """The stage's numbers on the canvas, while the stepper is shown."""
+        if self._shown and self.traced is not None and self._stages:
+            stage = self._stages[self.index]
+            self.sigMarks.emit(
+                stepper_text.canvas_marks(stage, self.traced, self.frame.net, self._changes)
+            )
+
+    def set_shown(self, shown: bool) -> None:
+        """The stepper's tab came to the front (its numbers go on the canvas) or was
+        left (the canvas shows the network alone again)."""
+        self._shown = shown
+        if shown:
+            self._mark()
+        else:
+            self.sigMarks.emit(None)
 
     def _step_to(self, index: int) -> None:
         """The learner stepped: show that stage, its layer selected on the canvas (only

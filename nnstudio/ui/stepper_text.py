@@ -4,6 +4,7 @@ out with its real numbers (HTML for a QTextBrowser)."""
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -14,6 +15,13 @@ from nnstudio.engine.trace import Trace
 FORWARD, LOSS, BACKWARD, UPDATE = "forward", "loss", "backward", "update"
 MAX_NODES = 6  # nodes written out per stage; the rest are counted
 MAX_TERMS = 4  # terms of a weighted sum written out
+FIRST_STEP = (
+    "<p><i>This is the change of a first step: the optimizer's momentum and running "
+    "averages (momentum, AdaGrad, RMSprop, Adam) start at zero here, since the live "
+    "run's are kept where it trains, out of the stepper's reach. After some training "
+    "the next step's change differs.</i></p>"
+)
+MAX_LABELLED = 32  # nodes labelled on the canvas; a bigger layer's numbers stay in the panel
 
 
 @dataclass(frozen=True)
@@ -33,6 +41,23 @@ def stages(net: Network) -> list[Stage]:
     ]
 
 
+@dataclass(frozen=True)
+class CanvasMarks:
+    """What the canvas shows of a stage: the layer being computed (a canvas index, −1
+    for none), a label per node (none for a big or image layer, said in ``caption``),
+    and for any connection into canvas layer ``target`` a line for its tooltip."""
+
+    layer: int
+    labels: tuple[str, ...]
+    caption: str
+    notes: dict[int, Callable[[int, int], str]]
+
+    def connection_note(self, target: int, source_node: int, target_node: int) -> str:
+        """The stage's number for the connection source_node → target_node ("" if none)."""
+        note = self.notes.get(target)
+        return note(source_node, target_node) if note else ""
+
+
 def number(value: float) -> str:
     """A value as the stepper prints it: four significant digits, a real minus sign."""
     return f"{float(value):.4g}".replace("-", "−")
@@ -44,13 +69,16 @@ def factor(value: float) -> str:
     return f"({text})" if text.startswith("−") else text
 
 
-def describe(stage: Stage, traced: Trace, net: Network, changes, settings: dict) -> str:
-    """The stage's title and its formulas, with the traced sample's numbers
-    (``settings``: the training settings, whose optimizer made ``changes``)."""
+def describe(
+    stage: Stage, traced: Trace, net: Network, changes, lr: float, stateful: bool = False
+) -> str:
+    """The stage's title and its formulas, with the traced sample's numbers; the update
+    of a ``stateful`` optimizer (momentum, running averages) says that it is a first
+    step's."""
     if stage.kind == LOSS:
         return _loss(traced)
     if stage.kind == UPDATE:
-        return _update(traced, net, changes, settings)
+        return _update(traced, net, changes, lr) + (FIRST_STEP if stateful else "")
     layer, step = net.layers[stage.layer], traced.layers[stage.layer]
     title = f"{'Forward' if stage.kind == FORWARD else 'Backward'}: {html.escape(layer.name)}"
     if not layer.has_parameters:
@@ -134,7 +162,7 @@ def _loss(traced: Trace) -> str:
     return f"{_heading('Loss')}<p>{pairs}</p><p>L = <b>{number(traced.loss)}</b></p>"
 
 
-def _update(traced: Trace, net: Network, changes, settings: dict) -> str:
+def _update(traced: Trace, net: Network, changes, lr: float) -> str:
     lines = []
     for layer, step, (dW, _) in zip(
         (x for x in net.layers if x.has_parameters),
@@ -147,40 +175,61 @@ def _update(traced: Trace, net: Network, changes, settings: dict) -> str:
                 f"{html.escape(layer.name)}: w = {number(w[k])}, ∂L/∂w = {number(g[k])}, "
                 f"Δw = <b>{number(dW.reshape(-1)[k])}</b>"
             )
-    optimizer, lr = settings["optimizer"], settings["lr"]
-    remembers = optimizer not in ("sgd", "perceptron") or settings["momentum"]
-    caveat = (
-        f"<p><i>{html.escape(optimizer)}</i> remembers past gradients "
-        f"({'momentum' if optimizer == 'sgd' else 'running averages'}); here that memory "
-        "starts empty, so this is the change of a first step from these weights, not "
-        "of the live run's next one.</p>"
-        if remembers
-        else ""
-    )
     return (
         f"{_heading('Update')}<p>What the next step changes, trained on this sample "
-        f"alone (for plain SGD: Δw = −lr·∂L/∂w, lr = {number(lr)}):</p>"
-        + _rows(lines, len(lines))
-        + caveat
+        f"alone (for plain SGD: Δw = −lr·∂L/∂w, lr = {number(lr)}):</p>" + _rows(lines, len(lines))
     )
 
 
-MAX_TAGGED = 32  # a layer with more nodes gets no numbers beside them on the canvas
+def canvas_marks(stage: Stage, traced: Trace, net: Network, changes) -> CanvasMarks:
+    """The numbers a stage puts on the canvas: forward, z and a beside each node of the
+    layer computed (w·x on its connections); the loss, each output a with its target y;
+    backward, δ (or ∂L/∂a for a layer without weights), ∂L/∂w on its connections; the
+    update, Δw on every connection. A layer of more than MAX_LABELLED nodes, or of
+    images, gets no labels."""
+    if stage.kind == UPDATE:
+        weighted = [i for i, layer in enumerate(net.layers) if layer.has_parameters]
+        notes = {
+            i + 1: (lambda a, b, dW=dW: f"Δw = {number(dW[a, b])}")
+            for i, (dW, _) in zip(weighted, changes)
+            if dW.ndim == 2
+        }
+        return CanvasMarks(-1, (), "", notes)
+    if stage.kind == LOSS:
+        columns = {"a": traced.outputs, "y": traced.targets}
+        return _marks(len(net.layers) - 1, columns, {})
+    step, notes = traced.layers[stage.layer], {}
+    target, x = stage.layer + 1, step.inputs[0]
+    if stage.kind == FORWARD:
+        columns = {"a": step.outputs}
+        if step.pre_activations is not None:
+            columns = {"z": step.pre_activations, **columns}
+            W = net.layers[stage.layer].weight
+            if W.ndim == 2:
+                notes[target] = lambda i, j: (
+                    f"w·x = {factor(W[i, j])} × {factor(x[i])} = {number(W[i, j] * x[i])}"
+                )
+    elif step.deltas is not None:
+        columns = {"δ": step.deltas}
+        delta, grad = step.deltas[0], step.weight_gradient
+        if grad.ndim == 2:
+            notes[target] = lambda i, j: (
+                f"∂L/∂w = x·δ = {factor(x[i])}·{factor(delta[j])} = {number(grad[i, j])}"
+            )
+    else:
+        columns = {"∂L/∂a": step.output_gradients}
+    return _marks(stage.layer, columns, notes)
 
 
-def node_tags(stage: Stage, traced: Trace) -> list[str] | None:
-    """What the canvas writes beside each node of the stage's layer: z and a going
-    forward, δ going back; None for the loss, the update, image layers and layers of
-    more than ``MAX_TAGGED`` nodes."""
-    if stage.kind not in (FORWARD, BACKWARD):
-        return None
-    step = traced.layers[stage.layer]
-    values = step.outputs if stage.kind == FORWARD else step.deltas
-    if values is None or values.ndim != 2 or values.shape[1] > MAX_TAGGED:
-        return None
-    if stage.kind == BACKWARD:
-        return [f"δ = {number(d)}" for d in step.deltas[0]]
-    z = step.pre_activations
-    if z is None:  # no weights: what it passes on
-        return [f"a = {number(a)}" for a in step.outputs[0]]
-    return [f"z = {number(zj)}\na = {number(aj)}" for zj, aj in zip(z[0], step.outputs[0])]
+def _marks(layer: int, columns: dict[str, np.ndarray], notes: dict) -> CanvasMarks:
+    """Engine layer ``layer``'s marks: per node, each column's value for the traced
+    sample (named: "z 0.5 · a 0.62"), unless the layer is too big or of images."""
+    values = list(columns.values())
+    if any(v.ndim != 2 for v in values) or values[0].shape[1] > MAX_LABELLED:
+        caption = "its numbers are in the Stepper panel"
+        return CanvasMarks(layer + 1, (), caption, notes)
+    labels = tuple(
+        " · ".join(f"{name} {number(v[0, j])}" for name, v in columns.items())
+        for j in range(values[0].shape[1])
+    )
+    return CanvasMarks(layer + 1, labels, "", notes)

@@ -24,6 +24,7 @@ from nnstudio.engine.initializers import INITIALIZERS
 from nnstudio.engine.losses import LOSSES, REDUCTIONS
 from nnstudio.engine.optimizers import OPTIMIZERS
 from nnstudio.model.training import DEFAULT_SETTINGS
+from nnstudio.ui import whats_this
 from nnstudio.ui.live_text import LiveText, counters_text
 from nnstudio.ui.whats_this import explain
 
@@ -32,7 +33,7 @@ AUTOMATIC_LOSS = "automatic"
 SPEEDS = (1, 2, 5, 10, 30, 100, 300, None)
 AUTOMATIC_SCALING = "auto"
 LOCKED_TIP = "\n(Set by the lesson.)"
-# the glossary entry behind each setting, for What's This?
+# the glossary's entry behind each setting (What's This?)
 TERMS = {
     "optimizer": "optimizer",
     "lr": "learning rate",
@@ -43,12 +44,12 @@ TERMS = {
     "loss_reduction": "loss reduction",
     "momentum": "momentum",
     "nesterov": "momentum",
-    "l1": "regularisation",
-    "l2": "regularisation",
+    "l1": "L1",
+    "l2": "L2",
     "initializer": "initialisation",
     "dtype": "precision",
     "scaling": "input scaling",
-    "validation_split": "validation",
+    "validation_split": "validation set",
     "test_split": "test set",
     "target_loss": "loss",
 }
@@ -83,11 +84,21 @@ class TrainingPanel(QWidget):
         self.play = QPushButton("Play")
         self.play.setToolTip("Train until paused (Space)")
         self.pause = QPushButton("Pause")
+        self.pause.setToolTip("Stop training for now; Play goes on from here")
         self.step = QPushButton("Step")
         self.step.setToolTip("Train one mini-batch")
         self.step_epoch = QPushButton("Step epoch")
+        self.step_epoch.setToolTip("Train one epoch: every training sample once")
         self.reset = QPushButton("Reset")
         self.reset.setToolTip("Re-initialise the weights from the seed")
+        for button, term in (
+            (self.play, "epoch"),
+            (self.pause, None),
+            (self.step, "step"),
+            (self.step_epoch, "epoch"),
+            (self.reset, "initialisation"),
+        ):
+            explain(button, term)
         buttons = QGridLayout()
         for i, button in enumerate((self.play, self.pause, self.step, self.step_epoch, self.reset)):
             buttons.addWidget(button, i // 3, i % 3)
@@ -103,6 +114,7 @@ class TrainingPanel(QWidget):
             "Training speed: slow it down to watch each step change the weights and the "
             "boundary (the views show every step up to 30 a second)"
         )
+        explain(self.speed, "step")
         self.speed_label = QLabel()
         self.speed_label.setMinimumWidth(
             self.speed_label.fontMetrics().horizontalAdvance("300 steps/s")
@@ -140,29 +152,14 @@ class TrainingPanel(QWidget):
         self.show_settings({**DEFAULT_SETTINGS, "loss": None, "initializer": "glorot_uniform"})
         self._locked: frozenset[str] = frozenset()
         self.set_running(False)
-        self._explain()
-
-    def _explain(self) -> None:
-        """What's This? for every control."""
-        for key, widget in self._widgets.items():
-            explain(widget, TERMS[key])
-        for button, term, sentence in (
-            (self.play, "epoch", "Train until paused (Space), the views following live."),
-            (self.pause, None, "Stop training for now; Play goes on from here."),
-            (self.step, "batch", "Train one mini-batch: one update of every weight."),
-            (self.step_epoch, "epoch", "Train one pass over all the training samples."),
-            (self.reset, "initialisation", "Draw the initial weights again from the seed."),
-        ):
-            explain(button, term, sentence)
-        explain(self.speed, "epoch")
-        toggle = self.more.findChild(QPushButton)  # the collapsible's own
-        toggle.setToolTip("Show or hide the loss, penalties, initialiser, scaling and splits")
-        explain(toggle)
 
     def _build_settings(self) -> None:
         optimizer = QComboBox()
         optimizer.addItems(list(OPTIMIZERS))
-        optimizer.setToolTip("The rule that turns each step's gradients into weight changes")
+        optimizer.setToolTip(
+            "The rule that turns the gradients into changes of the weights (perceptron: "
+            "Rosenblatt's rule)"
+        )
         lr = _spin(
             1e-5,
             10.0,
@@ -172,7 +169,7 @@ class TrainingPanel(QWidget):
         )
         batch_size = QSpinBox()
         batch_size.setRange(1, 65536)
-        batch_size.setToolTip("How many samples each step learns from together")
+        batch_size.setToolTip("How many samples each training step learns from together")
         epochs = QSpinBox()
         epochs.setRange(0, 10_000_000)
         epochs.setSpecialValueText("until paused")
@@ -195,6 +192,7 @@ class TrainingPanel(QWidget):
         )
         momentum = _spin(0.0, 0.999, 0.05, 3, "Momentum (sgd and rmsprop)")
         nesterov = QCheckBox("Nesterov momentum (sgd)")
+        nesterov.setToolTip("Take the gradient where momentum is carrying the weights")
         l1 = _spin(0.0, 1.0, 1e-4, 5, "L1 penalty on the weights (not the biases)")
         l2 = _spin(0.0, 1.0, 1e-4, 5, "L2 penalty on the weights (not the biases)")
         initializer = QComboBox()
@@ -202,7 +200,7 @@ class TrainingPanel(QWidget):
         initializer.setToolTip("How the initial weights are drawn (Reset draws them again)")
         dtype = QComboBox()
         dtype.addItems(["float32", "float64"])
-        dtype.setToolTip("float32 trains faster; float64 keeps a NumPy tutorial's digits")
+        dtype.setToolTip("float32 trains faster; float64 keeps the digits a tutorial prints")
         scaling = QComboBox()
         scaling.addItems([AUTOMATIC_SCALING, *datasets.SCALINGS])
         scaling.setToolTip(
@@ -265,7 +263,11 @@ class TrainingPanel(QWidget):
             ("Seed", "seed"),
         ):
             self.form.addRow(label, self._widgets[key])
+        for key, widget in self._widgets.items():
+            explain(widget, TERMS[key])
         self.more = QCollapsible("More settings")
+        for button in whats_this.controls(self.more):  # its own toggle
+            explain(button, sentence="Show or hide the settings used less often")
         inner = QWidget()
         self._more_form = more = QFormLayout(inner)
         more.setContentsMargins(0, 0, 0, 0)

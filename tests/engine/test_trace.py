@@ -146,3 +146,19 @@ def test_samples_that_do_not_fit_are_refused_with_what_to_give():
     net = Network(XOR_NET, dtype="float64")
     with pytest.raises(TrainingConfigError, match="the traced samples"):
         trace(net, [[1.0, 2.0, 3.0]], [[1.0]])
+
+
+@pytest.mark.parametrize(
+    ("name", "options", "stateful"),
+    [
+        ("sgd", {}, False),
+        ("perceptron", {}, False),
+        ("sgd", {"momentum": 0.9}, True),
+        ("adagrad", {}, True),
+        ("rmsprop", {}, True),
+        ("adam", {}, True),
+    ],
+)
+def test_an_optimizer_says_whether_its_next_step_depends_on_those_before(name, options, stateful):
+    net = Network(XOR_NET, seed=0)
+    assert get_optimizer(name, net.parameters, **options).keeps_state is stateful

@@ -1,23 +1,38 @@
-"""The shipped glossary reads, its cross-references hold, and search finds by name
-first."""
+"""The glossary file: every word a learner meets, readable, short, and found by search."""
 
-from nnstudio.model.glossary import glossary, matching
+import pytest
 
+from nnstudio.model.document import DocumentError
+from nnstudio.model.glossary import load_glossary, lookup
 
-def test_every_entry_has_a_name_a_text_and_references_that_exist():
-    terms = glossary()
-    assert len(terms) >= 40
-    for term in terms.values():
-        assert term.name and term.text.endswith((".", ")"))
-        assert set(term.see) <= set(terms), term.key
-    names = [t.name.lower() for t in terms.values()]
-    assert names == sorted(names)
+LEARNERS_WORDS = (
+    "neuron weight bias activation sigmoid ReLU softmax loss MSE cross-entropy gradient "
+    "backpropagation learning-rate epoch batch SGD momentum Adam AdaGrad overfitting "
+    "regularisation L1 L2 dropout convolution pooling feature-map"
+).split()
 
 
-def test_search_finds_every_word_and_puts_name_matches_first():
-    terms = glossary()
-    found = matching("adam", terms)
-    assert found[0].key == "adam" and len(found) > 1  # also where Adam is mentioned
-    assert [t.key for t in matching("ReLU", terms)][0] == "relu"
-    assert matching("learning rate", terms)[0].key == "learning rate"
-    assert matching("no such word", terms) == []
+def test_the_shipped_glossary_explains_each_word_in_a_sentence_or_two():
+    terms = load_glossary()
+    for word in LEARNERS_WORDS:
+        assert lookup(terms, word.replace("-", " ") if word != "cross-entropy" else word)
+    assert [t.name.casefold() for t in terms] == sorted(t.name.casefold() for t in terms)
+    for term in terms:
+        assert 0 < term.text.count(". ") + term.text.endswith(".") <= 3, term.name
+    assert lookup(terms, "backprop").name == "backpropagation"  # by another name
+
+
+def test_search_finds_a_term_by_its_names_and_its_text():
+    terms = load_glossary()
+    assert [t.name for t in terms if t.matches("NESTEROV")] == ["momentum"]
+    assert "SGD" in [t.name for t in terms if t.matches("stochastic")]
+
+
+def test_a_broken_glossary_says_what_is_wrong(tmp_path):
+    path = tmp_path / "glossary.toml"
+    path.write_text('[[term]]\nname = "bias"\n', encoding="utf-8")
+    with pytest.raises(DocumentError, match="term 1 has no 'text'"):
+        load_glossary(path)
+    path.write_text("[[term]\n", encoding="utf-8")
+    with pytest.raises(DocumentError, match="cannot read the glossary"):
+        load_glossary(path)

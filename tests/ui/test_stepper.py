@@ -1,7 +1,7 @@
 """The stepper: a sample's pass stage by stage, with the numbers worked out by hand."""
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPointF, Qt
 
 from nnstudio.model.document import NetworkDocument
 from nnstudio.model.project import Project
@@ -62,34 +62,6 @@ def test_the_stepper_writes_out_a_2_2_1_pass_with_the_real_numbers(window, qtbot
     assert f"Δw = {number(-0.5 * dW2[0, 0])}" in text  # sgd at lr 0.5
 
 
-def test_the_canvas_writes_each_nodes_numbers_beside_it_while_stepping(window, qtbot):
-    """z and a beside each node of the layer going forward, δ going back; gone when the
-    Stepper's tab is left or the network is edited."""
-    stepper = _shown_stepper(window, qtbot)
-    scene = window.scene
-    (W1, b1), _ = ((w.astype(float), b.astype(float)) for w, b in window.project.document.weights())
-    x = stepper.frame.parts.train.X[0].astype(float)
-    z1 = x @ W1 + b1
-    texts = [tag.text for tag in scene.value_tags]
-    assert texts == [f"z = {number(z)}\na = {number(_sigmoid(z))}" for z in z1]
-    first = scene.value_tags[0].sceneBoundingRect()
-    node = scene.layer_items[1].node_position(0)
-    assert first.left() > node.x() and first.top() < node.y() < first.bottom()  # beside it
-    for _ in range(3):  # hidden_1 → output → loss → backward through the output
-        qtbot.mouseClick(stepper.forward, Qt.MouseButton.LeftButton)
-    assert [t.text[:4] for t in scene.value_tags] == ["δ = "]
-    window.weights_dock.raise_()
-    qtbot.waitUntil(lambda: scene.value_tags == [])
-    stepper.parentWidget().raise_()
-    qtbot.waitUntil(lambda: len(scene.value_tags) == 1)
-    old = scene.value_tags[0]
-    window.editor.set_units(1, 3)  # another network: its own numbers
-    assert old.scene() is None
-    while stepper.back.isEnabled():
-        qtbot.mouseClick(stepper.back, Qt.MouseButton.LeftButton)
-    assert len(scene.value_tags) == 3
-
-
 def test_the_stepper_follows_training(window, qtbot):
     stepper = _shown_stepper(window, qtbot)
     window.scene.select_layer(0)
@@ -99,61 +71,113 @@ def test_the_stepper_follows_training(window, qtbot):
     assert window.scene.layer_items[0].isSelected()  # a new frame leaves the selection
 
 
-def test_a_stepper_behind_another_tab_waits_until_it_is_shown(window, qtbot):
-    """Frames do not trace the sample while another tab hides the stepper (a CNN's
-    trace costs the training process time); bringing it to the front traces it."""
+def test_the_canvas_shows_the_stage_numbers_beside_each_node(window, qtbot):
     stepper = _shown_stepper(window, qtbot)
-    window.weights_dock.raise_()
-    qtbot.waitUntil(lambda: stepper.parentWidget().visibleRegion().isEmpty())
-    window.training_panel.step.click()
-    qtbot.waitUntil(lambda: stepper.traced is None, timeout=10_000)
-    stepper.parentWidget().raise_()
-    qtbot.waitUntil(lambda: stepper.traced is not None, timeout=5000)
+    traced, scene = stepper.traced, window.scene
+    z, a = traced.layers[0].pre_activations[0], traced.layers[0].outputs[0]
+    marks = scene.step_marks
+    assert marks.parentItem() is scene.layer_items[1]  # the layer computed is outlined
+    assert marks.labels == tuple(f"z {number(zj)} · a {number(aj)}" for zj, aj in zip(z, a))
+    for _ in range(3):  # the output forward, the loss, the output backward
+        qtbot.mouseClick(stepper.forward, Qt.MouseButton.LeftButton)
+    delta = traced.layers[1].deltas[0]
+    assert scene.step_marks.parentItem() is scene.layer_items[2]
+    assert scene.step_marks.labels == (f"δ {number(delta[0])}",)
+    connections = scene.connection_items[1]
+    connections.hovered = (1, 0)
+    grad = traced.layers[1].weight_gradient[1, 0]
+    assert f"∂L/∂w = x·δ = {number(a[1])}·" in connections.hover_text()
+    assert f"= {number(grad)}" in connections.hover_text()
+    while stepper.forward.isEnabled():  # the update: Δw on every connection
+        qtbot.mouseClick(stepper.forward, Qt.MouseButton.LeftButton)
+    assert scene.step_marks is None
+    assert f"Δw = {number(-0.5 * grad)}" in connections.hover_text()  # sgd at lr 0.5
+    window.boundary_dock.raise_()  # the stepper's tab left: the canvas is as before
+    qtbot.waitUntil(lambda: scene.step_marks is None)
+    assert "∂L/∂w" not in connections.hover_text()
+    window.stepper.parentWidget().raise_()  # back: the stage's numbers again
+    qtbot.waitUntil(lambda: "Δw" in connections.hover_text())
 
 
-def test_the_update_says_when_the_optimizer_remembers_past_gradients(window, qtbot):
-    """Adam's next change depends on its running averages, which the stepper's
-    optimizer starts without: the Update stage says so; plain SGD's needs no caveat."""
+def test_an_edit_takes_the_marks_and_a_big_layer_gets_none_per_node(window, qtbot):
     stepper = _shown_stepper(window, qtbot)
+    window.editor.set_units(1, 3)
+    qtbot.waitUntil(lambda: len(stepper.traced.layers[0].outputs[0]) == 3)
+    a = stepper.traced.layers[0].outputs[0]
+    assert [label.split("a ")[-1] for label in window.scene.step_marks.labels] == [
+        number(v) for v in a
+    ]
+    window.editor.set_units(1, 40)
+    qtbot.waitUntil(lambda: len(stepper.traced.layers[0].outputs[0]) == 40)
+    marks = window.scene.step_marks
+    assert marks.parentItem() is window.scene.layer_items[1]
+    assert marks.labels == () and "Stepper panel" in marks.caption
 
-    def update_text():
-        while stepper.forward.isEnabled():
-            qtbot.mouseClick(stepper.forward, Qt.MouseButton.LeftButton)
-        return stepper.text.toPlainText()
 
-    assert "remembers past gradients" not in update_text()
-    window.training_panel.optimizer.setCurrentText("adam")
-    qtbot.waitUntil(lambda: window.project.training.get("optimizer") == "adam")
-    assert "adam remembers past gradients (running averages)" in update_text()
+def _click_point(qtbot, plot, xy, double=False):
+    """Click (or double-click: click, press again, release) the plane where the point
+    ``xy`` is drawn."""
+    pos = plot.mapFromScene(plot.getViewBox().mapViewToScene(QPointF(*xy)))
+    left = Qt.MouseButton.LeftButton
+    qtbot.mouseClick(plot.viewport(), left, pos=pos)
+    if double:  # QTest's double-click leaves out the release a real one ends with
+        qtbot.mouseDClick(plot.viewport(), left, pos=pos)
+        qtbot.mouseRelease(plot.viewport(), left, pos=pos)
 
 
-def test_a_point_clicked_on_the_plane_is_the_sample_the_stepper_follows(window, qtbot):
-    from PySide6.QtCore import QPointF
-
+def test_a_click_on_a_training_point_picks_it_unless_drawing(window, qtbot):
     stepper = _shown_stepper(window, qtbot)
     window.resize(1366, 768)
     window.boundary_dock.raise_()
     plot = window.boundary_plot
     qtbot.waitUntil(lambda: plot.isVisible() and plot.width() > 100)
-    train = stepper.frame.parts.train
-    for k in (2, 0):
-        scene_point = plot.getViewBox().mapViewToScene(QPointF(*train.X[k]))
-        qtbot.mouseClick(
-            plot.viewport(), Qt.MouseButton.LeftButton, pos=plot.mapFromScene(scene_point)
-        )
-        qtbot.waitUntil(lambda k=k: stepper.sample.value() == k + 1)
-    assert window.boundary_dock.visibleRegion().isEmpty() is False  # the plane stays
-    assert window.project.dataset["name"] == "xor_table"  # nothing drawn
+    train = stepper.frame.parts.train.X
+    _click_point(qtbot, plot, train[2])
+    assert stepper.sample.value() == 3 and plot.marked.getData()[0].tolist() == [train[2][0]]
+    assert "sample 3" in window.statusBar().currentMessage()
+    assert window.stepper_dock.visibleRegion().isEmpty()  # a click leaves it behind
+    _click_point(qtbot, plot, train[1], double=True)  # double-click: the stepper opens
+    assert stepper.sample.value() == 2
+    qtbot.waitUntil(lambda: stepper.traced is not None)
+    assert stepper.inputs.text().startswith(f"x = ({number(train[1][0])}, {number(train[1][1])})")
+    window.boundary_dock.raise_()
+    qtbot.mouseClick(plot.draw, Qt.MouseButton.LeftButton)
+    with qtbot.assertNotEmitted(plot.sigPicked):
+        _click_point(qtbot, plot, train[3])  # drawing: the click draws a point
+    assert window.project.dataset["name"] == "drawn"
 
 
-def test_a_training_row_double_clicked_in_the_data_tab_is_followed(window, qtbot):
-    stepper = _shown_stepper(window, qtbot)
-    window.findChild(type(window.stepper_dock), "Data").raise_()
+def test_a_training_row_of_the_data_table_picks_its_sample(window, qtbot):
+    window.resize(1366, 768)
+    window.findChild(type(window.boundary_dock), "Data").raise_()
     table = window.data_table
-    qtbot.waitUntil(lambda: table.model.rowCount() > 0)
-    view = table.view
-    row_rect = view.visualRect(view.model().index(3, 0))
-    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=row_rect.center())
-    qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=row_rect.center())
-    qtbot.waitUntil(lambda: stepper.sample.value() == 4)
-    qtbot.waitUntil(lambda: not window.stepper_dock.visibleRegion().isEmpty())
+    qtbot.waitUntil(lambda: table.model.rowCount() > 0, timeout=5000)
+    model = table.view.model()
+    splits = [model.data(model.index(r, 0)) for r in range(model.rowCount())]
+    train_row, test_row = splits.index("train") + 4, splits.index("test")
+
+    def click_row(row):
+        index = model.index(row, 1)
+        table.view.scrollTo(index)
+        centre = table.view.visualRect(index).center()
+        qtbot.mouseClick(table.view.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+
+    click_row(train_row)
+    assert window.stepper.sample.value() == train_row + 1
+    click_row(test_row)  # a test sample: the stepper keeps its own
+    assert window.stepper.sample.value() == train_row + 1
+    assert not table.step_through.isEnabled()
+    click_row(train_row + 1)
+    table.step_through.trigger()  # (its context menu's action)
+    qtbot.waitUntil(lambda: window.stepper.traced is not None)
+    assert window.stepper.sample.value() == train_row + 2
+
+
+def test_the_update_of_a_stateful_optimizer_says_it_is_a_first_step(window, qtbot):
+    stepper = _shown_stepper(window, qtbot)
+    while stepper.forward.isEnabled():
+        qtbot.mouseClick(stepper.forward, Qt.MouseButton.LeftButton)
+    assert "first step" not in stepper.text.toPlainText()  # plain sgd: the same each step
+    window.training_panel.optimizer.setCurrentText("adam")
+    qtbot.waitUntil(lambda: "first step" in stepper.text.toPlainText())
+    assert "running averages" in stepper.text.toPlainText()

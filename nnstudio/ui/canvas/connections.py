@@ -65,6 +65,7 @@ class ConnectionsItem(QGraphicsItem):
             )
         self.hovered: tuple[int, int] | None = None
         self.value_label = "weight"
+        self.note = None  # (source node, target node) → the stepper's line, or None
         self._bins = np.empty(0, np.int64)
         # painted once per change of colours, blitted when items around it repaint
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
@@ -156,10 +157,12 @@ class ConnectionsItem(QGraphicsItem):
                 else ""
             )
         i, j = self.hovered
+        note = self.note(i, j) if self.note else ""
         return (
             f"{self.value_label} {self.source.layer.name}[{i}] → "
             f"{self.target.layer.name}[{j}]: {self._weights[i, j]:+.4f}"
-            "<br><i>double-click to edit</i>"
+            + (f"<br>{note}" if note else "")
+            + "<br><i>double-click to edit</i>"
         )
 
     def hoverMoveEvent(self, event):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 from contextlib import contextmanager
+from functools import partial
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
@@ -20,7 +21,7 @@ from nnstudio.ui.canvas.drop_marker import DropMarker
 from nnstudio.ui.canvas.image_items import FeatureMapsItem, is_image
 from nnstudio.ui.canvas.items import LayerItem
 from nnstudio.ui.canvas.node_zoom import NodeZoom
-from nnstudio.ui.canvas.value_tags import ValueTag, tags_beside
+from nnstudio.ui.canvas.step_marks import StepMarks
 
 COLUMN_SPACING = 200.0
 SHAPES_ABOVE = 24.0  # the shapes' row: this far above the highest layer
@@ -61,10 +62,11 @@ class NetworkScene(QGraphicsScene):
         self.node_zoom = NodeZoom()
         self.drop_marker = DropMarker()
         self._overlays = (self.node_zoom, self.drop_marker)  # not part of the network
+        self.step_marks: StepMarks | None = None  # the stepper's, on the layer it computes
+        self._step = None  # the stepper's CanvasMarks shown
         for overlay in self._overlays:
             self.addItem(overlay)
         self.selectionChanged.connect(self._on_selection_changed)
-        self.value_tags: list[ValueTag] = []  # the Stepper's numbers beside some nodes
         self._subscribe(document, connect=True)
         self.rebuild()
 
@@ -109,27 +111,15 @@ class NetworkScene(QGraphicsScene):
         if 0 <= index < len(self.layer_items):
             self.layer_items[index].setSelected(True)
 
-    def show_value_tags(self, index: int, texts: list[str] | None) -> None:
-        """Numbers beside the nodes of layer ``index`` (the Stepper's, for the layer it
-        computes), replacing any shown; None: no numbers."""
-        for tag in self.value_tags:
-            self.removeItem(tag)
-        self.value_tags = []
-        if texts is not None and 0 <= index < len(self.layer_items):
-            self.value_tags = tags_beside(self.layer_items[index], texts)
-            for tag in self.value_tags:
-                self.addItem(tag)
-
     # -- building ---------------------------------------------------------------------
 
     def rebuild(self) -> None:
         """Items anew from the document; the selection stays with the same layer (by
-        name, wherever it moved; by position if it was renamed). Numbers beside nodes
-        go: they were another network's."""
-        self.show_value_tags(-1, None)
+        name, wherever it moved; by position if it was renamed)."""
         selected = self.selected_layer()
         name = self.layer_items[selected].layer.name if selected >= 0 else None
         self.blockSignals(True)
+        self.step_marks, self._step = None, None  # they go with the items they mark
         for item in self.layer_items + self.connection_items + self.shape_items:
             self.removeItem(item)
         self.layer_items, self.connection_items, self.shape_items = [], [], []
@@ -280,6 +270,25 @@ class NetworkScene(QGraphicsScene):
         for k, item in enumerate(self.layer_items):
             item.set_dropped(per_layer[k - 1] if 0 < k <= len(per_layer) else None)
 
+    def show_step(self, marks) -> None:
+        """The stepper's stage (a :class:`~nnstudio.ui.stepper_text.CanvasMarks`): its
+        layer outlined with a label per node, its numbers in the connections' tooltips;
+        None: none (the stepper is not shown). A stage of another network than the one
+        drawn marks nothing."""
+        if self.step_marks is not None:
+            self.removeItem(self.step_marks)
+            self.step_marks = None
+        self._step = marks
+        for target, item in enumerate(self.connection_items, start=1):
+            if isinstance(item, ConnectionsItem):
+                item.note = None if marks is None else partial(marks.connection_note, target)
+        if marks is None or not 0 <= marks.layer < len(self.layer_items):
+            return
+        item = self.layer_items[marks.layer]
+        labels = marks.labels if len(marks.labels) == item.count else ()
+        self.step_marks = StepMarks(item, labels, marks.caption)
+        self._refresh_hover()
+
     def set_input_names(self, names: tuple[str, ...]) -> None:
         """The data's feature names, for the input layer's nodes."""
         self.input_names = tuple(names)
@@ -305,23 +314,26 @@ class NetworkScene(QGraphicsScene):
         map, the drop marker — and hidden items aside)."""
         rect = QRectF()
         for item in self.items():
-            if item not in self._overlays and item.isVisible() and item not in self.value_tags:
+            if item not in self._overlays and item is not self.step_marks and item.isVisible():
                 rect |= item.sceneBoundingRect()
         return rect
 
     @contextmanager
     def picture(self):
         """For the time of the ``with``, the network as a picture shows it: no +/−
-        buttons, no selection, no hovered node's large map, no empty problem line (and
-        no room for it). Afterwards the canvas is as it was, and no signal said
+        buttons, no selection, no hovered node's large map, no stepper's marks, no empty
+        problem line (and no room for it). Afterwards the canvas is as it was, and no signal said
         otherwise in between."""
         selected = self.selectedItems()
         zoomed, problem = self.node_zoom.isVisible(), self._problem.isVisible()
+        marks = self.step_marks
         self.blockSignals(True)  # the inspector keeps its layer
         try:
             for item in selected:
                 item.setSelected(False)
             self.node_zoom.hide()
+            if marks is not None:
+                marks.hide()
             self._problem.setVisible(problem and bool(self._problem.toPlainText()))
             for item in self.layer_items:
                 item.show_buttons(False)
@@ -331,6 +343,8 @@ class NetworkScene(QGraphicsScene):
                 item.show_buttons(True)
             self._problem.setVisible(problem)
             self.node_zoom.setVisible(zoomed)
+            if marks is not None:
+                marks.show()
             for item in selected:
                 item.setSelected(True)
             self.blockSignals(False)
