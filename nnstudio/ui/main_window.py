@@ -201,9 +201,13 @@ class MainWindow(QMainWindow):
         """The default arrangement (View → Reset layout): the palette and the dataset on
         the left, the inspector (and the lessons, a tab) over the training settings on
         the right, and along the bottom the loss, the runs and the views of the moment
-        as tabs."""
-        for dock, area in self._homes.items():
+        as tabs. The window keeps its size (docks put back one by one, side by side for
+        a moment, would widen it past a small screen)."""
+        size = self.size()
+        for dock in self._homes:
             dock.setFloating(False)
+            self.removeDockWidget(dock)
+        for dock, area in self._homes.items():
             self.addDockWidget(area, dock)
             dock.show()
         for before, after in zip(self._tabbed, self._tabbed[1:]):
@@ -221,6 +225,7 @@ class MainWindow(QMainWindow):
         self.show_lesson(self.lessons.lesson is not None)
         self.boundary_dock.raise_()
         self._show_feature_maps_tab()
+        self.resize(size)
 
     def show_lesson(self, shown: bool) -> None:
         """During a lesson its panel is in front, above the training panel and given

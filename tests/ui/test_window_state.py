@@ -76,3 +76,16 @@ def test_reset_layout_puts_every_panel_back(window, qtbot):
     top = window.loss_dock.geometry().top()
     assert window.runs_dock.geometry().top() == top  # side by side, as on the first launch
     assert window.boundary_dock.isVisible()  # its tab in front
+
+
+def test_reset_layout_keeps_the_window_on_a_small_screen(window, qtbot):
+    """Putting the panels back one by one lays them side by side for a moment; the
+    window must not grow past the screen for it (it grew from 1,366 to 1,786 pixels)."""
+    window.resize(1366, 740)
+    qtbot.waitUntil(lambda: window.width() == 1366)
+    for _ in range(2):
+        window.menus.reset_layout_action.trigger()
+        qtbot.wait(50)
+    assert window.width() == 1366
+    training = window.findChild(QDockWidget, "Training")
+    assert training.geometry().right() < window.width()  # the right column on screen
