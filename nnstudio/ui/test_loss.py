@@ -9,7 +9,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from weakref import WeakKeyDictionary
 
 import numpy as np
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 
 from nnstudio.engine.losses import get_loss
 from nnstudio.engine.network import Network
@@ -62,7 +62,9 @@ class TestLosses(QObject):
         self._waiting: tuple | None = None  # a last frame's, offered while busy
         self._started_at = float("-inf")
         self._seconds = 0.0  # what the last computation took
-        self._sigDone.connect(self._done)
+        # queued even when the job is done before its callback is added (the callback
+        # then runs on this thread): a value never lands in the middle of a frame
+        self._sigDone.connect(self._done, Qt.ConnectionType.QueuedConnection)
 
     def of(self, run) -> Series | None:
         return self._series.get(run)

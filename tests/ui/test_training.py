@@ -242,6 +242,7 @@ def test_while_training_each_frame_draws_one_group_of_views_in_turn(window, qtbo
 
     controller.pacer.timer.timeout.disconnect()
     controller.pacer.timer.timeout.connect(draw)
+    controller._draw = draw  # the run's last snapshot is drawn at once, not on the timer
     controller.play()
     qtbot.waitUntil(lambda: sum(map(bool, frames)) >= 9, timeout=15000)
     controller.pause()
@@ -249,7 +250,9 @@ def test_while_training_each_frame_draws_one_group_of_views_in_turn(window, qtbo
     running = [f for f in frames[:-1] if f][:9]
     assert all(len(f) == 1 for f in running)
     assert {f[0] for f in running} == {"curves", "canvas", "data views"}
-    assert sorted(drawn[-3:]) == ["canvas", "curves", "data views"]  # the last: all
+    # the last frame draws all (the test loss, computed on a thread, may redraw the
+    # curves after it: not a frame's drawing)
+    assert sorted([f for f in frames if f][-1]) == ["canvas", "curves", "data views"]
 
 
 def test_the_studio_can_keep_its_own_blas_to_one_thread_and_undo_it():
