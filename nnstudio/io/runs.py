@@ -177,9 +177,9 @@ def _is_rate(value) -> bool:
 
 
 def _run(entry: dict, arrays: dict[str, np.ndarray]) -> Run:
-    prefix, sizes = f"run{int(entry['id'])}", _sizes(entry["network"])
-    if int(entry["layers"]) != len(sizes) - 1:
-        raise ValueError(f"{entry['layers']} weight pairs for a network of sizes {sizes}")
+    prefix, shapes = f"run{int(entry['id'])}", weight_shapes(entry["network"])
+    if int(entry["layers"]) != len(shapes):
+        raise ValueError(f"{entry['layers']} weight pairs for a network with {len(shapes)}")
     parent = entry["parent"]
     checkpoints = entry["checkpoints"]
     start = checkpoints[0]
@@ -189,7 +189,7 @@ def _run(entry: dict, arrays: dict[str, np.ndarray]) -> Run:
         dict(entry["settings"]),
         dict(entry["network"]),
         dict(entry["dataset"]),
-        _weights(arrays, f"{prefix}/checkpoint0", sizes),
+        _weights(arrays, f"{prefix}/checkpoint0", shapes),
         parent=(parent[0], parent[1]) if parent else None,
         start_epoch=int(start["epoch"]),
         steps_per_epoch=int(entry["steps_per_epoch"]),
@@ -200,7 +200,7 @@ def _run(entry: dict, arrays: dict[str, np.ndarray]) -> Run:
             int(c["step"]),
             int(c["epoch"]),
             str(c["reason"]),
-            _weights(arrays, f"{prefix}/checkpoint{k}", sizes),
+            _weights(arrays, f"{prefix}/checkpoint{k}", shapes),
             _metrics_from_file(c["metrics"]),
         )
         for k, c in enumerate(checkpoints)
@@ -211,7 +211,7 @@ def _run(entry: dict, arrays: dict[str, np.ndarray]) -> Run:
             int(best["step"]),
             int(best["epoch"]),
             "best",
-            _weights(arrays, f"{prefix}/checkpoint{len(checkpoints)}", sizes),
+            _weights(arrays, f"{prefix}/checkpoint{len(checkpoints)}", shapes),
             _metrics_from_file(best["metrics"]),
         )
     moments = [*run.checkpoints, *([run.best] if run.best is not None else [])]
@@ -219,7 +219,7 @@ def _run(entry: dict, arrays: dict[str, np.ndarray]) -> Run:
     if at is not None:
         run.weights = moments[at].weights
     else:  # stored apart; in a file written before, maybe the last checkpoint's again
-        run.weights = _weights(arrays, f"{prefix}/weights", sizes)
+        run.weights = _weights(arrays, f"{prefix}/weights", shapes)
         if same_weights(run.weights, run.checkpoints[-1].weights):
             run.weights = run.checkpoints[-1].weights  # kept (and saved next) once
     run.steps = _series(arrays, f"{prefix}/steps", STEP_POINTS)
@@ -252,25 +252,25 @@ def _metrics_from_file(metrics: dict) -> dict:
     return {str(key): float(value) for key, value in metrics.items()}
 
 
-def _sizes(network: dict) -> list[int]:
-    """Units per layer, input first, of a run's network spec."""
-    return [int(network["inputs"]), *(int(layer["units"]) for layer in network["layers"])]
+def weight_shapes(network: dict) -> list[tuple[tuple, tuple]]:
+    """The (W, b) shapes of each layer with parameters of a network spec (dense,
+    convolutional, any registered type), in order."""
+    spec = NetworkSpec.from_dict(network)
+    pairs = [layer.parameter_shapes(shape) for layer, shape in zip(spec.layers, spec.shapes)]
+    return [pair for pair in pairs if pair[0] is not None]
 
 
-def _weights(arrays, prefix: str, sizes: list[int]):
-    """The weights stored under ``prefix``, checked to be floats that chain from layer to
-    layer in the run's network's ``sizes``."""
-    pairs = [(arrays[f"{prefix}/{i}/W"], arrays[f"{prefix}/{i}/b"]) for i in range(len(sizes) - 1)]
-    for w, b in pairs:
-        if w.ndim != 2 or b.shape != (w.shape[1],):
-            raise ValueError(f"{prefix}: weights of shapes {w.shape} and {b.shape}")
+def _weights(arrays, prefix: str, shapes: list[tuple[tuple, tuple]]):
+    """The weights stored under ``prefix``, checked to be floats of the shapes the run's
+    network gives its layers."""
+    pairs = [(arrays[f"{prefix}/{i}/W"], arrays[f"{prefix}/{i}/b"]) for i in range(len(shapes))]
+    for (w, b), (w_shape, b_shape) in zip(pairs, shapes):
+        if w.shape != tuple(w_shape) or b.shape != tuple(b_shape):
+            raise ValueError(
+                f"{prefix}: weights of shapes {w.shape} and {b.shape} do not fit the "
+                f"network's {tuple(w_shape)} and {tuple(b_shape)}"
+            )
         check_values(w, b, prefix)
-    for (w, _), (w_next, _) in zip(pairs, pairs[1:]):
-        if w.shape[1] != w_next.shape[0]:
-            raise ValueError(f"{prefix}: layers of {w.shape} and {w_next.shape} do not chain")
-    shapes = [w.shape for w, _ in pairs]
-    if shapes != list(zip(sizes[:-1], sizes[1:])):
-        raise ValueError(f"{prefix}: weights of shapes {shapes} do not fit a {sizes} network")
     return frozen(pairs)
 
 

@@ -250,7 +250,7 @@ def _no_runs_npz(members):
     "damage,message",
     [
         (_without_an_array, r"run 'Run 2' is damaged .*run2/checkpoint1/1/W"),
-        (_unchained, "run 'Run 1' is damaged .*do not chain"),
+        (_unchained, "run 'Run 1' is damaged .*do not fit the network"),
         (_entry_without("checkpoints"), "run 'Run 2' is damaged .*checkpoints"),
         (_entry_without("network"), "run 'Run 2' is damaged .*network"),
         (_runs_not_npz, "runs.npz is not a readable NPZ archive"),

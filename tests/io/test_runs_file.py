@@ -50,6 +50,29 @@ def test_a_run_that_diverged_is_written_as_strict_json():
     np.testing.assert_array_equal(y, run.curves()["loss"][1])
 
 
+def test_a_convolutional_run_comes_back_with_its_kernels():
+    spec = {
+        "inputs": [6, 6, 1],
+        "layers": [
+            {"type": "conv2d", "filters": 2, "kernel_size": 3, "activation": "relu"},
+            {"type": "maxpool2d", "pool_size": 2},
+            {"type": "flatten"},
+            {"units": 3, "activation": "softmax"},
+        ],
+    }
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(12, 36)), rng.integers(0, 3, 12)
+    net = Network.from_spec(spec, seed=1)
+    run = Run(1, "Run 1", DEFAULT_SETTINGS, spec, {"name": "mine"}, net.get_weights())
+    for snapshot in Trainer(net, X, y, epochs=2, batch_size=4).run():
+        run.record(snapshot)
+    again = through_file(Runs([run]))[0]
+    assert [w.shape for w, _ in again.weights] == [(3, 3, 1, 2), (8, 3)]
+    for (w, b), (w0, b0) in zip(again.weights, net.get_weights()):
+        np.testing.assert_array_equal(w, w0)
+        np.testing.assert_array_equal(b, b0)
+
+
 def test_a_run_saved_while_it_trained_is_read_as_stopped(trained_project):
     project = trained_project()
     described, arrays = runs_to_file(project.runs)
@@ -113,7 +136,7 @@ def _unknown_metric_series(described, arrays, key):
     "damage,message",
     [
         (_drop, "run1/checkpoint1/0/W"),
-        (_unchained, "do not chain"),
+        (_unchained, "do not fit the network"),
         (_other_network, "do not fit"),
         (_missing, "status"),
         (_metrics_not_a_mapping, "damaged"),
