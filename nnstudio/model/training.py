@@ -163,22 +163,37 @@ def prepare_data(project: Project) -> tuple[datasets.Split, datasets.Scaler]:
     for points drawn on the plane). The validation split is a share of what the test
     split leaves; a data file's own test file is the test part."""
     settings, data = settings_of(project), project.load_dataset()
-    test = settings["test_split"]
-    if test is None:
-        test = datasets.automatic_test_split(data.n_samples)
-    own_test = project.test_data()  # a test file: all the rest trains
-    if own_test is not None:
-        test = 0.0
+    test, validation = split_fractions(project)
     parts, scaler = datasets.prepare(
         data,
         test=test,
-        validation=settings["validation_split"] * (1 - test),
-        scaling=settings["scaling"] or ("none" if _drawn(project.dataset) else "standard"),
+        validation=validation,
+        scaling=scaling_of(project),
         seed=settings["seed"],
     )
+    own_test = project.test_data()
     if own_test is not None:
         parts = datasets.Split(parts.train, parts.validation, scaler.apply(own_test))
     return parts, scaler
+
+
+def split_fractions(project: Project) -> tuple[float, float]:
+    """The shares of the project's data that :func:`prepare_data` keeps for testing and
+    for validation (the validation setting is a share of what testing leaves; a data
+    file's own test file is the test part: none is cut then)."""
+    settings, data = settings_of(project), project.load_dataset()
+    test = settings["test_split"]
+    if test is None:
+        test = datasets.automatic_test_split(data.n_samples)
+    if project.test_data() is not None:  # a test file: all the rest trains
+        test = 0.0
+    return test, settings["validation_split"] * (1 - test)
+
+
+def scaling_of(project: Project) -> str:
+    """How the project's inputs are scaled: its setting, else standard (none for points
+    drawn on the plane: the network sees that plane)."""
+    return settings_of(project)["scaling"] or ("none" if _drawn(project.dataset) else "standard")
 
 
 def optimizer_options(settings: dict) -> dict:
