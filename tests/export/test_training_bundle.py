@@ -63,13 +63,6 @@ def test_train_py_trains_as_the_studio_does(tmp_path, make, optimizer):
     assert gap <= TOLERANCE
 
 
-def test_train_py_shuffles_as_the_studio_does(tmp_path):
-    project = dense_project(ADAM)
-    write_bundle(project, tmp_path / "job")
-    run_job(tmp_path / "job")
-    assert largest_difference(tmp_path / "job", studio_training(project, True), project) <= 1e-6
-
-
 def load_model_py(folder):
     spec = importlib.util.spec_from_file_location("bundle_model", folder / "model.py")
     module = importlib.util.module_from_spec(spec)
