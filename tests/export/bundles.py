@@ -12,6 +12,14 @@ from nnstudio.model.project import Project, own_reference
 
 SGD_MOMENTUM = {"optimizer": "sgd", "lr": 0.05, "momentum": 0.9, "l2": 0.01}
 ADAM = {"optimizer": "adam", "lr": 0.01, "l2": 0.01}
+# RMSprop with momentum, L1, and the gradient of the summed loss
+RMSPROP_SUM_L1 = {
+    "optimizer": "rmsprop",
+    "lr": 0.01,
+    "momentum": 0.5,
+    "l1": 0.001,
+    "loss_reduction": "sum",
+}
 
 
 def dense_project(settings: dict) -> Project:
@@ -26,6 +34,23 @@ def dense_project(settings: dict) -> Project:
             "batch_size": 8,
             "dtype": "float64",
             "validation_split": 0.2,
+            **settings,
+        },
+    )
+
+
+def regression_project(settings: dict) -> Project:
+    """A 1-8-1 tanh/linear network fitting 50 points of a sine (mse), min-max scaled;
+    float64, 3 epochs of batches of 8."""
+    doc = NetworkDocument(1, 1, hidden=((8, "tanh"),), output_activation="linear", seed=3)
+    return Project(
+        document=doc,
+        dataset={"name": "sine", "params": {"n_samples": 50}},
+        training={
+            "epochs": 3,
+            "batch_size": 8,
+            "dtype": "float64",
+            "scaling": "minmax",
             **settings,
         },
     )
