@@ -62,7 +62,9 @@ def read_run(project: Project, folder) -> Run:
             f"{folder / HISTORY} is not the history of this job's training (its "
             f"{MANIFEST} changed since, or the file comes from another job)"
         )
-    _check_network(manifest.get("network"), project.document.spec())
+    if not isinstance(manifest.get("network"), dict):
+        raise BundleError(f"{folder / MANIFEST} describes no network")
+    _check_network(manifest["network"], project.document.spec())
     _check_data(manifest, history, project)
     model = from_project(project, allow_untrained=True)
     epochs, losses = _epochs(history), _losses(history)
@@ -72,13 +74,18 @@ def read_run(project: Project, folder) -> Run:
     run = Run(
         project.runs.next_id(),
         f"PyTorch, {history.get('processes', 1)} × {history.get('device', 'cpu')}",
-        {**settings_of(project), "epochs": len(epochs), "batch_size": history.get("batch_size")},
+        {
+            **settings_of(project),
+            "epochs": len(epochs),
+            "batch_size": _count(history.get("batch_size"), "batch_size"),
+        },
         manifest["network"],
         manifest["dataset"],
         _weights(folder / start, model),
         steps_per_epoch=_count(history.get("steps_per_epoch"), "steps_per_epoch"),
     )
-    seconds = history.get("seconds", 0.0)
+    seconds = history.get("seconds")
+    seconds = float(seconds) if _finite(seconds) and seconds >= 0 else 0.0
     run.record_trained(losses, epochs, _weights(folder / TRAINED, model), seconds)
     return run
 
