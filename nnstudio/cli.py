@@ -3,6 +3,8 @@
 nnstudio                                   open the studio
 nnstudio train SPEC --data DATA --epochs N --out WEIGHTS.npz
 nnstudio export SOURCE --format F -o FILE  export a project or weights file
+nnstudio export PROJECT --format pytorch-train -o DIR   a PyTorch training job
+nnstudio import-run PROJECT DIR            add the run a training job trained
 nnstudio datasets                          list the built-in datasets
 """
 
@@ -23,6 +25,7 @@ from nnstudio.engine.trainer import DIVERGED, Trainer
 from nnstudio.errors import NNStudioError
 from nnstudio.io.npz import save_npz
 
+TRAINING_JOB = "pytorch-train"  # the export format that writes a training job's folder
 # training options for a spec; a project brings its own (the command line overrides both)
 SPEC_DEFAULTS = {
     "test_split": None,  # automatic (datasets.automatic_test_split)
@@ -39,7 +42,8 @@ SPEC_DEFAULTS = {
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if not argv or argv[0] not in ("train", "export", "datasets", "-h", "--help", "--version"):
+    verbs = ("train", "export", "import-run", "datasets", "-h", "--help", "--version")
+    if not argv or argv[0] not in verbs:
         from nnstudio.ui.app import run  # Qt only when the studio opens
 
         return run([sys.argv[0], *argv])
@@ -183,6 +187,7 @@ def _parser() -> argparse.ArgumentParser:
     listing = verbs.add_parser("datasets", help="list the built-in datasets")
     listing.set_defaults(command=_list_datasets)
     _add_export(verbs)
+    _add_import_run(verbs)
     return parser
 
 
@@ -190,7 +195,11 @@ def _add_export(verbs) -> None:
     from nnstudio.export import FORMATS
 
     lines = [f"  {f.name:8} {f.description}" for f in FORMATS.values()]
-    lines += ["  png, svg the network diagram (projects only)"]
+    lines += [
+        f"  {TRAINING_JOB} a folder: model.py, train.py (python or torchrun), the data and "
+        "settings (projects only; docs/scale-out.md)",
+        "  png, svg the network diagram (projects only)",
+    ]
     export = verbs.add_parser(
         "export",
         help="export weights and models to other formats",
@@ -201,8 +210,12 @@ def _add_export(verbs) -> None:
     export.add_argument(
         "source", type=Path, help="a project (.nnsp) or a weights file from nnstudio train (.npz)"
     )
-    export.add_argument("--format", "-f", required=True, choices=[*FORMATS, "png", "svg"])
-    export.add_argument("-o", "--output", type=Path, required=True, help="file to write")
+    export.add_argument(
+        "--format", "-f", required=True, choices=[*FORMATS, TRAINING_JOB, "png", "svg"]
+    )
+    export.add_argument(
+        "-o", "--output", type=Path, required=True, help="file (or, for a training job, folder)"
+    )
     export.add_argument(
         "--untrained",
         action="store_true",
@@ -216,7 +229,13 @@ def _export(args) -> int:
     from nnstudio.io.project import SUFFIX, load_project
 
     project = load_project(args.source) if args.source.suffix == SUFFIX else None
-    if args.format in ("png", "svg"):
+    if args.format == TRAINING_JOB:
+        from nnstudio.export.training_bundle import write_bundle
+
+        if project is None:
+            raise NNStudioError("a training job is written from a project (.nnsp)")
+        written = write_bundle(project, args.output, name=args.source.stem)
+    elif args.format in ("png", "svg"):
         if project is None:
             raise NNStudioError("a diagram is drawn from a project (.nnsp)")
         from nnstudio.ui.images import save_project_diagram  # Qt only for pictures
@@ -234,6 +253,33 @@ def _export(args) -> int:
             print(f"note: {note}", file=sys.stderr)
     for path in written:
         print(path)
+    return 0
+
+
+def _add_import_run(verbs) -> None:
+    command = verbs.add_parser(
+        "import-run",
+        help="add the run a PyTorch training job trained to its project",
+        description="Add the run a training job (nnstudio export --format pytorch-train) "
+        "trained to the project, with its history; its trained weights become the "
+        "network's. The project file is saved with it.",
+    )
+    command.add_argument("project", type=Path, help="the project (.nnsp) the job came from")
+    command.add_argument("folder", type=Path, help="the training job's folder")
+    command.set_defaults(command=_import_run)
+
+
+def _import_run(args) -> int:
+    from nnstudio.export.bundle_run import read_run
+    from nnstudio.io.project import load_project, save_project
+
+    project = load_project(args.project)
+    run = read_run(project, args.folder)
+    project.runs.add(run)
+    project.document.set_weights([(np.array(w), np.array(b)) for w, b in run.weights])
+    save_project(project, args.project)
+    loss = run.metrics["loss"]
+    print(f"added {run.name!r} to {args.project}: {run.epoch} epochs, loss {loss:.4g}")
     return 0
 
 

@@ -12,6 +12,7 @@ export needs neither torch nor safetensors.
 from __future__ import annotations
 
 import json
+import math
 import struct
 from pathlib import Path
 
@@ -20,7 +21,7 @@ import numpy as np
 from nnstudio import __version__
 from nnstudio.atomic import write_atomically
 from nnstudio.export import codegen
-from nnstudio.export.model import ExportLayer, ExportModel, writer
+from nnstudio.export.model import ExportError, ExportLayer, ExportModel, writer
 
 Module = tuple[str, dict[str, np.ndarray]]  # constructor code, its parameters by name
 
@@ -57,10 +58,16 @@ ACTIVATIONS = {
 }
 
 
+SAFETENSORS_DTYPES = {np.dtype("<f4"): "F32", np.dtype("<f8"): "F64"}
+
+
 def _parameters(weight: np.ndarray, bias: np.ndarray) -> dict[str, np.ndarray]:
+    """Little-endian copies in the layer's own precision (float32, or float64 for a
+    training bundle of a float64 project)."""
+    dtype = np.dtype("<f8") if weight.dtype == np.float64 else np.dtype("<f4")
     return {
-        "weight": np.ascontiguousarray(weight, dtype="<f4"),
-        "bias": np.ascontiguousarray(bias, dtype="<f4"),
+        "weight": np.ascontiguousarray(weight, dtype=dtype),
+        "bias": np.ascontiguousarray(bias, dtype=dtype),
     }
 
 
@@ -120,6 +127,18 @@ def modules(model: ExportModel) -> list[Module]:
     return [module for layer in model.layers for module in writer(LAYERS, layer, "PyTorch")(layer)]
 
 
+def weighted_modules(model: ExportModel) -> list[tuple[ExportLayer, str]]:
+    """Each layer with parameters and the Sequential's name of its module ("0", "3", …):
+    its tensors are ``<name>.weight`` and ``<name>.bias``."""
+    found, index = [], 0
+    for layer in model.layers:
+        for _, parameters in writer(LAYERS, layer, "PyTorch")(layer):
+            if parameters:
+                found.append((layer, str(index)))
+            index += 1
+    return found
+
+
 def state_dict(model: ExportModel) -> dict[str, np.ndarray]:
     """``{"0.weight": ..., "0.bias": ..., "2.weight": ...}`` as nn.Sequential numbers
     its modules."""
@@ -134,7 +153,7 @@ def safetensors_bytes(tensors: dict[str, np.ndarray], metadata: dict[str, str]) 
     header, offset = {"__metadata__": metadata}, 0
     for name, array in tensors.items():
         header[name] = {
-            "dtype": "F32",
+            "dtype": SAFETENSORS_DTYPES[array.dtype],
             "shape": list(array.shape),
             "data_offsets": [offset, offset + array.nbytes],
         }
@@ -146,6 +165,44 @@ def safetensors_bytes(tensors: dict[str, np.ndarray], metadata: dict[str, str]) 
         + encoded
         + b"".join(array.tobytes() for array in tensors.values())
     )
+
+
+MAX_HEADER = 100 << 20  # the safetensors format's own bound on its JSON header
+# nnstudio's layout of a layer's weight from PyTorch's: the inverses of _dense and _conv2d
+FROM_TORCH = {
+    "dense": lambda weight: weight.T,
+    "conv2d": lambda weight: weight.transpose(2, 3, 1, 0),
+}
+
+
+def read_safetensors(path: Path) -> dict[str, np.ndarray]:
+    """The float32/float64 tensors of a safetensors file, by name; ExportError naming
+    the file if it is not one (a header that does not fit its data, another dtype)."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise ExportError(f"cannot read {path}: {exc.strerror or exc}") from None
+    name = Path(path).name
+    try:
+        (size,) = struct.unpack("<Q", data[:8])
+        if size > min(MAX_HEADER, len(data) - 8):
+            raise ValueError("its header is longer than the file")
+        header = json.loads(data[8 : 8 + size])
+        header.pop("__metadata__", None)
+        body, tensors = memoryview(data)[8 + size :], {}
+        for key, entry in header.items():
+            dtype = {"F32": "<f4", "F64": "<f8"}.get(entry["dtype"])
+            if dtype is None:
+                raise ValueError(f"{key} is {entry['dtype']}, not F32 or F64")
+            start, stop = (int(offset) for offset in entry["data_offsets"])
+            shape = tuple(int(n) for n in entry["shape"])
+            fits = 0 <= start <= stop <= len(body) and min(shape, default=0) >= 0
+            if not fits or stop - start != np.dtype(dtype).itemsize * math.prod(shape):
+                raise ValueError(f"{key}'s shape {list(shape)} does not fit its bytes")
+            tensors[key] = np.frombuffer(body[start:stop], dtype).reshape(shape).copy()
+        return tensors
+    except (struct.error, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise ExportError(f"{name} is not a readable safetensors file ({exc})") from None
 
 
 def module_code(model: ExportModel, weights_file: str, script: str) -> str:

@@ -123,15 +123,9 @@ def weights_to_import(path, spec: dict, scaler: dict | None) -> list[tuple[np.nd
     weights = _in_layer_order(trained.weighted_layers, arrays, name)
     if trained.spec.sizes != ours.spec.sizes:
         return weights  # another shape: the network's set_weights says which
-    differences = [
-        f"layer {i + 1}: {_key_words(key, a.get('activation'))} {a.get(key)!r} in {name}, "
-        f"{b.get(key)!r} here"
-        for i, (a, b) in enumerate(_computing(trained.spec, ours.spec))
-        for key in sorted(set(a) | set(b))
-        if a.get(key) != b.get(key)
-    ]
+    differences = computing_differences(trained.spec, ours.spec, name)
     saved = (model.get("metadata") or {}).get("scaler")
-    if scaler is not None and isinstance(saved, dict) and not _same_scaling(saved, scaler):
+    if scaler is not None and isinstance(saved, dict) and not same_scaling(saved, scaler):
         differences.append(
             f"inputs: scaled {saved.get('method')!r} with other statistics in {name}, "
             f"{scaler['method']!r} here"
@@ -155,6 +149,18 @@ def _key_words(key: str, activation: str | None) -> str:
     return _KEY_WORDS.get(key, key.replace("_", " "))
 
 
+def computing_differences(trained, ours, name: str) -> list[str]:
+    """What two network specs of the same sizes compute differently, layer by layer
+    ("layer 2: activation 'tanh' in NAME, 'relu' here"); names and initialisers aside."""
+    return [
+        f"layer {i + 1}: {_key_words(key, a.get('activation'))} {a.get(key)!r} in {name}, "
+        f"{b.get(key)!r} here"
+        for i, (a, b) in enumerate(_computing(trained, ours))
+        for key in sorted(set(a) | set(b))
+        if a.get(key) != b.get(key)
+    ]
+
+
 def _computing(trained, ours):
     """Each pair of layers' spec entries, without the keys that change no answer."""
     for a, b in zip(trained.layers, ours.layers):
@@ -164,7 +170,8 @@ def _computing(trained, ours):
         )
 
 
-def _same_scaling(a: dict, b: dict) -> bool:
+def same_scaling(a: dict, b: dict) -> bool:
+    """True if two ``Scaler.to_dict()``s scale alike (to float32 precision)."""
     try:
         return a["method"] == b["method"] and all(
             np.allclose(a[key], b[key], rtol=1e-6, atol=1e-9) for key in ("offset", "scale")

@@ -144,6 +144,23 @@ class Run:
             self._keep_best(snapshot.best, offset)
         self._keep_checkpoints(snapshot.status)
 
+    def record_trained(self, losses, epochs: list[dict], weights, seconds: float) -> None:
+        """Take in a run trained elsewhere (a PyTorch training job) from its start: its
+        loss per step, its metrics per epoch (``{"epoch": k, "loss": ..., ...}``), the
+        weights it ended with and its training time. The run has then finished."""
+        losses = np.asarray(losses, dtype=np.float64)
+        self.steps.extend(np.arange(1, len(losses) + 1, dtype=np.float64), losses)
+        for metrics in epochs:
+            x = np.array([metrics["epoch"] * self.steps_per_epoch], float)
+            for key, value in metrics.items():
+                if key != "epoch":
+                    self._epoch_series(key).extend(x, np.array([value], float))
+        self.step, self.epoch, self.status = len(losses), len(epochs), FINISHED
+        self.metrics = {k: float(v) for k, v in epochs[-1].items() if k != "epoch"}
+        self.weights = frozen(weights)
+        self.training_seconds = float(seconds)
+        self._add(END)
+
     @property
     def lr(self) -> float | None:
         """The learning rate it trains with now."""

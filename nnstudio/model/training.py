@@ -172,16 +172,12 @@ def prepare_data(project: Project) -> tuple[datasets.Split, datasets.Scaler]:
     last = _last_prepared
     if last is not None and _same(last[0], key):
         return last[1]
-    test = settings["test_split"]
-    if test is None:
-        test = datasets.automatic_test_split(data.n_samples)
-    if own_test is not None:
-        test = 0.0
+    test, validation = split_fractions(project)
     parts, scaler = datasets.prepare(
         data,
         test=test,
-        validation=settings["validation_split"] * (1 - test),
-        scaling=settings["scaling"] or ("none" if _drawn(project.dataset) else "standard"),
+        validation=validation,
+        scaling=scaling_of(project),
         seed=settings["seed"],
     )
     if own_test is not None:
@@ -200,6 +196,25 @@ def _same(a: tuple, b: tuple) -> bool:
     """The same data and test data (the very objects: datasets are immutable) and the
     same choices."""
     return a[0] is b[0] and a[1] is b[1] and a[2:] == b[2:]
+
+
+def split_fractions(project: Project) -> tuple[float, float]:
+    """The shares of the project's data that :func:`prepare_data` keeps for testing and
+    for validation (the validation setting is a share of what testing leaves; a data
+    file's own test file is the test part: none is cut then)."""
+    settings, data = settings_of(project), project.load_dataset()
+    test = settings["test_split"]
+    if test is None:
+        test = datasets.automatic_test_split(data.n_samples)
+    if project.test_data() is not None:  # a test file: all the rest trains
+        test = 0.0
+    return test, settings["validation_split"] * (1 - test)
+
+
+def scaling_of(project: Project) -> str:
+    """How the project's inputs are scaled: its setting, else standard (none for points
+    drawn on the plane: the network sees that plane)."""
+    return settings_of(project)["scaling"] or ("none" if _drawn(project.dataset) else "standard")
 
 
 def optimizer_options(settings: dict) -> dict:

@@ -1,4 +1,5 @@
-"""File → Export and File → Import weights: dialogs around :mod:`nnstudio.export`
+"""File → Export, File → Import weights and File → Import run: dialogs around
+:mod:`nnstudio.export` (the PyTorch training job and the run it brings back included)
 and :mod:`nnstudio.ui.images`."""
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from nnstudio.export import (
     from_project,
     precision_note,
 )
+from nnstudio.export.bundle_run import read_run
+from nnstudio.export.training_bundle import write_bundle
 from nnstudio.io.npz import weights_to_import
 from nnstudio.model.training import prepare_data
 from nnstudio.ui import images, last_folder
@@ -25,7 +28,8 @@ MODEL_FILTERS = {f"{fmt.description} (*{fmt.suffix})": fmt for fmt in FORMATS.va
 
 class Exporter:
     """Runs the export and import dialogs of a main window (``window.project``,
-    ``window.editor``, ``window.scene``, ``window.path``)."""
+    ``window.editor``, ``window.scene``, ``window.path``, ``window.training``,
+    ``window.runs_panel``)."""
 
     def __init__(self, window: QMainWindow):
         self.window = window
@@ -79,6 +83,50 @@ class Exporter:
             self._done(export(model, fmt.name, path), precision_note(model, fmt.name))
         except NNStudioError as exc:
             self._failed("the model", exc)
+
+    def export_training_job(self) -> None:
+        """Ask for a new folder and write the PyTorch training job into it."""
+        window = self.window
+        path, _ = QFileDialog.getSaveFileName(
+            window,
+            "Export PyTorch training job (a new folder)",
+            last_folder.start_in(last_folder.EXPORTS, self._stem() + "_pytorch"),
+        )
+        if not path:
+            return
+        last_folder.remember(last_folder.EXPORTS, path)
+        try:
+            write_bundle(window.project, path, name=self._stem())
+        except NNStudioError as exc:
+            self._failed("the training job", exc)
+            return
+        window.statusBar().showMessage(
+            f"Exported the training job to {path}: run python train.py (or torchrun) there, "
+            "then File → Import run…",
+            15000,
+        )
+
+    def import_run(self) -> None:
+        """Ask for a training job's folder and add the run it trained to the project's
+        runs; every view then shows it, with its weights in the network."""
+        window = self.window
+        folder = QFileDialog.getExistingDirectory(
+            window,
+            "Import run: the training job's folder",
+            last_folder.start_in(last_folder.EXPORTS),
+        )
+        if not folder:
+            return
+        last_folder.remember(last_folder.EXPORTS, folder)
+        try:
+            run = read_run(window.project, folder)
+        except NNStudioError as exc:
+            QMessageBox.warning(window, "Cannot import the run", str(exc))
+            return
+        window.project.runs.add(run)
+        window.runs_panel.select_run(run)
+        window.training.show_checkpoint(run, run.checkpoints[-1])
+        window.statusBar().showMessage(f"Imported {run.name}: {run.epoch} epochs", 8000)
 
     def _may_replace_beside(self, companions: list[Path], path: Path) -> bool:
         """The file dialog asked about ``path`` only: a file the export writes beside it

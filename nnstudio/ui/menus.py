@@ -62,6 +62,17 @@ class StudioMenus:
             QKeySequence("Ctrl+E"),
             "Export the trained network: ONNX, PyTorch, Keras, NumPy code, NPZ, JSON, CSV",
         )
+        self.export_job_action = self._action(
+            "Export PyTorch &training job…",
+            exporter.export_training_job,
+            tip="Write a folder that trains this network with PyTorch as the studio trains "
+            "it, on GPUs or several machines (torchrun); File → Import run… brings it back",
+        )
+        self.import_run_action = self._action(
+            "Import &run…",
+            exporter.import_run,
+            tip="Add the run a PyTorch training job trained to the runs, with its weights",
+        )
         self.import_action = self._action(
             "&Import weights…",
             exporter.import_weights,
@@ -207,6 +218,7 @@ class StudioMenus:
             menu.addAction(action)
         menu.addSeparator()
         menu.addAction(self.export_action)
+        menu.addAction(self.export_job_action)
         pictures = menu.addMenu("Export &picture")
         pictures.setToolTipsVisible(True)
         pictures.aboutToShow.connect(self._explain_boundary_export)
@@ -217,6 +229,7 @@ class StudioMenus:
         ):
             pictures.addAction(action)
         menu.addAction(self.import_action)
+        menu.addAction(self.import_run_action)
         menu.addSeparator()
         menu.addAction(self.quit_action)
         edit = window.menuBar().addMenu("&Edit")

@@ -1,0 +1,61 @@
+"""File → Export PyTorch training job… and File → Import run…, as a user does: the job
+trains with PyTorch outside the studio and its run comes back into the runs panel."""
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from nnstudio.ui.runs_table import EPOCHS, NAME
+
+
+def _menu_action(window, *titles):
+    menu = window.menuBar()
+    for title in titles[:-1]:
+        menu = next(a.menu() for a in menu.actions() if a.text().replace("&", "") == title)
+    return next(a for a in menu.actions() if a.text().replace("&", "") == titles[-1])
+
+
+def _train(job):
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    done = subprocess.run(
+        [sys.executable, "train.py"], cwd=job, env=env, capture_output=True, text=True, timeout=180
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def test_a_job_exported_from_the_menu_comes_back_as_a_run(window, monkeypatch, tmp_path):
+    project = window.project
+    project.training = {**project.training, "epochs": 2, "batch_size": 32}
+    job = tmp_path / "job"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(job), ""))
+    _menu_action(window, "File", "Export PyTorch training job…").trigger()
+    assert (job / "train.py").is_file() and "train.py" in window.statusBar().currentMessage()
+    _train(job)
+
+    runs_before = len(project.runs)
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(job))
+    _menu_action(window, "File", "Import run…").trigger()
+    assert len(project.runs) == runs_before + 1
+    run = project.runs[-1]
+    table = window.runs_panel.table
+    row = table.topLevelItem(table.topLevelItemCount() - 1)
+    assert row.text(NAME) == run.name and run.name.startswith("PyTorch")
+    assert row.text(EPOCHS).startswith("2") and row.isSelected()
+    assert window.training.session.shown is run
+    for (w, b), (w0, b0) in zip(project.document.weights(), run.weights):
+        np.testing.assert_array_equal(w, w0)
+        np.testing.assert_array_equal(b, b0)
+    assert window.is_modified()
+
+
+def test_a_folder_that_holds_no_job_is_refused_in_a_message(window, monkeypatch, tmp_path):
+    said = []
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(tmp_path))
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: said.append(text))
+    runs_before = len(window.project.runs)
+    _menu_action(window, "File", "Import run…").trigger()
+    assert said == [f"{tmp_path} holds no training job (bundle.json)"]
+    assert len(window.project.runs) == runs_before
