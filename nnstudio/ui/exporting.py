@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QMessageBox
 
 from nnstudio.errors import NNStudioError
 from nnstudio.export import (
@@ -95,11 +96,17 @@ class Exporter:
         if not path:
             return
         last_folder.remember(last_folder.EXPORTS, path)
+        window.statusBar().showMessage("Writing the training job…")
+        window.statusBar().repaint()  # seen before the data is written (MNIST's: ~1 s)
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             write_bundle(window.project, path, name=self._stem())
         except NNStudioError as exc:
+            window.statusBar().clearMessage()
             self._failed("the training job", exc)
             return
+        finally:
+            QApplication.restoreOverrideCursor()
         window.statusBar().showMessage(
             f"Exported the training job to {path}: run python train.py (or torchrun) there, "
             "then File → Import run…",

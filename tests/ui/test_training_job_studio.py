@@ -6,8 +6,11 @@ import subprocess
 import sys
 
 import numpy as np
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
+from nnstudio.errors import NNStudioError
+from nnstudio.ui import exporting
 from nnstudio.ui.runs_table import EPOCHS, NAME
 
 
@@ -24,6 +27,24 @@ def _train(job):
         [sys.executable, "train.py"], cwd=job, env=env, capture_output=True, text=True, timeout=180
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_writing_a_job_shows_that_the_studio_is_busy(window, monkeypatch, tmp_path):
+    """The job's data is written on the spot (MNIST's: ~1 s): a wait cursor and a word
+    in the status bar meanwhile, the cursor back afterwards, even when it fails."""
+    seen = []
+
+    def failing_write(project, path, name):
+        seen.append((QApplication.overrideCursor().shape(), window.statusBar().currentMessage()))
+        raise NNStudioError("the disk is full")
+
+    monkeypatch.setattr(exporting, "write_bundle", failing_write)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "j"), ""))
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: QMessageBox.StandardButton.Ok)
+    monkeypatch.setattr(QMessageBox, "critical", lambda *a, **k: QMessageBox.StandardButton.Ok)
+    _menu_action(window, "File", "Export PyTorch training job…").trigger()
+    assert seen == [(Qt.CursorShape.WaitCursor, "Writing the training job…")]
+    assert QApplication.overrideCursor() is None
 
 
 def test_a_job_exported_from_the_menu_comes_back_as_a_run(window, monkeypatch, tmp_path):
