@@ -2,12 +2,10 @@
 subprocess."""
 
 import json
-import subprocess
-import sys
 
 import numpy as np
 import pytest
-from cli_process import run_nnstudio
+from cli_process import run_nnstudio, run_predict_script
 
 from nnstudio.io.npz import load_npz
 
@@ -42,18 +40,8 @@ def test_a_cnn_spec_without_inputs_trains_on_colour_images_and_exports(tmp_path)
     for fmt in ("numpy", "onnx"):
         exported = run_nnstudio("export", out, "-f", fmt, "-o", tmp_path / f"m_{fmt}")
         assert exported.returncode == 0, exported.stderr
-    csv = tmp_path / "images.csv"
-    np.savetxt(csv, samples.reshape(7, -1), delimiter=",", fmt="%.17g")
-    run = subprocess.run(
-        [sys.executable, str(tmp_path / "m_numpy.py"), str(csv)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert run.returncode == 0, run.stderr
-    np.testing.assert_allclose(
-        np.loadtxt(run.stdout.splitlines(), delimiter=","), expected, atol=1e-5
-    )
+    predicted = run_predict_script(tmp_path / "m_numpy.py", samples, tmp_path)
+    np.testing.assert_allclose(predicted, expected, atol=1e-5)
     onnxruntime = pytest.importorskip("onnxruntime")
     session = onnxruntime.InferenceSession(str(tmp_path / "m_onnx.onnx"))
     [outputs] = session.run(None, {"input": samples.astype(np.float32)})

@@ -1,10 +1,7 @@
 """``nnstudio export`` of a CNN's weights file, run as a user would, in a subprocess."""
 
-import subprocess
-import sys
-
 import numpy as np
-from cli_process import run_nnstudio
+from cli_process import run_nnstudio, run_predict_script
 from networks import SMALL_CNN, random_model, random_samples
 
 from nnstudio.export import export
@@ -18,14 +15,5 @@ def test_export_a_cnn_weights_file_to_every_format(tmp_path):
         assert result.returncode == 0, result.stderr
         assert all(tmp_path.joinpath(p).exists() for p in result.stdout.splitlines())
     samples = random_samples(model, n=5)
-    csv = tmp_path / "images.csv"
-    np.savetxt(csv, samples.reshape(5, -1), delimiter=",", fmt="%.17g")
-    run = subprocess.run(
-        [sys.executable, str(tmp_path / "out_numpy.py"), str(csv)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert run.returncode == 0, run.stderr
-    out = np.loadtxt(run.stdout.splitlines(), delimiter=",", ndmin=2)
+    out = run_predict_script(tmp_path / "out_numpy.py", samples, tmp_path)
     assert np.abs(out - model.predict(samples)).max() <= 1e-5
