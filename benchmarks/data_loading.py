@@ -2,7 +2,9 @@
 
 The table is made once (60,000 rows × 785 integers, ~168 MB: a header ``label,1x1,…,28x28``
 like the popular mnist_train.csv, the label first, pixels uniform in 0–255) in a
-temporary folder. Each measurement is a fresh Python process that imports NumPy, pandas
+temporary folder. The target is pandas's DataFrame; the same as the float64 array of the
+features nnstudio makes is given beside it. Each measurement is a fresh Python process
+that imports NumPy, pandas
 and nnstudio first (not timed), then times the one call; its peak memory is the child's
 own maximum resident size (``os.wait4``). The two loaders take turns, several rounds;
 the table gives medians (this machine has 2 cores shared with other work, so single
@@ -35,6 +37,8 @@ if which == "nnstudio":
     shape = datasets.load_csv(path, label_column=0).X.shape
 elif which == "pandas":
     shape = pandas.read_csv(path).shape
+elif which == "pandas-array":
+    shape = pandas.read_csv(path).iloc[:, 1:].to_numpy(numpy.float64).shape
 else:
     shape = ()
 print(json.dumps({"seconds": time.perf_counter() - start, "shape": list(shape)}))
@@ -42,6 +46,8 @@ print(json.dumps({"seconds": time.perf_counter() - start, "shape": list(shape)})
 LOADERS = {
     "nnstudio": "nnstudio `datasets.load_csv(path, label_column=0)`",
     "pandas": "`pandas.read_csv(path)`",
+    "pandas-array": "`pandas.read_csv(path).iloc[:, 1:].to_numpy(float64)` (the features "
+    "as an array, for comparison)",
     "imports": "(the interpreter with NumPy, pandas, nnstudio imported)",
 }
 

@@ -1,24 +1,27 @@
 """The CSV engine: pandas for the bulk, Python's csv where pandas cannot vouch for a row.
 
-Every path (a plain file read whole, a gzip file in chunks, the exact Python reading
-from a chunk on) must give the same arrays and the same messages."""
+Every path (a plain file read whole, a plain file cut into parts parsed at once, a gzip
+file in chunks, the exact Python reading from a chunk on) must give the same arrays and
+the same messages."""
 
 import gzip
 
 import numpy as np
 import pytest
 
-from nnstudio.datasets import TableImport, csv_reader, load_csv, load_table
+from nnstudio.datasets import TableImport, csv_parts, csv_reader, load_csv, load_table
 from nnstudio.errors import DataError
 
 
-@pytest.fixture(params=["plain", "gzip"])
+@pytest.fixture(params=["plain", "parts", "gzip"])
 def write(request, tmp_path, monkeypatch):
-    """Write a table as a plain or gzipped file; gzip files are read in 1,000-row chunks."""
+    """Write a table as a plain or gzipped file; gzip files are read in 1,000-row chunks,
+    and "parts" cuts a plain file of 2 kB or more into parts."""
     monkeypatch.setattr(csv_reader, "_CHUNK_CELLS", 1)
+    monkeypatch.setattr(csv_parts, "PART_BYTES", 1024 if request.param == "parts" else 1 << 60)
 
     def write(text: str, name: str = "t.csv"):
-        if request.param == "plain":
+        if request.param != "gzip":
             path = tmp_path / name
             path.write_text(text)
         else:
@@ -52,7 +55,8 @@ def test_an_mnist_shaped_csv_parses_to_exactly_what_loadtxt_gives(write):
 def test_rows_written_on_two_threads_are_exactly_the_columns(write, monkeypatch):
     import nnstudio.datasets.csv_reader as csv_reader
 
-    monkeypatch.setattr(csv_reader, "BAND_BYTES", 8 * 784 * 37)  # bands of 37 rows
+    monkeypatch.setattr(csv_reader, "TILE_ROWS", 37)
+    monkeypatch.setattr(csv_reader, "TILE_COLUMNS", 50)  # 784 columns: 15 tiles and 34
     text, table = _mnist_like(2001, seed=3)  # halves of 1,000 and 1,001 rows
     data = load_csv(write(text, "mnist_train.csv"), label_column=0)
     assert data.X.flags.c_contiguous and np.array_equal(data.X, table[:, 1:])
