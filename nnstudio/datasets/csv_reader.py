@@ -517,20 +517,17 @@ def _rows_from_columns(columns: list[np.ndarray], out: np.ndarray, halves: bool 
             done.result()
 
 
-def reserve(rows: int, columns: int, populate: bool = False) -> np.ndarray:
+def reserve(rows: int, columns: int) -> np.ndarray:
     """An uninitialised (rows, columns) float64 array in a private memory map.
 
-    Its pages are mapped when first written, or all at once with ``populate`` (Linux),
-    which is twice as fast as taking them one by one. NumPy's own large arrays ask the
-    kernel for huge pages; where it must first compact memory to find them, writing
-    400 MB took 0.6-1.3 s instead of 0.15-0.3 s on this project's machines.
+    Its pages are mapped when first written (by the threads writing the rows). NumPy's
+    own large arrays ask the kernel for huge pages; where it must first compact memory
+    to find them, writing 400 MB took 0.6-1.3 s instead of 0.15-0.3 s on this project's machines.
     """
     size = rows * columns * 8
     if size == 0 or os.name != "posix":
         return np.empty((rows, columns))
     flags = mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS
-    if populate:
-        flags |= getattr(mmap, "MAP_POPULATE", 0)
     return np.frombuffer(mmap.mmap(-1, size, flags=flags), dtype=np.float64).reshape(rows, columns)
 
 
