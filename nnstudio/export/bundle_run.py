@@ -127,6 +127,14 @@ def _shapes(spec: NetworkSpec) -> str:
 
 def _check_data(manifest: dict, history: dict, project: Project) -> None:
     """The job trained on the project's data, split and scaled as the project does."""
+    other = history.get("data_files")
+    if other:
+        raise BundleError(
+            f"the training job read other data files ({', '.join(map(str, other))}) than the "
+            "project's: its weights answer inputs scaled by those files' statistics. Import "
+            "a run trained on the project's own data, or open those files in a project and "
+            "export a job from it"
+        )
     reference = manifest.get("dataset")
     if not isinstance(reference, dict) or not same_data(reference, project.dataset):
         name = reference.get("name") if isinstance(reference, dict) else reference

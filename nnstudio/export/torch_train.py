@@ -4,14 +4,17 @@ the studio (File → Import run…, or ``nnstudio import-run PROJECT THIS_FOLDER
     python train.py                          # one process: the GPU if there is one, else CPU
     torchrun --nproc_per_node=4 train.py     # 4 processes (GPUs): DistributedDataParallel
     python train.py --fresh                  # from the seeded initial weights
+    python train.py --data more.csv          # another file of the same columns, read alike
 
-Beside it: bundle.json (the training settings), data.npz (the data as nnstudio imported
-it, unscaled), model.py (the network), weights.safetensors (the studio's current
-weights) and initial.safetensors (the seed's). It splits and scales the data as nnstudio
-does (scaling statistics from the training split only), trains with nnstudio's loss,
-reduction, optimizer, L1/L2 (weights only), batch size, epochs, seed and sample order,
-writes checkpoint.pt after every epoch (a run started again resumes from it) and, at the
-end, trained.safetensors and history.json. Needs torch, numpy and safetensors.
+Beside it: bundle.json (the training settings), the data (data/, the project's data
+files, which studio_data.py reads with the studio's import choices; or data.npz, a
+built-in set or the project's own), model.py (the network), weights.safetensors (the
+studio's current weights) and initial.safetensors (the seed's). It splits and scales the
+data as nnstudio does (scaling statistics from the training split only), trains with
+nnstudio's loss, reduction, optimizer, L1/L2 (weights only), batch size, epochs, seed
+and sample order, writes checkpoint.pt after every epoch (a run started again resumes
+from it) and, at the end, trained.safetensors and history.json. Needs torch, numpy and
+safetensors (and pandas for a table).
 
 Written by nnstudio (nnstudio/export/torch_train.py); it imports nothing of nnstudio.
 """
@@ -36,6 +39,7 @@ from torch.utils.data import BatchSampler, DistributedSampler
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import model  # noqa: E402  (model.py beside this file: the network as torch.nn.Sequential)
+import studio_data  # noqa: E402  (studio_data.py beside it: the data, read as nnstudio read it)
 
 MSE, BCE, CCE = "mse", "binary_crossentropy", "categorical_crossentropy"
 CHECKPOINT, TRAINED, HISTORY = "checkpoint.pt", "trained.safetensors", "history.json"
@@ -88,12 +92,12 @@ def accuracy_kind(t, loss):
     return None
 
 
-def load_data(bundle):
+def load_data(bundle, files=None):
     """The train, validation and test parts as {"X", "t"} NumPy arrays (scaled float64
-    rows, targets) or None, and the scaler (offset, scale)."""
+    rows, targets) or None, and the scaler (offset, scale). ``files`` ({"train": [...],
+    "test": [...]}) are read instead of the studio's data files."""
     data, split = bundle["data"], bundle["split"]
-    with np.load(HERE / data["file"], allow_pickle=False) as arrays:
-        arrays = dict(arrays)
+    arrays = studio_data.read(data, HERE, files)
     X, y = arrays["X"].astype(np.float64), arrays["y"]
     classes = len(data["class_names"]) if data["task"] == "classification" else 0
     rows = split_rows(y, split["test"], split["validation"], split["seed"], classes)
@@ -200,7 +204,7 @@ class Job:
         self.device, self.dtype = device, getattr(torch, bundle["training"]["dtype"])
         self.training = bundle["training"]
         self.loss = self.training["loss"]
-        parts, self.scaler = load_data(bundle)
+        parts, self.scaler = load_data(bundle, args.files)
         self.train, self.validation, self.test = (self.tensors(p) for p in parts)
         self.kind = accuracy_kind(parts[0]["t"], self.loss)
         self.net = model.build().to(device=device, dtype=self.dtype)
@@ -383,6 +387,7 @@ class Job:
             "batch_size": batch,
             "steps_per_epoch": steps_per_epoch,
             "shuffle": shuffle,
+            "data_files": [str(p) for paths in self.args.files.values() for p in paths] or None,
             "scaler": {
                 "method": self.bundle["scaling"],
                 "offset": offset.tolist(),
@@ -404,13 +409,26 @@ def main(argv=None):
         "--fresh", action="store_true", help="start from initial.safetensors, not resuming"
     )
     parser.add_argument("--no-shuffle", action="store_true", help="keep the rows in order")
+    for part in ("data", "test-data"):
+        parser.add_argument(
+            f"--{part}",
+            nargs="+",
+            metavar="FILE",
+            help=f"read this {'training' if part == 'data' else 'test'} file (a table or NPZ, "
+            "or IDX images and labels) with the studio's choices, not the job's copy",
+        )
     args = parser.parse_args(argv)
+    args.files = {
+        part: paths for part, paths in (("train", args.data), ("test", args.test_data)) if paths
+    }
     text = (HERE / "bundle.json").read_bytes()
     bundle = json.loads(text)
     bundle["digest"] = hashlib.sha256(text).hexdigest()[:16]
     rank, world, device = processes()
     try:
         return Job(bundle, args, rank, world, device).run()
+    except studio_data.DataError as exc:
+        raise SystemExit(f"train.py: {exc}") from None
     finally:
         if world > 1:
             dist.destroy_process_group()

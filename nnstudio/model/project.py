@@ -6,6 +6,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 from psygnal import Signal
@@ -95,9 +96,18 @@ class DataFileProblem(DataError):
         self.key, self.kind = key, kind
 
 
-def load_file(reference: dict) -> tuple[datasets.Dataset, datasets.Dataset | None]:
-    """A data file as it was imported, and its test file's data (None: none); refused
-    if one moved or changed since."""
+class LoadedFile(NamedTuple):
+    """A data file read: its data, its test file's (None: none) and, for a table, the
+    encoding it was imported with (its categories, words, means and classes)."""
+
+    data: datasets.Dataset
+    test: datasets.Dataset | None = None
+    encoding: datasets.TableEncoding | None = None
+
+
+def load_file(reference: dict) -> LoadedFile:
+    """A data file as it was imported, and its test file's data; refused if one moved
+    or changed since."""
     path = Path(reference["name"])
     problem = file_problem(reference)
     if problem is not None:
@@ -119,15 +129,16 @@ def load_file(reference: dict) -> tuple[datasets.Dataset, datasets.Dataset | Non
     if "labels" in reference:
         train = datasets.load_idx(path, reference["labels"])
         if "test" not in reference:
-            return train, None
-        return train, datasets.load_idx_test(reference["test"], reference["test_labels"], train)
+            return LoadedFile(train)
+        test = datasets.load_idx_test(reference["test"], reference["test_labels"], train)
+        return LoadedFile(train, test)
     if "import" in reference:
         options = datasets.TableImport.from_dict(reference["import"])
         train = datasets.load_table(path, options)
         test = reference.get("test")
         tested = datasets.load_table(test, options, encoding=train.encoding) if test else None
-        return train.dataset, tested.dataset if tested else None
-    return datasets.load(str(path)), None
+        return LoadedFile(train.dataset, tested.dataset if tested else None, train.encoding)
+    return LoadedFile(datasets.load(str(path)))
 
 
 def own_reference(name: str, data: datasets.Dataset) -> dict:
@@ -157,7 +168,8 @@ class Project:
     own_data: dict[str, datasets.Dataset] = field(default_factory=dict)
     _loaded: tuple[str, datasets.Dataset] | None = field(default=None, repr=False, compare=False)
     _adopted: tuple | None = field(default=None, repr=False, compare=False)
-    _tests: dict = field(default_factory=dict, repr=False, compare=False)  # reference → test
+    # reference → its file as read: the current dataset's, and the last one read
+    _files: dict[str, LoadedFile] = field(default_factory=dict, repr=False, compare=False)
 
     settings_changed = Signal()
 
@@ -176,18 +188,25 @@ class Project:
             self._loaded = (key, self.dataset_for(self.dataset))
         return self._loaded[1]
 
-    def adopt(
-        self, reference: dict, data: datasets.Dataset, test: datasets.Dataset | None = None
-    ) -> None:
-        """``data`` (and its ``test`` file's) is what ``reference`` names, read already
-        (a file just imported): using it next reads nothing again."""
-        self._adopted = (json.dumps(reference, sort_keys=True), data, test)
+    def adopt(self, reference: dict, read: LoadedFile) -> None:
+        """``read`` is what ``reference`` names, read already (a file just imported):
+        using it next reads nothing again."""
+        self._adopted = (json.dumps(reference, sort_keys=True), read)
 
     def test_data(self) -> datasets.Dataset | None:
         """The data of the dataset's own test file, if it came with one (it replaces the
         test split)."""
-        self.load_dataset()
-        return self._tests.get(json.dumps(self.dataset, sort_keys=True))
+        return self._file_read().test
+
+    def table_encoding(self) -> datasets.TableEncoding | None:
+        """How the project's table file was imported (its columns' categories, words,
+        means, its classes); None for other data."""
+        return self._file_read().encoding
+
+    def _file_read(self) -> LoadedFile:
+        """The dataset's file as read (nothing beside the data for other datasets)."""
+        data = self.load_dataset()
+        return self._files.get(json.dumps(self.dataset, sort_keys=True), LoadedFile(data))
 
     def dataset_for(self, reference: dict) -> datasets.Dataset:
         """The dataset ``reference`` names: one of the project's own, a built-in one or
@@ -195,12 +214,14 @@ class Project:
         if reference.get("source") == FILE:
             key, adopted = json.dumps(reference, sort_keys=True), self._adopted
             if adopted is not None and adopted[0] == key:  # once: later, read and check it
-                self._adopted, data, test = None, adopted[1], adopted[2]
-                self._loaded = (key, data)  # and load_dataset gives it too
+                self._adopted, read = None, adopted[1]
+                self._loaded = (key, read.data)  # and load_dataset gives it too
             else:
-                data, test = load_file(reference)
-            self._tests[key] = test
-            return data
+                read = load_file(reference)
+            current = json.dumps(self.dataset, sort_keys=True)
+            self._files = {k: v for k, v in self._files.items() if k == current}
+            self._files[key] = read
+            return read.data
         if reference.get("source") == OWN:
             data = self.own_data.get(reference["name"])
             if data is None:

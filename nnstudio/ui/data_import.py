@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from nnstudio import datasets
 from nnstudio.errors import NNStudioError
-from nnstudio.model.project import file_reference
+from nnstudio.model.project import LoadedFile, file_reference
 from nnstudio.ui import last_folder
 from nnstudio.ui.data_loading import (
     ChosenData,
@@ -77,7 +77,7 @@ def ask_for_data_file(parent) -> ChosenData | None:
     if not dialog.exec():
         return None
     scaling = {"scaling": SCALINGS[dialog.scaling.currentText()]}
-    return ChosenData(dialog.reference, dialog.dataset, dialog.test_dataset, scaling)
+    return ChosenData(dialog.reference, dialog.read, scaling)
 
 
 def _ask_for_idx(parent, images: Path) -> ChosenData | None:
@@ -118,9 +118,9 @@ class ImportDialog(QDialog):
     def __init__(self, path: Path, parent=None):
         super().__init__(parent)
         self.setWindowTitle(f"Open {path.name}")
-        self.path, self.reference, self.dataset = path, None, None
+        self.path, self.reference = path, None
         self.test_path: Path | None = None
-        self.test_dataset = None
+        self.read: LoadedFile | None = None  # the file(s) as read, once accepted
         self._loader: TableLoader | None = None
         self._read_in: TableLoader | None = None  # the read of the choices shown
         self._accept_when_read = False
@@ -315,8 +315,9 @@ class ImportDialog(QDialog):
             self._accept_when_read = self._loader is not None
             self._show_progress()
             return
-        self.reference, self.dataset = read.reference, read.imported.dataset
-        self.test_dataset = read.test.dataset if read.test is not None else None
+        test = read.test.dataset if read.test is not None else None
+        self.reference = read.reference
+        self.read = LoadedFile(read.imported.dataset, test, read.imported.encoding)
         super().accept()
 
     def _abandon(self) -> None:

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QProgressDialog
 
 from nnstudio import datasets
 from nnstudio.errors import NNStudioError
-from nnstudio.model.project import file_reference, load_file
+from nnstudio.model.project import LoadedFile, file_reference, load_file
 
 BUSY_AFTER_MS = 400  # a read taking longer shows a busy dialog
 # reads cancelled but still ending, each with the slot that forgets it: both kept alive
@@ -23,12 +23,11 @@ _ABANDONED: dict = {}
 
 @dataclass(frozen=True)
 class ChosenData:
-    """A data file chosen: its reference, the data read already (None: not yet) and its
-    test file's, and the training settings chosen with it (the input scaling)."""
+    """A data file chosen: its reference, the file read already (None: not yet), and the
+    training settings chosen with it (the input scaling)."""
 
     reference: dict
-    dataset: datasets.Dataset | None = None
-    test: datasets.Dataset | None = None
+    read: LoadedFile | None = None
     settings: dict = field(default_factory=dict)
 
 
@@ -51,7 +50,7 @@ def read_in_background(parent, reference: dict) -> ChosenData | None:
         return None
     if loader.error is not None:
         return ChosenData(reference)
-    return ChosenData(reference, *loader.data)
+    return ChosenData(reference, loader.data)
 
 
 class FileLoader(QThread):

@@ -446,8 +446,8 @@ class MainWindow(QMainWindow):
         chosen = ask_for_data_file(self)
         if chosen is None:
             return
-        if chosen.dataset is not None:  # read already: not again
-            self.project.adopt(chosen.reference, chosen.dataset, chosen.test)
+        if chosen.read is not None:  # read already: not again
+            self.project.adopt(chosen.reference, chosen.read)
         self.editor.set_dataset(chosen.reference, chosen.settings)
         self._show_dataset()
 

@@ -6,9 +6,9 @@ import sys
 
 import numpy as np
 
-from nnstudio.datasets import CLASSIFICATION, Dataset
+from nnstudio.datasets import CLASSIFICATION, Dataset, TableImport
 from nnstudio.model.document import HIDDEN, INPUT, OUTPUT, LayerState, NetworkDocument
-from nnstudio.model.project import Project, own_reference
+from nnstudio.model.project import Project, file_reference, own_reference
 
 SGD_MOMENTUM = {"optimizer": "sgd", "lr": 0.05, "momentum": 0.9, "l2": 0.01}
 ADAM = {"optimizer": "adam", "lr": 0.01, "l2": 0.01}
@@ -53,6 +53,27 @@ def regression_project(settings: dict) -> Project:
             "scaling": "minmax",
             **settings,
         },
+    )
+
+
+def table_project(settings: dict, folder) -> Project:
+    """A 4-5-1 network on a CSV file of 60 rows in ``folder``: two numbers (one missing
+    in a row, filled with its mean), a categorical column one-hot, a text label; float64,
+    3 epochs of batches of 8."""
+    rng = np.random.default_rng(2)
+    lines = ["x,y,shape,label"]
+    for i in range(60):
+        x, y = rng.normal(size=2)
+        shape = "round square star".split()[i % 3]
+        lines.append(f"{x:.4f},{'' if i == 7 else f'{y:.4f}'},{shape},{'yes' if x > y else 'no'}")
+    table = folder / "points.csv"
+    table.write_text("\n".join(lines) + "\n")
+    options = TableImport(label_columns=("label",), categorical=("shape",), missing="mean")
+    doc = NetworkDocument(inputs=5, outputs=1, hidden=((5, "tanh"),), seed=4)
+    return Project(
+        document=doc,
+        dataset=file_reference(table, options),
+        training={"epochs": 3, "batch_size": 8, "dtype": "float64", **settings},
     )
 
 

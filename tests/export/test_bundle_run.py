@@ -133,6 +133,11 @@ def _another_jobs_history(project, job):
     (job / "bundle.json").write_text(json.dumps({**manifest, "name": "other"}))
 
 
+def _trained_on_other_files(project, job):
+    history = json.loads((job / "history.json").read_text())
+    (job / "history.json").write_text(json.dumps({**history, "data_files": ["more.csv"]}))
+
+
 def _cut_tensor(project, job):
     tensors = read_safetensors(job / "trained.safetensors")
     tensors["0.weight"] = tensors["0.weight"][:, :1]
@@ -153,6 +158,7 @@ def _broken_tensors(project, job):
         (_other_split, "split its data otherwise"),
         (_not_trained, "no history.json yet: run its train.py first"),
         (_another_jobs_history, "not the history of this job's training"),
+        (_trained_on_other_files, r"read other data files \(more.csv\) than the project's"),
         (_cut_tensor, r"0.weight \(layer 'hidden_1'\) has shape \(6, 1\), not \(6, 2\)"),
         (_broken_tensors, "not a readable safetensors file"),
     ],
@@ -195,7 +201,7 @@ def test_a_job_goes_only_into_a_new_or_empty_folder(tmp_path, capsys):
     assert "is not empty" in capsys.readouterr().err
     assert [p.name for p in (tmp_path / "full").iterdir()] == ["notes.txt"]
     (tmp_path / "empty").mkdir()
-    assert len(write_bundle(project, tmp_path / "empty")) == 7
+    assert len(write_bundle(project, tmp_path / "empty")) == 8
 
 
 def test_the_perceptron_rule_has_no_training_job(tmp_path):

@@ -14,6 +14,7 @@ from bundles import (
     dense_project,
     regression_project,
     run_job,
+    table_project,
 )
 
 from nnstudio.export import from_project
@@ -26,6 +27,7 @@ FILES = [
     "bundle.json",
     "model.py",
     "train.py",
+    "studio_data.py",
     "weights.safetensors",
     "initial.safetensors",
     "README.md",
@@ -77,6 +79,27 @@ def test_train_py_trains_as_the_studio_does(tmp_path, make, optimizer):
     gap = largest_difference(job, studio_training(project, shuffle=False), project)
     print(f"largest difference {gap:.2e}")
     assert gap <= TOLERANCE
+
+
+def test_train_py_reads_the_projects_table_as_the_studio_does_and_trains_alike(tmp_path):
+    project = table_project(SGD_MOMENTUM, tmp_path)
+    job = tmp_path / "job"
+    written = {p.relative_to(job).as_posix() for p in write_bundle(project, job)}
+    assert written == {*FILES, "data/points.csv"} - {"data.npz"}
+    run_job(job, "--no-shuffle")
+    gap = largest_difference(job, studio_training(project, shuffle=False), project)
+    print(f"largest difference {gap:.2e}")
+    assert gap <= TOLERANCE
+
+    more = tmp_path / "more.csv"  # the same columns, twice the rows
+    rows = (tmp_path / "points.csv").read_text().splitlines()
+    more.write_text("\n".join(rows + rows[1:]) + "\n")
+    other = tmp_path / "other-job"
+    write_bundle(project, other)
+    output = run_job(other, "--data", str(more), "--epochs", "1")
+    history = json.loads((other / "history.json").read_text())
+    assert "epoch 1/1" in output and history["data_files"] == [str(more)]
+    assert history["steps_per_epoch"] > 6  # the studio's 48 training rows take 6 batches
 
 
 def load_model_py(folder):

@@ -286,7 +286,7 @@ def test_a_long_read_shows_its_percentage_and_a_new_choice_cancels_it(
     qtbot.waitUntil(lambda: "samples" in dialog.summary.text(), timeout=10_000)
     assert dialog.summary.text() == "40,000 samples · 2 inputs · 1 target"
     dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
-    assert dialog.result() and dialog.dataset.task == "regression"
+    assert dialog.result() and dialog.read.data.task == "regression"
 
 
 def trained_project_on_pets(window, qtbot, monkeypatch, tmp_path):

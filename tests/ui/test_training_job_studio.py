@@ -1,16 +1,20 @@
 """File → Export PyTorch training job… and File → Import run…, as a user does: the job
 trains with PyTorch outside the studio and its run comes back into the runs panel."""
 
+import json
 import os
 import subprocess
 import sys
 
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog, QMessageBox
 
+import nnstudio.datasets as datasets_module
 from nnstudio.errors import NNStudioError
+from nnstudio.export import torch_data
 from nnstudio.ui import exporting
+from nnstudio.ui.data_import import ImportDialog
 from nnstudio.ui.runs_table import EPOCHS, NAME
 
 
@@ -80,3 +84,34 @@ def test_a_folder_that_holds_no_job_is_refused_in_a_message(window, monkeypatch,
     _menu_action(window, "File", "Import run…").trigger()
     assert said == [f"{tmp_path} holds no training job (bundle.json)"]
     assert len(window.project.runs) == runs_before
+
+
+def test_a_job_of_an_opened_table_carries_the_file_read_once(window, qtbot, monkeypatch, tmp_path):
+    """The table opened in the dialog goes into the job as it is, with the choices made
+    there; the studio does not read it again to write the job."""
+    table = tmp_path / "pets.csv"
+    rows = [(4.1, "black", "cat"), (30.0, "brown", "dog"), (3.8, "white", "cat")] * 12
+    table.write_text("weight,colour,kind\n" + "".join(f"{w},{c},{k}\n" for w, c, k in rows))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(table), ""))
+
+    def user_answers(dialog):
+        dialog.label.setCurrentText("kind")
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+        qtbot.waitUntil(lambda: dialog.result() or "⚠" in dialog.summary.text(), timeout=10_000)
+        return dialog.result()
+
+    monkeypatch.setattr(ImportDialog, "exec", user_answers)
+    reads, real = [], datasets_module.load_table
+    monkeypatch.setattr(
+        datasets_module, "load_table", lambda *a, **k: reads.append(1) or real(*a, **k)
+    )
+    window.open_data()
+    job = tmp_path / "job"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(job), ""))
+    _menu_action(window, "File", "Export PyTorch training job…").trigger()
+    assert len(reads) == 1
+    assert (job / "data" / "pets.csv").read_bytes() == table.read_bytes()
+    section = json.loads((job / "bundle.json").read_text())["data"]
+    assert section["table"]["encoding"]["labels"] == ["kind"]
+    arrays = torch_data.read(section, job)
+    np.testing.assert_array_equal(arrays["X"], window.project.load_dataset().X)
