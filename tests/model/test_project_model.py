@@ -45,3 +45,21 @@ def test_a_data_file_found_elsewhere_with_the_same_bytes_is_the_same_data(tmp_pa
     circle = {"name": "circle", "params": {"noise": 0.1}}
     assert file_problem(circle) is None  # no file
     assert not same_data(circle, {"name": "circle", "params": {"noise": 0.2}})
+
+
+def test_a_table_keeps_its_test_file_and_encoding_while_other_data_is_tried(tmp_path):
+    from nnstudio.datasets import TableImport
+    from nnstudio.model.project import file_reference
+
+    train, test = tmp_path / "train.csv", tmp_path / "test.csv"
+    train.write_text("colour,label\n" + "red,a\nblue,b\n" * 5)
+    test.write_text("colour,label\nblue,a\nred,b\n")
+    project = Project.example()
+    project.dataset = file_reference(train, TableImport(categorical=("colour",)), test=test)
+    assert project.table_encoding().features[0].values == ("blue", "red")
+    assert project.test_data().X.tolist() == [[1.0, 0.0], [0.0, 1.0]]
+    project.dataset_for({"name": "moons", "params": {}})  # looked at, not chosen
+    project.dataset_for(file_reference(test, TableImport(categorical=("colour",))))
+    assert project.test_data().n_samples == 2 and project.table_encoding() is not None
+    project.dataset = {"name": "moons", "params": {}}
+    assert project.table_encoding() is None and project.test_data() is None
