@@ -1,16 +1,8 @@
-"""The ``nnstudio`` command: the studio with no arguments, headless work with a verb.
-
-nnstudio                                   open the studio
-nnstudio train SPEC --data DATA --epochs N --out WEIGHTS.npz
-nnstudio export SOURCE --format F -o FILE  export a project or weights file
-nnstudio export PROJECT --format pytorch-train -o DIR   a PyTorch training job
-nnstudio import-run PROJECT DIR            add the run a training job trained
-nnstudio datasets                          list the built-in datasets
-"""
+"""``nnstudio train``: a spec or a project trained headless on a built-in set or a data
+file, with a progress bar; the weights saved for ``nnstudio export``."""
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
@@ -18,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from nnstudio import datasets
+from nnstudio.cli.data_options import read_data
 from nnstudio.engine.losses import REDUCTIONS
 from nnstudio.engine.network import Network
 from nnstudio.engine.optimizers import OPTIMIZERS
@@ -25,7 +18,6 @@ from nnstudio.engine.trainer import DIVERGED, Trainer
 from nnstudio.errors import NNStudioError
 from nnstudio.io.npz import save_npz
 
-TRAINING_JOB = "pytorch-train"  # the export format that writes a training job's folder
 # training options for a spec; a project brings its own (the command line overrides both)
 SPEC_DEFAULTS = {
     "test_split": None,  # automatic (datasets.automatic_test_split)
@@ -40,28 +32,7 @@ SPEC_DEFAULTS = {
 }
 
 
-def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    verbs = ("train", "export", "import-run", "datasets", "-h", "--help", "--version")
-    if not argv or argv[0] not in verbs:
-        from nnstudio.ui.app import run  # Qt only when the studio opens
-
-        return run([sys.argv[0], *argv])
-    args = _parser().parse_args(argv)
-    try:
-        return args.command(args)
-    except NNStudioError as exc:
-        print(f"nnstudio: error: {exc}", file=sys.stderr)
-        return 2
-
-
-def _parser() -> argparse.ArgumentParser:
-    from nnstudio import __version__
-
-    parser = argparse.ArgumentParser(prog="nnstudio", description=__doc__.splitlines()[0])
-    parser.add_argument("--version", action="version", version=f"nnstudio {__version__}")
-    verbs = parser.add_subparsers(title="commands", required=True)
-
+def add_train(verbs) -> None:
     train = verbs.add_parser(
         "train",
         help="train a network without a display",
@@ -184,111 +155,6 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--quiet", action="store_true", help="no progress bar")
     train.set_defaults(command=_train)
 
-    listing = verbs.add_parser("datasets", help="list the built-in datasets")
-    listing.set_defaults(command=_list_datasets)
-    _add_export(verbs)
-    _add_import_run(verbs)
-    return parser
-
-
-def _add_export(verbs) -> None:
-    from nnstudio.export import FORMATS
-
-    lines = [f"  {f.name:8} {f.description}" for f in FORMATS.values()]
-    lines += [
-        f"  {TRAINING_JOB} a folder: model.py, train.py (python or torchrun), the data and "
-        "settings (projects only; docs/scale-out.md)",
-        "  png, svg the network diagram (projects only)",
-    ]
-    export = verbs.add_parser(
-        "export",
-        help="export weights and models to other formats",
-        description="Export a trained network with its preprocessing.\n\nformats:\n"
-        + "\n".join(lines),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    export.add_argument(
-        "source", type=Path, help="a project (.nnsp) or a weights file from nnstudio train (.npz)"
-    )
-    export.add_argument(
-        "--format", "-f", required=True, choices=[*FORMATS, TRAINING_JOB, "png", "svg"]
-    )
-    export.add_argument(
-        "-o", "--output", type=Path, required=True, help="file (or, for a training job, folder)"
-    )
-    export.add_argument(
-        "--untrained",
-        action="store_true",
-        help="export a project even if it still has its initial weights",
-    )
-    export.set_defaults(command=_export)
-
-
-def _export(args) -> int:
-    from nnstudio.export import ExportModel, export, from_project, precision_note
-    from nnstudio.io.project import SUFFIX, load_project
-
-    project = load_project(args.source) if args.source.suffix == SUFFIX else None
-    if args.format == TRAINING_JOB:
-        from nnstudio.export.training_bundle import write_bundle
-
-        if project is None:
-            raise NNStudioError("a training job is written from a project (.nnsp)")
-        written = write_bundle(project, args.output, name=args.source.stem)
-    elif args.format in ("png", "svg"):
-        if project is None:
-            raise NNStudioError("a diagram is drawn from a project (.nnsp)")
-        from nnstudio.ui.images import save_project_diagram  # Qt only for pictures
-
-        written = [save_project_diagram(project, args.output.with_suffix("." + args.format))]
-    else:
-        model = (
-            from_project(project, name=args.source.stem, allow_untrained=args.untrained)
-            if project is not None
-            else ExportModel.from_npz(args.source, allow_untrained=args.untrained)
-        )
-        written = export(model, args.format, args.output, source=args.source)
-        note = precision_note(model, args.format)
-        if note:
-            print(f"note: {note}", file=sys.stderr)
-    for path in written:
-        print(path)
-    return 0
-
-
-def _add_import_run(verbs) -> None:
-    command = verbs.add_parser(
-        "import-run",
-        help="add the run a PyTorch training job trained to its project",
-        description="Add the run a training job (nnstudio export --format pytorch-train) "
-        "trained to the project, with its history; its trained weights become the "
-        "network's. The project file is saved with it.",
-    )
-    command.add_argument("project", type=Path, help="the project (.nnsp) the job came from")
-    command.add_argument("folder", type=Path, help="the training job's folder")
-    command.set_defaults(command=_import_run)
-
-
-def _import_run(args) -> int:
-    from nnstudio.export.bundle_run import read_run
-    from nnstudio.io.project import load_project, save_project
-
-    project = load_project(args.project)
-    run = read_run(project, args.folder)
-    project.runs.add(run)
-    project.document.set_weights([(np.array(w), np.array(b)) for w, b in run.weights])
-    save_project(project, args.project)
-    loss = run.metrics["loss"]
-    print(f"added {run.name!r} to {args.project}: {run.epoch} epochs, loss {loss:.4g}")
-    return 0
-
-
-def _list_datasets(args) -> int:
-    for entry in datasets.list():
-        params = ", ".join(entry["parameters"]) or "—"
-        print(f"{entry['name']:<15} {entry['summary']}  [{params}]")
-    return 0
-
 
 def _read_spec(path: Path) -> dict:
     try:
@@ -399,7 +265,7 @@ def _spec_run(project, args):
     spec = project.document.spec() if project else _read_spec(args.spec)
     if args.data is None:
         raise NNStudioError("--data is needed to train a spec (a project brings its own)")
-    data, encoding = _read_data(args.data, args)
+    data, encoding = read_data(args.data, args)
     if isinstance(spec, dict) and "inputs" not in spec:
         spec = {**spec, "inputs": _inputs_for(spec, data)}
     seed = options["seed"]
@@ -412,7 +278,7 @@ def _spec_run(project, args):
             data, test=options["test_split"], scaling=scaling, seed=seed
         )
     else:
-        test, _ = _read_data(args.test_data, args, encoding)
+        test, _ = read_data(args.test_data, args, encoding)
         if test.n_features != data.n_features:
             raise NNStudioError(
                 f"{args.test_data} has {test.n_features} inputs but {args.data} has "
@@ -451,43 +317,6 @@ def _inputs_for(spec: dict, data) -> int | list[int]:
     layers = spec.get("layers") if isinstance(spec.get("layers"), list) else []
     images = any(isinstance(layer, dict) and layer.get("type") in IMAGE_TYPES for layer in layers)
     return list(data.image_input) if images and data.image_input else data.n_features
-
-
-def _read_data(source: str, args, encoding=None):
-    """``--data`` (or ``--test-data``, read with the training table's ``encoding``): a
-    built-in dataset, a table imported as the options say, an NPZ file or an IDX pair;
-    the dataset and the table's encoding (None for other kinds)."""
-    if "," in source:
-        images, labels = source.split(",", 1)
-        return datasets.load_idx(images, labels), None
-    if Path(source).suffix.lower() in (".csv", ".tsv", ".txt", ".gz"):
-        labels = tuple(_column(c) for c in args.label_column or ["-1"])
-        # as the studio's import dialog suggests: text columns as categories or words
-        suggested = datasets.preview_table(source).suggested_import(labels[0]).to_dict()
-        features = None if args.features is None else [_column(c) for c in args.features.split(",")]
-        if features is not None:
-            for kind in ("categorical", "text"):
-                suggested[kind] = [c for c in suggested[kind] if c in features]
-        options = datasets.TableImport.from_dict(
-            {
-                **suggested,
-                "label_columns": list(labels),
-                "feature_columns": features,
-                "task": args.task or "auto",
-                "missing": args.missing or "refuse",
-            }
-        )
-        imported = datasets.load_table(source, options, encoding=encoding)
-        return imported.dataset, imported.encoding
-    if args.label_column or args.features or args.task or args.missing:
-        raise NNStudioError("--label-column, --features, --task and --missing apply to a table")
-    return datasets.load(source), None
-
-
-def _column(text: str):
-    """A column given on the command line: its number (from 0) or its name."""
-    text = text.strip()
-    return int(text) if text.lstrip("-").isdigit() else text
 
 
 def _run_with_progress(trainer: Trainer, quiet: bool) -> str:
