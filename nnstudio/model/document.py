@@ -8,118 +8,45 @@ a message a user can act on, or changes the layers and emits a past-tense event.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import numpy as np
 from psygnal import Signal
 
-from nnstudio.engine.activations import ACTIVATIONS, get_activation
+from nnstudio.engine.activations import get_activation
 from nnstudio.engine.initializers import get_initializer
-from nnstudio.engine.layers import layer_type
 from nnstudio.engine.losses import get_loss
 from nnstudio.engine.network import Network
 from nnstudio.engine.spec import NetworkSpec
 from nnstudio.errors import NNStudioError
+from nnstudio.model.layer_state import (
+    DEFAULT_INITIALIZER,
+    HIDDEN,
+    INPUT,
+    MAX_UNITS,
+    OUTPUT,
+    DocumentError,
+    LayerState,
+    Shape,
+    check_activation,
+    check_layer,
+    check_units,
+    new_layer,
+)
 from nnstudio.model.layer_types import IMAGE_TYPES, type_info
 
-# a layer's role; every hidden layer was a dense one before there were layer types, and
-# project files still call the role of a hidden layer "dense"
-INPUT, HIDDEN, OUTPUT = "input", "dense", "output"
-MAX_UNITS = 100_000
-DEFAULT_INITIALIZER = "glorot_uniform"
-Shape = tuple[int, ...]
-
-
-class DocumentError(NNStudioError, ValueError):
-    """An edit the document refuses (the message says why)."""
-
-
-@dataclass(frozen=True)
-class LayerState:
-    """One layer as the user designed it.
-
-    ``kind`` is its role (input, hidden, output), ``type`` its engine layer type.
-    ``units`` sets the size of a type that has one (a dense layer's nodes, a conv2d's
-    feature maps) and is 0 for the others, whose size follows their input. ``options``
-    are the type's other keys where they differ from its defaults (kernel size, stride,
-    padding, pool size, rate, bias), as sorted pairs. ``shape`` is the input layer's
-    image shape (height, width, channels) when the data are images.
-    """
-
-    name: str
-    units: int
-    activation: str = "linear"
-    kind: str = HIDDEN
-    type: str = "dense"
-    options: tuple[tuple[str, object], ...] = ()
-    shape: Shape = ()
-
-    def option(self, key: str):
-        """The layer's value of option ``key`` (its type's default if not set)."""
-        return dict(self.options).get(key, type_info(self.type).defaults[key])
-
-    def with_options(self, **values) -> LayerState:
-        """This layer with ``values`` set (those equal to the default left out)."""
-        defaults = type_info(self.type).defaults
-        merged = {**dict(self.options), **values}
-        kept = {k: v for k, v in merged.items() if k not in defaults or v != defaults[k]}
-        return replace(self, options=tuple(sorted(kept.items())))
-
-    def to_dict(self) -> dict:
-        """The project file's form (type, options and shape only where they are set)."""
-        d = {"name": self.name, "kind": self.kind, "units": self.units}
-        d["activation"] = self.activation
-        if self.type != "dense":
-            d["type"] = self.type
-        if self.options:
-            d["options"] = dict(self.options)
-        if self.shape:
-            d["shape"] = list(self.shape)
-        return d
-
-    @classmethod
-    def from_dict(cls, d: dict) -> LayerState:
-        """A layer from :meth:`to_dict`'s form; KeyError, TypeError or DocumentError if
-        it is not one (its values are checked when the layers are set)."""
-        options = d.get("options", {})
-        if not isinstance(options, dict):
-            raise DocumentError(f"layer {d['name']!r}: its options are not a mapping")
-        shape = d.get("shape", [])
-        if not isinstance(shape, list) or not all(
-            isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in shape
-        ):
-            raise DocumentError(f"layer {d['name']!r}: its shape must be whole numbers above 0")
-        layer = cls(str(d["name"]), d["units"], str(d["activation"]), d["kind"])
-        layer = replace(layer, type=str(d.get("type", "dense")), shape=tuple(shape))
-        if options:
-            unknown = set(options) - set(type_info(layer.type).defaults)
-            if unknown:
-                raise DocumentError(f"layer {layer.name!r} has no option {sorted(unknown)[0]!r}")
-            layer = layer.with_options(**options)
-        return layer
-
-    def entry(self) -> dict:
-        """The engine spec entry of this (hidden or output) layer."""
-        info = type_info(self.type)
-        entry = {} if self.type == "dense" else {"type": self.type}  # dense: the default
-        if info.count_key:
-            entry[info.count_key] = self.units
-        if info.has_activation:
-            entry["activation"] = self.activation
-        return {**entry, **dict(self.options), "name": self.name}
-
-
-def new_layer(type_name: str, name: str, units: int, activation: str) -> LayerState:
-    """A hidden layer of ``type_name`` with its defaults (``units`` and ``activation``
-    where the type has them)."""
-    info = type_info(type_name)
-    return LayerState(
-        name,
-        units if info.count_key else 0,
-        activation if info.has_activation else "linear",
-        HIDDEN,
-        type_name,
-    )
+# the design's names, for the views and the project (layer_state holds them)
+__all__ = [
+    "DEFAULT_INITIALIZER",
+    "HIDDEN",
+    "INPUT",
+    "MAX_UNITS",
+    "OUTPUT",
+    "DocumentError",
+    "LayerState",
+    "NetworkDocument",
+    "new_layer",
+]
 
 
 class NetworkDocument:
@@ -259,7 +186,7 @@ class NetworkDocument:
             raise DocumentError("new layers go between the input and the output layer")
         if layer.kind != HIDDEN:
             raise DocumentError("a network has exactly one input and one output layer")
-        _check_layer(layer)
+        check_layer(layer)
         self._check_name(layer.name)
         self._restructure(lambda layers: layers.insert(index, layer), weights)
         self._emit(self.layer_added, index)
@@ -301,7 +228,7 @@ class NetworkDocument:
                 f"a {type_info(layer.type).title} layer's size follows its input; it has "
                 "no nodes of its own to set"
             )
-        _check_units(units)
+        check_units(units)
         self._restructure(
             lambda layers: layers.__setitem__(index, replace(layer, units=units)), weights
         )
@@ -315,7 +242,7 @@ class NetworkDocument:
             raise DocumentError("the input layer has no activation: it passes the data on")
         if not type_info(layer.type).has_activation:
             raise DocumentError(f"a {type_info(layer.type).title} layer has no activation")
-        _check_activation(activation)
+        check_activation(activation)
         self._layers[index] = replace(layer, activation=activation)
         self.layer_changed.emit(index)
 
@@ -328,7 +255,7 @@ class NetworkDocument:
         if layer.kind != HIDDEN or key not in type_info(layer.type).defaults:
             raise DocumentError(f"layer {layer.name!r} has no option {key!r}")
         changed = layer.with_options(**{key: value})
-        _check_layer(changed)
+        check_layer(changed)
         self._restructure(lambda layers: layers.__setitem__(index, changed), weights)
         self._emit(self.layer_changed, index)
 
@@ -355,8 +282,8 @@ class NetworkDocument:
         (height, width, channels) and outputs (the weights of a resized input or output
         layer start afresh). Layers that cannot take the new data are kept, and
         :meth:`problems` says why they cannot train."""
-        _check_units(inputs)
-        _check_units(outputs)
+        check_units(inputs)
+        check_units(outputs)
         image_shape = tuple(int(v) for v in image_shape)
         if image_shape and math.prod(image_shape) != inputs:
             raise DocumentError(f"an image of shape {image_shape} is not {inputs} inputs")
@@ -384,9 +311,9 @@ class NetworkDocument:
         names = [layer.name for layer in layers]
         if len(set(names)) != len(names):
             raise DocumentError(f"layer names must be unique, got {names}")
-        _check_units(layers[0].units)
+        check_units(layers[0].units)
         for layer in layers[1:]:
-            _check_layer(layer)
+            check_layer(layer)
         old = self._layers
         self._layers, self._initial = list(layers), None
         try:
@@ -453,32 +380,6 @@ class NetworkDocument:
 
     def __repr__(self) -> str:
         return f"NetworkDocument({'-'.join(map(str, self.sizes))})"
-
-
-def _check_units(units) -> None:
-    if (
-        isinstance(units, bool)
-        or not isinstance(units, (int, np.integer))
-        or not 1 <= units <= MAX_UNITS
-    ):
-        raise DocumentError(f"a layer has 1 to {MAX_UNITS:,} nodes, got {units!r}")
-
-
-def _check_activation(name: str) -> None:
-    if name not in ACTIVATIONS:
-        raise DocumentError(f"unknown activation {name!r}; choose one of: {', '.join(ACTIVATIONS)}")
-
-
-def _check_layer(layer: LayerState) -> None:
-    """A hidden or output layer's type, size, activation and options, on their own."""
-    info = type_info(layer.type)  # SpecError (an NNStudioError) for an unknown type
-    if info.count_key:
-        _check_units(layer.units)
-    _check_activation(layer.activation)
-    try:
-        layer_type(layer.type).Spec.from_entry(layer.entry(), 1, DEFAULT_INITIALIZER)
-    except NNStudioError as exc:
-        raise DocumentError(str(exc).replace("layer 1", f"layer {layer.name!r}")) from None
 
 
 def _spec_dict(layers: list[LayerState], initializer: str) -> dict:
@@ -556,10 +457,6 @@ def _carry_over(old_layers, old_weights, layers, fresh) -> list:
             b[:n] = bias[:n]
         carried.append((w, b))
     return carried
-
-
-def _form(layer: LayerState) -> tuple:
-    return layer.type, layer.options, layer.shape
 
 
 def _may_overlap(layer: LayerState, old_by_name: dict) -> bool:
