@@ -10,7 +10,6 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDockWidget,
     QFrame,
-    QInputDialog,
     QMainWindow,
     QMenu,
     QScrollArea,
@@ -48,6 +47,7 @@ from nnstudio.ui.stepper import Stepper
 from nnstudio.ui.throttle import Throttle
 from nnstudio.ui.training_controller import TrainingController
 from nnstudio.ui.training_panel import TrainingPanel
+from nnstudio.ui.value_dialogs import ask_for_bias, ask_for_weight, ask_to_rename
 from nnstudio.ui.weights_view import WeightsView
 
 DOCK_TITLE_HEIGHT = 32  # pixels, about: a dock's title bar and margins
@@ -248,9 +248,9 @@ class MainWindow(QMainWindow):
         editor, scene = self.editor, self.scene
         scene.sigUnitsDelta.connect(editor.change_units)
         scene.sigMoveRequested.connect(editor.move_layer)
-        scene.sigRenameRequested.connect(self.rename_dialog)
-        scene.sigWeightEditRequested.connect(self.edit_weight_dialog)
-        scene.sigBiasEditRequested.connect(self.edit_bias_dialog)
+        scene.sigRenameRequested.connect(lambda index: ask_to_rename(self, index))
+        scene.sigWeightEditRequested.connect(lambda *at: ask_for_weight(self, *at))
+        scene.sigBiasEditRequested.connect(lambda *at: ask_for_bias(self, *at))
         scene.sigHoverText.connect(self.inspector.show_hovered)
         scene.sigSelectedLayerChanged.connect(self.inspector.show_layer)
         # on the next turn: the layer's new option editors are shown (and counted) then
@@ -469,48 +469,6 @@ class MainWindow(QMainWindow):
         dialog.accepted.connect(lambda: self.editor.set_own_data(dialog.dataset()))
         dialog.open()
         return dialog
-
-    def rename_dialog(self, index: int) -> None:
-        name, ok = QInputDialog.getText(
-            self, "Rename layer", "Name:", text=self.project.document[index].name
-        )
-        if ok:
-            self.editor.rename(index, name)
-
-    def edit_weight_dialog(self, pair: int, source: int, target: int) -> None:
-        doc = self.project.document
-        index = doc.weighted()[pair]
-        self.training.pause_for_edit()
-        value, ok = QInputDialog.getDouble(
-            self,
-            "Edit weight",
-            f"Weight {doc[index - 1].name}[{source}] → {doc[index].name}[{target}]:",
-            float(doc.weights()[pair][0][source, target]),
-            -1e6,
-            1e6,
-            4,
-        )
-        if ok:
-            self.editor.set_weight(pair, source, target, value)
-        else:
-            self.training.edit_made_nothing()
-
-    def edit_bias_dialog(self, layer: int, node: int) -> None:
-        doc = self.project.document
-        self.training.pause_for_edit()
-        value, ok = QInputDialog.getDouble(
-            self,
-            "Edit bias",
-            f"Bias of {doc[layer].name}[{node}]:",
-            float(doc.weights()[doc.weighted().index(layer)][1][node]),
-            -1e6,
-            1e6,
-            4,
-        )
-        if ok:
-            self.editor.set_bias(layer, node, value)
-        else:
-            self.training.edit_made_nothing()
 
     # -- projects ---------------------------------------------------------------------
 
