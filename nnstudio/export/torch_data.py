@@ -35,6 +35,16 @@ def read(data, folder, files=None):
     its own test file. ``files`` ({"train": [...], "test": [...]}) replaces the bundle's
     copies; the bundle's own are checked to read as nnstudio read them."""
     given = {part: [Path(p) for p in paths] for part, paths in (files or {}).items()}
+    if given and data["kind"] == ARRAYS:
+        raise DataError(
+            f"the studio's data ({data['name']}) is no file of the user's but arrays "
+            "(data.npz): there is no other file to read in its place"
+        )
+    wanted = 2 if data["kind"] == IDX else 1
+    for part, paths in given.items():
+        if len(paths) != wanted:
+            what = "an images file and its labels file" if wanted == 2 else "one file"
+            raise DataError(f"the {part} data is {what}, got {len(paths)}")
     own = {part: [Path(folder) / p for p in paths] for part, paths in data["files"].items()}
     paths = {**own, **given}
     reader = {ARRAYS: _arrays, TABLE: _table, IDX: _idx, NPZ: _npz}[data["kind"]]

@@ -151,6 +151,21 @@ def test_a_file_unlike_the_studios_is_refused(tmp_path, changed, message):
         torch_data.read(section, tmp_path / "job", {"train": [other]})
 
 
+def test_another_file_is_refused_for_data_that_came_as_arrays(tmp_path):
+    doc = NetworkDocument(inputs=2, outputs=1, hidden=((3, "tanh"),), seed=1)
+    project = Project(document=doc, dataset={"name": "moons", "params": {"n_samples": 40}})
+    section, arrays = job_data(project, tmp_path / "job")
+    assert section["kind"] == "arrays" and len(arrays["X"]) == 40
+    with pytest.raises(torch_data.DataError, match="no file of the user's"):
+        torch_data.read(section, tmp_path / "job", {"train": [tmp_path / "more.npz"]})
+
+
+def test_an_idx_pair_is_replaced_by_a_pair(tmp_path):
+    section = {"kind": "idx", "name": "mnist", "files": {"train": ["a", "b"]}}
+    with pytest.raises(torch_data.DataError, match="an images file and its labels file, got 1"):
+        torch_data.read(section, tmp_path, {"train": [tmp_path / "images"]})
+
+
 def test_a_copy_that_no_longer_reads_as_the_studio_read_it_is_refused(tmp_path):
     table = tmp_path / "points.csv"
     table.write_text("x,y,label\n" + "".join(f"{i},{i % 5},{i % 2}\n" for i in range(40)))
