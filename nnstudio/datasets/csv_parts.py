@@ -28,7 +28,8 @@ def cut(path: Path, header: bool, parts: int = MAX_PARTS) -> list[tuple[int, int
         if parts < 2:
             return None
         with mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as data:
-            if data.find(b'"') >= 0 or _BARE_CR.search(data):
+            # a plain scan for b"\r" first: the pattern is several times slower
+            if data.find(b'"') >= 0 or (data.find(b"\r") >= 0 and _BARE_CR.search(data)):
                 return None
             start = _after_header(data) if header else 0
             cuts = [start]
