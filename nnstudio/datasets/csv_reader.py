@@ -385,7 +385,8 @@ class _Reader:
         if values.dtype.kind in "iu":
             return values
         if values.dtype.kind == "f" and not np.isinf(values).any():
-            self.numbers_missing = self.numbers_missing or bool(np.isnan(values).any())
+            if np.isnan(values).any():  # only ever set: the threads writing rows share it
+                self.numbers_missing = True
             return values
         out = np.empty(len(values))
         missing = set(self.missing)
@@ -474,7 +475,8 @@ class _Reader:
             if values.dtype.kind == "f":
                 if np.isinf(values).any():
                     return False
-                self.numbers_missing = self.numbers_missing or bool(np.isnan(values).any())
+                if np.isnan(values).any():
+                    self.numbers_missing = True
             columns.append(values)
         _rows_from_columns(columns, self.numbers[self.n_rows : self.n_rows + rows])
         return True
