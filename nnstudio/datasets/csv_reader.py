@@ -1,49 +1,42 @@
 """Delimited text tables, read fast and checked exactly.
 
-pandas' C parser reads the bulk of a file: a plain file in parts parsed on the cores at
-once (``csv_parts``), each written into its rows once the parts before it are counted;
-a gzip file in chunks. A part or chunk it cannot vouch for (a field that is not
-a number where one is wanted, a row of the wrong length) sends the file, or the rest of
-it, through Python's ``csv`` module, which finds the exact line and column, or reads
-what pandas would not (``1_000``). Both count the same rows: blank lines are skipped.
+pandas' C parser reads the bulk of a file (``csv_pandas``): a plain file in parts cut at
+line ends (``csv_parts``), parsed on the cores at once and written into its rows in file
+order (``parts_at_once``); a gzip file in chunks. A part or chunk it cannot vouch for (a
+field that is not a number where one is wanted, a row of the wrong length) sends the
+file, or the rest of it, through Python's ``csv`` module (``csv_exact``), which finds
+the exact line and column, or reads what pandas would not (``1_000``).
 
-Memory: numbers go straight into one float64 array, reserved (not touched) for the most
-rows the limit allows, so a table never needs much more than the array it becomes plus
-the parts or the chunk being read. ``max_bytes`` bounds what the table holds once read:
-8 bytes a number, a text cell its length plus ~60 bytes; it is checked before each
-chunk is kept, and estimated from the first rows of a plain file before anything is
-read.
+Memory: numbers go straight into one float64 array (``row_arrays``), reserved (not
+touched) for the most rows the limit allows, so a table never needs much more than the
+array it becomes plus the parts or the chunk being read. ``max_bytes`` bounds what the
+table holds once read: 8 bytes a number, a text cell its length plus ~60 bytes; it is
+checked before each chunk is kept, and estimated from the first rows of a plain file
+before anything is read.
 """
 
 from __future__ import annotations
 
 import gzip
 import io
-import math
-import mmap
-import os
-import queue
-import threading
 import warnings
 import zlib
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 
-from nnstudio.datasets import csv_parts
+from nnstudio.datasets import csv_exact, csv_pandas, csv_parts, parts_at_once
 from nnstudio.datasets.delimited import (
     Layout,
     check_widths,
     count_lines,
-    data_rows,
     mib,
     open_bytes,
-    ragged,
     row_at,
 )
 from nnstudio.datasets.progress import ReadProgress
+from nnstudio.datasets.row_arrays import reserve, rows_from_columns
 from nnstudio.errors import DataError
 from nnstudio.limits import DATA_BYTES, limit_text
 
@@ -113,7 +106,6 @@ class _Reader:
         self.first_row_fits = True
         self.numbers_missing = False  # whether a NaN (a missing number) was read
         self.chunk_rows = max(1000, _CHUNK_CELLS // layout.width)
-        self.staging: np.ndarray | None = None
         self.short_rows_beyond = False
         self.sample: list[list[str]] = []
 
@@ -178,31 +170,10 @@ class _Reader:
             raise self._too_large(total, held)
         self.text_bytes += text_bytes
 
-    def _pandas(self, file, na_filter: bool, header: bool | None = None, **options):
-        """pandas' reader of ``file`` (the layout's bytes); with ``na_filter`` it marks
-        missing cells NaN, else a number column with a missing cell reads as text
-        (converted cell by cell). ``header``: whether ``file`` starts with the layout's
-        header line (by default, if the layout has one)."""
-        import pandas as pd
-
-        layout = self.layout
-        header = layout.header if header is None else header
-        if int(pd.__version__.split(".")[0]) < 3:
-            options["float_precision"] = "round_trip"  # pandas 3's default is exact
-        return pd.read_csv(
-            file,
-            sep=layout.delimiter,
-            header=0 if header else None,
-            names=list(range(layout.width)),
-            index_col=False,
-            dtype={c: object for c in self.text_columns},
-            keep_default_na=False,
-            na_filter=na_filter,
-            na_values={c: list(self.missing) for c in range(layout.width)},
-            skip_blank_lines=True,
-            encoding="utf-8",
-            engine="c",
-            **options,
+    def _pandas(self, file, na_filter: bool, **options):
+        """pandas' reader of ``file`` for these columns (``csv_pandas.read``)."""
+        return csv_pandas.read(
+            self.layout, file, self.text_columns, self.missing, na_filter, **options
         )
 
     # a plain file: whole -------------------------------------------------------------
@@ -225,7 +196,8 @@ class _Reader:
                 # pandas' NA check costs ~70% more time on every column; without it a
                 # column holding a missing cell is converted cell by cell: the check is
                 # made when the first rows have missing numbers (they seldom come alone).
-                texts = self._read_parts(path, na_filter=self._sample_has_missing_numbers())
+                missing = csv_exact.any_missing(self.sample, self.number_columns, self.missing)
+                texts = self._read_parts(path, na_filter=missing)
         except (pd.errors.ParserError, pd.errors.ParserWarning, ValueError, OverflowError):
             return 0  # a ragged or badly quoted row, a bad UTF-8 byte: Python says where
         after = path.stat()
@@ -241,105 +213,44 @@ class _Reader:
 
     def _read_parts(self, path, na_filter: bool) -> list[list[tuple[np.ndarray, int]]]:
         """Parse the file's parts on the cores at once (or the whole file where it is not
-        cut: pandas then parses it on every core itself, given its path), and write each
-        into its rows once the parts before it are counted. A core never waits for a
-        count: parsing comes first, and each part's rows are written in two halves, so
-        both cores keep busy to the end (waiting for the part before it left a core idle
-        up to 0.15 s a part). Returns each part's text columns, in file order; raises the
-        first refusal in file order."""
+        cut: pandas then parses it on every core itself, given its path), each written
+        into its rows once the parts before it are counted (``parts_at_once``). Returns
+        each part's text columns, in file order."""
         spans = csv_parts.cut(path, self.layout.header) or [None]
         numbers = self._reserve()  # pages are mapped as the parts are written
-        n = len(spans)
-        parsed: list = [None] * n  # (rows, number columns) of a part parsed, till written
-        texts: list = [None] * n  # its text columns
-        ends: list[int] = []  # the end row of each part counted, in file order
-        written = [0] * n  # halves written
-        errors: dict[tuple[int, int], BaseException] = {}  # (part, half; -1: parsing)
-        tasks: queue.PriorityQueue = queue.PriorityQueue()  # (kind, part, half), in order
-        results: queue.SimpleQueue = queue.SimpleQueue()  # the tasks done, for progress
-        STOP, PARSE, WRITE = -1, 0, 1
-        lock = threading.Lock()
-        state = {"queued": n, "halted": False}  # halted: a refusal; count no more parts
+        columns: list = [None] * len(spans)  # a part's number columns, till written
+        texts: list = [None] * len(spans)
 
-        def parse(k: int) -> None:
+        def parse(k: int) -> int:
             if spans[k] is None:
-                frame = self._pandas(str(path), na_filter=na_filter)
+                frame = self._pandas(str(path), na_filter)
             else:
                 data = io.BytesIO(csv_parts.read(path, spans[k]))
                 frame = self._pandas(data, na_filter, header=False, low_memory=False)
             texts[k] = [self._texts_of(frame[c]) for c in self.text_columns]
-            parsed[k] = (len(frame), [frame[c].to_numpy() for c in self.number_columns])
+            columns[k] = [frame[c].to_numpy() for c in self.number_columns]
+            return len(frame)
 
-        def write(k: int, half: int) -> None:
-            first, end = (ends[k - 1] if k else 0), ends[k]
-            middle = (first + end) // 2
-            start, stop = (first, middle) if half == 0 else (middle, end)
-            columns = [
-                self._column(values[start - first : stop - first], c, start)
-                for c, values in zip(self.number_columns, parsed[k][1])
+        def write(k: int, start: int, stop: int, row: int) -> None:
+            values = [
+                self._column(v[start:stop], c, row) for c, v in zip(self.number_columns, columns[k])
             ]
-            _rows_from_columns(columns, numbers[start:stop], halves=False)
+            rows_from_columns(values, numbers[row : row + stop - start], halves=False)
 
-        def count() -> None:
-            """Count the parts parsed, in file order, and queue their writes (locked)."""
-            while not state["halted"] and len(ends) < n and parsed[len(ends)]:
-                j = len(ends)
-                ends.append((ends[-1] if ends else 0) + parsed[j][0])
-                if ends[j] > len(numbers):
-                    errors[(j, -1)] = self._capacity_error(ends[j])
-                    state["halted"] = True
-                    return
-                tasks.put((WRITE, j, 0))
-                tasks.put((WRITE, j, 1))
-                state["queued"] += 2
+        def written(k: int) -> None:
+            columns[k] = None
 
-        def work() -> None:
-            while True:
-                kind, k, half = tasks.get()
-                if kind == STOP:
-                    return
-                try:
-                    if not (kind == PARSE and (state["halted"] or errors)):
-                        write(k, half) if kind == WRITE else parse(k)
-                    exc = None
-                except BaseException as error:  # raised in file order, when all is done
-                    exc = error
-                with lock:
-                    if exc is not None:  # the writes queued still run: one may fail earlier
-                        errors[(k, half if kind == WRITE else -1)] = exc
-                        state["halted"] = state["halted"] or kind == WRITE
-                    if kind == WRITE:
-                        written[k] += 1
-                        if written[k] == 2:
-                            parsed[k] = None  # its columns are freed
-                    else:
-                        count()  # before this core takes its next task
-                results.put((kind, k))
+        def parsed(k: int) -> None:
+            if self.progress:
+                span = spans[k] or (0, self.layout.size)
+                self.progress.done += span[1] - span[0]
+                self.progress.check()
 
-        progress = self.progress
-        if progress:
-            progress.begin(f"Parsing {path.name}", self.layout.size)
-        workers = max(1, min(2 * n, os.cpu_count() or 1))
-        pool = ThreadPoolExecutor(workers)
-        for k in range(n):
-            tasks.put((PARSE, k, 0))
-        try:
-            for _ in range(workers):
-                pool.submit(work)
-            done = 0
-            while done < state["queued"]:  # each task queued is counted before it is done
-                kind, k = results.get()
-                done += 1
-                if progress and kind == PARSE:
-                    span = spans[k] or (0, self.layout.size)
-                    progress.done += span[1] - span[0]
-                    progress.check()
-            if errors:
-                raise errors[min(errors)]
-        finally:
-            for _ in range(workers):
-                tasks.put((STOP, 0, 0))  # before any task still queued
-            pool.shutdown()
+        if self.progress:
+            self.progress.begin(f"Parsing {path.name}", self.layout.size)
+        ends = parts_at_once.read_parts(
+            len(spans), parse, write, len(numbers), self._capacity_error, written, parsed
+        )
         self.n_rows = ends[-1]
         return texts
 
@@ -370,14 +281,6 @@ class _Reader:
         if held > self.max_bytes:
             raise self._too_large(lines, held)
 
-    def _sample_has_missing_numbers(self) -> bool:
-        missing, columns = set(self.missing), self.number_columns
-        for row in self.sample:
-            cells = [row[c].strip() for c in columns if c < len(row)]
-            if not missing.isdisjoint(cells):
-                return True
-        return False
-
     def _column(self, values: np.ndarray, column: int, first: int = 0) -> np.ndarray:
         """A number column as pandas read it (its ``to_numpy()``), or converted cell by
         cell (refusing the first cell that is not a number) where pandas found text,
@@ -388,36 +291,17 @@ class _Reader:
             if np.isnan(values).any():  # only ever set: the threads writing rows share it
                 self.numbers_missing = True
             return values
-        out = np.empty(len(values))
-        missing = set(self.missing)
-        for row, cell in enumerate(values.astype(object)):
-            if isinstance(cell, str):
-                cell = cell.strip()
-                if cell in missing:
-                    out[row] = math.nan
-                    self.numbers_missing = True
-                    continue
-                try:
-                    value = float(cell)
-                except ValueError:
-                    self._refuse_cell(first + row, column)
-            elif cell is None or (isinstance(cell, float) and math.isnan(cell)):
-                out[row] = math.nan  # missing: pandas' NaN
-                self.numbers_missing = True
-                continue
-            elif isinstance(cell, (bool, np.bool_)):
-                self._refuse_cell(first + row, column)
-            else:
-                value = float(cell)
-            if not math.isfinite(value):
-                self._refuse_cell(first + row, column)
-            out[row] = value
+        out, bad = csv_exact.converted(values, self.missing)
+        if bad is not None:
+            self._refuse_cell(first + bad, column)
+        if np.isnan(out).any():
+            self.numbers_missing = True
         return out
 
     def _refuse_cell(self, row: int, column: int) -> None:
         """Raise the message Python's reading gives for data row ``row``'s cell."""
         line, cells = row_at(self.layout, row)
-        self._number(cells[column], line, column)
+        csv_exact.number(self.layout, cells[column], line, column, self.missing, self.text_hint)
         raise DataError(f"{self.layout.where(line, column)}: not read as a number")
 
     # a gzip file: chunks --------------------------------------------------------------
@@ -478,123 +362,32 @@ class _Reader:
                 if np.isnan(values).any():
                     self.numbers_missing = True
             columns.append(values)
-        _rows_from_columns(columns, self.numbers[self.n_rows : self.n_rows + rows])
+        rows_from_columns(columns, self.numbers[self.n_rows : self.n_rows + rows])
         return True
 
     def _texts_of(self, column) -> tuple[np.ndarray, int]:
         """Stripped cells (None where missing) and the bytes of their text."""
-        missing, size = set(self.missing), 0
-        values = column.to_numpy(dtype=object, copy=True)
-        for k, cell in enumerate(values):
-            if isinstance(cell, str):
-                cell = cell.strip()
-                if cell not in missing:
-                    values[k] = cell
-                    size += len(cell)
-                    continue
-            values[k] = None  # missing, or NaN: pandas' own mark of it
-        return values, size
+        return csv_exact.stripped(column.to_numpy(dtype=object, copy=True), self.missing)
 
     # Python's csv: exact --------------------------------------------------------------
 
     def _read_exact(self, start: int) -> None:
         """Read the data rows from ``start`` on with Python, checking every cell."""
-        layout = self.layout
-        numbers: list[list[float]] = []
-        texts: dict[int, list] = {c: [] for c in self.text_columns}
-        block = max(256, 100_000 // layout.width)
-        for index, (line, row) in enumerate(data_rows(layout, self.progress)):
-            if index < start:
-                continue
-            if len(row) != layout.width:
-                raise ragged(layout, line, row)
-            numbers.append([self._number(row[c], line, c) for c in self.number_columns])
-            for c in self.text_columns:
-                cell = row[c].strip()
-                texts[c].append(None if cell in self.missing else cell)
-            if len(numbers) == block:
-                self._flush(numbers, texts)
-        self._flush(numbers, texts)
-
-    def _flush(self, numbers: list, texts: dict[int, list]) -> None:
-        rows = len(numbers)
-        if rows:
-            size = sum(len(v) for values in texts.values() for v in values if v is not None)
+        rows_read = csv_exact.blocks(
+            self.layout,
+            start,
+            self.number_columns,
+            self.text_columns,
+            self.missing,
+            self.text_hint,
+            self.progress,
+        )
+        for numbers, texts, size in rows_read:
+            rows = len(numbers)
             self._room(rows, size)
-            self.numbers[self.n_rows : self.n_rows + rows] = np.array(
-                numbers, dtype=np.float64
-            ).reshape(rows, -1)
+            self.numbers[self.n_rows : self.n_rows + rows] = numbers
+            if np.isnan(numbers).any():  # a missing number
+                self.numbers_missing = True
             for c, values in texts.items():
-                self.texts[c].append(objects(values))
+                self.texts[c].append(values)
             self.n_rows += rows
-        numbers.clear()
-        for values in texts.values():
-            values.clear()
-
-    def _number(self, cell: str, line: int, column: int) -> float:
-        cell = cell.strip()
-        if cell in self.missing:
-            self.numbers_missing = True
-            return math.nan
-        try:
-            value = float(cell)
-        except ValueError:
-            raise DataError(
-                f"{self.layout.where(line, column)}: {cell[:40]!r} is not a number{self.text_hint}"
-            ) from None
-        if not math.isfinite(value):
-            raise DataError(f"{self.layout.where(line, column)}: {cell!r} is not a finite number")
-        return value
-
-
-# rows written a tile at a time: a tile's columns are stacked into a buffer (contiguous
-# runs, in cache) and its rows written from the buffer TILE_COLUMNS columns at a time
-TILE_ROWS, TILE_COLUMNS = 2048, 64
-
-
-def _rows_from_columns(columns: list[np.ndarray], out: np.ndarray, halves: bool = True) -> None:
-    """Write columns (each contiguous) into the rows of ``out`` (row-major), tile by tile;
-    with ``halves``, the two halves of the rows on two threads (NumPy copies without the
-    GIL). MNIST's 47 million values: 0.25 s on one thread, where a row-major stack of the
-    columns took 0.54 s."""
-    if not columns:
-        return
-
-    def write(first: int, end: int) -> None:
-        buffer = np.empty((len(columns), min(TILE_ROWS, end - first)))
-        for start in range(first, end, TILE_ROWS):
-            stop = min(start + TILE_ROWS, end)
-            tile = buffer[:, : stop - start]
-            np.stack([c[start:stop] for c in columns], out=tile)
-            rows = out[start:stop]
-            for j in range(0, len(columns), TILE_COLUMNS):
-                rows[:, j : j + TILE_COLUMNS] = tile[j : j + TILE_COLUMNS].T
-
-    if not halves or len(out) < 2 * TILE_ROWS:
-        write(0, len(out))
-        return
-    half = len(out) // 2
-    with ThreadPoolExecutor(2) as pool:
-        for done in [pool.submit(write, 0, half), pool.submit(write, half, len(out))]:
-            done.result()
-
-
-def reserve(rows: int, columns: int) -> np.ndarray:
-    """An uninitialised (rows, columns) float64 array in a private memory map.
-
-    Its pages are mapped when first written (by the threads writing the rows). NumPy's
-    own large arrays ask the kernel for huge pages; where it must first compact memory
-    to find them, writing 400 MB took 0.6-1.3 s instead of 0.15-0.3 s on this project's machines.
-    """
-    size = rows * columns * 8
-    if size == 0 or os.name != "posix":
-        return np.empty((rows, columns))
-    flags = mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS
-    return np.frombuffer(mmap.mmap(-1, size, flags=flags), dtype=np.float64).reshape(rows, columns)
-
-
-def objects(values) -> np.ndarray:
-    """A 1-D object array of ``values`` (NumPy would make rows of equal-length lists)."""
-    array = np.empty(len(values), dtype=object)
-    array[:] = values
-    return array
