@@ -1,48 +1,42 @@
 """Delimited text tables, read fast and checked exactly.
 
-pandas' C parser reads the bulk of a file: a plain file in parts parsed on the cores at
-once (``csv_parts``), each written into its rows as soon as the parts before it are
-counted; a gzip file in chunks. A part or chunk it cannot vouch for (a field that is not
-a number where one is wanted, a row of the wrong length) sends the file, or the rest of
-it, through Python's ``csv`` module, which finds the exact line and column, or reads
-what pandas would not (``1_000``). Both count the same rows: blank lines are skipped.
+pandas' C parser reads the bulk of a file (``csv_pandas``): a plain file in parts cut at
+line ends (``csv_parts``), parsed on the cores at once and written into its rows in file
+order (``parts_at_once``); a gzip file in chunks. A part or chunk it cannot vouch for (a
+field that is not a number where one is wanted, a row of the wrong length) sends the
+file, or the rest of it, through Python's ``csv`` module (``csv_exact``), which finds
+the exact line and column, or reads what pandas would not (``1_000``).
 
-Memory: numbers go straight into one float64 array, reserved (not touched) for the most
-rows the limit allows, so a table never needs much more than the array it becomes plus
-the parts or the chunk being read. ``max_bytes`` bounds what the table holds once read:
-8 bytes a number, a text cell its length plus ~60 bytes; it is checked before each
-chunk is kept, and estimated from the first rows of a plain file before anything is
-read.
+Memory: numbers go straight into one float64 array (``row_arrays``), reserved (not
+touched) for the most rows the limit allows, so a table never needs much more than the
+array it becomes plus the parts or the chunk being read. ``max_bytes`` bounds what the
+table holds once read: 8 bytes a number, a text cell its length plus ~60 bytes; it is
+checked before each chunk is kept, and estimated from the first rows of a plain file
+before anything is read.
 """
 
 from __future__ import annotations
 
 import gzip
 import io
-import math
-import mmap
-import os
-import threading
 import warnings
 import zlib
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 
 import numpy as np
 
-from nnstudio.datasets import csv_parts
+from nnstudio.datasets import csv_exact, csv_pandas, csv_parts, parts_at_once
 from nnstudio.datasets.delimited import (
     Layout,
     check_widths,
     count_lines,
-    data_rows,
     mib,
     open_bytes,
-    ragged,
     row_at,
 )
 from nnstudio.datasets.progress import ReadProgress
+from nnstudio.datasets.row_arrays import reserve, rows_from_columns
 from nnstudio.errors import DataError
 from nnstudio.limits import DATA_BYTES, limit_text
 
@@ -112,7 +106,6 @@ class _Reader:
         self.first_row_fits = True
         self.numbers_missing = False  # whether a NaN (a missing number) was read
         self.chunk_rows = max(1000, _CHUNK_CELLS // layout.width)
-        self.staging: np.ndarray | None = None
         self.short_rows_beyond = False
         self.sample: list[list[str]] = []
 
@@ -177,31 +170,10 @@ class _Reader:
             raise self._too_large(total, held)
         self.text_bytes += text_bytes
 
-    def _pandas(self, file, na_filter: bool, header: bool | None = None, **options):
-        """pandas' reader of ``file`` (the layout's bytes); with ``na_filter`` it marks
-        missing cells NaN, else a number column with a missing cell reads as text
-        (converted cell by cell). ``header``: whether ``file`` starts with the layout's
-        header line (by default, if the layout has one)."""
-        import pandas as pd
-
-        layout = self.layout
-        header = layout.header if header is None else header
-        if int(pd.__version__.split(".")[0]) < 3:
-            options["float_precision"] = "round_trip"  # pandas 3's default is exact
-        return pd.read_csv(
-            file,
-            sep=layout.delimiter,
-            header=0 if header else None,
-            names=list(range(layout.width)),
-            index_col=False,
-            dtype={c: object for c in self.text_columns},
-            keep_default_na=False,
-            na_filter=na_filter,
-            na_values={c: list(self.missing) for c in range(layout.width)},
-            skip_blank_lines=True,
-            encoding="utf-8",
-            engine="c",
-            **options,
+    def _pandas(self, file, na_filter: bool, **options):
+        """pandas' reader of ``file`` for these columns (``csv_pandas.read``)."""
+        return csv_pandas.read(
+            self.layout, file, self.text_columns, self.missing, na_filter, **options
         )
 
     # a plain file: whole -------------------------------------------------------------
@@ -224,7 +196,8 @@ class _Reader:
                 # pandas' NA check costs ~70% more time on every column; without it a
                 # column holding a missing cell is converted cell by cell: the check is
                 # made when the first rows have missing numbers (they seldom come alone).
-                texts = self._read_parts(path, na_filter=self._sample_has_missing_numbers())
+                missing = csv_exact.any_missing(self.sample, self.number_columns, self.missing)
+                texts = self._read_parts(path, na_filter=missing)
         except (pd.errors.ParserError, pd.errors.ParserWarning, ValueError, OverflowError):
             return 0  # a ragged or badly quoted row, a bad UTF-8 byte: Python says where
         after = path.stat()
@@ -239,58 +212,57 @@ class _Reader:
         return None
 
     def _read_parts(self, path, na_filter: bool) -> list[list[tuple[np.ndarray, int]]]:
-        """Parse the file's parts on the cores at once, each put in its rows as soon as
-        the parts before it are counted (or the whole file where it is not cut: pandas
-        then parses it on every core itself, given its path). Returns each part's text
-        columns, in file order."""
+        """Parse the file's parts on the cores at once (or the whole file where it is not
+        cut: pandas then parses it on every core itself, given its path), each written
+        into its rows once the parts before it are counted (``parts_at_once``). Returns
+        each part's text columns, in file order."""
         spans = csv_parts.cut(path, self.layout.header) or [None]
         numbers = self._reserve()  # pages are mapped as the parts are written
-        ends: list[int | None] = [None] * len(spans)  # a part's end row, once counted
-        counted = [threading.Event() for _ in spans]
+        columns: list = [None] * len(spans)  # a part's number columns, till written
+        texts: list = [None] * len(spans)
 
-        def read(k: int):
-            try:
-                if spans[k] is None:
-                    frame = self._pandas(str(path), na_filter=na_filter)
-                else:
-                    data = io.BytesIO(csv_parts.read(path, spans[k]))
-                    frame = self._pandas(data, na_filter, header=False, low_memory=False)
-                if k:
-                    counted[k - 1].wait()
-                first = ends[k - 1] if k else 0
-                if first is None:
-                    return None  # a part before it was refused: that is the answer
-                ends[k] = first + len(frame)
-            finally:
-                counted[k].set()
-            if ends[k] > len(numbers):
-                if self.short_rows_beyond:
-                    check_widths(self.layout)  # refuses the first short row
-                raise self._too_large(ends[k], ends[k] * self.row_bytes)
-            columns = [self._column(frame[c], c, first) for c in self.number_columns]
-            _rows_from_columns(columns, numbers[first : ends[k]], halves=len(spans) == 1)
-            return [self._texts_of(frame[c]) for c in self.text_columns]
+        def parse(k: int) -> int:
+            if spans[k] is None:
+                frame = self._pandas(str(path), na_filter)
+            else:
+                data = io.BytesIO(csv_parts.read(path, spans[k]))
+                frame = self._pandas(data, na_filter, header=False, low_memory=False)
+            texts[k] = [self._texts_of(frame[c]) for c in self.text_columns]
+            columns[k] = [frame[c].to_numpy() for c in self.number_columns]
+            return len(frame)
 
-        progress = self.progress
-        if progress:
-            progress.begin(f"Parsing {path.name}", self.layout.size)
-        pool = ThreadPoolExecutor(max(1, min(len(spans), os.cpu_count() or 1)))
-        try:
-            parts = [pool.submit(read, k) for k in range(len(spans))]
-            for done in as_completed(parts):
-                if progress:
-                    span = spans[parts.index(done)] or (0, self.layout.size)
-                    progress.done += span[1] - span[0]
-                    progress.check()
-            texts = [part.result() for part in parts]  # the first refusal in file order
-        except BaseException:
-            for event in counted:
-                event.set()  # a part waiting for one that will not run stops
-            raise
-        finally:
-            pool.shutdown(cancel_futures=True)
+        def write(k: int, start: int, stop: int, row: int) -> None:
+            values = [
+                self._column(v[start:stop], c, row) for c, v in zip(self.number_columns, columns[k])
+            ]
+            rows_from_columns(values, numbers[row : row + stop - start], halves=False)
+
+        def written(k: int) -> None:
+            columns[k] = None
+
+        def parsed(k: int) -> None:
+            if self.progress:
+                span = spans[k] or (0, self.layout.size)
+                self.progress.done += span[1] - span[0]
+                self.progress.check()
+
+        if self.progress:
+            self.progress.begin(f"Parsing {path.name}", self.layout.size)
+        ends = parts_at_once.read_parts(
+            len(spans), parse, write, len(numbers), self._capacity_error, written, parsed
+        )
         self.n_rows = ends[-1]
         return texts
+
+    def _capacity_error(self, rows: int) -> DataError:
+        """More rows than the array reserved for them can hold: a short row, or a table
+        beyond the limit."""
+        if self.short_rows_beyond:
+            try:
+                check_widths(self.layout)  # refuses the first short row
+            except DataError as exc:
+                return exc
+        return self._too_large(rows, rows * self.row_bytes)
 
     def _refuse_if_too_large(self) -> None:
         """Before reading: a table that cannot fit is refused. Its size is estimated from
@@ -309,54 +281,27 @@ class _Reader:
         if held > self.max_bytes:
             raise self._too_large(lines, held)
 
-    def _sample_has_missing_numbers(self) -> bool:
-        missing, columns = set(self.missing), self.number_columns
-        for row in self.sample:
-            cells = [row[c].strip() for c in columns if c < len(row)]
-            if not missing.isdisjoint(cells):
-                return True
-        return False
-
-    def _column(self, series, column: int, first: int = 0) -> np.ndarray:
-        """A number column as pandas read it, or converted cell by cell (refusing the
-        first cell that is not a number) where pandas found text, True/False or inf.
-        ``first``: the data row of the series' first cell."""
-        values = series.to_numpy()
+    def _column(self, values: np.ndarray, column: int, first: int = 0) -> np.ndarray:
+        """A number column as pandas read it (its ``to_numpy()``), or converted cell by
+        cell (refusing the first cell that is not a number) where pandas found text,
+        True/False or inf. ``first``: the data row of the first cell."""
         if values.dtype.kind in "iu":
             return values
         if values.dtype.kind == "f" and not np.isinf(values).any():
-            self.numbers_missing = self.numbers_missing or bool(np.isnan(values).any())
-            return values
-        out = np.empty(len(values))
-        missing = set(self.missing)
-        for row, cell in enumerate(series.to_numpy(dtype=object)):
-            if isinstance(cell, str):
-                cell = cell.strip()
-                if cell in missing:
-                    out[row] = math.nan
-                    self.numbers_missing = True
-                    continue
-                try:
-                    value = float(cell)
-                except ValueError:
-                    self._refuse_cell(first + row, column)
-            elif cell is None or (isinstance(cell, float) and math.isnan(cell)):
-                out[row] = math.nan  # missing: pandas' NaN
+            if np.isnan(values).any():  # only ever set: the threads writing rows share it
                 self.numbers_missing = True
-                continue
-            elif isinstance(cell, (bool, np.bool_)):
-                self._refuse_cell(first + row, column)
-            else:
-                value = float(cell)
-            if not math.isfinite(value):
-                self._refuse_cell(first + row, column)
-            out[row] = value
+            return values
+        out, bad = csv_exact.converted(values, self.missing)
+        if bad is not None:
+            self._refuse_cell(first + bad, column)
+        if np.isnan(out).any():
+            self.numbers_missing = True
         return out
 
     def _refuse_cell(self, row: int, column: int) -> None:
         """Raise the message Python's reading gives for data row ``row``'s cell."""
         line, cells = row_at(self.layout, row)
-        self._number(cells[column], line, column)
+        csv_exact.number(self.layout, cells[column], line, column, self.missing, self.text_hint)
         raise DataError(f"{self.layout.where(line, column)}: not read as a number")
 
     # a gzip file: chunks --------------------------------------------------------------
@@ -414,125 +359,35 @@ class _Reader:
             if values.dtype.kind == "f":
                 if np.isinf(values).any():
                     return False
-                self.numbers_missing = self.numbers_missing or bool(np.isnan(values).any())
+                if np.isnan(values).any():
+                    self.numbers_missing = True
             columns.append(values)
-        _rows_from_columns(columns, self.numbers[self.n_rows : self.n_rows + rows])
+        rows_from_columns(columns, self.numbers[self.n_rows : self.n_rows + rows])
         return True
 
     def _texts_of(self, column) -> tuple[np.ndarray, int]:
         """Stripped cells (None where missing) and the bytes of their text."""
-        missing, size = set(self.missing), 0
-        values = column.to_numpy(dtype=object, copy=True)
-        for k, cell in enumerate(values):
-            if isinstance(cell, str):
-                cell = cell.strip()
-                if cell not in missing:
-                    values[k] = cell
-                    size += len(cell)
-                    continue
-            values[k] = None  # missing, or NaN: pandas' own mark of it
-        return values, size
+        return csv_exact.stripped(column.to_numpy(dtype=object, copy=True), self.missing)
 
     # Python's csv: exact --------------------------------------------------------------
 
     def _read_exact(self, start: int) -> None:
         """Read the data rows from ``start`` on with Python, checking every cell."""
-        layout = self.layout
-        numbers: list[list[float]] = []
-        texts: dict[int, list] = {c: [] for c in self.text_columns}
-        block = max(256, 100_000 // layout.width)
-        for index, (line, row) in enumerate(data_rows(layout, self.progress)):
-            if index < start:
-                continue
-            if len(row) != layout.width:
-                raise ragged(layout, line, row)
-            numbers.append([self._number(row[c], line, c) for c in self.number_columns])
-            for c in self.text_columns:
-                cell = row[c].strip()
-                texts[c].append(None if cell in self.missing else cell)
-            if len(numbers) == block:
-                self._flush(numbers, texts)
-        self._flush(numbers, texts)
-
-    def _flush(self, numbers: list, texts: dict[int, list]) -> None:
-        rows = len(numbers)
-        if rows:
-            size = sum(len(v) for values in texts.values() for v in values if v is not None)
+        rows_read = csv_exact.blocks(
+            self.layout,
+            start,
+            self.number_columns,
+            self.text_columns,
+            self.missing,
+            self.text_hint,
+            self.progress,
+        )
+        for numbers, texts, size in rows_read:
+            rows = len(numbers)
             self._room(rows, size)
-            self.numbers[self.n_rows : self.n_rows + rows] = np.array(
-                numbers, dtype=np.float64
-            ).reshape(rows, -1)
+            self.numbers[self.n_rows : self.n_rows + rows] = numbers
+            if np.isnan(numbers).any():  # a missing number
+                self.numbers_missing = True
             for c, values in texts.items():
-                self.texts[c].append(objects(values))
+                self.texts[c].append(values)
             self.n_rows += rows
-        numbers.clear()
-        for values in texts.values():
-            values.clear()
-
-    def _number(self, cell: str, line: int, column: int) -> float:
-        cell = cell.strip()
-        if cell in self.missing:
-            self.numbers_missing = True
-            return math.nan
-        try:
-            value = float(cell)
-        except ValueError:
-            raise DataError(
-                f"{self.layout.where(line, column)}: {cell[:40]!r} is not a number{self.text_hint}"
-            ) from None
-        if not math.isfinite(value):
-            raise DataError(f"{self.layout.where(line, column)}: {cell!r} is not a finite number")
-        return value
-
-
-# rows written a tile at a time: a tile's columns are stacked into a buffer (contiguous
-# runs, in cache) and its rows written from the buffer TILE_COLUMNS columns at a time
-TILE_ROWS, TILE_COLUMNS = 2048, 64
-
-
-def _rows_from_columns(columns: list[np.ndarray], out: np.ndarray, halves: bool = True) -> None:
-    """Write columns (each contiguous) into the rows of ``out`` (row-major), tile by tile;
-    with ``halves``, the two halves of the rows on two threads (NumPy copies without the
-    GIL). MNIST's 47 million values: 0.25 s on one thread, where a row-major stack of the
-    columns took 0.54 s."""
-    if not columns:
-        return
-
-    def write(first: int, end: int) -> None:
-        buffer = np.empty((len(columns), min(TILE_ROWS, end - first)))
-        for start in range(first, end, TILE_ROWS):
-            stop = min(start + TILE_ROWS, end)
-            tile = buffer[:, : stop - start]
-            np.stack([c[start:stop] for c in columns], out=tile)
-            rows = out[start:stop]
-            for j in range(0, len(columns), TILE_COLUMNS):
-                rows[:, j : j + TILE_COLUMNS] = tile[j : j + TILE_COLUMNS].T
-
-    if not halves or len(out) < 2 * TILE_ROWS:
-        write(0, len(out))
-        return
-    half = len(out) // 2
-    with ThreadPoolExecutor(2) as pool:
-        for done in [pool.submit(write, 0, half), pool.submit(write, half, len(out))]:
-            done.result()
-
-
-def reserve(rows: int, columns: int) -> np.ndarray:
-    """An uninitialised (rows, columns) float64 array in a private memory map.
-
-    Its pages are mapped when first written (by the threads writing the rows). NumPy's
-    own large arrays ask the kernel for huge pages; where it must first compact memory
-    to find them, writing 400 MB took 0.6-1.3 s instead of 0.15-0.3 s on this project's machines.
-    """
-    size = rows * columns * 8
-    if size == 0 or os.name != "posix":
-        return np.empty((rows, columns))
-    flags = mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS
-    return np.frombuffer(mmap.mmap(-1, size, flags=flags), dtype=np.float64).reshape(rows, columns)
-
-
-def objects(values) -> np.ndarray:
-    """A 1-D object array of ``values`` (NumPy would make rows of equal-length lists)."""
-    array = np.empty(len(values), dtype=object)
-    array[:] = values
-    return array

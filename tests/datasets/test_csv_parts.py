@@ -92,3 +92,23 @@ def test_a_read_cancelled_while_parts_are_parsed_stops(tmp_path, monkeypatch):
     monkeypatch.setattr(csv_parts, "read", read)
     with pytest.raises(Cancelled):
         datasets.load_table(path, progress=progress)
+
+
+def test_more_parts_than_cores_give_the_rows_in_order_and_the_first_bad_cell(tmp_path, monkeypatch):
+    monkeypatch.setattr(csv_parts, "MAX_PARTS", 5)  # parsed ahead of the parts counted
+    path = tmp_path / "t.csv"
+    path.write_text(_table(rows=3001))
+    read = []
+    real = csv_parts.read
+    monkeypatch.setattr(csv_parts, "read", lambda p, span: read.append(span) or real(p, span))
+    data = datasets.load_csv(path)
+    assert len(read) == 5
+    rows = np.arange(3001)
+    assert data.X.flags.c_contiguous
+    assert np.array_equal(data.X, np.column_stack([rows, rows * 0.25]))
+    lines = path.read_text().splitlines()
+    lines[2000] = "1,x,a"  # a bad cell in the fourth part, and in the second
+    lines[700] = "1,y,a"
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(datasets.DataError, match="line 701, column 'z': 'y' is not a number"):
+        datasets.load_csv(path)

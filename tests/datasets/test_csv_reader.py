@@ -53,10 +53,10 @@ def test_an_mnist_shaped_csv_parses_to_exactly_what_loadtxt_gives(write):
 
 
 def test_rows_written_on_two_threads_are_exactly_the_columns(write, monkeypatch):
-    import nnstudio.datasets.csv_reader as csv_reader
+    from nnstudio.datasets import row_arrays
 
-    monkeypatch.setattr(csv_reader, "TILE_ROWS", 37)
-    monkeypatch.setattr(csv_reader, "TILE_COLUMNS", 50)  # 784 columns: 15 tiles and 34
+    monkeypatch.setattr(row_arrays, "TILE_ROWS", 37)
+    monkeypatch.setattr(row_arrays, "TILE_COLUMNS", 50)  # 784 columns: 15 tiles and 34
     text, table = _mnist_like(2001, seed=3)  # halves of 1,000 and 1,001 rows
     data = load_csv(write(text, "mnist_train.csv"), label_column=0)
     assert data.X.flags.c_contiguous and np.array_equal(data.X, table[:, 1:])
