@@ -62,13 +62,18 @@ def test_windows_line_ends_are_cut_after_their_newline(tmp_path):
     assert spans and all(path.read_bytes()[end - 2 : end] == b"\r\n" for _, end in spans)
 
 
-def test_the_parts_give_the_rows_and_labels_of_the_whole_file(tmp_path, monkeypatch):
+def _load_in_parts(tmp_path, monkeypatch):
+    """load_csv of a 3,001-row table, the spans of the parts it read, and the file."""
     path = tmp_path / "t.csv"
     path.write_text(_table(rows=3001))
     read = []
     real = csv_parts.read
     monkeypatch.setattr(csv_parts, "read", lambda p, span: read.append(span) or real(p, span))
-    data = datasets.load_csv(path)
+    return datasets.load_csv(path), read, path
+
+
+def test_the_parts_give_the_rows_and_labels_of_the_whole_file(tmp_path, monkeypatch):
+    data, read, _ = _load_in_parts(tmp_path, monkeypatch)
     assert len(read) == csv_parts.MAX_PARTS  # it was parsed in parts
     rows = np.arange(3001)
     assert np.array_equal(data.X, np.column_stack([rows, rows * 0.25]))
@@ -96,12 +101,7 @@ def test_a_read_cancelled_while_parts_are_parsed_stops(tmp_path, monkeypatch):
 
 def test_more_parts_than_cores_give_the_rows_in_order_and_the_first_bad_cell(tmp_path, monkeypatch):
     monkeypatch.setattr(csv_parts, "MAX_PARTS", 5)  # parsed ahead of the parts counted
-    path = tmp_path / "t.csv"
-    path.write_text(_table(rows=3001))
-    read = []
-    real = csv_parts.read
-    monkeypatch.setattr(csv_parts, "read", lambda p, span: read.append(span) or real(p, span))
-    data = datasets.load_csv(path)
+    data, read, path = _load_in_parts(tmp_path, monkeypatch)
     assert len(read) == 5
     rows = np.arange(3001)
     assert data.X.flags.c_contiguous

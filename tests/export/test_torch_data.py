@@ -114,13 +114,20 @@ def test_an_npz_file_of_channels_first_images(tmp_path, labels):
     assert_same(arrays, project.load_dataset())
 
 
-def test_another_file_reads_as_nnstudio_reads_a_test_file(tmp_path):
+def reviews_job(tmp_path):
+    """A job on REVIEWS (categories, words, means filled): its data section, the file
+    and its import options."""
     table = tmp_path / "reviews.csv"
     table.write_text(REVIEWS)
     options = datasets.TableImport(
         label_columns=("mood",), categorical=("colour",), text=("review",), missing="mean"
     )
     section, _ = job_data(project_on(file_reference(table, options), 4, 1), tmp_path / "job")
+    return section, table, options
+
+
+def test_another_file_reads_as_nnstudio_reads_a_test_file(tmp_path):
+    section, table, options = reviews_job(tmp_path)
     more = tmp_path / "more.csv"
     more.write_text(REVIEWS + "sad,purple,,a great slow film\nhappy,red,9,\n")
     arrays = torch_data.read(section, tmp_path / "job", {"train": [more]})
@@ -139,12 +146,7 @@ def test_another_file_reads_as_nnstudio_reads_a_test_file(tmp_path):
     ],
 )
 def test_a_file_unlike_the_studios_is_refused(tmp_path, changed, message):
-    table = tmp_path / "reviews.csv"
-    table.write_text(REVIEWS)
-    options = datasets.TableImport(
-        label_columns=("mood",), categorical=("colour",), text=("review",), missing="mean"
-    )
-    section, _ = job_data(project_on(file_reference(table, options), 4, 1), tmp_path / "job")
+    section, _, _ = reviews_job(tmp_path)
     other = tmp_path / "other.csv"
     other.write_text(changed)
     with pytest.raises(torch_data.DataError, match=message):
